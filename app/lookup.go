@@ -1,0 +1,238 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/lookup"
+)
+
+// defaultConcurrency is the number of domains a batch looks up at once: high
+// enough to hide network latency, low enough not to flood a resolver.
+const defaultConcurrency = 32
+
+func parseOptions(c *cli.Context, getenv func(string) string) (*options, error) {
+	lang, err := language(c, getenv)
+	if err != nil {
+		return nil, err
+	}
+	o := &options{
+		json:        c.Bool("json"),
+		timeout:     c.Duration("timeout"),
+		dns:         c.String("dns"),
+		ispdb:       c.String("ispdb"),
+		all:         c.Bool("all"),
+		verify:      c.Bool("verify"),
+		concurrency: c.Int("concurrency"),
+		lang:        lang,
+	}
+	if o.timeout <= 0 {
+		return nil, usageError("--timeout must be positive, not %s", o.timeout)
+	}
+	if o.concurrency < 1 || o.concurrency > 1024 {
+		return nil, usageError("--concurrency must be from 1 to 1024, not %d", o.concurrency)
+	}
+	if o.dns != "" {
+		if o.dns, err = normalizeDNS(o.dns); err != nil {
+			return nil, usageError("%v", err)
+		}
+	}
+	if o.ispdb != "" {
+		if o.ispdb, err = normalizeISPDB(o.ispdb); err != nil {
+			return nil, usageError("%v", err)
+		}
+	}
+	list := c.String("sources")
+	if c.Bool("offline") {
+		if c.IsSet("sources") && list != lookup.SourceBuiltin {
+			return nil, usageError("--offline and --sources %q contradict each other", list)
+		}
+		list = lookup.SourceBuiltin
+	}
+	if o.sources, err = parseSources(list); err != nil {
+		return nil, usageError("%v", err)
+	}
+	return o, nil
+}
+
+func lookupAction(c *cli.Context, stdio IO, status *int) error {
+	if c.NArg() == 0 {
+		return usageError("no address given; pass addresses as arguments, or - to read them from standard input")
+	}
+	opts, err := parseOptions(c, stdio.Getenv)
+	if err != nil {
+		return err
+	}
+	opts.color = !opts.json && useColor(stdio.Out, stdio.Getenv)
+	opts.progress = isTerminal(stdio.Err) && hasStdin(c.Args().Slice())
+	env, err := newNetEnv(opts)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	defer env.close()
+	b := &batch{
+		opts:   opts,
+		memo:   &lookup.Memo{Finder: env.finder(opts)},
+		verify: env.verifier(opts),
+		out:    stdio.Out,
+		errw:   stdio.Err,
+	}
+	in := &inputs{args: c.Args().Slice(), in: stdio.In}
+	*status, err = b.run(c.Context, in)
+	return err
+}
+
+func hasStdin(args []string) bool {
+	for _, a := range args {
+		if a == "-" {
+			return true
+		}
+	}
+	return false
+}
+
+// batch looks up a stream of addresses, several domains at once, and writes
+// each result as soon as it and every result before it are known.
+type batch struct {
+	opts   *options
+	memo   *lookup.Memo
+	verify func(ctx context.Context, s lookup.Server) *verifyReport
+	out    io.Writer
+	errw   io.Writer
+}
+
+type slot struct {
+	input string
+	err   error // an input error: the line is invalid before parsing
+	done  chan struct{}
+	out   *outcome
+}
+
+// run processes every input and returns the exit status.
+func (b *batch) run(ctx context.Context, in *inputs) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := b.opts.concurrency
+	// The window bounds how far reading may run ahead of writing, so memory
+	// stays flat however long the input is.
+	order := make(chan *slot, 4*workers)
+	work := make(chan *slot)
+	var readErr error
+	go func() {
+		defer close(order)
+		defer close(work)
+		for {
+			text, err := in.next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil && !errors.Is(err, errLineTooLong) {
+				readErr = fmt.Errorf("read standard input: %w", err)
+				return
+			}
+			s := &slot{input: text, err: err, done: make(chan struct{})}
+			select {
+			case order <- s:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case work <- s:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range work {
+				s.out = b.process(ctx, s)
+				close(s.done)
+			}
+		}()
+	}
+	defer wg.Wait()
+
+	prog := newProgress(b.errw, b.opts.progress)
+	defer prog.finish()
+	worst := ExitOK
+	for s := range order {
+		select {
+		case <-s.done:
+		case <-ctx.Done():
+			return worst, ctx.Err()
+		}
+		if err := b.write(s.out); err != nil {
+			cancel()
+			return worst, fmt.Errorf("write output: %w", err)
+		}
+		code := exitCode(s.out)
+		worst = worse(worst, code)
+		prog.add(code != ExitOK)
+	}
+	if readErr != nil {
+		return worst, readErr
+	}
+	return worst, ctx.Err()
+}
+
+func (b *batch) process(ctx context.Context, s *slot) *outcome {
+	o := &outcome{input: s.input}
+	if s.err != nil {
+		o.err = &lookup.AddressError{Input: s.input, Reason: s.err.Error()}
+		return o
+	}
+	addr, err := lookup.ParseAddress(s.input)
+	if err != nil {
+		o.err = err
+		return o
+	}
+	o.res = b.memo.Find(ctx, addr)
+	if b.verify != nil {
+		if srv := o.res.Server(); srv != nil {
+			o.verify = b.verify(ctx, *srv)
+		}
+	}
+	return o
+}
+
+func (b *batch) write(o *outcome) error {
+	if b.opts.json {
+		return writeJSON(b.out, view(o, b.opts.lang, b.opts.all))
+	}
+	return writeHuman(b.out, b.errw, o, b.opts.lang, style{on: b.opts.color}, b.opts.all)
+}
+
+// exitCode is the status one outcome calls for.
+func exitCode(o *outcome) int {
+	switch {
+	case o.res == nil:
+		return ExitUsage
+	case o.verify != nil && !o.verify.ok():
+		return ExitVerify
+	case !o.res.Found:
+		return ExitNotFound
+	}
+	return ExitOK
+}
+
+// worse ranks statuses: an invalid address (2) over a failed check (3) over
+// a missing answer (1) over success (0).
+func worse(a, b int) int {
+	rank := map[int]int{ExitOK: 0, ExitNotFound: 1, ExitVerify: 2, ExitUsage: 3}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
+var _ = i18n.English

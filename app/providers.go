@@ -1,0 +1,209 @@
+package app
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/providers"
+)
+
+func providersCommand(status *int) *cli.Command {
+	return &cli.Command{
+		Name:      "providers",
+		Usage:     "list the built-in provider table as a quick reference",
+		ArgsUsage: "[FILTER]",
+		Description: "FILTER matches provider names (English or Chinese), ids, domains and POP3 hosts,\n" +
+			"case-insensitively. Examples: popfind providers qq; popfind providers 网易; popfind providers --csv",
+		Flags: append(commonFlags(), &cli.BoolFlag{Name: "csv", Usage: "print CSV for spreadsheets"}),
+		Action: func(c *cli.Context) error {
+			getenv := c.App.Metadata["getenv"].(func(string) string)
+			lang, err := language(c, getenv)
+			if err != nil {
+				return err
+			}
+			if c.NArg() > 1 {
+				return usageError("providers takes at most one FILTER, got %d", c.NArg())
+			}
+			if c.Bool("json") && c.Bool("csv") {
+				return usageError("--json and --csv cannot be used together")
+			}
+			list := providers.Builtin().Filter(c.Args().First())
+			if len(list) == 0 {
+				*status = ExitNotFound
+				fmt.Fprintf(c.App.ErrWriter, "popfind: no built-in provider matches %q\n", c.Args().First())
+				return nil
+			}
+			w := c.App.Writer
+			switch {
+			case c.Bool("json"):
+				return writeProvidersJSON(w, list, lang)
+			case c.Bool("csv"):
+				return writeProvidersCSV(w, list, lang)
+			}
+			return writeProvidersTable(w, list, lang)
+		},
+	}
+}
+
+type providerJSON struct {
+	ID      string          `json:"id"`
+	Name    string          `json:"name"`
+	NameZH  string          `json:"name_zh,omitempty"`
+	Domains []string        `json:"domains"`
+	MX      []string        `json:"mx"`
+	Servers []lookup.Server `json:"servers"`
+	POP3    bool            `json:"pop3"`
+	Error   string          `json:"error,omitempty"`
+	Notes   []string        `json:"notes"`
+	Docs    []string        `json:"docs"`
+}
+
+func providerView(p *providers.Provider, lang i18n.Lang) providerJSON {
+	v := providerJSON{ID: p.ID, Name: p.Name, NameZH: p.NameZH, Domains: nonNil(p.Domains), MX: nonNil(p.MX),
+		Servers: []lookup.Server{}, POP3: p.NoPOP == nil, Notes: []string{}, Docs: nonNil(p.Docs)}
+	for _, s := range p.Servers {
+		v.Servers = append(v.Servers, normalize(s))
+	}
+	if p.NoPOP != nil {
+		v.Error = lang.Format(*p.NoPOP)
+	}
+	for _, n := range p.Notes {
+		v.Notes = append(v.Notes, lang.Format(n))
+	}
+	return v
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func writeProvidersJSON(w io.Writer, list []*providers.Provider, lang i18n.Lang) error {
+	for _, p := range list {
+		if err := writeJSON(w, providerView(p, lang)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func displayName(p *providers.Provider, lang i18n.Lang) string {
+	if lang == i18n.Chinese && p.NameZH != "" {
+		return p.NameZH
+	}
+	return p.Name
+}
+
+// serverCells renders a provider's servers one per line.
+func serverCells(p *providers.Provider, lang i18n.Lang) (host, port, ssl, user string) {
+	if p.NoPOP != nil {
+		return lang.Sprintf(i18n.LblNoPOPHere), "", "", ""
+	}
+	var h, po, s, u []string
+	for _, srv := range p.Servers {
+		h = append(h, srv.Host)
+		po = append(po, strconv.Itoa(srv.Port))
+		s = append(s, sslText(srv.SocketType, lang))
+		u = append(u, srv.Username)
+	}
+	return strings.Join(h, "\n"), strings.Join(po, "\n"), strings.Join(s, "\n"), strings.Join(u, "\n")
+}
+
+func providerNotes(p *providers.Provider, lang i18n.Lang) []string {
+	var notes []string
+	if p.NoPOP != nil {
+		notes = append(notes, lang.Format(*p.NoPOP))
+	}
+	for _, n := range p.Notes {
+		notes = append(notes, lang.Format(n))
+	}
+	return notes
+}
+
+func writeProvidersTable(w io.Writer, list []*providers.Provider, lang i18n.Lang) error {
+	t := newTable(w, lang.Sprintf(i18n.HdrName), lang.Sprintf(i18n.HdrDomains), lang.Sprintf(i18n.HdrHost),
+		lang.Sprintf(i18n.HdrPort), lang.Sprintf(i18n.HdrSSL), lang.Sprintf(i18n.HdrUsername),
+		lang.Sprintf(i18n.HdrNotes), lang.Sprintf(i18n.HdrDocs))
+	for _, p := range list {
+		host, port, ssl, user := serverCells(p, lang)
+		doms := p.Domains
+		if len(doms) > 6 {
+			doms = append(append([]string{}, doms[:6]...), fmt.Sprintf("… (+%d)", len(p.Domains)-6))
+		}
+		if len(p.MX) > 0 {
+			doms = append(doms, "MX: "+strings.Join(p.MX, ", "))
+		}
+		doc := ""
+		if len(p.Docs) > 0 {
+			doc = p.Docs[0]
+		}
+		notes := providerNotes(p, lang)
+		for i, n := range notes {
+			notes[i] = wrapText(n, 48)
+		}
+		if err := t.Append(displayName(p, lang), strings.Join(doms, "\n"), host, port, ssl, user,
+			strings.Join(notes, "\n"), doc); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+// wrapText breaks s into lines of at most n columns at spaces; text without
+// spaces (Chinese) is broken by rune count.
+func wrapText(s string, n int) string {
+	var lines []string
+	var cur []rune
+	for _, r := range s {
+		cur = append(cur, r)
+		if len(cur) >= n {
+			cut := len(cur)
+			for i := len(cur) - 1; i > n/2; i-- {
+				if cur[i] == ' ' {
+					cut = i
+					break
+				}
+			}
+			lines = append(lines, strings.TrimSpace(string(cur[:cut])))
+			cur = append([]rune{}, cur[cut:]...)
+		}
+	}
+	if s := strings.TrimSpace(string(cur)); s != "" {
+		lines = append(lines, s)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func writeProvidersCSV(w io.Writer, list []*providers.Provider, lang i18n.Lang) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"id", "name", "domains", "host", "port", "ssl", "username", "notes", "docs"}); err != nil {
+		return err
+	}
+	for _, p := range list {
+		rows := p.Servers
+		if len(rows) == 0 {
+			rows = []lookup.Server{{}}
+		}
+		for _, s := range rows {
+			port := ""
+			if s.Port != 0 {
+				port = strconv.Itoa(s.Port)
+			}
+			if err := cw.Write([]string{p.ID, displayName(p, lang), strings.Join(p.Domains, " "), s.Host, port,
+				string(s.SocketType), s.Username, strings.Join(providerNotes(p, lang), " "), strings.Join(p.Docs, " ")}); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

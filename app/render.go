@@ -1,0 +1,419 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/lookup"
+)
+
+// jsonResult is the JSON contract for one address. Fields may be added;
+// none may be renamed.
+type jsonResult struct {
+	Address      string           `json:"address"`
+	Domain       string           `json:"domain"`
+	Found        bool             `json:"found"`
+	Server       *lookup.Server   `json:"server"`
+	Source       string           `json:"source,omitempty"`
+	SourceURL    string           `json:"source_url,omitempty"`
+	Provider     *lookup.Provider `json:"provider,omitempty"`
+	DNSSEC       bool             `json:"dnssec"`
+	Warnings     []string         `json:"warnings"`
+	Notes        []string         `json:"notes"`
+	Docs         []string         `json:"docs"`
+	Alternatives []lookup.Server  `json:"alternatives"`
+	Attempts     []jsonAttempt    `json:"attempts"`
+	Candidates   []jsonCandidate  `json:"candidates,omitempty"`
+	Verify       *verifyJSON      `json:"verify,omitempty"`
+	Error        string           `json:"error,omitempty"`
+}
+
+type jsonAttempt struct {
+	Source  string `json:"source"`
+	Outcome string `json:"outcome"`
+	Error   string `json:"error,omitempty"`
+	MS      int64  `json:"ms"`
+}
+
+// jsonCandidate is one row of --all: a server one source found, or a source
+// that found none.
+type jsonCandidate struct {
+	Source    string         `json:"source"`
+	Outcome   string         `json:"outcome"`
+	Server    *lookup.Server `json:"server,omitempty"`
+	SourceURL string         `json:"source_url,omitempty"`
+	Chosen    bool           `json:"chosen"`
+	Conflict  bool           `json:"conflict"`
+	Error     string         `json:"error,omitempty"`
+	MS        int64          `json:"ms"`
+}
+
+// outcome is everything the renderers need for one input line.
+type outcome struct {
+	input  string
+	res    *lookup.Result // nil when the address was invalid
+	err    error          // the address error, when invalid
+	verify *verifyReport  // set with --verify
+}
+
+func (o *outcome) found() bool { return o.res != nil && o.res.Found }
+
+// view turns an outcome into the JSON shape, with messages in lang.
+func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
+	j := &jsonResult{
+		Address: o.input, Warnings: []string{}, Notes: []string{}, Docs: []string{},
+		Alternatives: []lookup.Server{}, Attempts: []jsonAttempt{},
+	}
+	if o.res == nil {
+		j.Error = errorText(o.err, lang)
+		return j
+	}
+	r := o.res
+	j.Domain = r.Address.Domain
+	j.Found = r.Found
+	j.Source = r.Source
+	for _, w := range r.Warnings {
+		j.Warnings = append(j.Warnings, lang.Format(w))
+	}
+	if a := r.Answer; a != nil {
+		if len(a.Servers) > 0 {
+			s := normalize(a.Servers[0])
+			j.Server = &s
+			for _, alt := range a.Servers[1:] {
+				j.Alternatives = append(j.Alternatives, normalize(alt))
+			}
+		}
+		j.SourceURL = a.SourceURL
+		if a.Provider != nil {
+			p := *a.Provider
+			if lang == i18n.Chinese && p.NameZH != "" {
+				p.Name = p.NameZH
+			}
+			j.Provider = &p
+		}
+		j.DNSSEC = a.DNSSEC
+		for _, w := range a.Warnings {
+			j.Warnings = append(j.Warnings, lang.Format(w))
+		}
+		for _, n := range a.Notes {
+			j.Notes = append(j.Notes, lang.Format(n))
+		}
+		j.Docs = append(j.Docs, a.Docs...)
+		if a.NotOffered != nil {
+			j.Error = lang.Format(*a.NotOffered)
+		}
+	}
+	if j.Error == "" && r.Err != nil {
+		j.Error = errorText(r.Err, lang)
+	}
+	for _, at := range r.Attempts {
+		ja := jsonAttempt{Source: at.Source, Outcome: string(at.Outcome), MS: at.Duration.Milliseconds()}
+		if at.Err != nil {
+			ja.Error = at.Err.Error()
+		}
+		j.Attempts = append(j.Attempts, ja)
+	}
+	if all {
+		j.Candidates = candidates(r)
+		if c := conflicts(j.Candidates); len(c) > 0 {
+			j.Warnings = append(j.Warnings, lang.Sprintf(i18n.WarnConflict, strings.Join(c, "; ")))
+		}
+	}
+	if o.verify != nil {
+		j.Verify = o.verify.json(lang)
+		j.Warnings = append(j.Warnings, o.verify.warnings(lang)...)
+	}
+	return j
+}
+
+// normalize makes slices non-nil so that JSON shows [] rather than null.
+func normalize(s lookup.Server) lookup.Server {
+	if s.Auth == nil {
+		s.Auth = []string{}
+	}
+	return s
+}
+
+func errorText(err error, lang i18n.Lang) string {
+	var nf *lookup.NotFoundError
+	var ae *lookup.AddressError
+	switch {
+	case errors.As(err, &ae):
+		return fmt.Sprintf("%s %q: %s", lang.Sprintf(i18n.ErrInvalidAddress), ae.Input, ae.Reason)
+	case errors.As(err, &nf):
+		return lang.Sprintf(i18n.LblNotFound)
+	case err != nil:
+		return err.Error()
+	}
+	return ""
+}
+
+// candidates lists every server every source found, then the sources that
+// found none, marking the chosen answer and the servers that differ from it.
+func candidates(r *lookup.Result) []jsonCandidate {
+	chosen := r.Server()
+	var out []jsonCandidate
+	for _, at := range r.Attempts {
+		c := jsonCandidate{Source: at.Source, Outcome: string(at.Outcome), MS: at.Duration.Milliseconds()}
+		if at.Err != nil {
+			c.Error = at.Err.Error()
+		}
+		if at.Answer == nil || len(at.Answer.Servers) == 0 {
+			out = append(out, c)
+			continue
+		}
+		for i, s := range at.Answer.Servers {
+			s := normalize(s)
+			row := c
+			row.Server = &s
+			row.SourceURL = at.Answer.SourceURL
+			row.Chosen = at.Source == r.Source && i == 0
+			// Only a source's preferred server can contradict the chosen
+			// one; its alternatives are fallbacks by definition.
+			row.Conflict = chosen != nil && i == 0 && !s.Same(*chosen)
+			out = append(out, row)
+		}
+	}
+	return out
+}
+
+func conflicts(cs []jsonCandidate) []string {
+	var chosen *jsonCandidate
+	for i := range cs {
+		if cs[i].Chosen {
+			chosen = &cs[i]
+		}
+	}
+	if chosen == nil {
+		return nil
+	}
+	var out []string
+	for _, c := range cs {
+		if c.Conflict {
+			out = append(out, fmt.Sprintf("%s says %s, %s says %s",
+				chosen.Source, endpoint(*chosen.Server), c.Source, endpoint(*c.Server)))
+		}
+	}
+	return out
+}
+
+func endpoint(s lookup.Server) string {
+	return fmt.Sprintf("%s:%d (%s)", s.Host, s.Port, s.SocketType)
+}
+
+// writeJSON writes one JSON Lines record.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// style colours text for a terminal, or not at all.
+type style struct{ on bool }
+
+func (s style) wrap(code, text string) string {
+	if !s.on {
+		return text
+	}
+	return "\x1b[" + code + "m" + text + "\x1b[0m"
+}
+func (s style) bold(t string) string   { return s.wrap("1", t) }
+func (s style) yellow(t string) string { return s.wrap("33", t) }
+func (s style) red(t string) string    { return s.wrap("31", t) }
+func (s style) green(t string) string  { return s.wrap("32", t) }
+func (s style) dim(t string) string    { return s.wrap("2", t) }
+
+func sslText(st lookup.SocketType, lang i18n.Lang) string {
+	switch st {
+	case lookup.SSL:
+		return lang.Sprintf(i18n.SSLTLS)
+	case lookup.STARTTLS:
+		return lang.Sprintf(i18n.SSLStartTLS)
+	}
+	return lang.Sprintf(i18n.SSLNone)
+}
+
+func newTable(w io.Writer, headers ...string) *tablewriter.Table {
+	t := tablewriter.NewTable(w,
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Symbols: tw.NewSymbols(tw.StyleLight),
+		})),
+	)
+	h := make([]any, len(headers))
+	for i, s := range headers {
+		h[i] = s
+	}
+	t.Header(h...)
+	return t
+}
+
+// writeHuman renders one result for a person: the address, a table of the
+// chosen server (or of every candidate with --all), then the provider,
+// warnings, notes and help links. Failures go to errw.
+func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, st style, all bool) error {
+	j := view(o, lang, all)
+	if o.res == nil {
+		_, err := fmt.Fprintf(errw, "popfind: %s\n", j.Error)
+		return err
+	}
+	if !o.res.Found && !all && o.verify == nil {
+		return writeNotFound(errw, o, j, lang)
+	}
+	if _, err := fmt.Fprintln(w, st.bold(o.input)); err != nil {
+		return err
+	}
+	var err error
+	if all {
+		err = writeCandidates(w, j, lang, st)
+	} else {
+		err = writeServers(w, j, lang)
+	}
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	if j.Provider != nil {
+		fmt.Fprintf(&b, "%s: %s\n", lang.Sprintf(i18n.LblProvider), j.Provider.Name)
+	}
+	if j.SourceURL != "" {
+		fmt.Fprintf(&b, "%s: %s (%s)\n", lang.Sprintf(i18n.HdrSource), j.Source, j.SourceURL)
+	}
+	if j.DNSSEC {
+		fmt.Fprintf(&b, "%s\n", lang.Sprintf(i18n.LblDNSSEC))
+	}
+	if s := j.Server; s != nil && s.LeaveMessagesOnServer != nil {
+		switch {
+		case !*s.LeaveMessagesOnServer:
+			fmt.Fprintf(&b, "%s: %s\n", lang.Sprintf(i18n.LblNote), lang.Sprintf(i18n.NoteDeleteOnServer))
+		case s.DaysToLeaveMessagesOnServer != nil:
+			fmt.Fprintf(&b, "%s: %s\n", lang.Sprintf(i18n.LblNote), lang.Sprintf(i18n.NoteLeaveOnServerFor, strconv.Itoa(*s.DaysToLeaveMessagesOnServer)))
+		default:
+			fmt.Fprintf(&b, "%s: %s\n", lang.Sprintf(i18n.LblNote), lang.Sprintf(i18n.NoteLeaveOnServer))
+		}
+	}
+	if !o.res.Found && j.Error != "" {
+		fmt.Fprintf(&b, "%s\n", st.red(j.Error))
+	}
+	for _, x := range j.Warnings {
+		fmt.Fprintf(&b, "%s\n", st.yellow(lang.Sprintf(i18n.LblWarning)+": "+x))
+	}
+	for _, x := range j.Notes {
+		fmt.Fprintf(&b, "%s: %s\n", lang.Sprintf(i18n.LblNote), x)
+	}
+	for _, x := range j.Docs {
+		fmt.Fprintf(&b, "%s: %s\n", lang.Sprintf(i18n.LblDocs), x)
+	}
+	if o.verify != nil {
+		o.verify.writeChecklist(&b, lang, st)
+	}
+	b.WriteString("\n")
+	_, err = io.WriteString(w, b.String())
+	return err
+}
+
+func writeServers(w io.Writer, j *jsonResult, lang i18n.Lang) error {
+	if j.Server == nil {
+		return nil
+	}
+	t := newTable(w, lang.Sprintf(i18n.HdrProtocol), lang.Sprintf(i18n.HdrHost), lang.Sprintf(i18n.HdrPort),
+		lang.Sprintf(i18n.HdrSSL), lang.Sprintf(i18n.HdrUsername), lang.Sprintf(i18n.HdrSource))
+	rows := append([]lookup.Server{*j.Server}, j.Alternatives...)
+	for i, s := range rows {
+		src := j.Source
+		if i > 0 {
+			src = j.Source + " (" + lang.Sprintf(i18n.LblAlt) + ")"
+		}
+		if err := t.Append("POP3", s.Host, strconv.Itoa(s.Port), sslText(s.SocketType, lang), s.Username, src); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+func writeCandidates(w io.Writer, j *jsonResult, lang i18n.Lang, st style) error {
+	t := newTable(w, lang.Sprintf(i18n.HdrChosen), lang.Sprintf(i18n.HdrSource), lang.Sprintf(i18n.HdrHost),
+		lang.Sprintf(i18n.HdrPort), lang.Sprintf(i18n.HdrSSL), lang.Sprintf(i18n.HdrUsername),
+		lang.Sprintf(i18n.HdrOutcome), lang.Sprintf(i18n.HdrTime))
+	for _, c := range j.Candidates {
+		mark := ""
+		switch {
+		case c.Chosen:
+			mark = "✓"
+		case c.Conflict:
+			mark = "≠"
+		}
+		host, port, ssl, user := "", "", "", ""
+		if c.Server != nil {
+			host, port, ssl, user = c.Server.Host, strconv.Itoa(c.Server.Port), sslText(c.Server.SocketType, lang), c.Server.Username
+		}
+		out := outcomeText(c.Outcome, lang)
+		if c.Server == nil && c.Error != "" {
+			out += ": " + shorten(c.Error, 60)
+		}
+		if err := t.Append(mark, c.Source, host, port, ssl, user, out, fmt.Sprintf("%dms", c.MS)); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+func outcomeText(o string, lang i18n.Lang) string {
+	switch lookup.Outcome(o) {
+	case lookup.OutcomeFound:
+		return lang.Sprintf(i18n.OutFound)
+	case lookup.OutcomeNotFound:
+		return lang.Sprintf(i18n.OutNotFound)
+	case lookup.OutcomeError:
+		return lang.Sprintf(i18n.OutError)
+	}
+	return lang.Sprintf(i18n.OutSkipped)
+}
+
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang) error {
+	var b strings.Builder
+	msg := j.Error
+	if msg == "" {
+		msg = lang.Sprintf(i18n.LblNotFound)
+	}
+	fmt.Fprintf(&b, "popfind: %s: %s\n", o.input, msg)
+	for _, x := range j.Notes {
+		fmt.Fprintf(&b, "  %s: %s\n", lang.Sprintf(i18n.LblNote), x)
+	}
+	for _, x := range j.Docs {
+		fmt.Fprintf(&b, "  %s: %s\n", lang.Sprintf(i18n.LblDocs), x)
+	}
+	for _, x := range j.Warnings {
+		fmt.Fprintf(&b, "  %s: %s\n", lang.Sprintf(i18n.LblWarning), x)
+	}
+	for _, a := range j.Attempts {
+		if a.Outcome == string(lookup.OutcomeSkipped) {
+			continue
+		}
+		line := fmt.Sprintf("  %s %s: %s", lang.Sprintf(i18n.LblTried), a.Source, outcomeText(a.Outcome, lang))
+		if a.Error != "" {
+			line += " (" + a.Error + ")"
+		}
+		b.WriteString(line + "\n")
+	}
+	_, err := io.WriteString(errw, b.String())
+	return err
+}

@@ -1,0 +1,62 @@
+package i18n
+
+import (
+	"sort"
+	"strings"
+	"testing"
+)
+
+func TestCataloguesAgree(t *testing.T) {
+	t.Parallel()
+	en := Keys(English)
+	sort.Strings(en)
+	for _, lang := range Languages() {
+		keys := map[string]bool{}
+		for _, k := range Keys(lang) {
+			keys[k] = true
+		}
+		for _, k := range en {
+			if !keys[k] {
+				t.Errorf("%s lacks %q", lang, k)
+			}
+			if strings.Count(catalogues[lang][k], "%s") != strings.Count(catalogues[English][k], "%s") {
+				t.Errorf("%s %q takes a different number of arguments from English", lang, k)
+			}
+		}
+		if len(keys) != len(en) {
+			t.Errorf("%s has %d keys, English %d", lang, len(keys), len(en))
+		}
+	}
+}
+
+func TestFromEnv(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		env  map[string]string
+		want Lang
+	}{
+		{map[string]string{"LANG": "zh_CN.UTF-8"}, Chinese},
+		{map[string]string{"LANG": "zh_TW.UTF-8"}, Chinese},
+		{map[string]string{"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, English},
+		{map[string]string{"LC_MESSAGES": "zh_CN", "LANG": "en_US"}, Chinese},
+		{map[string]string{"LANG": "de_DE.UTF-8"}, English},
+		{map[string]string{"LANG": "C"}, English},
+		{map[string]string{}, English},
+	}
+	for _, tt := range tests {
+		got := FromEnv(func(k string) string { return tt.env[k] })
+		if got != tt.want {
+			t.Errorf("FromEnv(%v) = %s, want %s", tt.env, got, tt.want)
+		}
+	}
+}
+
+func TestFormat(t *testing.T) {
+	t.Parallel()
+	if got := Chinese.Format(M(WarnSourceTimeout, "srv")); got != "来源 srv 未能在时限内完成" {
+		t.Errorf("Chinese warning = %q", got)
+	}
+	if got := English.Format(Text("as is %s")); got != "as is %s" {
+		t.Errorf("raw text = %q", got)
+	}
+}

@@ -1,0 +1,117 @@
+package lookup
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestParseAddressValid(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, local, domain, uni string
+	}{
+		{"someone@gmail.com", "someone", "gmail.com", "gmail.com"},
+		{"  Some.One+tag@Example.COM  ", "Some.One+tag", "example.com", "example.com"},
+		{"a@example.com.", "a", "example.com", "example.com"},
+		{"用户@例子.测试", "用户", "xn--fsqu00a.xn--0zwm56d", "例子.测试"},
+		{"x@Bücher.Example", "x", "xn--bcher-kva.example", "bücher.example"},
+		{"x@xn--bcher-kva.example", "x", "xn--bcher-kva.example", "bücher.example"},
+		{`"john@doe"@example.org`, `"john@doe"`, "example.org", "example.org"},
+		{`"a b"@example.org`, `"a b"`, "example.org", "example.org"},
+		{"x@a-b.c0", "x", "a-b.c0", "a-b.c0"},
+		{"x@" + strings.Repeat("a", 63) + ".com", "x", strings.Repeat("a", 63) + ".com", strings.Repeat("a", 63) + ".com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			t.Parallel()
+			a, err := ParseAddress(tt.in)
+			if err != nil {
+				t.Fatalf("ParseAddress(%q): %v", tt.in, err)
+			}
+			if a.Local != tt.local || a.Domain != tt.domain || a.UnicodeDomain != tt.uni {
+				t.Errorf("ParseAddress(%q) = local %q domain %q unicode %q; want %q %q %q",
+					tt.in, a.Local, a.Domain, a.UnicodeDomain, tt.local, tt.domain, tt.uni)
+			}
+			if a.Raw != tt.in {
+				t.Errorf("Raw = %q, want the input %q", a.Raw, tt.in)
+			}
+		})
+	}
+}
+
+func TestParseAddressInvalid(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", 64)
+	tests := []struct {
+		name, in, want string
+	}{
+		{"empty", "", "empty"},
+		{"blank", "   ", "empty"},
+		{"no at", "someone.gmail.com", "no @"},
+		{"two at", "a@b@example.com", "more than one @"},
+		{"empty local", "@example.com", "empty local part"},
+		{"empty domain", "a@", "empty domain"},
+		{"ip literal", "a@[192.0.2.1]", "IP address literal"},
+		{"ipv6 literal", "a@[IPv6:2001:db8::1]", "IP address literal"},
+		{"dotted quad", "a@192.0.2.1", "all digits"},
+		{"empty label", "a@example..com", "empty label"},
+		{"leading dot", "a@.example.com", "empty label"},
+		{"two trailing dots", "a@example.com..", "empty label"},
+		{"label too long", "a@" + long + ".com", "longer than 63"},
+		{"domain too long", "a@" + strings.Repeat(strings.Repeat("b", 60)+".", 5) + "com", "longer than 253"},
+		{"leading hyphen", "a@-example.com", "hyphen"},
+		{"trailing hyphen", "a@example-.com", "hyphen"},
+		{"underscore", "a@ex_ample.com", "only letters, digits and hyphens"},
+		{"space in domain", "a@exa mple.com", "only letters, digits and hyphens"},
+		{"slash in domain", "a@example.com/x", "only letters, digits and hyphens"},
+		{"port in domain", "a@example.com:995", "only letters, digits and hyphens"},
+		{"control char", "a\x00@example.com", "control character"},
+		{"invalid utf8", "a\xff@example.com", "UTF-8"},
+		{"unterminated quote", `"abc@example.com`, "unterminated quote"},
+		{"partly quoted", `a"b"@example.com`, "quoted as a whole"},
+		{"double dot local", "a..b@example.com", "doubled dot"},
+		{"space in local", "a b@example.com", "space"},
+		{"comma in local", "a,b@example.com", "allowed only inside quotes"},
+		{"local too long", strings.Repeat("x", 65) + "@example.com", "local part longer"},
+		{"bad punycode", "a@xn--zz.example", "internationalized"},
+		{"too long input", strings.Repeat("x", 600) + "@example.com", "longer than 512"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := ParseAddress(tt.in)
+			if err == nil {
+				t.Fatalf("ParseAddress(%q) succeeded; want an error containing %q", tt.in, tt.want)
+			}
+			if !errors.Is(err, ErrInvalidAddress) {
+				t.Errorf("error %v does not match ErrInvalidAddress", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("ParseAddress(%q) error = %q; want it to mention %q", tt.in, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestExpand(t *testing.T) {
+	t.Parallel()
+	a, err := ParseAddress("john.doe@Example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]string{
+		"%EMAILADDRESS%":                 "john.doe@example.org",
+		"%EMAILLOCALPART%":               "john.doe",
+		"%EMAILLOCALPART%.%EMAILDOMAIN%": "john.doe.example.org",
+		"mail.%EMAILDOMAIN%":             "mail.example.org",
+		"%REALNAME%x":                    "x",
+		"plain":                          "plain",
+		"%UNKNOWN%":                      "%UNKNOWN%",
+	}
+	for in, want := range tests {
+		if got := Expand(in, a); got != want {
+			t.Errorf("Expand(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,104 @@
+package lookup
+
+import (
+	"strings"
+
+	"github.com/popfind/popfind/i18n"
+)
+
+// SocketType says how a client secures its connection to a server.
+type SocketType string
+
+// The socket types, spelled as Thunderbird's autoconfig format spells them.
+const (
+	SSL      SocketType = "SSL"      // implicit TLS from the first byte (RFC 8314)
+	STARTTLS SocketType = "STARTTLS" // plain connection upgraded with the STLS command
+	Plain    SocketType = "plain"    // no encryption at all
+)
+
+// ParseSocketType accepts the autoconfig spellings of a socket type.
+func ParseSocketType(s string) (SocketType, bool) {
+	switch s {
+	case string(SSL), string(STARTTLS), string(Plain):
+		return SocketType(s), true
+	}
+	return "", false
+}
+
+// DefaultPort is the IANA port for POP3 over st.
+func (st SocketType) DefaultPort() int {
+	if st == SSL {
+		return 995
+	}
+	return 110
+}
+
+// Server is one POP3 server and how to log in to it.
+type Server struct {
+	Protocol   string     `json:"protocol"`
+	Host       string     `json:"host"`
+	Port       int        `json:"port"`
+	SocketType SocketType `json:"socket_type"`
+	// Username is the login name. Sources may leave placeholders such as
+	// %EMAILADDRESS% in it; Result.For fills them for one address.
+	Username string   `json:"username"`
+	Auth     []string `json:"auth"`
+	// LeaveMessagesOnServer and DaysToLeaveMessagesOnServer come from the
+	// autoconfig pop3 element, when the provider says.
+	LeaveMessagesOnServer       *bool `json:"leave_messages_on_server,omitempty"`
+	DaysToLeaveMessagesOnServer *int  `json:"days_to_leave_messages_on_server,omitempty"`
+	DownloadOnBiff              *bool `json:"download_on_biff,omitempty"`
+}
+
+// Same reports whether s and o name the same endpoint with the same security.
+func (s Server) Same(o Server) bool {
+	return strings.EqualFold(s.Host, o.Host) && s.Port == o.Port && s.SocketType == o.SocketType
+}
+
+// Provider names who runs a mail service.
+type Provider struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// NameZH is the name Chinese-speaking users know, when there is one.
+	NameZH string `json:"-"`
+}
+
+// Answer is what a source found for a domain.
+type Answer struct {
+	// Servers lists POP3 servers, the preferred one first.
+	Servers []Server
+	// NotOffered, when set, is the source's authoritative word that the
+	// domain offers no POP3 at all (an SRV target of ".", a provider without
+	// POP3). The lookup then stops with found=false and does not guess.
+	NotOffered *i18n.Msg
+	SourceURL  string
+	Provider   *Provider
+	Warnings   []i18n.Msg
+	Notes      []i18n.Msg
+	Docs       []string
+	// DNSSEC is true when a validating resolver vouched for the answer.
+	DNSSEC bool
+}
+
+// Placeholders understood in host names and user names, as Thunderbird's
+// autoconfig format defines them.
+const (
+	PlaceholderAddress = "%EMAILADDRESS%"
+	PlaceholderLocal   = "%EMAILLOCALPART%"
+	PlaceholderDomain  = "%EMAILDOMAIN%"
+	PlaceholderName    = "%REALNAME%"
+)
+
+// Expand fills the placeholders in s for addr. popfind never knows a real
+// name, so %REALNAME% becomes empty.
+func Expand(s string, addr Address) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	return strings.NewReplacer(
+		PlaceholderAddress, addr.String(),
+		PlaceholderLocal, addr.Local,
+		PlaceholderDomain, addr.Domain,
+		PlaceholderName, "",
+	).Replace(s)
+}

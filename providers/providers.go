@@ -1,0 +1,133 @@
+// Package providers holds popfind's built-in table of mail providers and the
+// offline source that answers from it.
+package providers
+
+import (
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/lookup"
+)
+
+// Provider is one entry of the built-in table.
+type Provider struct {
+	ID     string
+	Name   string
+	NameZH string // the name Chinese-speaking users know it by, when it has one
+	// Domains are the email domains the provider hosts, in A-label form.
+	Domains []string
+	// MX lists glob patterns (path.Match syntax, lowercase, no trailing dot)
+	// for the MX hosts of domains hosted at the provider.
+	MX []string
+	// Servers are its POP3 servers, the preferred first. Usernames hold
+	// autoconfig placeholders such as %EMAILADDRESS%.
+	Servers []lookup.Server
+	// NoPOP, when set, says the provider offers no POP3 at all, and why.
+	NoPOP *i18n.Msg
+	Notes []i18n.Msg
+	// Docs are the provider's own help pages; the first is the page the
+	// entry was checked against.
+	Docs []string
+}
+
+// Answer returns the provider's settings as a lookup answer.
+func (p *Provider) Answer() *lookup.Answer {
+	a := &lookup.Answer{
+		Provider: &lookup.Provider{ID: p.ID, Name: p.Name, NameZH: p.NameZH},
+		Notes:    append([]i18n.Msg(nil), p.Notes...),
+		Docs:     append([]string(nil), p.Docs...),
+	}
+	for _, s := range p.Servers {
+		s.Auth = append([]string(nil), s.Auth...)
+		a.Servers = append(a.Servers, s)
+	}
+	if p.NoPOP != nil {
+		msg := *p.NoPOP
+		a.NotOffered = &msg
+	}
+	return a
+}
+
+// Table is a set of providers indexed by domain.
+type Table struct {
+	providers []*Provider
+	byDomain  map[string]*Provider
+}
+
+// NewTable indexes providers. Later entries never replace earlier ones for a
+// domain; the table's own test rejects duplicates.
+func NewTable(providers []*Provider) *Table {
+	t := &Table{providers: providers, byDomain: map[string]*Provider{}}
+	for _, p := range providers {
+		for _, d := range p.Domains {
+			if _, ok := t.byDomain[d]; !ok {
+				t.byDomain[d] = p
+			}
+		}
+	}
+	return t
+}
+
+// Builtin returns the built-in table.
+func Builtin() *Table { return NewTable(builtin()) }
+
+// All returns every provider, in table order.
+func (t *Table) All() []*Provider { return t.providers }
+
+// ByDomain returns the provider hosting domain (A-label, lowercase).
+func (t *Table) ByDomain(domain string) (*Provider, bool) {
+	p, ok := t.byDomain[strings.TrimSuffix(domain, ".")]
+	return p, ok
+}
+
+// ByMX returns the provider whose MX patterns match host.
+func (t *Table) ByMX(host string) (*Provider, bool) {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, p := range t.providers {
+		for _, pat := range p.MX {
+			if ok, _ := path.Match(pat, host); ok {
+				return p, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// Filter returns the providers whose id, names, domains or POP3 hosts
+// contain q, case-insensitively. An empty q matches every provider.
+func (t *Table) Filter(q string) []*Provider {
+	q = strings.ToLower(strings.TrimSpace(q))
+	var out []*Provider
+	for _, p := range t.providers {
+		if q == "" || p.matches(q) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (p *Provider) matches(q string) bool {
+	fields := []string{p.ID, p.Name, p.NameZH}
+	fields = append(fields, p.Domains...)
+	for _, s := range p.Servers {
+		fields = append(fields, s.Host)
+	}
+	for _, f := range fields {
+		if strings.Contains(strings.ToLower(f), q) {
+			return true
+		}
+	}
+	return false
+}
+
+// Domains returns every domain in the table, sorted.
+func (t *Table) Domains() []string {
+	out := make([]string, 0, len(t.byDomain))
+	for d := range t.byDomain {
+		out = append(out, d)
+	}
+	sort.Strings(out)
+	return out
+}

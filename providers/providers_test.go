@@ -1,0 +1,274 @@
+package providers
+
+import (
+	"encoding/xml"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/lookup"
+)
+
+func TestTableShape(t *testing.T) {
+	t.Parallel()
+	seenID := map[string]bool{}
+	seenDomain := map[string]string{}
+	for _, p := range builtin() {
+		t.Run(p.ID, func(t *testing.T) {
+			if p.ID == "" || p.Name == "" {
+				t.Fatal("entry without id or name")
+			}
+			if seenID[p.ID] {
+				t.Errorf("id %q listed twice", p.ID)
+			}
+			seenID[p.ID] = true
+			if len(p.Domains) == 0 && len(p.MX) == 0 {
+				t.Error("entry matches nothing: no domains and no MX patterns")
+			}
+			for _, d := range p.Domains {
+				addr, err := lookup.ParseAddress("x@" + d)
+				if err != nil {
+					t.Errorf("domain %q: %v", d, err)
+				} else if addr.Domain != d {
+					t.Errorf("domain %q is not in canonical A-label form (%q)", d, addr.Domain)
+				}
+				if other, ok := seenDomain[d]; ok {
+					t.Errorf("domain %q listed twice (also in %s)", d, other)
+				}
+				seenDomain[d] = p.ID
+			}
+			for _, pat := range p.MX {
+				if pat != strings.ToLower(pat) || strings.HasSuffix(pat, ".") {
+					t.Errorf("MX pattern %q must be lowercase without a trailing dot", pat)
+				}
+				if _, err := filepath.Match(pat, "x"); err != nil {
+					t.Errorf("MX pattern %q: %v", pat, err)
+				}
+			}
+			if (p.NoPOP == nil) == (len(p.Servers) == 0) {
+				t.Error("an entry needs either servers or a NoPOP reason, not both or neither")
+			}
+			for _, s := range p.Servers {
+				if s.Protocol != "pop3" {
+					t.Errorf("server %s: protocol %q", s.Host, s.Protocol)
+				}
+				if _, err := lookup.ParseAddress("x@" + s.Host); err != nil {
+					t.Errorf("server host %q is not a valid host name: %v", s.Host, err)
+				}
+				if s.Port < 1 || s.Port > 65535 {
+					t.Errorf("server %s: port %d", s.Host, s.Port)
+				}
+				if _, ok := lookup.ParseSocketType(string(s.SocketType)); !ok {
+					t.Errorf("server %s: socket type %q", s.Host, s.SocketType)
+				}
+				if s.SocketType == lookup.Plain {
+					t.Errorf("server %s: plain-text POP has no place in the built-in table", s.Host)
+				}
+				if s.Username != lookup.PlaceholderAddress && s.Username != lookup.PlaceholderLocal {
+					t.Errorf("server %s: username form %q", s.Host, s.Username)
+				}
+				if len(s.Auth) == 0 {
+					t.Errorf("server %s: no auth", s.Host)
+				}
+			}
+			if len(p.Docs) == 0 {
+				t.Error("no help page recorded")
+			}
+			for _, d := range p.Docs {
+				u, err := url.Parse(d)
+				if err != nil || u.Scheme != "https" || u.Host == "" {
+					t.Errorf("help page %q is not an https URL", d)
+				}
+			}
+			for _, n := range append(p.Notes, derefMsg(p.NoPOP)...) {
+				for _, lang := range i18n.Languages() {
+					if got := lang.Format(n); got == n.Key || got == "" {
+						t.Errorf("note %q has no %s text", n.Key, lang)
+					}
+				}
+			}
+		})
+	}
+}
+
+func derefMsg(m *i18n.Msg) []i18n.Msg {
+	if m == nil {
+		return nil
+	}
+	return []i18n.Msg{*m}
+}
+
+func TestTableLookups(t *testing.T) {
+	t.Parallel()
+	tab := Builtin()
+	tests := []struct {
+		domain, id, host string
+		port             int
+	}{
+		{"gmail.com", "gmail", "pop.gmail.com", 995},
+		{"googlemail.com", "gmail", "pop.gmail.com", 995},
+		{"qq.com", "qq", "pop.qq.com", 995},
+		{"foxmail.com", "foxmail", "pop.qq.com", 995},
+		{"163.com", "netease-163", "pop.163.com", 995},
+		{"126.com", "netease-126", "pop.126.com", 995},
+		{"yeah.net", "netease-yeah", "pop.yeah.net", 995},
+		{"hotmail.com", "outlook", "outlook.office365.com", 995},
+		{"icloud.com", "icloud", "", 0},
+		{"proton.me", "proton", "", 0},
+	}
+	for _, tt := range tests {
+		p, ok := tab.ByDomain(tt.domain)
+		if !ok || p.ID != tt.id {
+			t.Errorf("ByDomain(%q) = %v, %v; want %s", tt.domain, p, ok, tt.id)
+			continue
+		}
+		a := p.Answer()
+		if tt.host == "" {
+			if a.NotOffered == nil || len(a.Servers) != 0 {
+				t.Errorf("%s: want NotOffered and no servers, got %+v", tt.domain, a)
+			}
+			continue
+		}
+		if a.Servers[0].Host != tt.host || a.Servers[0].Port != tt.port {
+			t.Errorf("%s: got %s:%d, want %s:%d", tt.domain, a.Servers[0].Host, a.Servers[0].Port, tt.host, tt.port)
+		}
+	}
+	if _, ok := tab.ByDomain("example.com"); ok {
+		t.Error("ByDomain(example.com) found an entry")
+	}
+}
+
+func TestByMX(t *testing.T) {
+	t.Parallel()
+	tab := Builtin()
+	tests := map[string]string{
+		"aspmx.l.google.com.":                     "gmail",
+		"alt1.aspmx.l.google.com":                 "gmail",
+		"ASPMX2.GOOGLEMAIL.COM":                   "gmail",
+		"contoso-com.mail.protection.outlook.com": "microsoft365",
+		"mxbiz1.qq.com":                           "exmail",
+		"mxbiz2.qq.com.":                          "exmail",
+		"mxw.mxhichina.com":                       "alimail",
+		"mx1.qiye.aliyun.com":                     "alimail",
+		"in1-smtp.messagingengine.com":            "fastmail",
+		"mx.yandex.net":                           "yandex",
+		"qiye163mx01.mxmail.netease.com":          "netease-qiye",
+		"mx01.mail.icloud.com":                    "icloud",
+	}
+	for host, want := range tests {
+		p, ok := tab.ByMX(host)
+		if !ok || p.ID != want {
+			got := "nothing"
+			if ok {
+				got = p.ID
+			}
+			t.Errorf("ByMX(%q) = %s, want %s", host, got, want)
+		}
+	}
+	// Personal QQ Mail's exchangers must never map hosted domains to pop.qq.com.
+	for _, host := range []string{"mx1.qq.com", "mx3.qq.com", "mail.example.com", "google.com.evil.example"} {
+		if p, ok := tab.ByMX(host); ok {
+			t.Errorf("ByMX(%q) = %s, want no match", host, p.ID)
+		}
+	}
+}
+
+func TestFilter(t *testing.T) {
+	t.Parallel()
+	tab := Builtin()
+	ids := func(ps []*Provider) string {
+		var s []string
+		for _, p := range ps {
+			s = append(s, p.ID)
+		}
+		return strings.Join(s, ",")
+	}
+	tests := map[string][]string{
+		"qq":    {"qq", "foxmail", "exmail"},
+		"网易":    {"netease-163", "netease-126", "netease-yeah", "netease-qiye"},
+		"GMAIL": {"gmail"},
+		"163":   {"netease-163"},
+	}
+	for q, want := range tests {
+		got := ids(tab.Filter(q))
+		for _, id := range want {
+			if !strings.Contains(","+got+",", ","+id+",") {
+				t.Errorf("Filter(%q) = %s; missing %s", q, got, id)
+			}
+		}
+	}
+	if got := tab.Filter("no-such-provider-xyz"); len(got) != 0 {
+		t.Errorf("Filter(nonsense) = %s", ids(got))
+	}
+	if got := len(tab.Filter("")); got != len(builtin()) {
+		t.Errorf("Filter(\"\") returned %d providers, want all %d", got, len(builtin()))
+	}
+}
+
+// ispdbConfig is the little of the ISPDB format this cross-check needs; the
+// real parser lives in package autoconfig.
+type ispdbConfig struct {
+	Provider struct {
+		Domains  []string `xml:"domain"`
+		Incoming []struct {
+			Type       string `xml:"type,attr"`
+			Hostname   string `xml:"hostname"`
+			Port       int    `xml:"port"`
+			SocketType string `xml:"socketType"`
+		} `xml:"incomingServer"`
+	} `xml:"emailProvider"`
+}
+
+// TestAgreesWithISPDB checks the table against Thunderbird's ISP database:
+// for every domain both know, the ISPDB's first POP3 server must be among
+// the table's, and a provider the ISPDB lists without POP3 must not get one
+// from the table unless its help page says so.
+func TestAgreesWithISPDB(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("..", "..", "shared", "data", "ispdb")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.xml"))
+	if len(files) == 0 {
+		t.Skipf("no ISPDB snapshot at %s", dir)
+	}
+	tab := Builtin()
+	checked := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c ispdbConfig
+		if err := xml.Unmarshal(data, &c); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, d := range c.Provider.Domains {
+			p, ok := tab.ByDomain(strings.ToLower(d))
+			if !ok {
+				continue
+			}
+			for _, in := range c.Provider.Incoming {
+				if in.Type != "pop3" {
+					continue
+				}
+				checked++
+				found := false
+				for _, s := range p.Servers {
+					if s.Host == in.Hostname && s.Port == in.Port && string(s.SocketType) == in.SocketType {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("%s (%s): ISPDB says %s:%d %s; the table says %v", d, filepath.Base(f), in.Hostname, in.Port, in.SocketType, p.Servers)
+				}
+				break // the first POP3 server is the ISPDB's preferred one
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d domains cross-checked; the snapshot should cover far more", checked)
+	}
+	t.Logf("cross-checked %d domains against the ISPDB", checked)
+}

@@ -3,6 +3,7 @@ module github.com/popfind/popfind
 go 1.26.8
 
 require (
+	github.com/miekg/dns v1.1.73
 	github.com/olekukonko/tablewriter v1.1.5
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3

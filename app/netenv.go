@@ -4,28 +4,79 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
+	"github.com/popfind/popfind/autoconfig"
 	"github.com/popfind/popfind/lookup"
 	"github.com/popfind/popfind/providers"
 )
 
-// netEnv holds what every lookup of a run shares: the provider table, and
-// for network sources one resolver and one HTTP client.
+// netEnv holds what every lookup of a run shares: the provider table, one
+// resolver (which caches) and one HTTP client (which keeps connections
+// alive). The network parts exist only when a network source is enabled.
 type netEnv struct {
-	table *providers.Table
+	table     *providers.Table
+	resolver  *lookup.Resolver
+	client    *http.Client
+	transport *http.Transport
+}
+
+func needsNetwork(o *options) bool {
+	for name, on := range o.sources {
+		if on && name != lookup.SourceBuiltin {
+			return true
+		}
+	}
+	return o.verify
 }
 
 func newNetEnv(o *options) (*netEnv, error) {
-	return &netEnv{table: providers.Builtin()}, nil
+	e := &netEnv{table: providers.Builtin()}
+	if !needsNetwork(o) {
+		return e, nil
+	}
+	if o.dns != "" {
+		e.resolver = &lookup.Resolver{Servers: []string{o.dns}}
+	} else {
+		r, err := lookup.SystemResolver()
+		if err != nil {
+			return nil, fmt.Errorf("no DNS resolver: %w; pass --dns HOST[:PORT]", err)
+		}
+		e.resolver = r
+	}
+	e.transport = &http.Transport{
+		// Every connection resolves its host through the run's resolver, and
+		// no proxy is used: a proxy would resolve names behind --dns's back.
+		Proxy:                  nil,
+		DialContext:            e.resolver.DialContext,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           256,
+		MaxIdleConnsPerHost:    4,
+		IdleConnTimeout:        30 * time.Second,
+		TLSHandshakeTimeout:    10 * time.Second,
+		ResponseHeaderTimeout:  0, // the lookup's deadline bounds it
+		MaxResponseHeaderBytes: 64 << 10,
+	}
+	e.client = &http.Client{Transport: e.transport}
+	return e, nil
 }
 
-func (e *netEnv) close() {}
+func (e *netEnv) close() {
+	if e.transport != nil {
+		e.transport.CloseIdleConnections()
+	}
+}
 
 // finder assembles the sources that o enables, in precedence order.
 func (e *netEnv) finder(o *options) *lookup.Finder {
 	f := &lookup.Finder{Timeout: o.timeout, WaitAll: o.all}
+	var fetcher *autoconfig.Fetcher
+	if e.client != nil {
+		fetcher = &autoconfig.Fetcher{Client: e.client}
+	}
 	for _, name := range lookup.Precedence {
 		var s lookup.Source
 		switch {
@@ -33,6 +84,23 @@ func (e *netEnv) finder(o *options) *lookup.Finder {
 			s = lookup.Skip(name, "not selected by --sources")
 		case name == lookup.SourceBuiltin:
 			s = &providers.Source{Table: e.table}
+		case name == lookup.SourceISPDB && o.ispdb == "":
+			s = lookup.Skip(name, "turned off by an empty --ispdb")
+		case name == lookup.SourceAutoconfig, name == lookup.SourceWellKnown,
+			name == lookup.SourceISPDB, name == lookup.SourceAutoconfigHTTP:
+			s = &autoconfig.Source{Kind: name, Fetcher: fetcher, ISPDB: o.ispdb}
+		case name == lookup.SourceSRV:
+			s = &lookup.SRVSource{Resolver: e.resolver}
+		case name == lookup.SourceMX:
+			mx := &lookup.MXSource{Resolver: e.resolver, Hosting: e.table}
+			if o.sources[lookup.SourceAutoconfig] || o.sources[lookup.SourceISPDB] {
+				h := &autoconfig.Hosted{Fetcher: fetcher}
+				if o.sources[lookup.SourceISPDB] {
+					h.ISPDB = o.ispdb
+				}
+				mx.Configs = h
+			}
+			s = mx
 		default:
 			s = lookup.Skip(name, "not available in this version")
 		}
@@ -55,8 +123,8 @@ func normalizeDNS(s string) (string, error) {
 	if err != nil {
 		host, port = strings.Trim(s, "[]"), "53"
 	}
-	if host == "" {
-		return "", fmt.Errorf("--dns %q: no host", s)
+	if host == "" || strings.ContainsAny(host, " /") {
+		return "", fmt.Errorf("--dns %q: want HOST[:PORT]", s)
 	}
 	if p, err := net.LookupPort("udp", port); err != nil || p < 1 || p > 65535 {
 		return "", fmt.Errorf("--dns %q: invalid port %q", s, port)

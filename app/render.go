@@ -104,6 +104,9 @@ func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 		for _, w := range a.Warnings {
 			j.Warnings = append(j.Warnings, lang.Format(w))
 		}
+		if j.Server != nil && j.Server.SocketType == lookup.Plain {
+			j.Warnings = append(j.Warnings, lang.Sprintf(i18n.WarnPlainPOP))
+		}
 		for _, n := range a.Notes {
 			j.Notes = append(j.Notes, lang.Format(n))
 		}

@@ -117,17 +117,24 @@ wait:
 }
 
 // decided reports the index of the source whose answer wins, once every
-// source of higher precedence has finished.
+// source of higher precedence has finished. Answers that came over plain
+// HTTP win only when every source has finished without a better one.
 func decided(attempts []*Attempt) (int, bool) {
+	insecure := -1
 	for i, a := range attempts {
 		if a == nil {
 			return 0, false
 		}
 		if a.settles() {
-			return i, true
+			if !a.Answer.Insecure {
+				return i, true
+			}
+			if insecure < 0 {
+				insecure = i
+			}
 		}
 	}
-	return 0, false
+	return insecure, insecure >= 0
 }
 
 // settles reports whether a's answer ends the lookup: it found a server, or
@@ -136,14 +143,22 @@ func (a *Attempt) settles() bool {
 	return a.Outcome == OutcomeFound || a.Answer != nil && a.Answer.NotOffered != nil
 }
 
-// best returns the index of the best finished answer, or -1.
+// best returns the index of the best finished answer, or -1: the first
+// settling answer by precedence, preferring any that did not come over
+// plain HTTP.
 func best(attempts []*Attempt) int {
+	insecure := -1
 	for i, a := range attempts {
 		if a != nil && a.settles() {
-			return i
+			if !a.Answer.Insecure {
+				return i
+			}
+			if insecure < 0 {
+				insecure = i
+			}
 		}
 	}
-	return -1
+	return insecure
 }
 
 func (f *Finder) finish(ctx context.Context, res *Result, attempts []*Attempt, unfinished []bool, expired error) *Result {

@@ -78,6 +78,10 @@ type Answer struct {
 	Docs       []string
 	// DNSSEC is true when a validating resolver vouched for the answer.
 	DNSSEC bool
+	// Insecure is true when the answer travelled over plain HTTP, where
+	// anyone on the path can alter it. The Finder uses such an answer only
+	// when no other source found a server.
+	Insecure bool
 }
 
 // Placeholders understood in host names and user names, as Thunderbird's

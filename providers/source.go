@@ -30,3 +30,14 @@ func (s *Source) Lookup(ctx context.Context, addr lookup.Address) (*lookup.Answe
 	}
 	return p.Answer(), nil
 }
+
+var _ lookup.Hosting = (*Table)(nil)
+
+// ForMX returns the settings of the provider whose MX patterns match host.
+func (t *Table) ForMX(host string) (*lookup.Answer, bool) {
+	p, ok := t.ByMX(host)
+	if !ok {
+		return nil, false
+	}
+	return p.Answer(), true
+}

@@ -1,0 +1,126 @@
+package autoconfig
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/lookup"
+)
+
+// Source fetches an autoconfig file from one place. Name says which place:
+// lookup.SourceAutoconfig, SourceWellKnown, SourceISPDB or
+// SourceAutoconfigHTTP.
+type Source struct {
+	Kind    string
+	Fetcher *Fetcher
+	// ISPDB is the database's base URL, ending in a slash (ispdb only).
+	ISPDB string
+}
+
+var _ lookup.Source = (*Source)(nil)
+
+// Name returns the source's kind.
+func (s *Source) Name() string { return s.Kind }
+
+// URL returns where the source looks for addr.
+func (s *Source) URL(addr lookup.Address) string {
+	d := addr.Domain
+	switch s.Kind {
+	case lookup.SourceAutoconfig:
+		return "https://autoconfig." + d + "/mail/config-v1.1.xml?emailaddress=" + url.QueryEscape(addr.String())
+	case lookup.SourceWellKnown:
+		return "https://" + d + "/.well-known/autoconfig/mail/config-v1.1.xml"
+	case lookup.SourceISPDB:
+		return s.ISPDB + d
+	case lookup.SourceAutoconfigHTTP:
+		return "http://autoconfig." + d + "/mail/config-v1.1.xml"
+	}
+	panic("autoconfig: unknown source kind " + s.Kind)
+}
+
+// Lookup fetches and parses the source's file for addr.
+func (s *Source) Lookup(ctx context.Context, addr lookup.Address) (*lookup.Answer, error) {
+	return s.Fetcher.Config(ctx, s.URL(addr), addr)
+}
+
+// Config fetches the autoconfig file at u and returns its POP3 answer. A
+// missing file or one without a valid POP3 section is lookup.ErrNotFound.
+func (f *Fetcher) Config(ctx context.Context, u string, addr lookup.Address) (*lookup.Answer, error) {
+	doc, err := f.Get(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	c, err := Parse(doc.Body, addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", doc.URL, err)
+	}
+	if len(c.Servers) == 0 {
+		why := "no POP3 section"
+		if len(c.Skipped) > 0 {
+			why = "no valid POP3 section (" + strings.Join(c.Skipped, "; ") + ")"
+		}
+		return nil, lookup.NotFound("%s: %s", doc.URL, why)
+	}
+	a := c.Answer(doc.URL)
+	if doc.Insecure {
+		a.Insecure = true
+		a.Warnings = append(a.Warnings, i18n.M(i18n.WarnPlainHTTP, doc.URL))
+	}
+	return a, nil
+}
+
+// Hosted looks up the autoconfig of the domain that hosts another domain's
+// mail: https://autoconfig.<domain>/ and the ISP database, at once, the
+// former preferred. The MX source uses it.
+type Hosted struct {
+	Fetcher *Fetcher
+	ISPDB   string // empty: don't ask the ISP database
+}
+
+// Lookup returns the answer for domain, for addr.
+func (h *Hosted) Lookup(ctx context.Context, domain string, addr lookup.Address) (*lookup.Answer, error) {
+	urls := []string{"https://autoconfig." + domain + "/mail/config-v1.1.xml?emailaddress=" + url.QueryEscape(addr.String())}
+	if h.ISPDB != "" {
+		urls = append(urls, h.ISPDB+domain)
+	}
+	type res struct {
+		a   *lookup.Answer
+		err error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chans := make([]chan res, len(urls))
+	for i, u := range urls {
+		chans[i] = make(chan res, 1)
+		go func() {
+			a, err := h.Fetcher.Config(ctx, u, addr)
+			chans[i] <- res{a, err}
+		}()
+	}
+	var errs []error
+	for _, ch := range chans {
+		r := <-ch
+		if r.err == nil {
+			return r.a, nil
+		}
+		errs = append(errs, r.err)
+	}
+	err := errors.Join(errs...)
+	if allNotFound(errs) {
+		return nil, fmt.Errorf("%w: %v", lookup.ErrNotFound, err)
+	}
+	return nil, err
+}
+
+func allNotFound(errs []error) bool {
+	for _, e := range errs {
+		if !errors.Is(e, lookup.ErrNotFound) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,176 @@
+package testnet
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+type contextT = context.Context
+
+// DNS is an in-process DNS server on 127.0.0.1 (UDP and TCP, one port) that
+// answers from a zone the test fills.
+type DNS struct {
+	Addr string
+	// Delay is added to every answer.
+	Delay time.Duration
+
+	mu       sync.Mutex
+	records  map[string][]dns.RR // by lowercase FQDN
+	servfail map[string]bool
+	hang     map[string]bool
+	truncate map[string]bool
+	ad       bool
+	queries  atomic.Int64
+	byName   map[string]int
+}
+
+// NewDNS starts a server and stops it when the test ends.
+func NewDNS(t testing.TB) *DNS {
+	t.Helper()
+	d := &DNS{records: map[string][]dns.RR{}, servfail: map[string]bool{}, hang: map[string]bool{},
+		truncate: map[string]bool{}, byName: map[string]int{}}
+	mux := dns.NewServeMux()
+	mux.HandleFunc(".", d.serve)
+	udp := &dns.Server{Addr: "127.0.0.1:0", Net: "udp", Handler: mux}
+	started := make(chan struct{})
+	udp.NotifyStartedFunc = func() { close(started) }
+	go udp.ListenAndServe()
+	<-started
+	d.Addr = udp.PacketConn.LocalAddr().String()
+	tcp := &dns.Server{Addr: d.Addr, Net: "tcp", Handler: mux}
+	tstarted := make(chan struct{})
+	tcp.NotifyStartedFunc = func() { close(tstarted) }
+	go tcp.ListenAndServe()
+	<-tstarted
+	t.Cleanup(func() {
+		udp.Shutdown()
+		tcp.Shutdown()
+	})
+	return d
+}
+
+// Add adds records in zone-file syntax, e.g.
+// "_pop3s._tcp.example.org. 60 IN SRV 0 1 995 pop.example.org.".
+func (d *DNS) Add(t testing.TB, lines ...string) {
+	t.Helper()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, l := range lines {
+		rr, err := dns.NewRR(l)
+		if err != nil {
+			t.Fatalf("bad record %q: %v", l, err)
+		}
+		name := strings.ToLower(rr.Header().Name)
+		d.records[name] = append(d.records[name], rr)
+	}
+}
+
+// Host adds A records for names.
+func (d *DNS) Host(t testing.TB, ip string, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		d.Add(t, dns.Fqdn(n)+" 60 IN A "+ip)
+	}
+}
+
+// ServFail makes every query for name fail with SERVFAIL.
+func (d *DNS) ServFail(name string) { d.set(d.servfail, name) }
+
+// Hang makes the server never answer queries for name.
+func (d *DNS) Hang(name string) { d.set(d.hang, name) }
+
+// Truncate makes UDP answers for name truncated, so clients retry over TCP.
+func (d *DNS) Truncate(name string) { d.set(d.truncate, name) }
+
+// SetAD makes the server set the AD bit, as a validating resolver does.
+func (d *DNS) SetAD(on bool) {
+	d.mu.Lock()
+	d.ad = on
+	d.mu.Unlock()
+}
+
+func (d *DNS) set(m map[string]bool, name string) {
+	d.mu.Lock()
+	m[dns.Fqdn(strings.ToLower(name))] = true
+	d.mu.Unlock()
+}
+
+// Queries returns the number of queries received.
+func (d *DNS) Queries() int64 { return d.queries.Load() }
+
+// QueriesFor returns the number of queries received for name, any type.
+func (d *DNS) QueriesFor(name string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.byName[dns.Fqdn(strings.ToLower(name))]
+}
+
+func (d *DNS) serve(w dns.ResponseWriter, req *dns.Msg) {
+	d.queries.Add(1)
+	if len(req.Question) != 1 {
+		m := new(dns.Msg)
+		m.SetRcode(req, dns.RcodeFormatError)
+		w.WriteMsg(m)
+		return
+	}
+	q := req.Question[0]
+	name := strings.ToLower(q.Name)
+	d.mu.Lock()
+	d.byName[name]++
+	hang, servfail, trunc, ad := d.hang[name], d.servfail[name], d.truncate[name], d.ad
+	var answer []dns.RR
+	exists := false
+	for owner, rrs := range d.records {
+		if owner == name || strings.HasSuffix(owner, "."+name) {
+			exists = true
+		}
+		if owner != name {
+			continue
+		}
+		for _, rr := range rrs {
+			if rr.Header().Rrtype == q.Qtype || rr.Header().Rrtype == dns.TypeCNAME {
+				answer = append(answer, dns.Copy(rr))
+			}
+		}
+	}
+	delay := d.Delay
+	d.mu.Unlock()
+	if hang {
+		return
+	}
+	if delay > 0 {
+		time.Sleep(delay)
+	}
+	m := new(dns.Msg)
+	m.SetReply(req)
+	m.RecursionAvailable = true
+	m.AuthenticatedData = ad
+	switch {
+	case servfail:
+		m.Rcode = dns.RcodeServerFailure
+	case !exists:
+		m.Rcode = dns.RcodeNameError
+		m.Ns = []dns.RR{soa()}
+	case len(answer) == 0:
+		m.Ns = []dns.RR{soa()}
+	default:
+		m.Answer = answer
+	}
+	_, isUDP := w.RemoteAddr().(interface{ Network() string })
+	if trunc && isUDP && w.LocalAddr().Network() == "udp" {
+		m.Answer = nil
+		m.Truncated = true
+	}
+	w.WriteMsg(m)
+}
+
+func soa() dns.RR {
+	rr, _ := dns.NewRR(". 60 IN SOA ns.test. hostmaster.test. 1 60 60 60 30")
+	return rr
+}

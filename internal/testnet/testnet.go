@@ -1,0 +1,171 @@
+// Package testnet runs real protocol servers on loopback for popfind's tests:
+// a miekg/dns server with a zone of the test's making, HTTPS servers with
+// certificates from a CA the test generates, each on its own 127.x.y.z
+// address so that URLs can use the standard ports, as real ones do.
+package testnet
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+var nextIP atomic.Uint32
+
+// IP returns a loopback address no other caller in this process got. The
+// process ID spreads parallel test binaries over different addresses.
+func IP() string {
+	n := nextIP.Add(1) + uint32(os.Getpid()%200)*256
+	return fmt.Sprintf("127.%d.%d.%d", 10+(n>>16)%200, (n>>8)&0xff, 1+n&0xfe)
+}
+
+// Listen listens on ip:port, skipping the test when that is not allowed
+// (ports below 1024 need root, which CI has).
+func Listen(t testing.TB, ip string, port int) net.Listener {
+	t.Helper()
+	l, err := net.Listen("tcp", net.JoinHostPort(ip, fmt.Sprint(port)))
+	if err != nil {
+		t.Skipf("cannot listen on %s:%d (privileged ports need root): %v", ip, port, err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// CA is a certificate authority made for one test run.
+type CA struct {
+	Cert    *x509.Certificate
+	key     *ecdsa.PrivateKey
+	PEM     []byte
+	serial  atomic.Int64
+	mu      sync.Mutex
+	keyPool *ecdsa.PrivateKey
+}
+
+// NewCA generates a CA.
+func NewCA(t testing.TB) *CA {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "popfind test CA"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		IsCA:                  true,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	ca := &CA{Cert: cert, key: key, PEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
+	ca.serial.Store(1)
+	return ca
+}
+
+// Pool returns a pool that trusts only the CA.
+func (ca *CA) Pool() *x509.CertPool {
+	p := x509.NewCertPool()
+	p.AddCert(ca.Cert)
+	return p
+}
+
+// WriteFile writes the CA certificate into dir and returns its path, for
+// SSL_CERT_FILE.
+func (ca *CA) WriteFile(t testing.TB, dir string) string {
+	t.Helper()
+	p := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(p, ca.PEM, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Leaf issues a certificate for names, valid until notAfter.
+func (ca *CA) Leaf(t testing.TB, notAfter time.Time, names ...string) tls.Certificate {
+	t.Helper()
+	ca.mu.Lock()
+	if ca.keyPool == nil {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			ca.mu.Unlock()
+			t.Fatal(err)
+		}
+		ca.keyPool = k
+	}
+	key := ca.keyPool
+	ca.mu.Unlock()
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(ca.serial.Add(1)),
+		Subject:      pkix.Name{CommonName: names[0]},
+		NotBefore:    time.Now().Add(-48 * time.Hour),
+		NotAfter:     notAfter,
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	for _, n := range names {
+		if ip := net.ParseIP(n); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else {
+			tmpl.DNSNames = append(tmpl.DNSNames, n)
+		}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, &key.PublicKey, ca.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// ServeHTTPS serves h over TLS on ip:443 with a certificate for names.
+func (ca *CA) ServeHTTPS(t testing.TB, ip string, h http.Handler, names ...string) {
+	t.Helper()
+	cert := ca.Leaf(t, time.Now().Add(24*time.Hour), names...)
+	l := tls.NewListener(Listen(t, ip, 443), &tls.Config{Certificates: []tls.Certificate{cert}})
+	serve(t, l, h)
+}
+
+// ServeHTTP serves h in plain HTTP on ip:80.
+func ServeHTTP(t testing.TB, ip string, h http.Handler) {
+	t.Helper()
+	serve(t, Listen(t, ip, 80), h)
+}
+
+func serve(t testing.TB, l net.Listener, h http.Handler) {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ErrorLog: nil}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Serve(l)
+	}()
+	t.Cleanup(func() {
+		srv.Close()
+		<-done
+	})
+}
+
+// Client returns an HTTP client that trusts ca and dials with dial.
+func (ca *CA) Client(dial func(ctx contextT, network, addr string) (net.Conn, error)) *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		DialContext:     dial,
+		TLSClientConfig: &tls.Config{RootCAs: ca.Pool()},
+	}}
+}

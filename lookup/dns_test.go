@@ -1,0 +1,279 @@
+package lookup_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/testnet"
+	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/providers"
+)
+
+func mustAddr(t *testing.T, s string) lookup.Address {
+	t.Helper()
+	a, err := lookup.ParseAddress(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func newResolver(d *testnet.DNS) *lookup.Resolver {
+	return &lookup.Resolver{Servers: []string{d.Addr}, QueryTimeout: 500 * time.Millisecond}
+}
+
+func TestSRVOrdering(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t,
+		"_pop3s._tcp.example.org. 60 IN SRV 10 0 995 backup.example.org.",
+		"_pop3s._tcp.example.org. 60 IN SRV 0 100 995 heavy.example.org.",
+		"_pop3s._tcp.example.org. 60 IN SRV 0 1 995 light.example.org.",
+		"_pop3._tcp.example.org. 60 IN SRV 0 0 110 starttls.example.org.",
+	)
+	// Rand always picking the smallest value favours the first record in the
+	// running sum, after the weight-0 ones; always picking the largest
+	// favours the last. Either way priority 0 comes before 10, and _pop3s
+	// before _pop3.
+	for _, tc := range []struct {
+		name string
+		rnd  func(int) int
+		want string
+	}{
+		{"first", func(n int) int { return n - 1 }, "light.example.org:995/SSL heavy.example.org:995/SSL backup.example.org:995/SSL starttls.example.org:110/STARTTLS"},
+		{"weighted", func(n int) int { return 2 }, "heavy.example.org:995/SSL light.example.org:995/SSL backup.example.org:995/SSL starttls.example.org:110/STARTTLS"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &lookup.SRVSource{Resolver: newResolver(d), Rand: tc.rnd}
+			a, err := s.Lookup(context.Background(), mustAddr(t, "x@example.org"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := hostsOf(a); got != tc.want {
+				t.Errorf("order = %s\nwant      %s", got, tc.want)
+			}
+			if a.SourceURL != "_pop3s._tcp.example.org" {
+				t.Errorf("SourceURL = %q", a.SourceURL)
+			}
+			if len(a.Warnings) != 0 {
+				t.Errorf("unexpected warnings %v", a.Warnings)
+			}
+		})
+	}
+}
+
+func hostsOf(a *lookup.Answer) string {
+	var s []string
+	for _, srv := range a.Servers {
+		s = append(s, fmt.Sprintf("%s:%d/%s", srv.Host, srv.Port, srv.SocketType))
+	}
+	return strings.Join(s, " ")
+}
+
+func TestSRVWeightDistribution(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t,
+		"_pop3s._tcp.w.example. 60 IN SRV 0 90 995 a.w.example.",
+		"_pop3s._tcp.w.example. 60 IN SRV 0 10 995 b.w.example.",
+	)
+	s := &lookup.SRVSource{Resolver: newResolver(d)}
+	first := map[string]int{}
+	for range 400 {
+		a, err := s.Lookup(context.Background(), mustAddr(t, "x@w.example"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		first[a.Servers[0].Host]++
+	}
+	// With weights 90:10, a.w.example should come first about 360 times in
+	// 400; 300 leaves a margin no fair run misses (p < 1e-9).
+	if first["a.w.example"] < 300 || first["b.w.example"] == 0 {
+		t.Errorf("first choices %v; want a.w.example about 90%% of the time and b.w.example sometimes", first)
+	}
+	if q := d.Queries(); q > 4 {
+		t.Errorf("%d queries for 400 lookups; answers should be cached", q)
+	}
+}
+
+func TestSRVTargetDot(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t, "_pop3s._tcp.nopop.example. 60 IN SRV 0 0 0 .", "_pop3._tcp.nopop.example. 60 IN SRV 0 0 0 .")
+	s := &lookup.SRVSource{Resolver: newResolver(d)}
+	a, err := s.Lookup(context.Background(), mustAddr(t, "x@nopop.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.NotOffered == nil || len(a.Servers) != 0 {
+		t.Fatalf("want NotOffered and no servers, got %+v", a)
+	}
+	if got := i18n.English.Format(*a.NotOffered); !strings.Contains(got, "not offered") {
+		t.Errorf("reason %q", got)
+	}
+	// The Finder stops there and never guesses.
+	guess := &countingSource{name: lookup.SourceGuess}
+	f := &lookup.Finder{Sources: []lookup.Source{s}, Fallback: guess, Timeout: 2 * time.Second}
+	res := f.Find(context.Background(), mustAddr(t, "x@nopop.example"))
+	if res.Found || res.Err == nil || guess.calls.Load() != 0 {
+		t.Errorf("Found=%v Err=%v guess calls=%d; want not found, a reason, no guessing", res.Found, res.Err, guess.calls.Load())
+	}
+}
+
+func TestSRVOutsideDomainAndOnlyPOP3(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t, "_pop3._tcp.corp.example. 60 IN SRV 0 0 110 mail.hoster.example.")
+	s := &lookup.SRVSource{Resolver: newResolver(d)}
+	a, err := s.Lookup(context.Background(), mustAddr(t, "x@corp.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := hostsOf(a); got != "mail.hoster.example:110/STARTTLS" {
+		t.Errorf("servers = %s", got)
+	}
+	if len(a.Warnings) != 1 {
+		t.Fatalf("warnings = %v, want one", a.Warnings)
+	}
+	w := i18n.English.Format(a.Warnings[0])
+	if !strings.Contains(w, "mail.hoster.example") || !strings.Contains(w, "corp.example") {
+		t.Errorf("warning %q should name the target and the domain", w)
+	}
+}
+
+func TestSRVServFailAndNXDomain(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.ServFail("_pop3s._tcp.broken.example")
+	d.ServFail("_pop3._tcp.broken.example")
+	s := &lookup.SRVSource{Resolver: newResolver(d)}
+	_, err := s.Lookup(context.Background(), mustAddr(t, "x@broken.example"))
+	var de *lookup.DNSError
+	if !errors.As(err, &de) || errors.Is(err, lookup.ErrNotFound) || !strings.Contains(err.Error(), "SERVFAIL") {
+		t.Errorf("SERVFAIL: err = %v; want a DNSError naming SERVFAIL, not 'not found'", err)
+	}
+	_, err = s.Lookup(context.Background(), mustAddr(t, "x@nothing.example"))
+	if !errors.Is(err, lookup.ErrNotFound) {
+		t.Errorf("NXDOMAIN: err = %v; want not found", err)
+	}
+}
+
+func TestSRVDNSSEC(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.SetAD(true)
+	d.Add(t, "_pop3s._tcp.signed.example. 60 IN SRV 0 0 995 pop.signed.example.")
+	s := &lookup.SRVSource{Resolver: newResolver(d)}
+	a, err := s.Lookup(context.Background(), mustAddr(t, "x@signed.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.DNSSEC {
+		t.Error("DNSSEC = false; the resolver set the AD bit")
+	}
+	d2 := testnet.NewDNS(t)
+	d2.Add(t, "_pop3s._tcp.signed.example. 60 IN SRV 0 0 995 pop.signed.example.")
+	a, err = (&lookup.SRVSource{Resolver: newResolver(d2)}).Lookup(context.Background(), mustAddr(t, "x@signed.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.DNSSEC {
+		t.Error("DNSSEC = true without the AD bit")
+	}
+}
+
+func TestResolverHangingServer(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Hang("_pop3s._tcp.slow.example")
+	d.Hang("_pop3._tcp.slow.example")
+	s := &lookup.SRVSource{Resolver: &lookup.Resolver{Servers: []string{d.Addr}}}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := s.Lookup(ctx, mustAddr(t, "x@slow.example"))
+	if err == nil || errors.Is(err, lookup.ErrNotFound) {
+		t.Errorf("err = %v; want a timeout error", err)
+	}
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("returned after %v; the deadline was 300ms", el)
+	}
+}
+
+func TestResolverTruncatedRetriesOverTCP(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Truncate("_pop3s._tcp.big.example")
+	d.Add(t, "_pop3s._tcp.big.example. 60 IN SRV 0 0 995 pop.big.example.")
+	s := &lookup.SRVSource{Resolver: newResolver(d)}
+	a, err := s.Lookup(context.Background(), mustAddr(t, "x@big.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hostsOf(a) != "pop.big.example:995/SSL" {
+		t.Errorf("servers = %s", hostsOf(a))
+	}
+	if n := d.QueriesFor("_pop3s._tcp.big.example"); n != 2 {
+		t.Errorf("%d queries for the truncated name; want one over UDP and one over TCP", n)
+	}
+}
+
+func TestSRVInternationalDomain(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t, "_pop3s._tcp.xn--fsqu00a.xn--0zwm56d. 60 IN SRV 0 0 995 pop.xn--fsqu00a.xn--0zwm56d.")
+	s := &lookup.SRVSource{Resolver: newResolver(d)}
+	a, err := s.Lookup(context.Background(), mustAddr(t, "用户@例子.测试"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hostsOf(a) != "pop.xn--fsqu00a.xn--0zwm56d:995/SSL" {
+		t.Errorf("servers = %s", hostsOf(a))
+	}
+}
+
+func TestMXHostedProviders(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t,
+		"google-hosted.example. 60 IN MX 1 aspmx.l.google.com.",
+		"google-hosted.example. 60 IN MX 5 alt1.aspmx.l.google.com.",
+		"ms-hosted.example. 60 IN MX 0 ms-hosted-example.mail.protection.outlook.com.",
+		"tencent-hosted.example. 60 IN MX 5 mxbiz1.qq.com.",
+		"tencent-hosted.example. 60 IN MX 10 mxbiz2.qq.com.",
+		"qq-personal-mx.example. 60 IN MX 10 mx1.qq.com.",
+		"nullmx.example. 60 IN MX 0 .",
+	)
+	s := &lookup.MXSource{Resolver: newResolver(d), Hosting: providers.Builtin()}
+	tests := map[string]string{
+		"google-hosted.example":  "pop.gmail.com:995/SSL",
+		"ms-hosted.example":      "outlook.office365.com:995/SSL",
+		"tencent-hosted.example": "pop.exmail.qq.com:995/SSL",
+	}
+	for domain, want := range tests {
+		a, err := s.Lookup(context.Background(), mustAddr(t, "x@"+domain))
+		if err != nil {
+			t.Errorf("%s: %v", domain, err)
+			continue
+		}
+		if got := hostsOf(a); got != want {
+			t.Errorf("%s: servers %s, want %s", domain, got, want)
+		}
+		if len(a.Warnings) == 0 || !strings.Contains(i18n.English.Format(a.Warnings[len(a.Warnings)-1]), "inferred") {
+			t.Errorf("%s: warnings %v lack the inferred-from-MX warning", domain, a.Warnings)
+		}
+		if a.SourceURL == "" || !strings.Contains(a.SourceURL, ".") {
+			t.Errorf("%s: SourceURL %q should name the MX host", domain, a.SourceURL)
+		}
+	}
+	for _, domain := range []string{"qq-personal-mx.example", "nullmx.example", "nomx.example"} {
+		if a, err := s.Lookup(context.Background(), mustAddr(t, "x@"+domain)); !errors.Is(err, lookup.ErrNotFound) {
+			t.Errorf("%s: got %v, %v; want not found (personal QQ Mail is never the answer for hosted domains)", domain, a, err)
+		}
+	}
+}

@@ -1,0 +1,180 @@
+package lookup_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/popfind/popfind/lookup"
+)
+
+// countingSource is a source for Finder tests: it answers after a delay, or
+// blocks until its context ends.
+type countingSource struct {
+	name    string
+	delay   time.Duration
+	block   bool
+	host    string // empty: not found
+	fail    error
+	offline bool
+	calls   atomic.Int32
+	ended   atomic.Bool // its context ended before it returned
+}
+
+func (s *countingSource) Name() string  { return s.name }
+func (s *countingSource) Offline() bool { return s.offline }
+func (s *countingSource) Lookup(ctx context.Context, addr lookup.Address) (*lookup.Answer, error) {
+	s.calls.Add(1)
+	if s.block {
+		<-ctx.Done()
+		s.ended.Store(true)
+		return nil, ctx.Err()
+	}
+	select {
+	case <-time.After(s.delay):
+	case <-ctx.Done():
+		s.ended.Store(true)
+		return nil, ctx.Err()
+	}
+	if s.fail != nil {
+		return nil, s.fail
+	}
+	if s.host == "" {
+		return nil, lookup.NotFound("nothing at %s", s.name)
+	}
+	return &lookup.Answer{Servers: []lookup.Server{{Protocol: "pop3", Host: s.host, Port: 995, SocketType: lookup.SSL, Username: lookup.PlaceholderAddress}}}, nil
+}
+
+func outcomes(r *lookup.Result) string {
+	var s []string
+	for _, a := range r.Attempts {
+		s = append(s, a.Source+"="+string(a.Outcome))
+	}
+	return strings.Join(s, " ")
+}
+
+func TestFinderPrecedenceAndEarlyAnswer(t *testing.T) {
+	t.Parallel()
+	high := &countingSource{name: "autoconfig", delay: 50 * time.Millisecond}
+	mid := &countingSource{name: "srv", delay: 10 * time.Millisecond, host: "srv.example"}
+	low := &countingSource{name: "mx", block: true}
+	guess := &countingSource{name: "guess", host: "guessed.example"}
+	f := &lookup.Finder{Sources: []lookup.Source{high, mid, low}, Fallback: guess, Timeout: 5 * time.Second}
+	before := runtime.NumGoroutine()
+	start := time.Now()
+	res := f.Find(context.Background(), mustAddr(t, "me@example.org"))
+	if el := time.Since(start); el > 2*time.Second {
+		t.Fatalf("took %v: the answer should come once autoconfig finished, without waiting for mx", el)
+	}
+	if !res.Found || res.Source != "srv" || res.Server().Host != "srv.example" {
+		t.Fatalf("got %s from %s; want srv.example from srv", res.Server().Host, res.Source)
+	}
+	if got, want := outcomes(res), "autoconfig=not_found srv=found mx=skipped guess=skipped"; got != want {
+		t.Errorf("attempts %s, want %s", got, want)
+	}
+	if !low.ended.Load() {
+		t.Error("the blocked source was not cancelled")
+	}
+	if guess.calls.Load() != 0 {
+		t.Error("guessing ran although a source answered")
+	}
+	if res.For(mustAddr(t, "me@example.org")).Server().Username != "me@example.org" {
+		t.Error("For did not fill the username")
+	}
+	waitGoroutines(t, before)
+}
+
+func TestFinderDeadlineKeepsBestSoFar(t *testing.T) {
+	t.Parallel()
+	hang := &countingSource{name: "autoconfig", block: true}
+	srv := &countingSource{name: "srv", delay: 5 * time.Millisecond, host: "srv.example"}
+	f := &lookup.Finder{Sources: []lookup.Source{hang, srv}, Timeout: 300 * time.Millisecond}
+	start := time.Now()
+	res := f.Find(context.Background(), mustAddr(t, "me@example.org"))
+	el := time.Since(start)
+	if el < 250*time.Millisecond || el > 2*time.Second {
+		t.Errorf("returned after %v; want about the 300ms deadline", el)
+	}
+	if !res.Found || res.Server().Host != "srv.example" {
+		t.Fatalf("want the srv answer found before the deadline, got %+v", res)
+	}
+	if got := outcomes(res); got != "autoconfig=error srv=found" {
+		t.Errorf("attempts %s", got)
+	}
+	if len(res.Warnings) != 1 {
+		t.Errorf("warnings %v; want one for the unfinished source", res.Warnings)
+	}
+}
+
+func TestFinderFallbackOnlyWhenEmpty(t *testing.T) {
+	t.Parallel()
+	a := &countingSource{name: "autoconfig", fail: errors.New("boom")}
+	b := &countingSource{name: "srv"}
+	guess := &countingSource{name: "guess", host: "pop.example.org"}
+	f := &lookup.Finder{Sources: []lookup.Source{a, b}, Fallback: guess, Timeout: time.Second}
+	res := f.Find(context.Background(), mustAddr(t, "x@example.org"))
+	if !res.Found || res.Source != "guess" {
+		t.Fatalf("want the guess, got %+v", res)
+	}
+	if got := outcomes(res); got != "autoconfig=error srv=not_found guess=found" {
+		t.Errorf("attempts %s", got)
+	}
+}
+
+func TestFinderOfflineFirst(t *testing.T) {
+	t.Parallel()
+	builtin := &countingSource{name: "builtin", host: "pop.gmail.com", offline: true}
+	net := &countingSource{name: "autoconfig", host: "other.example"}
+	f := &lookup.Finder{Sources: []lookup.Source{builtin, net}}
+	res := f.Find(context.Background(), mustAddr(t, "x@gmail.com"))
+	if res.Source != "builtin" || net.calls.Load() != 0 {
+		t.Errorf("source %s, network calls %d; the offline answer must come without starting network sources", res.Source, net.calls.Load())
+	}
+	// With WaitAll (--all) every source runs, for comparison.
+	net2 := &countingSource{name: "autoconfig", host: "other.example"}
+	f = &lookup.Finder{Sources: []lookup.Source{builtin, net2}, WaitAll: true}
+	res = f.Find(context.Background(), mustAddr(t, "x@gmail.com"))
+	if res.Source != "builtin" || net2.calls.Load() != 1 || res.Attempts[1].Outcome != lookup.OutcomeFound {
+		t.Errorf("WaitAll: source %s, calls %d, attempts %s", res.Source, net2.calls.Load(), outcomes(res))
+	}
+}
+
+func TestFinderInsecureLast(t *testing.T) {
+	t.Parallel()
+	insecure := &insecureSource{}
+	mx := &countingSource{name: "mx", delay: 20 * time.Millisecond, host: "mx-derived.example"}
+	f := &lookup.Finder{Sources: []lookup.Source{insecure, mx}, Timeout: time.Second}
+	res := f.Find(context.Background(), mustAddr(t, "x@example.org"))
+	if res.Source != "mx" {
+		t.Errorf("source %s; an answer over plain HTTP must lose to any other", res.Source)
+	}
+	f = &lookup.Finder{Sources: []lookup.Source{insecure, &countingSource{name: "mx"}}, Timeout: time.Second}
+	res = f.Find(context.Background(), mustAddr(t, "x@example.org"))
+	if res.Source != "autoconfig" || !res.Found {
+		t.Errorf("source %s found %v; alone, the plain-HTTP answer is used", res.Source, res.Found)
+	}
+}
+
+type insecureSource struct{}
+
+func (insecureSource) Name() string { return "autoconfig" }
+func (insecureSource) Lookup(context.Context, lookup.Address) (*lookup.Answer, error) {
+	return &lookup.Answer{Insecure: true, Servers: []lookup.Server{{Host: "http.example", Port: 995, SocketType: lookup.SSL}}}, nil
+}
+
+// waitGoroutines fails when goroutines started during a test outlive it.
+func waitGoroutines(t *testing.T, before int) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before+2 {
+		if time.Now().After(deadline) {
+			t.Errorf("%d goroutines, %d before: work was left running", runtime.NumGoroutine(), before)
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

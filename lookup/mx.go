@@ -1,0 +1,148 @@
+package lookup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/miekg/dns"
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/popfind/popfind/i18n"
+)
+
+// Hosting knows which providers host other domains' mail, by the names of
+// their mail exchangers. The built-in table implements it. (A provider's own
+// domains are not enough: a domain whose MX is a consumer service's, such as
+// mx1.qq.com, does not get that service's mailbox settings.)
+type Hosting interface {
+	ForMX(host string) (*Answer, bool)
+}
+
+// DomainConfig looks up the published settings of the domain that hosts
+// another domain's mail (its autoconfig file and the ISP database).
+type DomainConfig interface {
+	Lookup(ctx context.Context, domain string, addr Address) (*Answer, error)
+}
+
+// MXSource finds the settings of domains whose mail is hosted elsewhere: by
+// the built-in table's MX patterns first, then, as
+// draft-ietf-mailmaint-autoconfig §3 describes, by the published
+// configuration of the MX host's parent domain and registrable domain.
+type MXSource struct {
+	Resolver *Resolver
+	Hosting  Hosting
+	// Configs may be nil, when no network configuration source is enabled.
+	Configs DomainConfig
+}
+
+var _ Source = (*MXSource)(nil)
+
+// maxMX bounds how many preferred MX hosts are examined.
+const maxMX = 8
+
+// Name returns "mx".
+func (s *MXSource) Name() string { return SourceMX }
+
+// Lookup asks for the domain's MX records and maps the preferred hosts.
+func (s *MXSource) Lookup(ctx context.Context, addr Address) (*Answer, error) {
+	hosts, err := s.preferred(ctx, addr.Domain)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hosts {
+		if a, ok := s.Hosting.ForMX(h); ok {
+			return inferred(a, h), nil
+		}
+	}
+	// No pattern matched: derive the hosting domain from each MX host.
+	var tried []string
+	seen := map[string]bool{addr.Domain: true}
+	var errs []error
+	for _, h := range hosts {
+		for _, d := range derive(h) {
+			if seen[d] {
+				continue
+			}
+			seen[d] = true
+			tried = append(tried, d)
+			if s.Configs == nil {
+				continue
+			}
+			a, err := s.Configs.Lookup(ctx, d, addr)
+			if err == nil {
+				return inferred(a, h), nil
+			}
+			if !errors.Is(err, ErrNotFound) {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("mx: %w", errors.Join(errs...))
+	}
+	return nil, NotFound("MX %s matches no known provider, and %s publish no POP3 settings", strings.Join(hosts, ", "), orNone(tried))
+}
+
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "no derived domain"
+	}
+	return strings.Join(list, ", ")
+}
+
+// inferred marks a copy of a as inferred from the MX host.
+func inferred(a *Answer, host string) *Answer {
+	out := *a
+	out.SourceURL = host
+	out.Warnings = append(append([]i18n.Msg(nil), a.Warnings...), i18n.M(i18n.WarnMXInferred, host))
+	return &out
+}
+
+// preferred returns the MX hosts with the lowest preference value.
+func (s *MXSource) preferred(ctx context.Context, domain string) ([]string, error) {
+	m, err := s.Resolver.Query(ctx, domain, dns.TypeMX)
+	if err != nil {
+		return nil, err
+	}
+	best := -1
+	var hosts []string
+	for _, rr := range m.Answer {
+		mx, ok := rr.(*dns.MX)
+		if !ok {
+			continue
+		}
+		host := strings.ToLower(strings.TrimSuffix(mx.Mx, "."))
+		if host == "" {
+			continue // a null MX (RFC 7505): the domain takes no mail
+		}
+		switch {
+		case best < 0 || int(mx.Preference) < best:
+			best = int(mx.Preference)
+			hosts = []string{host}
+		case int(mx.Preference) == best && len(hosts) < maxMX:
+			hosts = append(hosts, host)
+		}
+	}
+	if len(hosts) == 0 {
+		return nil, NotFound("no MX records for %s", domain)
+	}
+	return hosts, nil
+}
+
+// derive returns the MX host minus its first label, then its registrable
+// domain, leaving out public suffixes.
+func derive(host string) []string {
+	var out []string
+	if i := strings.IndexByte(host, '.'); i > 0 {
+		parent := host[i+1:]
+		if reg, err := publicsuffix.EffectiveTLDPlusOne(parent); err == nil && len(reg) <= len(parent) {
+			out = append(out, parent)
+		}
+	}
+	if reg, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil && (len(out) == 0 || reg != out[0]) {
+		out = append(out, reg)
+	}
+	return out
+}

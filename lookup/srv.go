@@ -1,0 +1,174 @@
+package lookup
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"sort"
+	"strings"
+
+	"github.com/miekg/dns"
+
+	"github.com/popfind/popfind/i18n"
+)
+
+// maxSRV bounds how many SRV records of one answer are considered.
+const maxSRV = 64
+
+// SRVSource reads RFC 6186 SRV records: _pop3s._tcp (implicit TLS) before
+// _pop3._tcp (STARTTLS), as RFC 8314 prefers.
+type SRVSource struct {
+	Resolver *Resolver
+	// Rand returns a random number in [0, n) for the weighted choice of RFC
+	// 2782; nil means math/rand.
+	Rand func(n int) int
+}
+
+var _ Source = (*SRVSource)(nil)
+
+// Name returns "srv".
+func (s *SRVSource) Name() string { return SourceSRV }
+
+type srvAnswer struct {
+	name    string
+	records []*dns.SRV
+	ad      bool
+	err     error
+}
+
+// Lookup asks for both SRV names at once.
+func (s *SRVSource) Lookup(ctx context.Context, addr Address) (*Answer, error) {
+	names := []string{"_pop3s._tcp." + addr.Domain, "_pop3._tcp." + addr.Domain}
+	socket := []SocketType{SSL, STARTTLS}
+	results := make([]srvAnswer, len(names))
+	done := make(chan struct{}, len(names))
+	for i, n := range names {
+		go func() {
+			results[i] = s.query(ctx, n)
+			done <- struct{}{}
+		}()
+	}
+	for range names {
+		<-done
+	}
+	ans := &Answer{DNSSEC: true}
+	var errs []error
+	refused := []string{}
+	outside := map[string]bool{}
+	for i, r := range results {
+		if r.err != nil {
+			errs = append(errs, r.err)
+			continue
+		}
+		if len(r.records) == 1 && r.records[0].Target == "." {
+			refused = append(refused, r.name)
+			continue
+		}
+		for _, rec := range s.order(r.records) {
+			target := strings.ToLower(strings.TrimSuffix(rec.Target, "."))
+			if target == "" || rec.Port == 0 {
+				continue
+			}
+			if ans.SourceURL == "" {
+				ans.SourceURL = r.name
+			}
+			ans.Servers = append(ans.Servers, Server{
+				Protocol: "pop3", Host: target, Port: int(rec.Port), SocketType: socket[i],
+				Username: PlaceholderAddress, Auth: []string{"password-cleartext"},
+			})
+			if !inDomain(target, addr.Domain) && !outside[target] {
+				outside[target] = true
+				ans.Warnings = append(ans.Warnings, i18n.M(i18n.WarnSRVOutside, target, addr.Domain))
+			}
+		}
+		ans.DNSSEC = ans.DNSSEC && r.ad
+	}
+	if len(ans.Servers) > 0 {
+		return ans, nil
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if len(refused) > 0 {
+		msg := i18n.M(i18n.NoPOPSRV, strings.Join(refused, ", "))
+		return &Answer{NotOffered: &msg, SourceURL: refused[0], DNSSEC: results[0].ad && results[1].ad}, nil
+	}
+	return nil, NotFound("no %s or %s records", names[0], names[1])
+}
+
+func (s *SRVSource) query(ctx context.Context, name string) srvAnswer {
+	r := srvAnswer{name: name}
+	m, err := s.Resolver.Query(ctx, name, dns.TypeSRV)
+	if err != nil {
+		r.err = err
+		return r
+	}
+	r.ad = m.AuthenticatedData
+	fq := dns.Fqdn(name)
+	for _, rr := range m.Answer {
+		if srv, ok := rr.(*dns.SRV); ok && strings.EqualFold(srv.Hdr.Name, fq) {
+			r.records = append(r.records, srv)
+			if len(r.records) == maxSRV {
+				break
+			}
+		}
+	}
+	return r
+}
+
+// order sorts records as RFC 2782 says: lowest priority first, and within
+// one priority a weighted random order.
+func (s *SRVSource) order(records []*dns.SRV) []*dns.SRV {
+	byPrio := map[uint16][]*dns.SRV{}
+	var prios []int
+	for _, r := range records {
+		if _, ok := byPrio[r.Priority]; !ok {
+			prios = append(prios, int(r.Priority))
+		}
+		byPrio[r.Priority] = append(byPrio[r.Priority], r)
+	}
+	sort.Ints(prios)
+	randn := s.Rand
+	if randn == nil {
+		randn = rand.IntN
+	}
+	var out []*dns.SRV
+	for _, p := range prios {
+		out = append(out, weighted(byPrio[uint16(p)], randn)...)
+	}
+	return out
+}
+
+// weighted orders one priority's records by RFC 2782's selection: records
+// of weight 0 first, then repeatedly pick by a running sum of weights.
+func weighted(group []*dns.SRV, randn func(int) int) []*dns.SRV {
+	rest := append([]*dns.SRV(nil), group...)
+	sort.SliceStable(rest, func(i, j int) bool { return rest[i].Weight == 0 && rest[j].Weight != 0 })
+	var out []*dns.SRV
+	for len(rest) > 0 {
+		total := 0
+		for _, r := range rest {
+			total += int(r.Weight)
+		}
+		pick := 0
+		if total > 0 {
+			n := randn(total + 1)
+			sum := 0
+			for i, r := range rest {
+				sum += int(r.Weight)
+				if sum >= n {
+					pick = i
+					break
+				}
+			}
+		}
+		out = append(out, rest[pick])
+		rest = append(rest[:pick], rest[pick+1:]...)
+	}
+	return out
+}
+
+// inDomain reports whether host is domain or one of its subdomains.
+func inDomain(host, domain string) bool {
+	return host == domain || strings.HasSuffix(host, "."+domain)
+}

@@ -30,16 +30,11 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	t.Parallel()
 	schema := compileSchema(t)
+	world := newScriptWorld(t)
 	testscript.Run(t, testscript.Params{
-		Dir: filepath.Join("testdata", "script"),
-		Setup: func(env *testscript.Env) error {
-			// No test may reach a real resolver: an unroutable --dns default
-			// makes any forgotten network lookup fail fast instead.
-			env.Setenv("POPFIND_DNS", "127.0.0.1:9")
-			env.Setenv("NO_COLOR", "1")
-			env.Setenv("LANG", "C")
-			return startServers(env)
-		},
+		Dir:       filepath.Join("testdata", "script"),
+		Setup:     world.setup,
+		Condition: world.condition,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			// schema FILE: every line of FILE is valid against the result schema.
 			"schema": func(ts *testscript.TestScript, neg bool, args []string) {

@@ -1,9 +1,126 @@
 package main
 
-import "github.com/rogpeppe/go-internal/testscript"
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
 
-// startServers starts the loopback servers the scripts use and records their
-// addresses in the script environment.
-func startServers(env *testscript.Env) error {
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/popfind/popfind/internal/testnet"
+)
+
+// scriptWorld is the loopback Internet the CLI scripts see: a DNS server
+// that alone knows the test domains, HTTPS servers whose certificates come
+// from a CA trusted through SSL_CERT_FILE, and an ISP database mirror.
+type scriptWorld struct {
+	dnsAddr string
+	caFile  string
+	ok      bool
+}
+
+func configXML(id, host string, port int, socket string) string {
+	return fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
+<clientConfig version="1.1">
+  <emailProvider id="%s">
+    <domain>%s</domain>
+    <displayName>%s Mail</displayName>
+    <incomingServer type="pop3">
+      <hostname>%s</hostname>
+      <port>%d</port>
+      <socketType>%s</socketType>
+      <username>%%EMAILLOCALPART%%</username>
+      <authentication>password-cleartext</authentication>
+      <pop3>
+        <leaveMessagesOnServer>true</leaveMessagesOnServer>
+        <daysToLeaveMessagesOnServer>7</daysToLeaveMessagesOnServer>
+      </pop3>
+    </incomingServer>
+    <documentation url="https://help.%s/pop3"><descr>POP3 help</descr></documentation>
+  </emailProvider>
+</clientConfig>
+`, id, id, id, host, port, socket, id)
+}
+
+func xmlAt(path, body string) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, body)
+	})
+	return mux
+}
+
+func newScriptWorld(t *testing.T) *scriptWorld {
+	d := testnet.NewDNS(t)
+	w := &scriptWorld{dnsAddr: d.Addr}
+	if !testnet.CanListenPrivileged() {
+		t.Log("cannot listen on loopback port 443 (needs root): network scripts will skip")
+		return w
+	}
+	w.ok = true
+	ca := testnet.NewCA(t)
+	w.caFile = ca.WriteFile(t, t.TempDir())
+	https := func(h http.Handler, names ...string) {
+		ip := testnet.IP()
+		ca.ServeHTTPS(t, ip, h, names...)
+		d.Host(t, ip, names...)
+	}
+	// An autoconfig host that exists only in the test DNS: finding it proves
+	// that HTTPS fetches resolve names through --dns.
+	https(xmlAt("/mail/config-v1.1.xml", configXML("ac.example", "pop.ac.example", 995, "SSL")), "autoconfig.ac.example")
+	// The ISP database mirror.
+	isp := http.NewServeMux()
+	isp.HandleFunc("/v1.1/", func(w http.ResponseWriter, r *http.Request) {
+		domain := strings.TrimPrefix(r.URL.Path, "/v1.1/")
+		if domain != "isp.example" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/xml")
+		fmt.Fprint(w, configXML("isp.example", "mail.isp.example", 110, "STARTTLS"))
+	})
+	https(isp, "ispdb.test")
+	// Sources that disagree: the domain's autoconfig says one server, its
+	// SRV records another.
+	https(xmlAt("/mail/config-v1.1.xml", configXML("conflict.example", "mail.conflict.example", 110, "STARTTLS")), "autoconfig.conflict.example")
+	d.Add(t,
+		"_pop3s._tcp.conflict.example. 60 IN SRV 0 0 995 pop.conflict.example.",
+		"_pop3s._tcp.srv-only.example. 60 IN SRV 0 0 995 pop.srv-only.example.",
+		"_pop3._tcp.srv-only.example. 60 IN SRV 0 0 110 pop.srv-only.example.",
+		"_pop3s._tcp.xn--fsqu00a.xn--0zwm56d. 60 IN SRV 0 0 995 pop.xn--fsqu00a.xn--0zwm56d.",
+		"hosted-google.example. 60 IN MX 1 aspmx.l.google.com.",
+		"hosted-ms.example. 60 IN MX 0 hosted-ms-example.mail.protection.outlook.com.",
+		"hosted-tencent.example. 60 IN MX 5 mxbiz1.qq.com.",
+		"_pop3s._tcp.nopop.example. 60 IN SRV 0 0 0 .",
+	)
+	return w
+}
+
+func (w *scriptWorld) setup(env *testscript.Env) error {
+	// No script may reach a real resolver or server: every name resolves
+	// through the test DNS server, which knows only the test domains.
+	env.Setenv("POPFIND_DNS", w.dnsAddr)
+	env.Setenv("POPFIND_ISPDB", "https://ispdb.test/v1.1/")
+	env.Setenv("POPFIND_TIMEOUT", "5s")
+	env.Setenv("NO_COLOR", "1")
+	env.Setenv("LANG", "C")
+	if w.caFile != "" {
+		env.Setenv("SSL_CERT_FILE", w.caFile)
+		env.Setenv("SSL_CERT_DIR", filepath.Dir(w.caFile))
+	}
 	return nil
+}
+
+func (w *scriptWorld) condition(cond string) (bool, error) {
+	switch cond {
+	case "servers":
+		return w.ok, nil
+	case "root":
+		return os.Geteuid() == 0, nil
+	}
+	return false, fmt.Errorf("unknown condition %q", cond)
 }

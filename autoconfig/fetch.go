@@ -92,6 +92,10 @@ func (f *Fetcher) Do(req *http.Request, maxRedirects int) (*Document, error) {
 		return nil, fmt.Errorf("%s: body of %d bytes is over the %d-byte limit", doc.URL, resp.ContentLength, MaxBody)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	if err == nil {
+		// A body cut off by the deadline can look complete to the reader.
+		err = req.Context().Err()
+	}
 	if err != nil {
 		return nil, fetchError(doc.URL, err)
 	}

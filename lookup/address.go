@@ -21,9 +21,10 @@ type Address struct {
 	UnicodeDomain string
 }
 
-// String returns the address in the form used in placeholders: the local
-// part and the A-label domain.
-func (a Address) String() string { return a.Local + "@" + a.Domain }
+// String returns the address in the form used in placeholders and login
+// names: the local part as given and the lowercase domain, in Unicode form
+// for an international domain, as its owner would type it.
+func (a Address) String() string { return a.Local + "@" + a.UnicodeDomain }
 
 // AddressError says why an address is invalid.
 type AddressError struct {

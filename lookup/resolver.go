@@ -61,6 +61,10 @@ func (e *DNSError) Error() string {
 
 func (e *DNSError) Unwrap() error { return e.Err }
 
+// Is makes a name without addresses match ErrNotFound: NXDOMAIN and NODATA
+// mean "nothing there", not "something broke".
+func (e *DNSError) Is(target error) bool { return target == ErrNotFound && e.Err == ErrNoHost }
+
 // ErrNoHost means a host name has no address records.
 var ErrNoHost = errors.New("no such host")
 

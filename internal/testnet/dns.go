@@ -1,7 +1,6 @@
 package testnet
 
 import (
-	"context"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -10,8 +9,6 @@ import (
 
 	"github.com/miekg/dns"
 )
-
-type contextT = context.Context
 
 // DNS is an in-process DNS server on 127.0.0.1 (UDP and TCP, one port) that
 // answers from a zone the test fills.

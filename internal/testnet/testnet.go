@@ -13,6 +13,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
+	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -29,8 +31,8 @@ var nextIP atomic.Uint32
 // IP returns a loopback address no other caller in this process got. The
 // process ID spreads parallel test binaries over different addresses.
 func IP() string {
-	n := nextIP.Add(1) + uint32(os.Getpid()%200)*256
-	return fmt.Sprintf("127.%d.%d.%d", 10+(n>>16)%200, (n>>8)&0xff, 1+n&0xfe)
+	n := nextIP.Add(1)
+	return fmt.Sprintf("127.%d.%d.%d", 10+os.Getpid()%200, (n/250)%256, 1+n%250)
 }
 
 // Listen listens on ip:port, skipping the test when that is not allowed
@@ -43,6 +45,17 @@ func Listen(t testing.TB, ip string, port int) net.Listener {
 	}
 	t.Cleanup(func() { l.Close() })
 	return l
+}
+
+// CanListenPrivileged reports whether this process may listen on loopback
+// ports below 1024, as the tests that use standard ports need.
+func CanListenPrivileged() bool {
+	l, err := net.Listen("tcp", net.JoinHostPort(IP(), "443"))
+	if err != nil {
+		return false
+	}
+	l.Close()
+	return true
 }
 
 // CA is a certificate authority made for one test run.
@@ -150,7 +163,7 @@ func ServeHTTP(t testing.TB, ip string, h http.Handler) {
 }
 
 func serve(t testing.TB, l net.Listener, h http.Handler) {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ErrorLog: nil}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -160,12 +173,4 @@ func serve(t testing.TB, l net.Listener, h http.Handler) {
 		srv.Close()
 		<-done
 	})
-}
-
-// Client returns an HTTP client that trusts ca and dials with dial.
-func (ca *CA) Client(dial func(ctx contextT, network, addr string) (net.Conn, error)) *http.Client {
-	return &http.Client{Transport: &http.Transport{
-		DialContext:     dial,
-		TLSClientConfig: &tls.Config{RootCAs: ca.Pool()},
-	}}
 }

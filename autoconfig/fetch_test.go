@@ -1,0 +1,319 @@
+package autoconfig_test
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/popfind/popfind/autoconfig"
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/testnet"
+	"github.com/popfind/popfind/lookup"
+)
+
+// world is a small Internet on loopback: a DNS server, a CA, and a client
+// whose every lookup and connection goes through that DNS server.
+type world struct {
+	dns     *testnet.DNS
+	ca      *testnet.CA
+	fetcher *autoconfig.Fetcher
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	w := &world{dns: testnet.NewDNS(t), ca: testnet.NewCA(t)}
+	r := &lookup.Resolver{Servers: []string{w.dns.Addr}}
+	tr := &http.Transport{DialContext: r.DialContext, TLSClientConfig: &tls.Config{RootCAs: w.ca.Pool()}}
+	t.Cleanup(tr.CloseIdleConnections)
+	w.fetcher = &autoconfig.Fetcher{Client: &http.Client{Transport: tr}}
+	return w
+}
+
+// serveHTTPS serves h as names (all resolving to one new loopback address).
+func (w *world) serveHTTPS(t *testing.T, h http.Handler, names ...string) {
+	t.Helper()
+	ip := testnet.IP()
+	w.ca.ServeHTTPS(t, ip, h, names...)
+	w.dns.Host(t, ip, names...)
+}
+
+func (w *world) serveHTTP(t *testing.T, h http.Handler, names ...string) {
+	t.Helper()
+	ip := testnet.IP()
+	testnet.ServeHTTP(t, ip, h)
+	w.dns.Host(t, ip, names...)
+}
+
+func (w *world) sources(ispdb string) []lookup.Source {
+	var out []lookup.Source
+	for _, k := range []string{lookup.SourceAutoconfig, lookup.SourceWellKnown, lookup.SourceISPDB, lookup.SourceAutoconfigHTTP} {
+		out = append(out, &autoconfig.Source{Kind: k, Fetcher: w.fetcher, ISPDB: ispdb})
+	}
+	return out
+}
+
+func configXML(host string) string {
+	return fmt.Sprintf(`<?xml version="1.0"?>
+<clientConfig version="1.1"><emailProvider id="test">
+<domain>test</domain><displayName>Test %s</displayName>
+<incomingServer type="pop3"><hostname>%s</hostname><port>995</port><socketType>SSL</socketType>
+<username>%%EMAILADDRESS%%</username><authentication>password-cleartext</authentication></incomingServer>
+</emailProvider></clientConfig>`, host, host)
+}
+
+func xmlHandler(body string) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("Content-Type", "text/xml; charset=utf-8")
+		fmt.Fprint(rw, body)
+	})
+}
+
+func addr(t *testing.T, s string) lookup.Address {
+	t.Helper()
+	a, err := lookup.ParseAddress(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestEachPlaceAlone(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	mux := func(path, host string) http.Handler {
+		m := http.NewServeMux()
+		m.Handle(path, xmlHandler(configXML(host)))
+		return m
+	}
+	w.serveHTTPS(t, mux("/v1.1/ispdb-only.example", "pop.ispdb-only.example"), "ispdb.test")
+	ispdb := "https://ispdb.test/v1.1/"
+	w.serveHTTPS(t, mux("/mail/config-v1.1.xml", "pop.ac-only.example"), "autoconfig.ac-only.example")
+	w.serveHTTPS(t, mux("/.well-known/autoconfig/mail/config-v1.1.xml", "pop.wk-only.example"), "wk-only.example")
+	w.serveHTTP(t, mux("/mail/config-v1.1.xml", "pop.http-only.example"), "autoconfig.http-only.example")
+	tests := []struct {
+		email, source, url, host string
+	}{
+		{"me@ac-only.example", "autoconfig", "https://autoconfig.ac-only.example/mail/config-v1.1.xml?emailaddress=me%40ac-only.example", "pop.ac-only.example"},
+		{"me@wk-only.example", "well-known", "https://wk-only.example/.well-known/autoconfig/mail/config-v1.1.xml", "pop.wk-only.example"},
+		{"me@ispdb-only.example", "ispdb", "https://ispdb.test/v1.1/ispdb-only.example", "pop.ispdb-only.example"},
+		{"me@http-only.example", "autoconfig-http", "http://autoconfig.http-only.example/mail/config-v1.1.xml", "pop.http-only.example"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.source, func(t *testing.T) {
+			f := &lookup.Finder{Sources: w.sources(ispdb), Timeout: 5 * time.Second}
+			res := f.Find(context.Background(), addr(t, tt.email))
+			if !res.Found || res.Source != tt.source || res.Answer.SourceURL != tt.url || res.Server().Host != tt.host {
+				t.Fatalf("got found=%v source=%s url=%s; want %s %s (attempts %+v)", res.Found, res.Source, res.Answer.SourceURL, tt.source, tt.url, res.Attempts)
+			}
+			insecure := tt.source == "autoconfig-http"
+			if res.Answer.Insecure != insecure {
+				t.Errorf("Insecure = %v", res.Answer.Insecure)
+			}
+			if insecure && (len(res.Answer.Warnings) == 0 || !strings.Contains(i18n.English.Format(res.Answer.Warnings[0]), "plain HTTP")) {
+				t.Errorf("plain-HTTP answer without its warning: %v", res.Answer.Warnings)
+			}
+		})
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.serveHTTPS(t, xmlHandler(configXML("pop.from-ispdb.example")), "ispdb.test")
+	both := http.NewServeMux()
+	both.Handle("/mail/config-v1.1.xml", xmlHandler(configXML("pop.from-autoconfig.example")))
+	w.serveHTTPS(t, both, "autoconfig.many.example")
+	wk := http.NewServeMux()
+	wk.Handle("/.well-known/autoconfig/mail/config-v1.1.xml", xmlHandler(configXML("pop.from-wellknown.example")))
+	w.serveHTTPS(t, wk, "many.example", "wk2.example")
+	w.serveHTTP(t, xmlHandler(configXML("pop.from-http.example")), "autoconfig.many.example.http.invalid")
+
+	f := &lookup.Finder{Sources: w.sources("https://ispdb.test/v1.1/"), Timeout: 5 * time.Second, WaitAll: true}
+	res := f.Find(context.Background(), addr(t, "me@many.example"))
+	if res.Source != "autoconfig" || res.Server().Host != "pop.from-autoconfig.example" {
+		t.Errorf("source %s host %s; autoconfig beats the others", res.Source, res.Server().Host)
+	}
+	found := 0
+	for _, a := range res.Attempts {
+		if a.Outcome == lookup.OutcomeFound {
+			found++
+		}
+	}
+	if found != 3 {
+		t.Errorf("%d sources found an answer; want autoconfig, well-known and ispdb", found)
+	}
+	// Without the autoconfig host, well-known beats the ISPDB.
+	res = f.Find(context.Background(), addr(t, "me@wk2.example"))
+	if res.Source != "well-known" {
+		t.Errorf("source %s, want well-known", res.Source)
+	}
+}
+
+func TestRedirectToHTTPIsPlainHTTP(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.serveHTTP(t, xmlHandler(configXML("pop.redirected.example")), "plain.redirect.example")
+	w.serveHTTPS(t, http.RedirectHandler("http://plain.redirect.example/config.xml", http.StatusFound), "autoconfig.redirect.example")
+	s := &autoconfig.Source{Kind: lookup.SourceAutoconfig, Fetcher: w.fetcher}
+	a, err := s.Lookup(context.Background(), addr(t, "me@redirect.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Insecure || a.SourceURL != "http://plain.redirect.example/config.xml" {
+		t.Errorf("Insecure=%v SourceURL=%s; an HTTPS fetch that lands on http:// counts as plain HTTP", a.Insecure, a.SourceURL)
+	}
+}
+
+func TestFetchFailures(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	mux := http.NewServeMux()
+	mux.Handle("/html/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(rw, "<html><body>parked</body></html>")
+	}))
+	mux.Handle("/missing/", http.NotFoundHandler())
+	mux.Handle("/error/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { http.Error(rw, "oops", 500) }))
+	mux.Handle("/loop/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		http.Redirect(rw, r, r.URL.Path+"x", http.StatusFound)
+	}))
+	mux.Handle("/bad-xml/", xmlHandler("<clientConfig><emailProvider>"))
+	w.serveHTTPS(t, mux, "fail.example")
+	tests := []struct {
+		path     string
+		notFound bool
+		want     string
+	}{
+		{"/missing/x", true, "HTTP 404"},
+		{"/html/x", false, `content type "text/html" is not XML`},
+		{"/error/x", false, "HTTP 500"},
+		{"/loop/x", false, "more than 5 redirects"},
+		{"/bad-xml/x", false, "parse: line"},
+	}
+	for _, tt := range tests {
+		u := "https://fail.example" + tt.path
+		_, err := w.fetcher.Config(context.Background(), u, addr(t, "x@fail.example"))
+		if err == nil {
+			t.Errorf("%s: no error", tt.path)
+			continue
+		}
+		if errors.Is(err, lookup.ErrNotFound) != tt.notFound {
+			t.Errorf("%s: errors.Is(ErrNotFound) = %v, want %v (%v)", tt.path, !tt.notFound, tt.notFound, err)
+		}
+		if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "https://fail.example") {
+			t.Errorf("%s: error %q should name the URL and %q", tt.path, err, tt.want)
+		}
+	}
+	// A certificate for another name is a TLS error that names the URL.
+	w.serveHTTPS(t, xmlHandler(configXML("x")), "other-name.example")
+	w.dns.Host(t, strings.Split(fmt.Sprint(mustLookup(t, w, "other-name.example")), " ")[0], "wrong-cert.example")
+	_, err := w.fetcher.Get(context.Background(), "https://wrong-cert.example/")
+	if err == nil || !strings.Contains(err.Error(), "certificate") || !strings.Contains(err.Error(), "https://wrong-cert.example/") {
+		t.Errorf("wrong certificate: %v", err)
+	}
+}
+
+func mustLookup(t *testing.T, w *world, host string) string {
+	r := &lookup.Resolver{Servers: []string{w.dns.Addr}}
+	ips, err := r.LookupIP(context.Background(), host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ips[0].String()
+}
+
+func TestBodyLimits(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	mux := http.NewServeMux()
+	chunk := strings.Repeat("<x>aaaaaaaa</x>", 1<<10)
+	written := make(chan int, 1)
+	mux.Handle("/huge", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("Content-Type", "text/xml")
+		sent := 0
+		defer func() { written <- sent }()
+		for sent < 20<<20 {
+			n, err := rw.Write([]byte(chunk))
+			sent += n
+			if err != nil {
+				return
+			}
+		}
+	}))
+	mux.Handle("/drip", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("Content-Type", "text/xml")
+		fl := rw.(http.Flusher)
+		for {
+			if _, err := rw.Write([]byte("<")); err != nil {
+				return
+			}
+			fl.Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(time.Second):
+			}
+		}
+	}))
+	w.serveHTTPS(t, mux, "limits.example")
+
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := w.fetcher.Get(context.Background(), "https://limits.example/huge")
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "limit") {
+		t.Errorf("20 MB body: %v; want it refused", err)
+	}
+	// The fetch stops reading at the cap: the server gets rid of little more
+	// than that plus what the sockets buffer, never the whole 20 MB.
+	w.fetcher.Client.Transport.(*http.Transport).CloseIdleConnections()
+	if n := <-written; n > 10<<20 {
+		t.Errorf("the server wrote %d MiB before the client hung up; want the fetch to stop near 1 MiB", n>>20)
+	}
+	// Client and in-process server together: the client's share is the
+	// capped buffer; 24 MiB would mean the whole body was held.
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
+		t.Errorf("a 20 MB body cost %d MiB of allocation", grew>>20)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = w.fetcher.Get(ctx, "https://limits.example/drip")
+	if err == nil || time.Since(start) > 3*time.Second {
+		t.Errorf("dripping body: err %v after %v; want an error by the deadline", err, time.Since(start))
+	}
+}
+
+func TestHostedUsesAutoconfigThenISPDB(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.serveHTTPS(t, xmlHandler(configXML("pop.hoster.example")), "autoconfig.hoster.example")
+	isp := http.NewServeMux()
+	isp.Handle("/v1.1/ispdb-hoster.example", xmlHandler(configXML("pop.ispdb-hoster.example")))
+	w.serveHTTPS(t, isp, "ispdb.test")
+	h := &autoconfig.Hosted{Fetcher: w.fetcher, ISPDB: "https://ispdb.test/v1.1/"}
+	a, err := h.Lookup(context.Background(), "hoster.example", addr(t, "x@customer.example"))
+	if err != nil || a.Servers[0].Host != "pop.hoster.example" {
+		t.Fatalf("hoster.example: %+v %v", a, err)
+	}
+	a, err = h.Lookup(context.Background(), "ispdb-hoster.example", addr(t, "x@customer.example"))
+	if err != nil || a.Servers[0].Host != "pop.ispdb-hoster.example" {
+		t.Fatalf("ispdb-hoster.example: %+v %v", a, err)
+	}
+	if _, err := h.Lookup(context.Background(), "nobody.example", addr(t, "x@customer.example")); !errors.Is(err, lookup.ErrNotFound) {
+		t.Errorf("nobody.example: %v, want not found", err)
+	}
+}
+
+var _ = os.Getenv
+var _ = filepath.Join

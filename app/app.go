@@ -126,7 +126,7 @@ func newApp(stdio IO, status *int) *cli.App {
 		Description:          examples,
 		Version:              Version,
 		Flags:                flags,
-		Commands:             []*cli.Command{providersCommand(status)},
+		Commands:             []*cli.Command{providersCommand(status), verifyCommand(status)},
 		Reader:               stdio.In,
 		Writer:               stdio.Out,
 		ErrWriter:            stdio.Err,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/popfind/popfind/autoconfig"
 	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/probe"
 	"github.com/popfind/popfind/providers"
 )
 
@@ -101,8 +102,12 @@ func (e *netEnv) finder(o *options) *lookup.Finder {
 				mx.Configs = h
 			}
 			s = mx
+		case name == lookup.SourceAutodiscover:
+			s = &autoconfig.AutodiscoverSource{Fetcher: fetcher, Resolver: e.resolver}
+		case name == lookup.SourceGuess:
+			s = &probe.GuessSource{Prober: e.prober()}
 		default:
-			s = lookup.Skip(name, "not available in this version")
+			panic("popfind: no source named " + name)
 		}
 		if name == lookup.SourceGuess {
 			f.Fallback = s
@@ -113,8 +118,22 @@ func (e *netEnv) finder(o *options) *lookup.Finder {
 	return f
 }
 
+// prober checks POP3 servers, connecting through the run's resolver.
+func (e *netEnv) prober() *probe.Prober {
+	return &probe.Prober{Dial: e.resolver.DialContext}
+}
+
+// verifier returns the --verify check of a chosen server, or nil.
 func (e *netEnv) verifier(o *options) func(context.Context, lookup.Server) *verifyReport {
-	return nil
+	if !o.verify {
+		return nil
+	}
+	p := e.prober()
+	return func(ctx context.Context, s lookup.Server) *verifyReport {
+		ctx, cancel := context.WithTimeout(ctx, o.timeout)
+		defer cancel()
+		return &verifyReport{r: p.Check(ctx, s.Host, s.Port, s.SocketType)}
+	}
 }
 
 // normalizeDNS checks a --dns value and adds the default port.

@@ -1,18 +1,234 @@
 package app
 
 import (
+	"context"
+	"fmt"
 	"io"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
 
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/probe"
 )
 
-// verifyReport is the result of checking a server with --verify.
-type verifyReport struct{}
+// verifyReport is the result of checking one server live.
+type verifyReport struct {
+	r *probe.Report
+}
 
-type verifyJSON struct{}
+func (v *verifyReport) ok() bool { return v.r.OK }
 
-func (v *verifyReport) json(i18n.Lang) *verifyJSON                  { return nil }
-func (v *verifyReport) warnings(i18n.Lang) []string                 { return nil }
-func (v *verifyReport) writeChecklist(io.Writer, i18n.Lang, style) {}
+type verifyTLS struct {
+	Version      string   `json:"version"`
+	Cipher       string   `json:"cipher"`
+	CertSubject  string   `json:"cert_subject"`
+	CertIssuer   string   `json:"cert_issuer"`
+	CertDNSNames []string `json:"cert_dns_names"`
+	CertNotAfter string   `json:"cert_not_after"`
+	DaysLeft     int      `json:"days_left"`
+}
 
-func (v *verifyReport) ok() bool { return true }
+type verifyStep struct {
+	Step string `json:"step"`
+	OK   bool   `json:"ok"`
+	MS   int64  `json:"ms"`
+}
+
+// verifyJSON is the verify object of the JSON contract.
+type verifyJSON struct {
+	OK           bool              `json:"ok"`
+	Host         string            `json:"host"`
+	Port         int               `json:"port"`
+	SocketType   lookup.SocketType `json:"socket_type"`
+	Addr         string            `json:"addr,omitempty"`
+	ConnectMS    int64             `json:"connect_ms"`
+	TLSMS        int64             `json:"tls_ms"`
+	TotalMS      int64             `json:"total_ms"`
+	TLS          *verifyTLS        `json:"tls,omitempty"`
+	Greeting     string            `json:"greeting,omitempty"`
+	Capabilities []string          `json:"capabilities"`
+	STLS         bool              `json:"stls"`
+	SASL         []string          `json:"sasl"`
+	Steps        []verifyStep      `json:"steps"`
+	Kind         string            `json:"kind,omitempty"`
+	Error        string            `json:"error,omitempty"`
+	Hint         string            `json:"hint,omitempty"`
+}
+
+func (v *verifyReport) json(lang i18n.Lang) *verifyJSON {
+	r := v.r
+	j := &verifyJSON{
+		OK: r.OK, Host: r.Host, Port: r.Port, SocketType: r.SocketType, Addr: r.Addr,
+		ConnectMS: r.Connect.Milliseconds(), TLSMS: r.TLS.Milliseconds(), TotalMS: r.Total.Milliseconds(),
+		Greeting: r.Greeting, Capabilities: nonNil(r.Capa.Lines), STLS: r.Capa.STLS, SASL: nonNil(r.Capa.SASL),
+		Steps: []verifyStep{},
+	}
+	if t := r.TLSInfo; t != nil {
+		j.TLS = &verifyTLS{Version: t.Version, Cipher: t.Cipher, CertSubject: t.Subject, CertIssuer: t.Issuer,
+			CertDNSNames: nonNil(t.DNSNames), DaysLeft: t.DaysLeft}
+		if !t.NotAfter.IsZero() {
+			j.TLS.CertNotAfter = t.NotAfter.UTC().Format(time.RFC3339)
+		}
+	}
+	for _, s := range r.Steps {
+		j.Steps = append(j.Steps, verifyStep{Step: lang.Format(s.Name), OK: s.OK, MS: s.Duration.Milliseconds()})
+	}
+	if !r.OK {
+		j.Kind = string(r.Kind)
+		j.Error = lang.Format(r.Problem)
+		j.Hint = lang.Format(r.Hint)
+	}
+	return j
+}
+
+func (v *verifyReport) warnings(lang i18n.Lang) []string {
+	var out []string
+	for _, w := range v.r.Warnings {
+		// The plain-text warning is already there when the chosen server is
+		// plain; a check of it adds nothing new.
+		if w.Key == i18n.WarnPlainPOP {
+			continue
+		}
+		out = append(out, lang.Format(w))
+	}
+	return out
+}
+
+// writeChecklist writes one line per step, ✓ or ✗ and its time, then the
+// problem and the hint.
+func (v *verifyReport) writeChecklist(w io.Writer, lang i18n.Lang, st style) {
+	r := v.r
+	fmt.Fprintf(w, "%s %s:%d (%s)\n", lang.Sprintf(i18n.LblVerify), r.Host, r.Port, sslText(r.SocketType, lang))
+	for _, s := range r.Steps {
+		mark := st.green("✓")
+		if !s.OK {
+			mark = st.red("✗")
+		}
+		fmt.Fprintf(w, "  %s %s %s\n", mark, lang.Format(s.Name), st.dim(fmt.Sprintf("(%dms)", s.Duration.Milliseconds())))
+	}
+	if t := r.TLSInfo; t != nil && t.Subject != "" {
+		fmt.Fprintf(w, "    %s, %s; %s; %s %s\n", t.Version, t.Cipher, strings.Join(t.DNSNames, ", "),
+			t.NotAfter.UTC().Format("2006-01-02"), fmt.Sprintf("(%dd)", t.DaysLeft))
+	}
+	if r.Greeting != "" {
+		fmt.Fprintf(w, "    %s\n", r.Greeting)
+	}
+	if len(r.Capa.Lines) > 0 {
+		fmt.Fprintf(w, "    CAPA: %s\n", strings.Join(r.Capa.Lines, " · "))
+	}
+	if r.OK {
+		fmt.Fprintf(w, "%s\n", st.green(lang.Sprintf(i18n.LblVerifyOK)))
+		for _, x := range v.warnings(lang) {
+			fmt.Fprintf(w, "%s\n", st.yellow(lang.Sprintf(i18n.LblWarning)+": "+x))
+		}
+		return
+	}
+	fmt.Fprintf(w, "%s: %s\n", st.red(lang.Sprintf(i18n.LblVerifyNo)), lang.Format(r.Problem))
+	fmt.Fprintf(w, "%s: %s\n", lang.Sprintf(i18n.LblHint), lang.Format(r.Hint))
+}
+
+func verifyCommand(status *int) *cli.Command {
+	return &cli.Command{
+		Name:      "verify",
+		Usage:     "check a POP3 server directly, without a lookup (never logs in)",
+		ArgsUsage: "HOST[:PORT]",
+		Description: "Connects, checks TLS and the certificate, reads the greeting and CAPA, and says QUIT.\n" +
+			"The port defaults from the mode: 995 for --ssl (the default), 110 for --starttls and --plain.\n" +
+			"Examples: popfind verify pop.gmail.com; popfind verify mail.example.com:110 --starttls",
+		Flags: append(append(commonFlags(), lookupFlags()...),
+			&cli.BoolFlag{Name: "ssl", Usage: "implicit TLS (SSL/TLS), port 995 by default"},
+			&cli.BoolFlag{Name: "starttls", Usage: "plain connection upgraded with STLS, port 110 by default"},
+			&cli.BoolFlag{Name: "plain", Usage: "no encryption, port 110 by default (passes with a warning)"},
+		),
+		Action: func(c *cli.Context) error {
+			getenv := c.App.Metadata["getenv"].(func(string) string)
+			lang, err := language(c, getenv)
+			if err != nil {
+				return err
+			}
+			if c.NArg() != 1 {
+				return usageError("verify takes one HOST[:PORT], got %d arguments", c.NArg())
+			}
+			host, port, mode, err := parseTarget(c.Args().First(), c.Bool("ssl"), c.Bool("starttls"), c.Bool("plain"))
+			if err != nil {
+				return usageError("%v", err)
+			}
+			timeout := c.Duration("timeout")
+			if timeout <= 0 {
+				return usageError("--timeout must be positive, not %s", timeout)
+			}
+			o := &options{dns: c.String("dns"), verify: true, sources: map[string]bool{}}
+			if o.dns != "" {
+				if o.dns, err = normalizeDNS(o.dns); err != nil {
+					return usageError("%v", err)
+				}
+			}
+			env, err := newNetEnv(o)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			defer env.close()
+			ctx, cancel := context.WithTimeout(c.Context, timeout)
+			defer cancel()
+			rep := &verifyReport{r: env.prober().Check(ctx, host, port, mode)}
+			if !rep.ok() {
+				*status = ExitVerify
+			}
+			if c.Bool("json") {
+				return writeJSON(c.App.Writer, rep.json(lang))
+			}
+			rep.writeChecklist(c.App.Writer, lang, style{on: useColor(c.App.Writer, getenv)})
+			return nil
+		},
+	}
+}
+
+// parseTarget reads HOST[:PORT] and the mode flags.
+func parseTarget(arg string, ssl, starttls, plain bool) (string, int, lookup.SocketType, error) {
+	n := 0
+	mode := lookup.SSL
+	for _, f := range []struct {
+		on bool
+		st lookup.SocketType
+	}{{ssl, lookup.SSL}, {starttls, lookup.STARTTLS}, {plain, lookup.Plain}} {
+		if f.on {
+			n++
+			mode = f.st
+		}
+	}
+	if n > 1 {
+		return "", 0, "", fmt.Errorf("choose one of --ssl, --starttls and --plain")
+	}
+	host, portStr, err := net.SplitHostPort(arg)
+	if err != nil {
+		host, portStr = arg, ""
+	}
+	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	if host == "" {
+		return "", 0, "", fmt.Errorf("verify %q: no host", arg)
+	}
+	if net.ParseIP(host) == nil {
+		a, err := lookup.ParseAddress("x@" + host)
+		if err != nil {
+			return "", 0, "", fmt.Errorf("verify %q: %s is not a valid host name", arg, host)
+		}
+		host = a.Domain
+	}
+	port := mode.DefaultPort()
+	if portStr != "" {
+		p, err := strconv.Atoi(portStr)
+		if err != nil || p < 1 || p > 65535 {
+			return "", 0, "", fmt.Errorf("verify %q: port %q is not from 1 to 65535", arg, portStr)
+		}
+		port = p
+		if n == 0 && p == 110 {
+			mode = lookup.STARTTLS
+		}
+	}
+	return host, port, mode, nil
+}

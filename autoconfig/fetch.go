@@ -85,25 +85,32 @@ func (f *Fetcher) Do(req *http.Request, maxRedirects int) (*Document, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, &StatusError{URL: req.URL.String(), Code: resp.StatusCode}
 	}
+	if doc.Body, err = readXML(req.Context(), resp, doc.URL); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// readXML reads an XML body of at most MaxBody bytes.
+func readXML(ctx context.Context, resp *http.Response, u string) ([]byte, error) {
 	if err := checkXMLType(resp.Header.Get("Content-Type")); err != nil {
-		return nil, fmt.Errorf("%s: %w", doc.URL, err)
+		return nil, fmt.Errorf("%s: %w", u, err)
 	}
 	if resp.ContentLength > MaxBody {
-		return nil, fmt.Errorf("%s: body of %d bytes is over the %d-byte limit", doc.URL, resp.ContentLength, MaxBody)
+		return nil, fmt.Errorf("%s: body of %d bytes is over the %d-byte limit", u, resp.ContentLength, MaxBody)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
 	if err == nil {
 		// A body cut off by the deadline can look complete to the reader.
-		err = req.Context().Err()
+		err = ctx.Err()
 	}
 	if err != nil {
-		return nil, fetchError(doc.URL, err)
+		return nil, fetchError(u, err)
 	}
 	if len(body) > MaxBody {
-		return nil, fmt.Errorf("%s: body is over the %d-byte limit", doc.URL, MaxBody)
+		return nil, fmt.Errorf("%s: body is over the %d-byte limit", u, MaxBody)
 	}
-	doc.Body = body
-	return doc, nil
+	return body, nil
 }
 
 // fetchError says which URL failed and how, naming TLS problems plainly.

@@ -107,18 +107,8 @@ func Parse(data []byte, addr lookup.Address) (*Config, error) {
 	if !utf8.Valid(data) && !bytes.HasPrefix(data, []byte("<?xml")) {
 		return nil, errors.New("parse: not UTF-8 text")
 	}
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	dec.Strict = true
-	dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
-		switch strings.ToLower(label) {
-		case "utf-8", "us-ascii", "ascii", "iso-8859-1", "latin1":
-			// ASCII-compatible; Thunderbird's servers send UTF-8 in practice.
-			return r, nil
-		}
-		return nil, fmt.Errorf("unsupported encoding %q", label)
-	}
 	var root xmlConfig
-	if err := decodeRoot(dec, &root); err != nil {
+	if err := decodeRoot(data, "clientConfig", &root); err != nil {
 		return nil, err
 	}
 	if root.Provider == nil {
@@ -169,14 +159,24 @@ func Parse(data []byte, addr lookup.Address) (*Config, error) {
 	return c, nil
 }
 
-// decodeRoot decodes the clientConfig element, refusing DOCTYPE internal
-// subsets so that no entity is ever declared, let alone expanded.
-func decodeRoot(dec *xml.Decoder, root *xmlConfig) error {
+// decodeRoot decodes the document's root element, which must be named
+// name, into v, refusing DOCTYPE internal subsets so that no entity is ever
+// declared, let alone expanded.
+func decodeRoot(data []byte, name string, v any) error {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = true
+	dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
+		switch strings.ToLower(label) {
+		case "utf-8", "us-ascii", "ascii":
+			return r, nil
+		}
+		return nil, fmt.Errorf("unsupported encoding %q", label)
+	}
 	for {
 		tok, err := dec.Token()
 		if err != nil {
 			if err == io.EOF {
-				return errors.New("parse: no clientConfig element")
+				return fmt.Errorf("parse: no %s element", name)
 			}
 			return fmt.Errorf("parse: line %d: %w", line(dec), err)
 		}
@@ -186,10 +186,10 @@ func decodeRoot(dec *xml.Decoder, root *xmlConfig) error {
 				return fmt.Errorf("parse: line %d: %w", line(dec), ErrEntity)
 			}
 		case xml.StartElement:
-			if t.Name.Local != "clientConfig" {
-				return fmt.Errorf("parse: line %d: root element is <%s>, not <clientConfig>", line(dec), t.Name.Local)
+			if t.Name.Local != name {
+				return fmt.Errorf("parse: line %d: root element is <%s>, not <%s>", line(dec), t.Name.Local, name)
 			}
-			if err := dec.DecodeElement(root, &t); err != nil {
+			if err := dec.DecodeElement(v, &t); err != nil {
 				return fmt.Errorf("parse: line %d: %w", line(dec), err)
 			}
 			return nil

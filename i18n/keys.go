@@ -71,3 +71,41 @@ const (
 	ErrInvalidAddress = "err.invalid_address"
 	ErrNoServer       = "err.no_server"
 )
+
+// Live checks (--verify and guessing): what failed, and what to do about it.
+const (
+	StepConnect  = "step.connect"
+	StepTLS      = "step.tls"
+	StepGreeting = "step.greeting"
+	StepCAPA     = "step.capa"
+	StepSTLS     = "step.stls"
+	StepQuit     = "step.quit"
+
+	FailRefused       = "fail.refused"
+	FailTimeout       = "fail.timeout"
+	FailDNS           = "fail.dns"
+	FailCertExpired   = "fail.cert_expired"
+	FailCertName      = "fail.cert_name"
+	FailCertAuthority = "fail.cert_authority"
+	FailCert          = "fail.cert"
+	FailTLS           = "fail.tls"
+	FailNotPOP3       = "fail.not_pop3"
+	FailNoSTLS        = "fail.no_stls"
+	FailClosed        = "fail.closed"
+	FailNetwork       = "fail.network"
+
+	HintRefused       = "hint.refused"
+	HintTimeout       = "hint.timeout"
+	HintDNS           = "hint.dns"
+	HintCertExpired   = "hint.cert_expired"
+	HintCertName      = "hint.cert_name"
+	HintCertAuthority = "hint.cert_authority"
+	HintTLS           = "hint.tls"
+	HintNotPOP3       = "hint.not_pop3"
+	HintNoSTLS        = "hint.no_stls"
+	HintClosed        = "hint.closed"
+
+	LblVerify   = "lbl.verify"
+	LblVerifyOK = "lbl.verify_ok"
+	LblVerifyNo = "lbl.verify_failed"
+)

@@ -1,0 +1,367 @@
+package autoconfig
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/miekg/dns"
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/lookup"
+)
+
+// MaxAutodiscoverHops bounds the redirects one Autodiscover lookup follows:
+// HTTP redirects, RedirectAddr and RedirectUrl answers together.
+const MaxAutodiscoverHops = 10
+
+// AutodiscoverSource asks Exchange's POX Autodiscover for POP3 settings. It
+// never sends credentials: an endpoint that wants a login is "not found".
+type AutodiscoverSource struct {
+	Fetcher *Fetcher
+	// Resolver finds the _autodiscover._tcp SRV record.
+	Resolver *lookup.Resolver
+}
+
+var _ lookup.Source = (*AutodiscoverSource)(nil)
+
+// Name returns "autodiscover".
+func (s *AutodiscoverSource) Name() string { return lookup.SourceAutodiscover }
+
+const responseSchema = "http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a"
+
+// autodiscoverRequest is the POX request body for email.
+func autodiscoverRequest(email string) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
+	b.WriteString(`<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">` + "\n")
+	b.WriteString("  <Request>\n    <EMailAddress>")
+	xml.EscapeText(&b, []byte(email))
+	b.WriteString("</EMailAddress>\n    <AcceptableResponseSchema>" + responseSchema + "</AcceptableResponseSchema>\n")
+	b.WriteString("  </Request>\n</Autodiscover>\n")
+	return b.Bytes()
+}
+
+type adResponse struct {
+	Response struct {
+		Error *struct {
+			Message string `xml:"Message"`
+			Code    string `xml:"ErrorCode"`
+		} `xml:"Error"`
+		User struct {
+			DisplayName string `xml:"DisplayName"`
+		} `xml:"User"`
+		Account struct {
+			Action       string       `xml:"Action"`
+			RedirectAddr string       `xml:"RedirectAddr"`
+			RedirectURL  string       `xml:"RedirectUrl"`
+			Protocols    []adProtocol `xml:"Protocol"`
+		} `xml:"Account"`
+	} `xml:"Response"`
+}
+
+type adProtocol struct {
+	Type       string `xml:"Type"`
+	Server     string `xml:"Server"`
+	Port       string `xml:"Port"`
+	LoginName  string `xml:"LoginName"`
+	SSL        string `xml:"SSL"`
+	Encryption string `xml:"Encryption"`
+	SPA        string `xml:"SPA"`
+}
+
+// Autodiscover is a parsed Autodiscover answer.
+type Autodiscover struct {
+	Servers      []lookup.Server
+	RedirectAddr string
+	RedirectURL  string
+	Skipped      []string
+}
+
+// ParseAutodiscover reads a POX Autodiscover response for addr.
+func ParseAutodiscover(data []byte, addr lookup.Address) (*Autodiscover, error) {
+	var r adResponse
+	if err := decodeRoot(data, "Autodiscover", &r); err != nil {
+		return nil, err
+	}
+	if e := r.Response.Error; e != nil {
+		return nil, fmt.Errorf("autodiscover error %s: %s", strings.TrimSpace(e.Code), printable(e.Message))
+	}
+	acct := r.Response.Account
+	out := &Autodiscover{}
+	switch strings.ToLower(strings.TrimSpace(acct.Action)) {
+	case "redirectaddr":
+		out.RedirectAddr = strings.TrimSpace(acct.RedirectAddr)
+		return out, nil
+	case "redirecturl":
+		out.RedirectURL = strings.TrimSpace(acct.RedirectURL)
+		return out, nil
+	}
+	for i, p := range acct.Protocols {
+		if !strings.EqualFold(strings.TrimSpace(p.Type), "POP3") {
+			continue
+		}
+		srv, err := adServer(p, addr)
+		if err != nil {
+			out.Skipped = append(out.Skipped, fmt.Sprintf("Protocol %d: %v", i+1, err))
+			continue
+		}
+		out.Servers = append(out.Servers, srv)
+	}
+	return out, nil
+}
+
+func printable(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// adServer maps one POP3 Protocol element: SSL off or Encryption None is
+// plain text; otherwise port 110 means STARTTLS and anything else SSL.
+func adServer(p adProtocol, addr lookup.Address) (lookup.Server, error) {
+	srv := lookup.Server{Protocol: "pop3", Auth: []string{"password-cleartext"}}
+	host := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(p.Server), "."))
+	if err := checkHost(host); err != nil {
+		return srv, err
+	}
+	srv.Host = host
+	plain := strings.EqualFold(strings.TrimSpace(p.SSL), "off") || strings.EqualFold(strings.TrimSpace(p.Encryption), "none")
+	port := 0
+	if ps := strings.TrimSpace(p.Port); ps != "" {
+		n, err := strconv.Atoi(ps)
+		if err != nil || n < 1 || n > 65535 {
+			return srv, fmt.Errorf("port %q is not a whole number from 1 to 65535", p.Port)
+		}
+		port = n
+	}
+	switch {
+	case plain:
+		srv.SocketType = lookup.Plain
+	case port == 110:
+		srv.SocketType = lookup.STARTTLS
+	default:
+		srv.SocketType = lookup.SSL
+	}
+	if port == 0 {
+		port = srv.SocketType.DefaultPort()
+	}
+	srv.Port = port
+	if strings.EqualFold(strings.TrimSpace(p.SPA), "on") {
+		srv.Auth = []string{"NTLM"}
+	}
+	// Keep placeholders where the login name is the address or its local
+	// part, so that a cached answer serves the domain's other addresses.
+	switch login := strings.TrimSpace(p.LoginName); {
+	case login == "" || strings.EqualFold(login, addr.String()) || strings.EqualFold(login, addr.Local+"@"+addr.Domain):
+		srv.Username = lookup.PlaceholderAddress
+	case login == addr.Local:
+		srv.Username = lookup.PlaceholderLocal
+	default:
+		srv.Username = login
+	}
+	return srv, nil
+}
+
+// Lookup asks the three standard endpoints at once and uses the first, in
+// order, that answers.
+func (s *AutodiscoverSource) Lookup(ctx context.Context, addr lookup.Address) (*lookup.Answer, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type res struct {
+		a   *lookup.Answer
+		err error
+	}
+	d := addr.Domain
+	endpoints := []func() (string, error){
+		func() (string, error) { return "https://autodiscover." + d + "/autodiscover/autodiscover.xml", nil },
+		func() (string, error) { return "https://" + d + "/autodiscover/autodiscover.xml", nil },
+		func() (string, error) { return s.srvEndpoint(ctx, d) },
+	}
+	chans := make([]chan res, len(endpoints))
+	for i, ep := range endpoints {
+		chans[i] = make(chan res, 1)
+		go func() {
+			u, err := ep()
+			if err != nil {
+				chans[i] <- res{nil, err}
+				return
+			}
+			a, err := s.follow(ctx, u, addr)
+			chans[i] <- res{a, err}
+		}()
+	}
+	var errs []error
+	for _, ch := range chans {
+		r := <-ch
+		if r.err == nil {
+			return r.a, nil
+		}
+		errs = append(errs, r.err)
+	}
+	if allNotFound(errs) {
+		return nil, fmt.Errorf("%w: %v", lookup.ErrNotFound, errors.Join(errs...))
+	}
+	return nil, errors.Join(errs...)
+}
+
+// srvEndpoint returns the endpoint named by _autodiscover._tcp.<domain>.
+func (s *AutodiscoverSource) srvEndpoint(ctx context.Context, domain string) (string, error) {
+	if s.Resolver == nil {
+		return "", lookup.NotFound("no resolver for _autodiscover._tcp.%s", domain)
+	}
+	name := "_autodiscover._tcp." + domain
+	m, err := s.Resolver.Query(ctx, name, dns.TypeSRV)
+	if err != nil {
+		return "", err
+	}
+	var best *dns.SRV
+	for _, rr := range m.Answer {
+		if srv, ok := rr.(*dns.SRV); ok && srv.Target != "." && (best == nil || srv.Priority < best.Priority) {
+			best = srv
+		}
+	}
+	if best == nil {
+		return "", lookup.NotFound("no %s record", name)
+	}
+	host := strings.ToLower(strings.TrimSuffix(best.Target, "."))
+	if best.Port != 0 && best.Port != 443 {
+		host = fmt.Sprintf("%s:%d", host, best.Port)
+	}
+	return "https://" + host + "/autodiscover/autodiscover.xml", nil
+}
+
+// follow POSTs to u and follows HTTP redirects, RedirectUrl and RedirectAddr
+// answers, at most MaxAutodiscoverHops in all, HTTPS only.
+func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr lookup.Address) (*lookup.Answer, error) {
+	var warnings []i18n.Msg
+	startHost := hostOf(u)
+	email := addr
+	for hop := 0; ; hop++ {
+		if hop > MaxAutodiscoverHops {
+			return nil, fmt.Errorf("autodiscover: more than %d redirects from %s", MaxAutodiscoverHops, startHost)
+		}
+		if !strings.HasPrefix(u, "https://") {
+			return nil, fmt.Errorf("autodiscover: refusing to follow a redirect to %q: HTTPS only", u)
+		}
+		body, location, err := s.post(ctx, u, email)
+		if err != nil {
+			return nil, err
+		}
+		if location != "" {
+			next, err := resolveRef(u, location)
+			if err != nil {
+				return nil, err
+			}
+			warnings = redirectWarning(warnings, u, next)
+			u = next
+			continue
+		}
+		ad, err := ParseAutodiscover(body, email)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", u, err)
+		}
+		switch {
+		case ad.RedirectURL != "":
+			warnings = redirectWarning(warnings, u, ad.RedirectURL)
+			u = ad.RedirectURL
+			continue
+		case ad.RedirectAddr != "":
+			next, err := lookup.ParseAddress(ad.RedirectAddr)
+			if err != nil {
+				return nil, fmt.Errorf("%s: RedirectAddr: %w", u, err)
+			}
+			nu := "https://autodiscover." + next.Domain + "/autodiscover/autodiscover.xml"
+			warnings = redirectWarning(warnings, u, nu)
+			email, u = next, nu
+			continue
+		}
+		if len(ad.Servers) == 0 {
+			why := "no POP3 protocol in the answer"
+			if len(ad.Skipped) > 0 {
+				why = "no valid POP3 protocol (" + strings.Join(ad.Skipped, "; ") + ")"
+			}
+			return nil, lookup.NotFound("%s: %s", u, why)
+		}
+		return &lookup.Answer{Servers: ad.Servers, SourceURL: u, Warnings: warnings}, nil
+	}
+}
+
+// post sends the Autodiscover request to u. It returns the body, or the
+// target of an HTTP redirect.
+func (s *AutodiscoverSource) post(ctx context.Context, u string, addr lookup.Address) ([]byte, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(autodiscoverRequest(addr.String())))
+	if err != nil {
+		return nil, "", fmt.Errorf("autodiscover %s: %w", u, err)
+	}
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	client := *s.Fetcher.Client
+	// Redirects are followed here, by hand: Go would turn the POST into a
+	// GET, and every hop must be counted and kept on HTTPS.
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, "", fetchError(u, err)
+	}
+	defer resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusOK:
+		body, err := readXML(ctx, resp, u)
+		return body, "", err
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		loc := resp.Header.Get("Location")
+		if loc == "" {
+			return nil, "", fmt.Errorf("%s: HTTP %d without a Location", u, resp.StatusCode)
+		}
+		return nil, loc, nil
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return nil, "", lookup.NotFound("%s: HTTP %d: the server wants a login, and popfind never sends credentials", u, resp.StatusCode)
+	}
+	return nil, "", &StatusError{URL: u, Code: resp.StatusCode}
+}
+
+func resolveRef(base, ref string) (string, error) {
+	b, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	r, err := url.Parse(ref)
+	if err != nil {
+		return "", fmt.Errorf("autodiscover: bad redirect %q: %w", ref, err)
+	}
+	return b.ResolveReference(r).String(), nil
+}
+
+func hostOf(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return u
+	}
+	return strings.ToLower(p.Hostname())
+}
+
+// redirectWarning adds a warning when a redirect leaves the registrable
+// domain it came from.
+func redirectWarning(ws []i18n.Msg, from, to string) []i18n.Msg {
+	fh, th := hostOf(from), hostOf(to)
+	fr, err1 := publicsuffix.EffectiveTLDPlusOne(fh)
+	tr, err2 := publicsuffix.EffectiveTLDPlusOne(th)
+	if err1 != nil || err2 != nil || fr == tr {
+		return ws
+	}
+	return append(ws, i18n.M(i18n.WarnRedirectDomain, fh, th))
+}

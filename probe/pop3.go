@@ -1,0 +1,120 @@
+package probe
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits on what a POP3 server may send. RFC 2449 caps a response line at
+// 512 octets; the generous bound allows for sloppy servers.
+const (
+	maxLine     = 1024
+	maxCapaLine = 128 // lines in one CAPA answer
+)
+
+// errLineTooLong is a response line over maxLine.
+var errLineTooLong = fmt.Errorf("response line longer than %d bytes", maxLine)
+
+// readLine reads one CRLF- or LF-terminated line of at most maxLine bytes.
+func readLine(r *bufio.Reader) (string, error) {
+	var b []byte
+	for {
+		c, err := r.ReadByte()
+		if err != nil {
+			if err == io.EOF && len(b) > 0 {
+				return "", io.ErrUnexpectedEOF
+			}
+			return "", err
+		}
+		if c == '\n' {
+			return strings.TrimSuffix(string(b), "\r"), nil
+		}
+		if len(b) >= maxLine {
+			return "", errLineTooLong
+		}
+		b = append(b, c)
+	}
+}
+
+// Capabilities is a parsed CAPA answer (RFC 2449).
+type Capabilities struct {
+	// Lines are the capability lines as sent.
+	Lines []string
+	STLS  bool
+	SASL  []string
+}
+
+// readCapa reads a CAPA answer after its status line: capability lines up
+// to the terminating ".".
+func readCapa(r *bufio.Reader) (Capabilities, error) {
+	var c Capabilities
+	for {
+		line, err := readLine(r)
+		if err != nil {
+			return c, err
+		}
+		if line == "." {
+			return c, nil
+		}
+		if len(c.Lines) >= maxCapaLine {
+			return c, fmt.Errorf("CAPA answer longer than %d lines", maxCapaLine)
+		}
+		line = strings.TrimPrefix(line, ".") // dot-stuffing
+		c.Lines = append(c.Lines, printable(line, 200))
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		switch strings.ToUpper(fields[0]) {
+		case "STLS":
+			c.STLS = true
+		case "SASL":
+			for _, m := range fields[1:] {
+				if len(c.SASL) < 32 {
+					c.SASL = append(c.SASL, printable(strings.ToUpper(m), 40))
+				}
+			}
+		}
+	}
+}
+
+// ParseCapa parses a whole CAPA answer, status line included. It is the
+// entry point for fuzzing the reader.
+func ParseCapa(r io.Reader) (Capabilities, error) {
+	br := bufio.NewReader(r)
+	status, err := readLine(br)
+	if err != nil {
+		return Capabilities{}, err
+	}
+	if !strings.HasPrefix(status, "+OK") {
+		return Capabilities{}, errors.New("CAPA refused: " + printable(status, 100))
+	}
+	return readCapa(br)
+}
+
+// printable returns s with control characters and invalid UTF-8 replaced,
+// cut to at most n runes, fit to show in a terminal or a JSON string.
+func printable(s string, n int) string {
+	var b strings.Builder
+	count := 0
+	for i, r := range s {
+		if count == n {
+			b.WriteString("…")
+			break
+		}
+		switch {
+		case r == utf8.RuneError && len(s[i:]) > 0:
+			b.WriteRune('\uFFFD')
+		case r < 0x20 || r == 0x7f:
+			b.WriteRune('\uFFFD')
+		default:
+			b.WriteRune(r)
+		}
+		count++
+	}
+	return b.String()
+}

@@ -1,0 +1,192 @@
+package probe_test
+
+import (
+	"context"
+	"crypto/tls"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/testnet"
+	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/probe"
+)
+
+type lab struct {
+	dns    *testnet.DNS
+	ca     *testnet.CA
+	prober *probe.Prober
+}
+
+func newLab(t *testing.T) *lab {
+	t.Helper()
+	l := &lab{dns: testnet.NewDNS(t), ca: testnet.NewCA(t)}
+	r := &lookup.Resolver{Servers: []string{l.dns.Addr}}
+	l.prober = &probe.Prober{Dial: r.DialContext, RootCAs: l.ca.Pool()}
+	return l
+}
+
+// serve starts srv on a fresh loopback address under name and returns the
+// port.
+func (l *lab) serve(t *testing.T, srv *testnet.POP3, name string) int {
+	t.Helper()
+	ip := testnet.IP()
+	l.dns.Host(t, ip, name)
+	return srv.Listen(t, ip, 0)
+}
+
+func (l *lab) cert(t *testing.T, days int, names ...string) *tls.Certificate {
+	c := l.ca.Leaf(t, time.Now().Add(time.Duration(days)*24*time.Hour), names...)
+	return &c
+}
+
+func check(t *testing.T, l *lab, host string, port int, mode lookup.SocketType, timeout time.Duration) *probe.Report {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	return l.prober.Check(ctx, host, port, mode)
+}
+
+func TestCheckPasses(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	good := l.cert(t, 90, "pop.good.example")
+	ssl := &testnet.POP3{TLS: true, Cert: good}
+	ip := testnet.IP()
+	l.dns.Host(t, ip, "pop.good.example")
+	sslPort := ssl.Listen(t, ip, 0)
+	r := check(t, l, "pop.good.example", sslPort, lookup.SSL, 5*time.Second)
+	if !r.OK {
+		t.Fatalf("SSL check failed: %s: %v", i18n.English.Format(r.Problem), r.Err)
+	}
+	if r.TLSInfo == nil || !r.TLSInfo.Verified || r.TLSInfo.DaysLeft < 88 || r.TLSInfo.DNSNames[0] != "pop.good.example" {
+		t.Errorf("TLS info %+v", r.TLSInfo)
+	}
+	if !strings.HasPrefix(r.Greeting, "+OK") || strings.Join(r.Capa.SASL, ",") != "PLAIN,XOAUTH2" || r.Capa.STLS {
+		t.Errorf("greeting %q capa %+v", r.Greeting, r.Capa)
+	}
+	if got := strings.Join(ssl.Received(), ","); got != "CAPA,QUIT" {
+		t.Errorf("the server received %q; a check sends CAPA and QUIT only, never USER or PASS", got)
+	}
+	if len(r.Warnings) != 0 {
+		t.Errorf("warnings %v", r.Warnings)
+	}
+
+	stls := &testnet.POP3{STLS: true, Cert: good}
+	stlsPort := stls.Listen(t, ip, 0)
+	r = check(t, l, "pop.good.example", stlsPort, lookup.STARTTLS, 5*time.Second)
+	if !r.OK || !r.TLSInfo.Verified {
+		t.Fatalf("STARTTLS check failed: %s", i18n.English.Format(r.Problem))
+	}
+	if got := strings.Join(stls.Received(), ","); got != "CAPA,STLS,CAPA,QUIT" {
+		t.Errorf("the server received %q", got)
+	}
+
+	plain := &testnet.POP3{NoCapa: true}
+	plainPort := plain.Listen(t, ip, 0)
+	r = check(t, l, "pop.good.example", plainPort, lookup.Plain, 5*time.Second)
+	if !r.OK || r.CapaKnown || len(r.Warnings) != 1 || r.Warnings[0].Key != i18n.WarnPlainPOP {
+		t.Errorf("plain: ok=%v capaKnown=%v warnings=%v; want a pass with the plain-text warning", r.OK, r.CapaKnown, r.Warnings)
+	}
+
+	soon := &testnet.POP3{TLS: true, Cert: l.cert(t, 5, "pop.soon.example")}
+	soonPort := l.serve(t, soon, "pop.soon.example")
+	r = check(t, l, "pop.soon.example", soonPort, lookup.SSL, 5*time.Second)
+	if !r.OK || len(r.Warnings) != 1 || r.Warnings[0].Key != i18n.WarnCertExpiring {
+		t.Errorf("expiring soon: ok=%v warnings=%v; want a pass with a warning", r.OK, r.Warnings)
+	}
+}
+
+func TestCheckFailures(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	other := testnet.NewCA(t)
+	otherLeaf := other.Leaf(t, time.Now().Add(24*time.Hour), "pop.private.example")
+	tests := []struct {
+		name    string
+		srv     *testnet.POP3
+		host    string
+		mode    lookup.SocketType
+		timeout time.Duration
+		kind    probe.Kind
+		want    string // in the problem text
+	}{
+		{"expired", &testnet.POP3{TLS: true, Cert: l.cert(t, -3, "pop.expired.example")}, "pop.expired.example", lookup.SSL, 5 * time.Second, probe.KindCertExpired, "expired on " + time.Now().Add(-3*24*time.Hour).UTC().Format("2006-01-02")},
+		{"name mismatch", &testnet.POP3{TLS: true, Cert: l.cert(t, 30, "mail.hoster.example", "www.hoster.example")}, "pop.customer.example", lookup.SSL, 5 * time.Second, probe.KindCertName, "covers: mail.hoster.example, www.hoster.example"},
+		{"unknown authority", &testnet.POP3{TLS: true, Cert: &otherLeaf}, "pop.private.example", lookup.SSL, 5 * time.Second, probe.KindCertAuthority, "unknown authority"},
+		{"ssl on a plain port", &testnet.POP3{}, "pop.plainport.example", lookup.SSL, 5 * time.Second, probe.KindTLS, "did not answer in TLS"},
+		{"no stls", &testnet.POP3{}, "pop.nostls.example", lookup.STARTTLS, 5 * time.Second, probe.KindNoSTLS, "does not offer STLS"},
+		{"garbage greeting", &testnet.POP3{Greeting: "220 smtp.example ESMTP ready"}, "smtp.example", lookup.Plain, 5 * time.Second, probe.KindNotPOP3, `"220 smtp.example ESMTP ready"`},
+		{"silent", &testnet.POP3{Silent: true}, "pop.silent.example", lookup.Plain, time.Second, probe.KindTimeout, "no answer from"},
+		{"drip", &testnet.POP3{Drip: true, DripEvery: 300 * time.Millisecond}, "pop.drip.example", lookup.Plain, time.Second, probe.KindTimeout, "after 1"},
+		{"endless greeting", &testnet.POP3{Endless: true}, "pop.endless.example", lookup.Plain, 5 * time.Second, probe.KindNotPOP3, "longer than"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			port := l.serve(t, tt.srv, tt.host)
+			start := time.Now()
+			r := check(t, l, tt.host, port, tt.mode, tt.timeout)
+			if el := time.Since(start); el > tt.timeout+time.Second {
+				t.Errorf("took %v; the deadline was %v", el, tt.timeout)
+			}
+			if r.OK || r.Kind != tt.kind {
+				t.Fatalf("ok=%v kind=%q (%s); want kind %q", r.OK, r.Kind, i18n.English.Format(r.Problem), tt.kind)
+			}
+			if p := i18n.English.Format(r.Problem); !strings.Contains(p, tt.want) {
+				t.Errorf("problem %q should contain %q", p, tt.want)
+			}
+			if h := i18n.English.Format(r.Hint); h == "" || h == r.Hint.Key {
+				t.Errorf("no hint for %s", tt.kind)
+			}
+			for _, cmd := range tt.srv.Received() {
+				if strings.HasPrefix(strings.ToUpper(cmd), "USER") || strings.HasPrefix(strings.ToUpper(cmd), "PASS") {
+					t.Errorf("credentials sent: %q", cmd)
+				}
+			}
+		})
+	}
+}
+
+func TestCheckRefusedAndDNS(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	ip := testnet.IP()
+	ln := testnet.Listen(t, ip, 0)
+	port := ln.Addr().(interface{ String() string }).String()
+	ln.Close()
+	l.dns.Host(t, ip, "pop.closed.example")
+	p := 0
+	for _, c := range port[strings.LastIndexByte(port, ':')+1:] {
+		p = p*10 + int(c-'0')
+	}
+	r := check(t, l, "pop.closed.example", p, lookup.SSL, 5*time.Second)
+	if r.Kind != probe.KindRefused || !strings.Contains(i18n.English.Format(r.Problem), "refused") {
+		t.Errorf("closed port: kind %q problem %q", r.Kind, i18n.English.Format(r.Problem))
+	}
+	r = check(t, l, "pop.nowhere.example", 995, lookup.SSL, 5*time.Second)
+	if r.Kind != probe.KindDNS || !strings.Contains(i18n.English.Format(r.Problem), "pop.nowhere.example") {
+		t.Errorf("unknown name: kind %q problem %q", r.Kind, i18n.English.Format(r.Problem))
+	}
+}
+
+func TestParseCapa(t *testing.T) {
+	t.Parallel()
+	c, err := probe.ParseCapa(strings.NewReader("+OK\r\nUSER\r\nSASL plain XOAUTH2\r\nSTLS\r\nEXPIRE 30\r\nLOGIN-DELAY 900\r\n.\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.STLS || strings.Join(c.SASL, ",") != "PLAIN,XOAUTH2" || len(c.Lines) != 5 {
+		t.Errorf("capa %+v", c)
+	}
+	if _, err := probe.ParseCapa(strings.NewReader("-ERR no\r\n")); err == nil {
+		t.Error("-ERR parsed as capabilities")
+	}
+	if _, err := probe.ParseCapa(strings.NewReader("+OK\r\nUSER\r\n")); err == nil {
+		t.Error("an unterminated list parsed")
+	}
+	if _, err := probe.ParseCapa(strings.NewReader("+OK\r\n" + strings.Repeat("X\r\n", 1000) + ".\r\n")); err == nil {
+		t.Error("a 1000-line CAPA was accepted")
+	}
+}

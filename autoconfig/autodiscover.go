@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -85,8 +84,10 @@ type Autodiscover struct {
 	Skipped      []string
 }
 
-// ParseAutodiscover reads a POX Autodiscover response for addr.
-func ParseAutodiscover(data []byte, addr lookup.Address) (*Autodiscover, error) {
+// ParseAutodiscover reads a POX Autodiscover response for addr, the address
+// the lookup is for. asked is the address the request named, which differs
+// from addr after a RedirectAddr answer.
+func ParseAutodiscover(data []byte, addr, asked lookup.Address) (*Autodiscover, error) {
 	var r adResponse
 	if err := decodeRoot(data, "Autodiscover", &r); err != nil {
 		return nil, err
@@ -108,7 +109,7 @@ func ParseAutodiscover(data []byte, addr lookup.Address) (*Autodiscover, error) 
 		if !strings.EqualFold(strings.TrimSpace(p.Type), "POP3") {
 			continue
 		}
-		srv, err := adServer(p, addr)
+		srv, err := adServer(p, addr, asked)
 		if err != nil {
 			out.Skipped = append(out.Skipped, fmt.Sprintf("Protocol %d: %v", i+1, err))
 			continue
@@ -133,7 +134,7 @@ func printable(s string) string {
 
 // adServer maps one POP3 Protocol element: SSL off or Encryption None is
 // plain text; otherwise port 110 means STARTTLS and anything else SSL.
-func adServer(p adProtocol, addr lookup.Address) (lookup.Server, error) {
+func adServer(p adProtocol, addr, asked lookup.Address) (lookup.Server, error) {
 	srv := lookup.Server{Protocol: "pop3", Auth: []string{"password-cleartext"}}
 	host := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(p.Server), "."))
 	if err := checkHost(host); err != nil {
@@ -166,8 +167,13 @@ func adServer(p adProtocol, addr lookup.Address) (lookup.Server, error) {
 	}
 	// Keep placeholders where the login name is the address or its local
 	// part, so that a cached answer serves the domain's other addresses.
-	switch login := strings.TrimSpace(p.LoginName); {
-	case login == "" || strings.EqualFold(login, addr.String()) || strings.EqualFold(login, addr.Local+"@"+addr.Domain):
+	login := strings.TrimSpace(p.LoginName)
+	if login == "" {
+		// No login name given: the address the server was asked about.
+		login = asked.String()
+	}
+	switch {
+	case strings.EqualFold(login, addr.String()) || strings.EqualFold(login, addr.Local+"@"+addr.Domain):
 		srv.Username = lookup.PlaceholderAddress
 	case login == addr.Local:
 		srv.Username = lookup.PlaceholderLocal
@@ -213,10 +219,7 @@ func (s *AutodiscoverSource) Lookup(ctx context.Context, addr lookup.Address) (*
 		}
 		errs = append(errs, r.err)
 	}
-	if allNotFound(errs) {
-		return nil, fmt.Errorf("%w: %v", lookup.ErrNotFound, errors.Join(errs...))
-	}
-	return nil, errors.Join(errs...)
+	return nil, joinErrors(errs)
 }
 
 // srvEndpoint returns the endpoint named by _autodiscover._tcp.<domain>.
@@ -271,7 +274,7 @@ func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr lookup.A
 			u = next
 			continue
 		}
-		ad, err := ParseAutodiscover(body, email)
+		ad, err := ParseAutodiscover(body, addr, email)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", u, err)
 		}

@@ -109,18 +109,21 @@ func (h *Hosted) Lookup(ctx context.Context, domain string, addr lookup.Address)
 		}
 		errs = append(errs, r.err)
 	}
-	err := errors.Join(errs...)
-	if allNotFound(errs) {
-		return nil, fmt.Errorf("%w: %v", lookup.ErrNotFound, err)
-	}
-	return nil, err
+	return nil, joinErrors(errs)
 }
 
-func allNotFound(errs []error) bool {
+// joinErrors combines the errors of several attempts. When all of them mean
+// "not found", so does the result; otherwise only the failures are kept, so
+// that a broken endpoint is not mistaken for a missing one.
+func joinErrors(errs []error) error {
+	var broken []error
 	for _, e := range errs {
 		if !errors.Is(e, lookup.ErrNotFound) {
-			return false
+			broken = append(broken, e)
 		}
 	}
-	return true
+	if len(broken) > 0 {
+		return errors.Join(broken...)
+	}
+	return fmt.Errorf("%w: %v", lookup.ErrNotFound, errors.Join(errs...))
 }

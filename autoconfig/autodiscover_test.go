@@ -1,0 +1,133 @@
+package autoconfig_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/popfind/popfind/autoconfig"
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/lookup"
+)
+
+func adXML(account string) string {
+	return `<?xml version="1.0" encoding="utf-8"?>
+<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">
+  <Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a">
+    <Account><AccountType>email</AccountType>` + account + `</Account>
+  </Response>
+</Autodiscover>`
+}
+
+const popProtocol = `<Action>settings</Action>
+  <Protocol><Type>IMAP</Type><Server>imap.ex.example</Server><Port>993</Port><SSL>on</SSL></Protocol>
+  <Protocol><Type>POP3</Type><Server>pop.ex.example</Server><Port>995</Port><LoginName>me@ex.example</LoginName><SSL>on</SSL><Encryption>SSL</Encryption></Protocol>
+  <Protocol><Type>POP3</Type><Server>pop.ex.example</Server><Port>110</Port><SSL>on</SSL><Encryption>TLS</Encryption></Protocol>`
+
+// adHandler answers POSTed Autodiscover requests with body, checking that
+// the request names the address and the response schema.
+func adHandler(t *testing.T, body string, hits *atomic.Int32) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits != nil {
+			hits.Add(1)
+		}
+		req, _ := io.ReadAll(r.Body)
+		if r.Method != http.MethodPost || !strings.Contains(string(req), "<EMailAddress>") ||
+			!strings.Contains(string(req), "outlook/responseschema/2006a") {
+			http.Error(w, "bad request", 400)
+			return
+		}
+		if r.Header.Get("Authorization") != "" {
+			t.Errorf("credentials sent: %q", r.Header.Get("Authorization"))
+		}
+		w.Header().Set("Content-Type", "text/xml")
+		fmt.Fprint(w, body)
+	})
+}
+
+func (w *world) autodiscover() *autoconfig.AutodiscoverSource {
+	return &autoconfig.AutodiscoverSource{Fetcher: w.fetcher, Resolver: &lookup.Resolver{Servers: []string{w.dns.Addr}}}
+}
+
+func TestAutodiscover(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.serveHTTPS(t, adHandler(t, adXML(popProtocol), nil), "autodiscover.ex.example")
+	w.serveHTTPS(t, adHandler(t, adXML(`<Action>settings</Action><Protocol><Type>IMAP</Type><Server>imap.imaponly.example</Server><Port>993</Port></Protocol>`), nil), "autodiscover.imaponly.example")
+	w.serveHTTPS(t, adHandler(t, adXML(`<Action>settings</Action><Protocol><Type>POP3</Type><Server>pop.nossl.example</Server><Port>110</Port><SSL>off</SSL></Protocol>`), nil), "autodiscover.nossl.example")
+	w.serveHTTPS(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("WWW-Authenticate", `Basic realm="x"`)
+		http.Error(rw, "login", http.StatusUnauthorized)
+	}), "autodiscover.login.example")
+	w.serveHTTPS(t, adHandler(t, "<Autodiscover><Response><Account>", nil), "autodiscover.broken.example")
+	// Redirects: RedirectAddr to another domain, RedirectUrl, HTTP 302.
+	w.serveHTTPS(t, adHandler(t, adXML(`<Action>redirectAddr</Action><RedirectAddr>me@ex.example</RedirectAddr>`), nil), "autodiscover.moved.example")
+	w.serveHTTPS(t, adHandler(t, adXML(`<Action>redirectUrl</Action><RedirectUrl>https://autodiscover.ex.example/autodiscover/autodiscover.xml</RedirectUrl>`), nil), "autodiscover.url.example")
+	w.serveHTTPS(t, http.RedirectHandler("https://autodiscover.ex.example/autodiscover/autodiscover.xml", http.StatusFound), "autodiscover.http302.example")
+	w.serveHTTPS(t, http.RedirectHandler("http://autodiscover.ex.example/autodiscover/autodiscover.xml", http.StatusFound), "autodiscover.downgrade.example")
+	w.serveHTTPS(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		http.Redirect(rw, r, "https://autodiscover.loop.example/autodiscover/autodiscover.xml?"+r.URL.RawQuery+"x", http.StatusFound)
+	}), "autodiscover.loop.example")
+	// Only the SRV record leads to the endpoint.
+	w.serveHTTPS(t, adHandler(t, adXML(popProtocol), nil), "exchange.hoster.example")
+	w.dns.Add(t, "_autodiscover._tcp.srvonly.example. 60 IN SRV 0 0 443 exchange.hoster.example.")
+
+	s := w.autodiscover()
+	tests := []struct {
+		email, want, url, warn string
+	}{
+		{"me@ex.example", "pop.ex.example:995/SSL/%EMAILADDRESS% pop.ex.example:110/STARTTLS/%EMAILADDRESS%", "https://autodiscover.ex.example/autodiscover/autodiscover.xml", ""},
+		{"me@nossl.example", "pop.nossl.example:110/plain/%EMAILADDRESS%", "", ""},
+		{"someone@moved.example", "pop.ex.example:995/SSL/me@ex.example pop.ex.example:110/STARTTLS/me@ex.example", "https://autodiscover.ex.example/autodiscover/autodiscover.xml", "another domain"},
+		{"me@url.example", "pop.ex.example:995/SSL/me@ex.example pop.ex.example:110/STARTTLS/%EMAILADDRESS%", "", "another domain"},
+		{"me@http302.example", "pop.ex.example:995/SSL/me@ex.example pop.ex.example:110/STARTTLS/%EMAILADDRESS%", "", "another domain"},
+		{"me@srvonly.example", "pop.ex.example:995/SSL/me@ex.example pop.ex.example:110/STARTTLS/%EMAILADDRESS%", "https://exchange.hoster.example/autodiscover/autodiscover.xml", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.email, func(t *testing.T) {
+			a, err := s.Lookup(context.Background(), addr(t, tt.email))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, x := range a.Servers {
+				got = append(got, fmt.Sprintf("%s:%d/%s/%s", x.Host, x.Port, x.SocketType, x.Username))
+			}
+			if strings.Join(got, " ") != tt.want {
+				t.Errorf("servers %s\nwant    %s", strings.Join(got, " "), tt.want)
+			}
+			if tt.url != "" && a.SourceURL != tt.url {
+				t.Errorf("SourceURL %s, want %s", a.SourceURL, tt.url)
+			}
+			var warns []string
+			for _, m := range a.Warnings {
+				warns = append(warns, i18n.English.Format(m))
+			}
+			if (tt.warn == "") != (len(warns) == 0) || !strings.Contains(strings.Join(warns, "|"), tt.warn) {
+				t.Errorf("warnings %q, want one with %q", warns, tt.warn)
+			}
+		})
+	}
+	for _, tt := range []struct {
+		email    string
+		notFound bool
+		want     string
+	}{
+		{"me@imaponly.example", true, "no POP3 protocol"},
+		{"me@login.example", true, "never sends credentials"},
+		{"me@broken.example", false, "parse"},
+		{"me@downgrade.example", false, "HTTPS only"},
+		{"me@loop.example", false, "more than 10 redirects"},
+		{"me@nothing.example", true, ""},
+	} {
+		_, err := s.Lookup(context.Background(), addr(t, tt.email))
+		if err == nil || errors.Is(err, lookup.ErrNotFound) != tt.notFound || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err %v; want notFound=%v mentioning %q", tt.email, err, tt.notFound, tt.want)
+		}
+	}
+}

@@ -5,8 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -29,13 +32,37 @@ func TestMain(m *testing.M) {
 // test starts on loopback.
 func TestScripts(t *testing.T) {
 	t.Parallel()
-	schema := compileSchema(t)
+	schema := compileSchema(t, "")
+	verifySchema := compileSchema(t, "#/$defs/verify")
 	world := newScriptWorld(t)
 	testscript.Run(t, testscript.Params{
 		Dir:       filepath.Join("testdata", "script"),
 		Setup:     world.setup,
 		Condition: world.condition,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// status N PROGRAM ARGS...: run the program and require exit status N.
+			"status": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) < 2 {
+					ts.Fatalf("usage: status N PROGRAM [ARGS...]")
+				}
+				want, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				got := 0
+				if err := ts.Exec(args[1], args[2:]...); err != nil {
+					var ee *exec.ExitError
+					if !errors.As(err, &ee) {
+						ts.Fatalf("%v", err)
+					}
+					got = ee.ExitCode()
+				}
+				if got != want {
+					ts.Fatalf("exit status %d, want %d", got, want)
+				}
+			},
+			// schema_verify FILE: every line is a valid verify object.
+			"schema_verify": func(ts *testscript.TestScript, neg bool, args []string) {
+				ts.Check(validateLines(verifySchema, ts.ReadFile(args[0])))
+			},
 			// schema FILE: every line of FILE is valid against the result schema.
 			"schema": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 1 {
@@ -54,10 +81,10 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-func compileSchema(t *testing.T) *jsonschema.Schema {
+func compileSchema(t *testing.T, fragment string) *jsonschema.Schema {
 	t.Helper()
 	c := jsonschema.NewCompiler()
-	s, err := c.Compile(filepath.Join("schema", "result.schema.json"))
+	s, err := c.Compile(filepath.Join("schema", "result.schema.json") + fragment)
 	if err != nil {
 		t.Fatalf("compile schema: %v", err)
 	}

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -97,6 +99,33 @@ func newScriptWorld(t *testing.T) *scriptWorld {
 		"hosted-tencent.example. 60 IN MX 5 mxbiz1.qq.com.",
 		"_pop3s._tcp.nopop.example. 60 IN SRV 0 0 0 .",
 	)
+
+	// POP3 servers for --verify, verify and guessing, on the standard ports.
+	pop := func(srv *testnet.POP3, port int, names ...string) {
+		ip := testnet.IP()
+		srv.Listen(t, ip, port)
+		d.Host(t, ip, names...)
+	}
+	leaf := func(days int, names ...string) *tls.Certificate {
+		c := ca.Leaf(t, time.Now().Add(time.Duration(days)*24*time.Hour), names...)
+		return &c
+	}
+	pop(&testnet.POP3{TLS: true, Cert: leaf(90, "pop.verify.example", "pop.guessonly.example")}, 995, "pop.verify.example", "pop.guessonly.example")
+	pop(&testnet.POP3{STLS: true, Cert: leaf(90, "mail.verify.example")}, 110, "mail.verify.example")
+	pop(&testnet.POP3{TLS: true, Cert: leaf(-2, "pop.expired.example")}, 995, "pop.expired.example")
+	pop(&testnet.POP3{Greeting: "220 smtp.verify.example ESMTP"}, 110, "smtp.verify.example")
+	// A domain whose autoconfig names the expired server: --verify fails.
+	https(xmlAt("/mail/config-v1.1.xml", configXML("expired.example", "pop.expired.example", 995, "SSL")), "autoconfig.expired.example")
+	// A domain that publishes only Exchange Autodiscover.
+	https(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml")
+		fmt.Fprint(w, `<?xml version="1.0" encoding="utf-8"?>
+<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">
+<Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a">
+<Account><AccountType>email</AccountType><Action>settings</Action>
+<Protocol><Type>POP3</Type><Server>mail.exchange.example</Server><Port>995</Port><SSL>on</SSL></Protocol>
+</Account></Response></Autodiscover>`)
+	}), "autodiscover.exchange.example")
 	return w
 }
 

@@ -202,6 +202,8 @@ func (p *Prober) Check(ctx context.Context, host string, port int, mode lookup.S
 		if !p.capa(r, conn, br, target, start) {
 			return r
 		}
+		// Servers stop listing STLS once it is done (RFC 2595 §4).
+		r.Capa.STLS = true
 	}
 	if mode == lookup.Plain {
 		r.Warnings = append(r.Warnings, i18n.M(i18n.WarnPlainPOP))

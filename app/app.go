@@ -126,7 +126,7 @@ func newApp(stdio IO, status *int) *cli.App {
 		Description:          examples,
 		Version:              Version,
 		Flags:                flags,
-		Commands:             []*cli.Command{providersCommand(status), verifyCommand(status)},
+		Commands:             []*cli.Command{providersCommand(status), verifyCommand(status), completionCommand(), manCommand()},
 		Reader:               stdio.In,
 		Writer:               stdio.Out,
 		ErrWriter:            stdio.Err,
@@ -187,7 +187,8 @@ func lookupEnv(getenv func(string) string, name string) (string, bool) {
 // a subcommand's name stay there; the subcommand's own arguments are
 // reordered with its flags. It stops at "--".
 func reorder(a *cli.App, args []string) []string {
-	if len(args) < 2 {
+	// Shell completion needs its flag to stay last.
+	if len(args) < 2 || args[len(args)-1] == "--generate-bash-completion" {
 		return args
 	}
 	head, rest, flags := args[:1], args[1:], a.Flags

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/urfave/cli/v2"
 
 	"github.com/popfind/popfind/i18n"
@@ -113,7 +114,7 @@ func serverCells(p *providers.Provider, lang i18n.Lang) (host, port, ssl, user s
 		h = append(h, srv.Host)
 		po = append(po, strconv.Itoa(srv.Port))
 		s = append(s, sslText(srv.SocketType, lang))
-		u = append(u, srv.Username)
+		u = append(u, usernameForm(srv.Username, lang))
 	}
 	return strings.Join(h, "\n"), strings.Join(po, "\n"), strings.Join(s, "\n"), strings.Join(u, "\n")
 }
@@ -158,14 +159,25 @@ func writeProvidersTable(w io.Writer, list []*providers.Provider, lang i18n.Lang
 	return t.Render()
 }
 
-// wrapText breaks s into lines of at most n columns at spaces; text without
-// spaces (Chinese) is broken by rune count.
+// usernameForm describes a username template in words.
+func usernameForm(u string, lang i18n.Lang) string {
+	switch u {
+	case lookup.PlaceholderAddress:
+		return lang.Sprintf(i18n.UserAddress)
+	case lookup.PlaceholderLocal:
+		return lang.Sprintf(i18n.UserLocal)
+	}
+	return u
+}
+
+// wrapText breaks s into lines of at most n display columns, at spaces
+// where there are any; Chinese text, which has none, breaks anywhere.
 func wrapText(s string, n int) string {
 	var lines []string
 	var cur []rune
 	for _, r := range s {
 		cur = append(cur, r)
-		if len(cur) >= n {
+		if runewidth.StringWidth(string(cur)) >= n {
 			cut := len(cur)
 			for i := len(cur) - 1; i > n/2; i-- {
 				if cur[i] == ' ' {
@@ -199,7 +211,7 @@ func writeProvidersCSV(w io.Writer, list []*providers.Provider, lang i18n.Lang) 
 				port = strconv.Itoa(s.Port)
 			}
 			if err := cw.Write([]string{p.ID, displayName(p, lang), strings.Join(p.Domains, " "), s.Host, port,
-				string(s.SocketType), s.Username, strings.Join(providerNotes(p, lang), " "), strings.Join(p.Docs, " ")}); err != nil {
+				string(s.SocketType), usernameForm(s.Username, lang), strings.Join(providerNotes(p, lang), " "), strings.Join(p.Docs, " ")}); err != nil {
 				return err
 			}
 		}

@@ -362,7 +362,7 @@ func writeCandidates(w io.Writer, j *jsonResult, lang i18n.Lang, st style) error
 		}
 		out := outcomeText(c.Outcome, lang)
 		if c.Server == nil && c.Error != "" {
-			out += ": " + shorten(c.Error, 60)
+			out += ": " + shorten(trimOutcome(c.Error), 60)
 		}
 		if err := t.Append(mark, c.Source, host, port, ssl, user, out, fmt.Sprintf("%dms", c.MS)); err != nil {
 			return err
@@ -381,6 +381,15 @@ func outcomeText(o string, lang i18n.Lang) string {
 		return lang.Sprintf(i18n.OutError)
 	}
 	return lang.Sprintf(i18n.OutSkipped)
+}
+
+// trimOutcome drops the "skipped: " or "not found: " an error starts with,
+// which the outcome column already says.
+func trimOutcome(s string) string {
+	for _, p := range []string{"skipped: ", "not found: "} {
+		s = strings.TrimPrefix(s, p)
+	}
+	return s
 }
 
 func shorten(s string, n int) string {
@@ -413,7 +422,7 @@ func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang) er
 		}
 		line := fmt.Sprintf("  %s %s: %s", lang.Sprintf(i18n.LblTried), a.Source, outcomeText(a.Outcome, lang))
 		if a.Error != "" {
-			line += " (" + a.Error + ")"
+			line += " (" + trimOutcome(a.Error) + ")"
 		}
 		b.WriteString(line + "\n")
 	}

@@ -99,4 +99,6 @@ var en = map[string]string{
 	LblVerify:   "Check",
 	LblVerifyOK: "the server passed the check",
 	LblVerifyNo: "the server failed the check",
+	UserAddress: "full email address",
+	UserLocal:   "part before the @",
 }

@@ -105,6 +105,9 @@ const (
 	HintNoSTLS        = "hint.no_stls"
 	HintClosed        = "hint.closed"
 
+	UserAddress = "user.address"
+	UserLocal   = "user.local"
+
 	LblVerify   = "lbl.verify"
 	LblVerifyOK = "lbl.verify_ok"
 	LblVerifyNo = "lbl.verify_failed"

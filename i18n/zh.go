@@ -99,4 +99,6 @@ var zh = map[string]string{
 	LblVerify:   "检查",
 	LblVerifyOK: "服务器检查通过",
 	LblVerifyNo: "服务器检查未通过",
+	UserAddress: "完整邮箱地址",
+	UserLocal:   "@ 前面的部分",
 }

@@ -1,0 +1,90 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// The bash and zsh scripts ask popfind itself for candidates, through
+// urfave/cli's --generate-bash-completion flag, so they never go stale.
+const bashCompletion = `# bash completion for popfind; load with: source <(popfind completion bash)
+_popfind_complete() {
+  local cur="${COMP_WORDS[COMP_CWORD]}"
+  local words=("${COMP_WORDS[@]:0:COMP_CWORD}")
+  local opts
+  if [[ "$cur" == -* ]]; then
+    opts=$("${words[@]}" "$cur" --generate-bash-completion 2>/dev/null)
+  else
+    opts=$("${words[@]}" --generate-bash-completion 2>/dev/null)
+  fi
+  COMPREPLY=($(compgen -W "${opts}" -- "${cur}"))
+}
+complete -o bashdefault -o default -F _popfind_complete popfind
+`
+
+const zshCompletion = `#compdef popfind
+# zsh completion for popfind; load with: source <(popfind completion zsh)
+_popfind() {
+  local -a opts
+  local cur=${words[-1]}
+  if [[ "$cur" == -* ]]; then
+    opts=("${(@f)$(${words[@]:0:#words[@]-1} ${cur} --generate-bash-completion 2>/dev/null)}")
+  else
+    opts=("${(@f)$(${words[@]:0:#words[@]-1} --generate-bash-completion 2>/dev/null)}")
+  fi
+  if [[ "${opts[1]}" != "" ]]; then
+    _describe 'values' opts
+  else
+    _files
+  fi
+}
+compdef _popfind popfind
+`
+
+func completionCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "completion",
+		Usage:     "print a shell completion script for bash, zsh or fish",
+		ArgsUsage: "bash|zsh|fish",
+		Description: "bash: source <(popfind completion bash)\n" +
+			"zsh:  source <(popfind completion zsh)\n" +
+			"fish: popfind completion fish > ~/.config/fish/completions/popfind.fish",
+		Action: func(c *cli.Context) error {
+			var script string
+			switch shell := c.Args().First(); shell {
+			case "bash":
+				script = bashCompletion
+			case "zsh":
+				script = zshCompletion
+			case "fish":
+				s, err := c.App.ToFishCompletion()
+				if err != nil {
+					return fmt.Errorf("fish completion: %w", err)
+				}
+				script = s
+			default:
+				return usageError("completion wants bash, zsh or fish, not %q", shell)
+			}
+			_, err := fmt.Fprint(c.App.Writer, script)
+			return err
+		},
+	}
+}
+
+func manCommand() *cli.Command {
+	return &cli.Command{
+		Name:   "man",
+		Usage:  "print the manual page (roff)",
+		Hidden: true,
+		Action: func(c *cli.Context) error {
+			page, err := c.App.ToManWithSection(1)
+			if err != nil {
+				return fmt.Errorf("man page: %w", err)
+			}
+			_, err = fmt.Fprint(c.App.Writer, strings.TrimRight(page, "\n")+"\n")
+			return err
+		},
+	}
+}

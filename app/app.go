@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -49,7 +50,12 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 	}
 	status := ExitOK
 	a := newApp(stdio, &status)
+	// urfave/cli v2 keeps its help and version flags in package variables
+	// that every run writes to; one run at a time keeps Run safe to call
+	// from concurrent goroutines (the tests do).
+	cliMu.Lock()
 	err := a.RunContext(ctx, reorder(a, args))
+	cliMu.Unlock()
 	if err == nil {
 		return status
 	}
@@ -63,6 +69,8 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 	fmt.Fprintf(stdio.Err, "popfind: %v\n", err)
 	return ExitUsage
 }
+
+var cliMu sync.Mutex
 
 // usageError reports a usage problem with exit status 2.
 func usageError(format string, args ...any) error {

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"net/http"
@@ -19,6 +21,7 @@ import (
 // resolver (which caches) and one HTTP client (which keeps connections
 // alive). The network parts exist only when a network source is enabled.
 type netEnv struct {
+	rootCAs   *x509.CertPool
 	table     *providers.Table
 	resolver  *lookup.Resolver
 	client    *http.Client
@@ -35,7 +38,7 @@ func needsNetwork(o *options) bool {
 }
 
 func newNetEnv(o *options) (*netEnv, error) {
-	e := &netEnv{table: providers.Builtin()}
+	e := &netEnv{table: providers.Builtin(), rootCAs: o.rootCAs}
 	if !needsNetwork(o) {
 		return e, nil
 	}
@@ -60,6 +63,7 @@ func newNetEnv(o *options) (*netEnv, error) {
 		TLSHandshakeTimeout:    10 * time.Second,
 		ResponseHeaderTimeout:  0, // the lookup's deadline bounds it
 		MaxResponseHeaderBytes: 64 << 10,
+		TLSClientConfig:        &tls.Config{RootCAs: o.rootCAs, MinVersion: tls.VersionTLS12},
 	}
 	e.client = &http.Client{Transport: e.transport}
 	return e, nil
@@ -120,7 +124,7 @@ func (e *netEnv) finder(o *options) *lookup.Finder {
 
 // prober checks POP3 servers, connecting through the run's resolver.
 func (e *netEnv) prober() *probe.Prober {
-	return &probe.Prober{Dial: e.resolver.DialContext}
+	return &probe.Prober{Dial: e.resolver.DialContext, RootCAs: e.rootCAs}
 }
 
 // verifier returns the --verify check of a chosen server, or nil.

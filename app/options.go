@@ -1,6 +1,7 @@
 package app
 
 import (
+	"crypto/x509"
 	"fmt"
 	"sort"
 	"strings"
@@ -23,6 +24,9 @@ type options struct {
 	lang        i18n.Lang
 	color       bool
 	progress    bool
+	// rootCAs replaces the system's trusted roots; only tests set it (the
+	// command honours SSL_CERT_FILE and SSL_CERT_DIR instead).
+	rootCAs *x509.CertPool
 }
 
 // sourceGroups maps each --sources name to the sources it enables. The

@@ -1,0 +1,101 @@
+package app
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/popfind/popfind/internal/testnet"
+)
+
+// TestHangingAutoconfigKeepsSRVAnswer: with --timeout 2s and an autoconfig
+// server that accepts but never answers, the SRV answer comes back when the
+// deadline passes, with a warning, instead of nothing.
+func TestHangingAutoconfigKeepsSRVAnswer(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ip := testnet.IP()
+	l := testnet.Listen(t, ip, 443)
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, silent, until the test ends
+		}
+	}()
+	w.dns.Host(t, ip, "autoconfig.hang.example")
+	w.dns.Add(t, "_pop3s._tcp.hang.example. 60 IN SRV 0 0 995 pop.hang.example.")
+	w.https(t, http.NotFoundHandler(), "ispdb.test")
+	o := w.options(t)
+	o.timeout = 2 * time.Second
+	var out bytes.Buffer
+	start := time.Now()
+	code, _ := runBatch(t, o, strings.NewReader("me@hang.example\n"), &out)
+	el := time.Since(start)
+	if code != ExitOK {
+		t.Errorf("exit %d: %s", code, out.String())
+	}
+	if el < 1900*time.Millisecond || el > 4*time.Second {
+		t.Errorf("returned after %v; want about the 2s deadline", el)
+	}
+	for _, want := range []string{`"source":"srv"`, `"host":"pop.hang.example"`, `source autoconfig did not finish before the deadline`, `"source":"autoconfig","outcome":"error","error":"autoconfig: did not finish before the deadline`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %s:\n%s", want, out.String())
+		}
+	}
+}
+
+// TestBatchStreams checks that results come out while input is still being
+// written, in input order, and that domains are looked up once each.
+func TestBatchStreams(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	domains := w.srvOnly(t, 20)
+	w.https(t, http.NotFoundHandler(), "ispdb.test")
+	o := w.options(t)
+	pr, pw := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runBatch(t, o, pr, outW)
+		outW.Close()
+	}()
+	results := bufio.NewScanner(outR)
+	results.Buffer(nil, 1<<20)
+	// Write half the input, and read its results before writing the rest.
+	for i, d := range domains[:10] {
+		fmt.Fprintf(pw, "user%d@%s\n", i, d)
+	}
+	for i := range 10 {
+		if !results.Scan() {
+			t.Fatal("output ended early")
+		}
+		if want := fmt.Sprintf(`{"address":"user%d@%s"`, i, domains[i]); !strings.HasPrefix(results.Text(), want) {
+			t.Fatalf("line %d = %.80s; want %s", i, results.Text(), want)
+		}
+	}
+	for i, d := range domains[10:] {
+		fmt.Fprintf(pw, "user%d@%s\nother%d@%s\n", i+10, d, i+10, d)
+	}
+	pw.Close()
+	n := 10
+	for results.Scan() {
+		n++
+	}
+	<-done
+	if n != 30 {
+		t.Errorf("%d results, want 30", n)
+	}
+	if q := w.dns.QueriesFor("_pop3s._tcp." + domains[15]); q != 1 {
+		t.Errorf("%d SRV queries for a domain with two addresses; want 1", q)
+	}
+}
+

@@ -1,0 +1,187 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/providers"
+)
+
+// peakHeap samples the heap while f runs and returns the largest value.
+func peakHeap(f func()) uint64 {
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if v := m.HeapInuse + m.StackInuse; v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	f()
+	close(stop)
+	wg.Wait()
+	return peak.Load()
+}
+
+// BenchmarkSRVOnlyLookup is target (a): one lookup of a domain that
+// publishes only SRV records, every source enabled, every DNS answer 100ms
+// late. A serial chain would need over a second; the target is 250ms.
+func BenchmarkSRVOnlyLookup(b *testing.B) {
+	w := newWorld(b)
+	w.https(b, http.NotFoundHandler(), "ispdb.test")
+	w.dns.Delay = 100 * time.Millisecond
+	domains := w.srvOnly(b, b.N)
+	o := w.options(b)
+	b.ResetTimer()
+	for i := range b.N {
+		// A fresh environment each time: nothing cached from the last run.
+		env, err := newNetEnv(o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		addr, _ := lookup.ParseAddress("me@" + domains[i])
+		res := env.finder(o).Find(context.Background(), addr)
+		env.close()
+		if !res.Found || res.Source != lookup.SourceSRV {
+			b.Fatalf("%s: found=%v source=%s", domains[i], res.Found, res.Source)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/lookup")
+}
+
+// BenchmarkBuiltinHit is target (b): a domain the built-in table knows, with
+// every source enabled and no network at all.
+func BenchmarkBuiltinHit(b *testing.B) {
+	sources, _ := parseSources("all")
+	o := &options{timeout: 10 * time.Second, dns: "127.0.0.1:9", sources: sources, ispdb: DefaultISPDB}
+	env, err := newNetEnv(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := env.finder(o)
+	addr, _ := lookup.ParseAddress("someone@gmail.com")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if res := f.Find(context.Background(), addr); res.Source != lookup.SourceBuiltin {
+			b.Fatal(res.Source)
+		}
+	}
+	if q := env.resolver.Queries(); q != 0 {
+		b.Fatalf("%d DNS queries for a built-in hit", q)
+	}
+}
+
+// BenchmarkBatch is target (c): 800 addresses over 400 SRV-only domains, every
+// DNS answer 20ms late, default settings. It reports addresses a second, DNS
+// queries per domain and the peak heap.
+func BenchmarkBatch(b *testing.B) {
+	for range b.N {
+		b.StopTimer()
+		w := newWorld(b)
+		w.https(b, http.NotFoundHandler(), "ispdb.test")
+		w.dns.Delay = 20 * time.Millisecond
+		domains := w.srvOnly(b, 400)
+		var in strings.Builder
+		for i := range 800 {
+			fmt.Fprintf(&in, "user%d@%s\n", i, domains[i%400])
+		}
+		o := w.options(b)
+		var out bytes.Buffer
+		b.StartTimer()
+		start := time.Now()
+		peak := peakHeap(func() {
+			if code, _ := runBatch(b, o, strings.NewReader(in.String()), &out); code != ExitOK {
+				b.Fatalf("exit %d", code)
+			}
+		})
+		el := time.Since(start)
+		b.StopTimer()
+		if n := strings.Count(out.String(), `"found":true`); n != 800 {
+			b.Fatalf("%d of 800 found", n)
+		}
+		b.ReportMetric(800/el.Seconds(), "addr/s")
+		b.ReportMetric(float64(w.dns.Queries())/400, "queries/domain")
+		b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+		b.StartTimer()
+	}
+}
+
+// BenchmarkISPDBCorpus is target (d): every domain of the ISPDB snapshot,
+// served from a local mirror, looked up in one batch with --sources ispdb.
+func BenchmarkISPDBCorpus(b *testing.B) {
+	w := newWorld(b)
+	domains := w.ispdbMirror(b)
+	var in strings.Builder
+	for _, d := range domains {
+		fmt.Fprintf(&in, "someone@%s\n", d)
+	}
+	o := w.options(b)
+	o.sources, _ = parseSources("ispdb")
+	b.ResetTimer()
+	for range b.N {
+		var out bytes.Buffer
+		start := time.Now()
+		runBatch(b, o, strings.NewReader(in.String()), &out)
+		el := time.Since(start)
+		found := strings.Count(out.String(), `"found":true`)
+		// Files without a POP3 section are "not found" for POP3.
+		if found < len(domains)/2 {
+			b.Fatalf("only %d of %d domains found", found, len(domains))
+		}
+		b.ReportMetric(float64(len(domains)), "domains")
+		b.ReportMetric(float64(found), "found")
+		b.ReportMetric(float64(len(domains))/el.Seconds(), "domains/s")
+	}
+}
+
+// BenchmarkStdinMemory streams 10,000 offline lookups from standard input and
+// reports the peak heap, which stays flat however long the input is.
+func BenchmarkStdinMemory(b *testing.B) {
+	tab := providers.Builtin().Domains()
+	for range b.N {
+		pr, pw := io.Pipe()
+		go func() {
+			for i := range 10000 {
+				fmt.Fprintf(pw, "user%d@%s\n", i, tab[i%len(tab)])
+			}
+			pw.Close()
+		}()
+		sources, _ := parseSources("builtin")
+		o := &options{json: true, timeout: time.Second, sources: sources, concurrency: defaultConcurrency, lang: "en"}
+		var n countingWriter
+		peak := peakHeap(func() { runBatch(b, o, pr, &n) })
+		if n.lines != 10000 {
+			b.Fatalf("%d lines out", n.lines)
+		}
+		b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+	}
+}
+
+type countingWriter struct{ lines int }
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.lines += bytes.Count(p, []byte("\n"))
+	return len(p), nil
+}

@@ -113,7 +113,7 @@ func BenchmarkBatch(b *testing.B) {
 		start := time.Now()
 		peak := peakHeap(func() {
 			if code, _ := runBatch(b, o, strings.NewReader(in.String()), &out); code != ExitOK {
-				b.Fatalf("exit %d", code)
+				b.Fatalf("exit %d: %.2000s", code, notFound(out.String()))
 			}
 		})
 		el := time.Since(start)
@@ -184,4 +184,14 @@ type countingWriter struct{ lines int }
 func (c *countingWriter) Write(p []byte) (int, error) {
 	c.lines += bytes.Count(p, []byte("\n"))
 	return len(p), nil
+}
+
+func notFound(out string) string {
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, `"found":false`) {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
 }

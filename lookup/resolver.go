@@ -176,14 +176,27 @@ func (r *Resolver) exchange(ctx context.Context, name string, qtype uint16) (*dn
 	return nil, last
 }
 
-// exchangeOne asks one server over UDP, and again over TCP when the UDP
-// answer was truncated.
+// udpTries are the timeouts of successive UDP tries to one server: a lost
+// datagram costs one short wait, not the whole query.
+var udpTries = []time.Duration{time.Second, 2 * time.Second}
+
+// exchangeOne asks one server over UDP, retrying once when no answer comes,
+// and again over TCP when the UDP answer was truncated.
 func (r *Resolver) exchangeOne(ctx context.Context, q *dns.Msg, server string) (*dns.Msg, error) {
 	ctx, cancel := context.WithTimeout(ctx, r.queryTimeout())
 	defer cancel()
-	r.count()
-	udp := &dns.Client{Net: "udp", UDPSize: 1232}
-	m, _, err := udp.ExchangeContext(ctx, q, server)
+	var m *dns.Msg
+	var err error
+	for _, wait := range udpTries {
+		r.count()
+		udp := &dns.Client{Net: "udp", UDPSize: 1232, Timeout: wait}
+		tctx, tcancel := context.WithTimeout(ctx, wait)
+		m, _, err = udp.ExchangeContext(tctx, q, server)
+		tcancel()
+		if err == nil || ctx.Err() != nil || !isTimeout(err) {
+			break
+		}
+	}
 	if err == nil && !m.Truncated {
 		return m, nil
 	}
@@ -191,9 +204,14 @@ func (r *Resolver) exchangeOne(ctx context.Context, q *dns.Msg, server string) (
 		return nil, err
 	}
 	r.count()
-	tcp := &dns.Client{Net: "tcp"}
+	tcp := &dns.Client{Net: "tcp", Timeout: r.queryTimeout()}
 	m, _, err = tcp.ExchangeContext(ctx, q, server)
 	return m, err
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 func (r *Resolver) count() {

@@ -277,3 +277,21 @@ func TestMXHostedProviders(t *testing.T) {
 		}
 	}
 }
+
+func TestResolverRetriesLostDatagram(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t, "_pop3s._tcp.flaky.example. 60 IN SRV 0 0 995 pop.flaky.example.")
+	d.DropFirst("_pop3s._tcp.flaky.example")
+	s := &lookup.SRVSource{Resolver: newResolver(d)}
+	a, err := s.Lookup(context.Background(), mustAddr(t, "x@flaky.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hostsOf(a) != "pop.flaky.example:995/SSL" {
+		t.Errorf("servers %s", hostsOf(a))
+	}
+	if n := d.QueriesFor("_pop3s._tcp.flaky.example"); n != 2 {
+		t.Errorf("%d queries; want the lost one and its retry", n)
+	}
+}

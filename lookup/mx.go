@@ -106,6 +106,16 @@ func (s *MXSource) preferred(ctx context.Context, domain string) ([]string, erro
 	if err != nil {
 		return nil, err
 	}
+	hosts := preferredMX(m)
+	if len(hosts) == 0 {
+		return nil, NotFound("no MX records for %s", domain)
+	}
+	return hosts, nil
+}
+
+// preferredMX takes the most preferred exchangers out of a response, at
+// most maxMX, leaving out a null MX (RFC 7505) and malformed names.
+func preferredMX(m *dns.Msg) []string {
 	best := -1
 	var hosts []string
 	for _, rr := range m.Answer {
@@ -114,8 +124,8 @@ func (s *MXSource) preferred(ctx context.Context, domain string) ([]string, erro
 			continue
 		}
 		host := strings.ToLower(strings.TrimSuffix(mx.Mx, "."))
-		if host == "" {
-			continue // a null MX (RFC 7505): the domain takes no mail
+		if !validTarget(host) {
+			continue
 		}
 		switch {
 		case best < 0 || int(mx.Preference) < best:
@@ -125,10 +135,7 @@ func (s *MXSource) preferred(ctx context.Context, domain string) ([]string, erro
 			hosts = append(hosts, host)
 		}
 	}
-	if len(hosts) == 0 {
-		return nil, NotFound("no MX records for %s", domain)
-	}
-	return hosts, nil
+	return hosts
 }
 
 // derive returns the MX host minus its first label, then its registrable

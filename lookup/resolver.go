@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"golang.org/x/sync/singleflight"
 )
 
 // Resolver sends every DNS query popfind makes — SRV, MX, and the A/AAAA
@@ -26,9 +25,9 @@ type Resolver struct {
 	// MaxCache bounds the number of cached answers; zero means 10000.
 	MaxCache int
 
-	group singleflight.Group
 	mu    sync.Mutex
 	cache map[cacheKey]cacheEntry
+	calls map[cacheKey]*call
 	// queries counts the queries sent, for tests and benchmarks.
 	queries int64
 }
@@ -111,29 +110,68 @@ func (r *Resolver) Query(ctx context.Context, name string, qtype uint16) (*dns.M
 	if m, ok := r.cached(key); ok {
 		return m, nil
 	}
-	ch := r.group.DoChan(fmt.Sprintf("%s/%d", name, qtype), func() (any, error) {
-		if m, ok := r.cached(key); ok {
-			return m, nil
-		}
-		// The shared query must not die with the first caller's context: it
-		// runs on its own clock, and each caller waits only as long as its
-		// own context allows.
-		qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.queryTimeout()*time.Duration(max(1, len(r.Servers))))
+	c := r.join(key)
+	select {
+	case <-c.done:
+		return c.msg, c.err
+	case <-ctx.Done():
+		r.leave(key, c)
+		return nil, &DNSError{Name: name, Type: dns.TypeToString[qtype], Rcode: -1, Err: ctx.Err()}
+	}
+}
+
+// call is one query in flight, shared by every caller asking the same
+// question. It runs on its own clock, and is cancelled when the last caller
+// waiting for it gives up, so that no work outlives its callers.
+type call struct {
+	done    chan struct{}
+	msg     *dns.Msg
+	err     error
+	waiters int
+	cancel  context.CancelFunc
+}
+
+// join returns the call for key, starting it when none is in flight.
+func (r *Resolver) join(key cacheKey) *call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c, ok := r.calls[key]; ok {
+		c.waiters++
+		return c
+	}
+	if r.calls == nil {
+		r.calls = map[cacheKey]*call{}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), r.queryTimeout()*time.Duration(max(1, len(r.Servers))))
+	c := &call{done: make(chan struct{}), waiters: 1, cancel: cancel}
+	r.calls[key] = c
+	go func() {
 		defer cancel()
-		m, err := r.exchange(qctx, name, qtype)
+		m, err := r.exchange(ctx, key.name, key.qtype)
 		if err == nil {
 			r.store(key, m)
 		}
-		return m, err
-	})
-	select {
-	case res := <-ch:
-		if res.Err != nil {
-			return nil, res.Err
+		r.mu.Lock()
+		c.msg, c.err = m, err
+		if r.calls[key] == c {
+			delete(r.calls, key)
 		}
-		return res.Val.(*dns.Msg), nil
-	case <-ctx.Done():
-		return nil, &DNSError{Name: name, Type: dns.TypeToString[qtype], Rcode: -1, Err: ctx.Err()}
+		r.mu.Unlock()
+		close(c.done)
+	}()
+	return c
+}
+
+// leave drops one waiter from c and cancels it when none is left.
+func (r *Resolver) leave(key cacheKey, c *call) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c.waiters--
+	if c.waiters == 0 {
+		c.cancel()
+		if r.calls[key] == c {
+			delete(r.calls, key)
+		}
 	}
 }
 
@@ -176,9 +214,14 @@ func (r *Resolver) exchange(ctx context.Context, name string, qtype uint16) (*dn
 	return nil, last
 }
 
-// udpTries are the timeouts of successive UDP tries to one server: a lost
-// datagram costs one short wait, not the whole query.
-var udpTries = []time.Duration{time.Second, 2 * time.Second}
+// udpTries are the timeouts of the two UDP tries to one server: a lost
+// datagram costs one short wait (a third of the query's time, at most a
+// second), not the whole query.
+func (r *Resolver) udpTries() []time.Duration {
+	qt := r.queryTimeout()
+	first := min(time.Second, qt/3)
+	return []time.Duration{first, qt - first}
+}
 
 // exchangeOne asks one server over UDP, retrying once when no answer comes,
 // and again over TCP when the UDP answer was truncated.
@@ -187,11 +230,11 @@ func (r *Resolver) exchangeOne(ctx context.Context, q *dns.Msg, server string) (
 	defer cancel()
 	var m *dns.Msg
 	var err error
-	for _, wait := range udpTries {
+	for _, wait := range r.udpTries() {
 		r.count()
 		udp := &dns.Client{Net: "udp", UDPSize: 1232, Timeout: wait}
 		tctx, tcancel := context.WithTimeout(ctx, wait)
-		m, _, err = udp.ExchangeContext(tctx, q, server)
+		m, err = exchangeConn(tctx, udp, q, server)
 		tcancel()
 		if err == nil || ctx.Err() != nil || !isTimeout(err) {
 			break
@@ -205,13 +248,29 @@ func (r *Resolver) exchangeOne(ctx context.Context, q *dns.Msg, server string) (
 	}
 	r.count()
 	tcp := &dns.Client{Net: "tcp", Timeout: r.queryTimeout()}
-	m, _, err = tcp.ExchangeContext(ctx, q, server)
+	return exchangeConn(ctx, tcp, q, server)
+}
+
+// exchangeConn is dns.Client.ExchangeContext that also stops waiting when
+// ctx is cancelled, not only when its deadline passes.
+func exchangeConn(ctx context.Context, c *dns.Client, q *dns.Msg, server string) (*dns.Msg, error) {
+	conn, err := c.DialContext(ctx, server)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	m, _, err := c.ExchangeWithConnContext(ctx, q, conn)
+	if err != nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
 	return m, err
 }
 
 func isTimeout(err error) bool {
 	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+	return errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded)
 }
 
 func (r *Resolver) count() {

@@ -38,9 +38,8 @@ type srvAnswer struct {
 
 // Lookup asks for both SRV names at once.
 func (s *SRVSource) Lookup(ctx context.Context, addr Address) (*Answer, error) {
-	names := []string{"_pop3s._tcp." + addr.Domain, "_pop3._tcp." + addr.Domain}
-	socket := []SocketType{SSL, STARTTLS}
-	results := make([]srvAnswer, len(names))
+	names := srvNames(addr.Domain)
+	var results [2]srvAnswer
 	done := make(chan struct{}, len(names))
 	for i, n := range names {
 		go func() {
@@ -51,6 +50,17 @@ func (s *SRVSource) Lookup(ctx context.Context, addr Address) (*Answer, error) {
 	for range names {
 		<-done
 	}
+	return s.answer(addr, results)
+}
+
+func srvNames(domain string) [2]string {
+	return [2]string{"_pop3s._tcp." + domain, "_pop3._tcp." + domain}
+}
+
+// answer turns the two SRV answers into servers: _pop3s (SSL) before _pop3
+// (STARTTLS), each in RFC 2782 order.
+func (s *SRVSource) answer(addr Address, results [2]srvAnswer) (*Answer, error) {
+	socket := [2]SocketType{SSL, STARTTLS}
 	ans := &Answer{DNSSEC: true}
 	var errs []error
 	refused := []string{}
@@ -66,7 +76,7 @@ func (s *SRVSource) Lookup(ctx context.Context, addr Address) (*Answer, error) {
 		}
 		for _, rec := range s.order(r.records) {
 			target := strings.ToLower(strings.TrimSuffix(rec.Target, "."))
-			if target == "" || rec.Port == 0 {
+			if rec.Port == 0 || !validTarget(target) {
 				continue
 			}
 			if ans.SourceURL == "" {
@@ -93,17 +103,41 @@ func (s *SRVSource) Lookup(ctx context.Context, addr Address) (*Answer, error) {
 		msg := i18n.M(i18n.NoPOPSRV, strings.Join(refused, ", "))
 		return &Answer{NotOffered: &msg, SourceURL: refused[0], DNSSEC: results[0].ad && results[1].ad}, nil
 	}
+	names := srvNames(addr.Domain)
 	return nil, NotFound("no %s or %s records", names[0], names[1])
 }
 
+// validTarget accepts an SRV target that is a plain host name: letters,
+// digits, hyphens and underscores in dot-separated labels.
+func validTarget(t string) bool {
+	if t == "" || len(t) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(t, ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func (s *SRVSource) query(ctx context.Context, name string) srvAnswer {
-	r := srvAnswer{name: name}
 	m, err := s.Resolver.Query(ctx, name, dns.TypeSRV)
 	if err != nil {
-		r.err = err
-		return r
+		return srvAnswer{name: name, err: err}
 	}
-	r.ad = m.AuthenticatedData
+	return parseSRV(m, name)
+}
+
+// parseSRV takes the SRV records for name out of a response, at most maxSRV.
+func parseSRV(m *dns.Msg, name string) srvAnswer {
+	r := srvAnswer{name: name, ad: m.AuthenticatedData}
 	fq := dns.Fqdn(name)
 	for _, rr := range m.Answer {
 		if srv, ok := rr.(*dns.SRV); ok && strings.EqualFold(srv.Hdr.Name, fq) {

@@ -23,6 +23,7 @@ type DNS struct {
 	servfail map[string]bool
 	hang     map[string]bool
 	truncate map[string]bool
+	drop     map[string]bool
 	ad       bool
 	queries  atomic.Int64
 	byName   map[string]int
@@ -32,7 +33,7 @@ type DNS struct {
 func NewDNS(t testing.TB) *DNS {
 	t.Helper()
 	d := &DNS{records: map[string][]dns.RR{}, servfail: map[string]bool{}, hang: map[string]bool{},
-		truncate: map[string]bool{}, byName: map[string]int{}}
+		truncate: map[string]bool{}, drop: map[string]bool{}, byName: map[string]int{}}
 	mux := dns.NewServeMux()
 	mux.HandleFunc(".", d.serve)
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
@@ -92,6 +93,10 @@ func (d *DNS) Hang(name string) { d.set(d.hang, name) }
 // Truncate makes UDP answers for name truncated, so clients retry over TCP.
 func (d *DNS) Truncate(name string) { d.set(d.truncate, name) }
 
+// DropFirst makes the server ignore the first query for name, as if the
+// datagram were lost.
+func (d *DNS) DropFirst(name string) { d.set(d.drop, name) }
+
 // SetAD makes the server set the AD bit, as a validating resolver does.
 func (d *DNS) SetAD(on bool) {
 	d.mu.Lock()
@@ -128,6 +133,10 @@ func (d *DNS) serve(w dns.ResponseWriter, req *dns.Msg) {
 	d.mu.Lock()
 	d.byName[name]++
 	hang, servfail, trunc, ad := d.hang[name], d.servfail[name], d.truncate[name], d.ad
+	if d.drop[name] {
+		delete(d.drop, name)
+		hang = true
+	}
 	var answer []dns.RR
 	exists := false
 	for owner, rrs := range d.records {

@@ -1,0 +1,88 @@
+package lookup
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+)
+
+func FuzzParseAddress(f *testing.F) {
+	for _, s := range []string{"someone@gmail.com", "用户@例子.测试", `"a@b"@example.org`, "a@[192.0.2.1]",
+		"a@xn--zz.example", "a@-x.example", "a@" + strings.Repeat("x.", 200) + "com", "\xff@x", "@", "a@b@c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := ParseAddress(s)
+		if err != nil {
+			if a != (Address{}) {
+				t.Fatalf("error %v with a non-zero address", err)
+			}
+			if !strings.Contains(err.Error(), "invalid address") {
+				t.Fatalf("error %q does not say what it is", err)
+			}
+			return
+		}
+		// A valid address's domain is canonical: lowercase LDH labels that
+		// parse again to themselves.
+		if a.Domain != strings.ToLower(a.Domain) || len(a.Domain) > 253 || a.Local == "" {
+			t.Fatalf("ParseAddress(%q) = %+v", s, a)
+		}
+		b, err := ParseAddress("x@" + a.Domain)
+		if err != nil || b.Domain != a.Domain {
+			t.Fatalf("domain %q does not parse back: %v, %q", a.Domain, err, b.Domain)
+		}
+	})
+}
+
+// FuzzDNSAnswers feeds arbitrary DNS messages to the SRV and MX handling.
+func FuzzDNSAnswers(f *testing.F) {
+	seed := func(rrs ...string) []byte {
+		m := new(dns.Msg)
+		m.SetQuestion("_pop3s._tcp.example.org.", dns.TypeSRV)
+		for _, s := range rrs {
+			rr, err := dns.NewRR(s)
+			if err != nil {
+				f.Fatal(err)
+			}
+			m.Answer = append(m.Answer, rr)
+		}
+		b, err := m.Pack()
+		if err != nil {
+			f.Fatal(err)
+		}
+		return b
+	}
+	f.Add(seed("_pop3s._tcp.example.org. 60 IN SRV 0 1 995 pop.example.org."))
+	f.Add(seed("_pop3s._tcp.example.org. 60 IN SRV 0 0 0 ."))
+	f.Add(seed("example.org. 60 IN MX 10 mx.example.org.", "example.org. 60 IN MX 0 ."))
+	f.Add(seed("_pop3s._tcp.example.org. 60 IN SRV 0 65535 995 a.example.org.", "_pop3s._tcp.example.org. 60 IN SRV 0 65535 995 b.example.org."))
+	f.Add([]byte{})
+	f.Add(seed()[:5])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m := new(dns.Msg)
+		if err := m.Unpack(data); err != nil {
+			return
+		}
+		addr := Address{Local: "x", Domain: "example.org", UnicodeDomain: "example.org"}
+		s := &SRVSource{}
+		a := parseSRV(m, "_pop3s._tcp.example.org")
+		b := parseSRV(m, "_pop3._tcp.example.org")
+		if len(a.records) > maxSRV {
+			t.Fatalf("%d records kept", len(a.records))
+		}
+		ans, err := s.answer(addr, [2]srvAnswer{a, b})
+		if err == nil && ans.NotOffered == nil {
+			for _, srv := range ans.Servers {
+				if srv.Port < 1 || srv.Port > 65535 || !validTarget(srv.Host) {
+					t.Fatalf("bad server %+v", srv)
+				}
+			}
+		}
+		for _, h := range preferredMX(m) {
+			if !validTarget(h) {
+				t.Fatalf("bad MX host %q", h)
+			}
+		}
+	})
+}

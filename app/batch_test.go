@@ -98,4 +98,3 @@ func TestBatchStreams(t *testing.T) {
 		t.Errorf("%d SRV queries for a domain with two addresses; want 1", q)
 	}
 }
-

@@ -36,23 +36,41 @@ func NewDNS(t testing.TB) *DNS {
 		truncate: map[string]bool{}, drop: map[string]bool{}, byName: map[string]int{}}
 	mux := dns.NewServeMux()
 	mux.HandleFunc(".", d.serve)
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	// UDP and TCP on one port: take a free UDP port, then the same TCP port,
+	// and try again in the rare case that the TCP one is taken.
+	var pc net.PacketConn
+	var tl net.Listener
+	for attempt := 0; ; attempt++ {
+		var err error
+		pc, err = net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tl, err = net.Listen("tcp", pc.LocalAddr().String())
+		if err == nil {
+			break
+		}
+		pc.Close()
+		if attempt == 20 {
+			t.Fatalf("no port free for both UDP and TCP: %v", err)
+		}
 	}
 	// Bursts of queries from batch benchmarks must not overflow the socket.
 	pc.(*net.UDPConn).SetReadBuffer(8 << 20)
-	udp := &dns.Server{PacketConn: pc, Net: "udp", Handler: mux}
-	started := make(chan struct{})
-	udp.NotifyStartedFunc = func() { close(started) }
-	go udp.ActivateAndServe()
-	<-started
 	d.Addr = pc.LocalAddr().String()
-	tcp := &dns.Server{Addr: d.Addr, Net: "tcp", Handler: mux}
-	tstarted := make(chan struct{})
-	tcp.NotifyStartedFunc = func() { close(tstarted) }
-	go tcp.ListenAndServe()
-	<-tstarted
+	udp := &dns.Server{PacketConn: pc, Net: "udp", Handler: mux}
+	tcp := &dns.Server{Listener: tl, Net: "tcp", Handler: mux}
+	for _, srv := range []*dns.Server{udp, tcp} {
+		started := make(chan struct{})
+		failed := make(chan error, 1)
+		srv.NotifyStartedFunc = func() { close(started) }
+		go func() { failed <- srv.ActivateAndServe() }()
+		select {
+		case <-started:
+		case err := <-failed:
+			t.Fatalf("start DNS server: %v", err)
+		}
+	}
 	t.Cleanup(func() {
 		udp.Shutdown()
 		tcp.Shutdown()

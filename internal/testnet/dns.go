@@ -193,10 +193,18 @@ func (d *DNS) serve(w dns.ResponseWriter, req *dns.Msg) {
 	default:
 		m.Answer = answer
 	}
-	_, isUDP := w.RemoteAddr().(interface{ Network() string })
-	if trunc && isUDP && w.LocalAddr().Network() == "udp" {
-		m.Answer = nil
-		m.Truncated = true
+	if w.LocalAddr().Network() == "udp" {
+		if trunc {
+			m.Answer = nil
+			m.Truncated = true
+		}
+		// Like a real server, cut an answer that does not fit the client's
+		// UDP buffer and set TC, so that the client asks again over TCP.
+		size := dns.MinMsgSize
+		if o := req.IsEdns0(); o != nil {
+			size = int(o.UDPSize())
+		}
+		m.Truncate(size)
 	}
 	w.WriteMsg(m)
 }

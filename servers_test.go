@@ -74,6 +74,10 @@ func newScriptWorld(t *testing.T) *scriptWorld {
 	// An autoconfig host that exists only in the test DNS: finding it proves
 	// that HTTPS fetches resolve names through --dns.
 	https(xmlAt("/mail/config-v1.1.xml", configXML("ac.example", "pop.ac.example", 995, "SSL")), "autoconfig.ac.example")
+	// A domain whose MX host belongs to a hoster that publishes its own
+	// autoconfig: the mx source derives hoster.example from the MX name.
+	https(xmlAt("/mail/config-v1.1.xml", configXML("mailhoster.example", "pop.mailhoster.example", 995, "SSL")), "autoconfig.mailhoster.example")
+	d.Add(t, "customer.example. 60 IN MX 10 mx1.eu.mailhoster.example.")
 	// The ISP database mirror.
 	isp := http.NewServeMux()
 	isp.HandleFunc("/v1.1/", func(w http.ResponseWriter, r *http.Request) {

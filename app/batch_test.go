@@ -98,3 +98,31 @@ func TestBatchStreams(t *testing.T) {
 		t.Errorf("%d SRV queries for a domain with two addresses; want 1", q)
 	}
 }
+
+// TestOneQueryPerQuestion: inside one lookup, each DNS question is asked
+// once, though several sources need the same name (the https and http
+// autoconfig fetches, well-known and autodiscover on the bare domain).
+func TestOneQueryPerQuestion(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	domains := w.srvOnly(t, 1)
+	w.https(t, http.NotFoundHandler(), "ispdb.test")
+	o := w.options(t)
+	o.all = true // every source runs to the end
+	var out bytes.Buffer
+	runBatch(t, o, strings.NewReader("a@"+domains[0]+"\nb@"+domains[0]+"\n"), &out)
+	d := domains[0]
+	for name, want := range map[string]int{
+		"autoconfig." + d:         2, // A and AAAA, shared by https and http
+		d:                         3, // A and AAAA (well-known, autodiscover), MX
+		"autodiscover." + d:       2,
+		"_pop3s._tcp." + d:        1,
+		"_pop3._tcp." + d:         1,
+		"_autodiscover._tcp." + d: 1,
+		"ispdb.test":              2,
+	} {
+		if got := w.dns.QueriesFor(name); got != want {
+			t.Errorf("%d queries for %s, want %d", got, name, want)
+		}
+	}
+}

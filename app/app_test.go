@@ -112,3 +112,22 @@ func TestBatchInputLimits(t *testing.T) {
 		t.Errorf("got %d lines:\n%s", len(lines), stdout)
 	}
 }
+
+func TestProgress(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	p := newProgress(&b, true, 4)
+	p.add(false)
+	p.add(true)
+	p.finish()
+	if got := b.String(); !strings.Contains(got, "2/4") || !strings.Contains(got, "1 failed") || !strings.Contains(got, "[############            ]") {
+		t.Errorf("progress %q", got)
+	}
+	b.Reset()
+	p = newProgress(&b, false, 4)
+	p.add(false)
+	p.finish()
+	if b.Len() != 0 {
+		t.Errorf("disabled progress wrote %q", b.String())
+	}
+}

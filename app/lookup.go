@@ -70,7 +70,9 @@ func lookupAction(c *cli.Context, stdio IO, status *int) error {
 		return err
 	}
 	opts.color = !opts.json && useColor(stdio.Out, stdio.Getenv)
-	opts.progress = isTerminal(stdio.Err) && hasStdin(c.Args().Slice())
+	// A progress line on a terminal's stderr, when the results go elsewhere
+	// (a file or a pipe) and there is more than one address.
+	opts.progress = isTerminal(stdio.Err) && !isTerminal(stdio.Out) && (hasStdin(c.Args().Slice()) || c.NArg() > 1)
 	env, err := newNetEnv(opts)
 	if err != nil {
 		return usageError("%v", err)
@@ -162,7 +164,11 @@ func (b *batch) run(ctx context.Context, in *inputs) (int, error) {
 	}
 	defer wg.Wait()
 
-	prog := newProgress(b.errw, b.opts.progress)
+	total := 0
+	if !hasStdin(in.args) {
+		total = len(in.args)
+	}
+	prog := newProgress(b.errw, b.opts.progress, total)
 	defer prog.finish()
 	worst := ExitOK
 	for s := range order {

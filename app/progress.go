@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -12,15 +13,15 @@ import (
 type progress struct {
 	w        io.Writer
 	on       bool
+	total    int // 0 when unknown (standard input)
 	start    time.Time
 	last     time.Time
 	done     int
 	failures int
 }
 
-func newProgress(w io.Writer, on bool) *progress {
-	now := time.Now()
-	return &progress{w: w, on: on, start: now}
+func newProgress(w io.Writer, on bool, total int) *progress {
+	return &progress{w: w, on: on, total: total, start: time.Now()}
 }
 
 func (p *progress) add(failed bool) {
@@ -37,6 +38,13 @@ func (p *progress) add(failed bool) {
 
 func (p *progress) draw() {
 	rate := float64(p.done) / time.Since(p.start).Seconds()
+	if p.total > 0 {
+		const width = 24
+		filled := width * p.done / p.total
+		fmt.Fprintf(p.w, "\r\x1b[K[%s%s] %d/%d, %.0f/s, %d failed", strings.Repeat("#", filled),
+			strings.Repeat(" ", width-filled), p.done, p.total, rate, p.failures)
+		return
+	}
 	fmt.Fprintf(p.w, "\r\x1b[K%d done, %.0f/s, %d failed", p.done, rate, p.failures)
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
 )
 
@@ -118,6 +117,12 @@ type slot struct {
 
 // run processes every input and returns the exit status.
 func (b *batch) run(ctx context.Context, in *inputs) (int, error) {
+	// The total is known when every address is an argument. Count before the
+	// reader starts consuming the arguments.
+	total := 0
+	if !hasStdin(in.args) {
+		total = len(in.args)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := b.opts.concurrency
@@ -164,10 +169,6 @@ func (b *batch) run(ctx context.Context, in *inputs) (int, error) {
 	}
 	defer wg.Wait()
 
-	total := 0
-	if !hasStdin(in.args) {
-		total = len(in.args)
-	}
 	prog := newProgress(b.errw, b.opts.progress, total)
 	defer prog.finish()
 	worst := ExitOK
@@ -241,4 +242,3 @@ func worse(a, b int) int {
 	return a
 }
 
-var _ = i18n.English

@@ -186,40 +186,24 @@ func adServer(p adProtocol, addr, asked lookup.Address) (lookup.Server, error) {
 // Lookup asks the three standard endpoints at once and uses the first, in
 // order, that answers.
 func (s *AutodiscoverSource) Lookup(ctx context.Context, addr lookup.Address) (*lookup.Answer, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	type res struct {
-		a   *lookup.Answer
-		err error
-	}
 	d := addr.Domain
-	endpoints := []func() (string, error){
-		func() (string, error) { return "https://autodiscover." + d + "/autodiscover/autodiscover.xml", nil },
-		func() (string, error) { return "https://" + d + "/autodiscover/autodiscover.xml", nil },
-		func() (string, error) { return s.srvEndpoint(ctx, d) },
-	}
-	chans := make([]chan res, len(endpoints))
-	for i, ep := range endpoints {
-		chans[i] = make(chan res, 1)
-		go func() {
-			u, err := ep()
+	follow := func(endpoint func(context.Context) (string, error)) func(context.Context) (*lookup.Answer, error) {
+		return func(ctx context.Context) (*lookup.Answer, error) {
+			u, err := endpoint(ctx)
 			if err != nil {
-				chans[i] <- res{nil, err}
-				return
+				return nil, err
 			}
-			a, err := s.follow(ctx, u, addr)
-			chans[i] <- res{a, err}
-		}()
-	}
-	var errs []error
-	for _, ch := range chans {
-		r := <-ch
-		if r.err == nil {
-			return r.a, nil
+			return s.follow(ctx, u, addr)
 		}
-		errs = append(errs, r.err)
 	}
-	return nil, joinErrors(errs)
+	fixed := func(u string) func(context.Context) (string, error) {
+		return func(context.Context) (string, error) { return u, nil }
+	}
+	return firstInOrder(ctx, []func(context.Context) (*lookup.Answer, error){
+		follow(fixed("https://autodiscover." + d + "/autodiscover/autodiscover.xml")),
+		follow(fixed("https://" + d + "/autodiscover/autodiscover.xml")),
+		follow(func(ctx context.Context) (string, error) { return s.srvEndpoint(ctx, d) }),
+	})
 }
 
 // srvEndpoint returns the endpoint named by _autodiscover._tcp.<domain>.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
@@ -87,18 +88,33 @@ func (h *Hosted) Lookup(ctx context.Context, domain string, addr lookup.Address)
 	if h.ISPDB != "" {
 		urls = append(urls, h.ISPDB+domain)
 	}
-	type res struct {
+	var attempts []func(context.Context) (*lookup.Answer, error)
+	for _, u := range urls {
+		attempts = append(attempts, func(ctx context.Context) (*lookup.Answer, error) { return h.Fetcher.Config(ctx, u, addr) })
+	}
+	return firstInOrder(ctx, attempts)
+}
+
+// firstInOrder runs the attempts at once and returns the answer of the
+// first, in their order, that has one, as soon as every attempt before it
+// has failed. The rest are then cancelled and waited for.
+func firstInOrder(ctx context.Context, attempts []func(context.Context) (*lookup.Answer, error)) (*lookup.Answer, error) {
+	type result struct {
 		a   *lookup.Answer
 		err error
 	}
 	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	defer cancel()
-	chans := make([]chan res, len(urls))
-	for i, u := range urls {
-		chans[i] = make(chan res, 1)
+	chans := make([]chan result, len(attempts))
+	for i, attempt := range attempts {
+		chans[i] = make(chan result, 1)
+		wg.Add(1)
 		go func() {
-			a, err := h.Fetcher.Config(ctx, u, addr)
-			chans[i] <- res{a, err}
+			defer wg.Done()
+			a, err := attempt(ctx)
+			chans[i] <- result{a, err}
 		}()
 	}
 	var errs []error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/popfind/popfind/i18n"
@@ -54,6 +55,10 @@ func (g *GuessSource) Lookup(ctx context.Context, addr lookup.Address) (*lookup.
 		stagger = 200 * time.Millisecond
 	}
 	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	// Probes still running when the answer is known are cancelled, and
+	// waited for: no work outlives the lookup.
+	defer wg.Wait()
 	defer cancel()
 	results := make(chan probeResult, len(cands))
 	failed := make(chan struct{}, len(cands))
@@ -64,7 +69,9 @@ func (g *GuessSource) Lookup(ctx context.Context, addr lookup.Address) (*lookup.
 		}
 		i, c := started, cands[started]
 		started++
+		wg.Add(1)
 		go func() {
+			defer wg.Done()
 			servers, err := g.probe(ctx, c)
 			if err != nil {
 				failed <- struct{}{}

@@ -241,4 +241,3 @@ func worse(a, b int) int {
 	}
 	return a
 }
-

@@ -121,7 +121,7 @@ func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 	for _, at := range r.Attempts {
 		ja := jsonAttempt{Source: at.Source, Outcome: string(at.Outcome), MS: at.Duration.Milliseconds()}
 		if at.Err != nil {
-			ja.Error = at.Err.Error()
+			ja.Error = oneLine(at.Err)
 		}
 		j.Attempts = append(j.Attempts, ja)
 	}
@@ -136,6 +136,11 @@ func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 		j.Warnings = append(j.Warnings, o.verify.warnings(lang)...)
 	}
 	return j
+}
+
+// oneLine renders an error on one line: joined errors are separated by "; ".
+func oneLine(err error) string {
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
 }
 
 // normalize makes slices non-nil so that JSON shows [] rather than null.
@@ -168,7 +173,7 @@ func candidates(r *lookup.Result) []jsonCandidate {
 	for _, at := range r.Attempts {
 		c := jsonCandidate{Source: at.Source, Outcome: string(at.Outcome), MS: at.Duration.Milliseconds()}
 		if at.Err != nil {
-			c.Error = at.Err.Error()
+			c.Error = oneLine(at.Err)
 		}
 		if at.Answer == nil || len(at.Answer.Servers) == 0 {
 			out = append(out, c)

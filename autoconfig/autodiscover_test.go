@@ -12,6 +12,7 @@ import (
 
 	"github.com/popfind/popfind/autoconfig"
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/testnet"
 	"github.com/popfind/popfind/lookup"
 )
 
@@ -90,7 +91,7 @@ func TestAutodiscover(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.email, func(t *testing.T) {
-			a, err := s.Lookup(context.Background(), addr(t, tt.email))
+			a, err := s.Lookup(context.Background(), testnet.Addr(t, tt.email))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,7 +126,7 @@ func TestAutodiscover(t *testing.T) {
 		{"me@loop.example", false, "more than 10 redirects"},
 		{"me@nothing.example", true, ""},
 	} {
-		_, err := s.Lookup(context.Background(), addr(t, tt.email))
+		_, err := s.Lookup(context.Background(), testnet.Addr(t, tt.email))
 		if err == nil || errors.Is(err, lookup.ErrNotFound) != tt.notFound || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err %v; want notFound=%v mentioning %q", tt.email, err, tt.notFound, tt.want)
 		}

@@ -76,15 +76,6 @@ func xmlHandler(body string) http.Handler {
 	})
 }
 
-func addr(t *testing.T, s string) lookup.Address {
-	t.Helper()
-	a, err := lookup.ParseAddress(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 func TestEachPlaceAlone(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
@@ -109,7 +100,7 @@ func TestEachPlaceAlone(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.source, func(t *testing.T) {
 			f := &lookup.Finder{Sources: w.sources(ispdb), Timeout: 5 * time.Second}
-			res := f.Find(context.Background(), addr(t, tt.email))
+			res := f.Find(context.Background(), testnet.Addr(t, tt.email))
 			if !res.Found || res.Source != tt.source || res.Answer.SourceURL != tt.url || res.Server().Host != tt.host {
 				t.Fatalf("got found=%v source=%s url=%s; want %s %s (attempts %+v)", res.Found, res.Source, res.Answer.SourceURL, tt.source, tt.url, res.Attempts)
 			}
@@ -137,7 +128,7 @@ func TestPrecedence(t *testing.T) {
 	w.serveHTTP(t, xmlHandler(configXML("pop.from-http.example")), "autoconfig.many.example.http.invalid")
 
 	f := &lookup.Finder{Sources: w.sources("https://ispdb.test/v1.1/"), Timeout: 5 * time.Second, WaitAll: true}
-	res := f.Find(context.Background(), addr(t, "me@many.example"))
+	res := f.Find(context.Background(), testnet.Addr(t, "me@many.example"))
 	if res.Source != "autoconfig" || res.Server().Host != "pop.from-autoconfig.example" {
 		t.Errorf("source %s host %s; autoconfig beats the others", res.Source, res.Server().Host)
 	}
@@ -151,7 +142,7 @@ func TestPrecedence(t *testing.T) {
 		t.Errorf("%d sources found an answer; want autoconfig, well-known and ispdb", found)
 	}
 	// Without the autoconfig host, well-known beats the ISPDB.
-	res = f.Find(context.Background(), addr(t, "me@wk2.example"))
+	res = f.Find(context.Background(), testnet.Addr(t, "me@wk2.example"))
 	if res.Source != "well-known" {
 		t.Errorf("source %s, want well-known", res.Source)
 	}
@@ -163,7 +154,7 @@ func TestRedirectToHTTPIsPlainHTTP(t *testing.T) {
 	w.serveHTTP(t, xmlHandler(configXML("pop.redirected.example")), "plain.redirect.example")
 	w.serveHTTPS(t, http.RedirectHandler("http://plain.redirect.example/config.xml", http.StatusFound), "autoconfig.redirect.example")
 	s := &autoconfig.Source{Kind: lookup.SourceAutoconfig, Fetcher: w.fetcher}
-	a, err := s.Lookup(context.Background(), addr(t, "me@redirect.example"))
+	a, err := s.Lookup(context.Background(), testnet.Addr(t, "me@redirect.example"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +191,7 @@ func TestFetchFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		u := "https://fail.example" + tt.path
-		_, err := w.fetcher.Config(context.Background(), u, addr(t, "x@fail.example"))
+		_, err := w.fetcher.Config(context.Background(), u, testnet.Addr(t, "x@fail.example"))
 		if err == nil {
 			t.Errorf("%s: no error", tt.path)
 			continue
@@ -302,15 +293,15 @@ func TestHostedUsesAutoconfigThenISPDB(t *testing.T) {
 	isp.Handle("/v1.1/ispdb-hoster.example", xmlHandler(configXML("pop.ispdb-hoster.example")))
 	w.serveHTTPS(t, isp, "ispdb.test")
 	h := &autoconfig.Hosted{Fetcher: w.fetcher, ISPDB: "https://ispdb.test/v1.1/"}
-	a, err := h.Lookup(context.Background(), "hoster.example", addr(t, "x@customer.example"))
+	a, err := h.Lookup(context.Background(), "hoster.example", testnet.Addr(t, "x@customer.example"))
 	if err != nil || a.Servers[0].Host != "pop.hoster.example" {
 		t.Fatalf("hoster.example: %+v %v", a, err)
 	}
-	a, err = h.Lookup(context.Background(), "ispdb-hoster.example", addr(t, "x@customer.example"))
+	a, err = h.Lookup(context.Background(), "ispdb-hoster.example", testnet.Addr(t, "x@customer.example"))
 	if err != nil || a.Servers[0].Host != "pop.ispdb-hoster.example" {
 		t.Fatalf("ispdb-hoster.example: %+v %v", a, err)
 	}
-	if _, err := h.Lookup(context.Background(), "nobody.example", addr(t, "x@customer.example")); !errors.Is(err, lookup.ErrNotFound) {
+	if _, err := h.Lookup(context.Background(), "nobody.example", testnet.Addr(t, "x@customer.example")); !errors.Is(err, lookup.ErrNotFound) {
 		t.Errorf("nobody.example: %v, want not found", err)
 	}
 }

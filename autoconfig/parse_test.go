@@ -10,17 +10,9 @@ import (
 	"testing"
 
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/testnet"
 	"github.com/popfind/popfind/lookup"
 )
-
-func addr(t *testing.T, s string) lookup.Address {
-	t.Helper()
-	a, err := lookup.ParseAddress(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
 
 func fixture(t *testing.T, name string) []byte {
 	t.Helper()
@@ -33,7 +25,7 @@ func fixture(t *testing.T, name string) []byte {
 
 func TestParseFull(t *testing.T) {
 	t.Parallel()
-	a := addr(t, "jane@example.org")
+	a := testnet.Addr(t, "jane@example.org")
 	c, err := Parse(fixture(t, "full.xml"), a)
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +73,7 @@ func TestParseFull(t *testing.T) {
 
 func TestParseSkipsInvalidSections(t *testing.T) {
 	t.Parallel()
-	c, err := Parse(fixture(t, "invalid-sections.xml"), addr(t, "x@bad.example"))
+	c, err := Parse(fixture(t, "invalid-sections.xml"), testnet.Addr(t, "x@bad.example"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +92,7 @@ func TestParseSkipsInvalidSections(t *testing.T) {
 
 func TestParseNoPOP3IsNotAnError(t *testing.T) {
 	t.Parallel()
-	c, err := Parse(fixture(t, "imap-only.xml"), addr(t, "x@imaponly.example"))
+	c, err := Parse(fixture(t, "imap-only.xml"), testnet.Addr(t, "x@imaponly.example"))
 	if err != nil || len(c.Servers) != 0 {
 		t.Errorf("got %+v, %v; want an empty config and no error", c, err)
 	}
@@ -115,7 +107,7 @@ func TestParseRejects(t *testing.T) {
 		"page.html":           "",
 	}
 	for name, want := range tests {
-		_, err := Parse(fixture(t, name), addr(t, "x@example.org"))
+		_, err := Parse(fixture(t, name), testnet.Addr(t, "x@example.org"))
 		if err == nil {
 			t.Errorf("%s: parsed; want an error", name)
 			continue
@@ -124,11 +116,11 @@ func TestParseRejects(t *testing.T) {
 			t.Errorf("%s: error %q should mention %q", name, err, want)
 		}
 	}
-	if _, err := Parse(fixture(t, "entity.xml"), addr(t, "x@example.org")); !errors.Is(err, ErrEntity) {
+	if _, err := Parse(fixture(t, "entity.xml"), testnet.Addr(t, "x@example.org")); !errors.Is(err, ErrEntity) {
 		t.Errorf("entity declarations: %v, want ErrEntity", err)
 	}
 	for _, doc := range []string{"", "<clientConfig/>", "<other/>", "\xff\xfe<x/>"} {
-		if _, err := Parse([]byte(doc), addr(t, "x@example.org")); err == nil {
+		if _, err := Parse([]byte(doc), testnet.Addr(t, "x@example.org")); err == nil {
 			t.Errorf("Parse(%q) succeeded", doc)
 		}
 	}
@@ -187,7 +179,7 @@ func TestISPDBCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 		domain := strings.TrimSuffix(filepath.Base(f), ".xml")
-		a := addr(t, "someone@"+domain)
+		a := testnet.Addr(t, "someone@"+domain)
 		c, err := Parse(data, a)
 		if err != nil {
 			t.Errorf("%s: %v", filepath.Base(f), err)

@@ -14,15 +14,6 @@ import (
 	"github.com/popfind/popfind/providers"
 )
 
-func mustAddr(t *testing.T, s string) lookup.Address {
-	t.Helper()
-	a, err := lookup.ParseAddress(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 func newResolver(d *testnet.DNS) *lookup.Resolver {
 	return &lookup.Resolver{Servers: []string{d.Addr}, QueryTimeout: 500 * time.Millisecond}
 }
@@ -50,7 +41,7 @@ func TestSRVOrdering(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &lookup.SRVSource{Resolver: newResolver(d), Rand: tc.rnd}
-			a, err := s.Lookup(context.Background(), mustAddr(t, "x@example.org"))
+			a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@example.org"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,7 +76,7 @@ func TestSRVWeightDistribution(t *testing.T) {
 	s := &lookup.SRVSource{Resolver: newResolver(d)}
 	first := map[string]int{}
 	for range 400 {
-		a, err := s.Lookup(context.Background(), mustAddr(t, "x@w.example"))
+		a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@w.example"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +97,7 @@ func TestSRVTargetDot(t *testing.T) {
 	d := testnet.NewDNS(t)
 	d.Add(t, "_pop3s._tcp.nopop.example. 60 IN SRV 0 0 0 .", "_pop3._tcp.nopop.example. 60 IN SRV 0 0 0 .")
 	s := &lookup.SRVSource{Resolver: newResolver(d)}
-	a, err := s.Lookup(context.Background(), mustAddr(t, "x@nopop.example"))
+	a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@nopop.example"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +110,7 @@ func TestSRVTargetDot(t *testing.T) {
 	// The Finder stops there and never guesses.
 	guess := &countingSource{name: lookup.SourceGuess}
 	f := &lookup.Finder{Sources: []lookup.Source{s}, Fallback: guess, Timeout: 2 * time.Second}
-	res := f.Find(context.Background(), mustAddr(t, "x@nopop.example"))
+	res := f.Find(context.Background(), testnet.Addr(t, "x@nopop.example"))
 	if res.Found || res.Err == nil || guess.calls.Load() != 0 {
 		t.Errorf("Found=%v Err=%v guess calls=%d; want not found, a reason, no guessing", res.Found, res.Err, guess.calls.Load())
 	}
@@ -130,7 +121,7 @@ func TestSRVOutsideDomainAndOnlyPOP3(t *testing.T) {
 	d := testnet.NewDNS(t)
 	d.Add(t, "_pop3._tcp.corp.example. 60 IN SRV 0 0 110 mail.hoster.example.")
 	s := &lookup.SRVSource{Resolver: newResolver(d)}
-	a, err := s.Lookup(context.Background(), mustAddr(t, "x@corp.example"))
+	a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@corp.example"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,12 +143,12 @@ func TestSRVServFailAndNXDomain(t *testing.T) {
 	d.ServFail("_pop3s._tcp.broken.example")
 	d.ServFail("_pop3._tcp.broken.example")
 	s := &lookup.SRVSource{Resolver: newResolver(d)}
-	_, err := s.Lookup(context.Background(), mustAddr(t, "x@broken.example"))
+	_, err := s.Lookup(context.Background(), testnet.Addr(t, "x@broken.example"))
 	var de *lookup.DNSError
 	if !errors.As(err, &de) || errors.Is(err, lookup.ErrNotFound) || !strings.Contains(err.Error(), "SERVFAIL") {
 		t.Errorf("SERVFAIL: err = %v; want a DNSError naming SERVFAIL, not 'not found'", err)
 	}
-	_, err = s.Lookup(context.Background(), mustAddr(t, "x@nothing.example"))
+	_, err = s.Lookup(context.Background(), testnet.Addr(t, "x@nothing.example"))
 	if !errors.Is(err, lookup.ErrNotFound) {
 		t.Errorf("NXDOMAIN: err = %v; want not found", err)
 	}
@@ -169,7 +160,7 @@ func TestSRVDNSSEC(t *testing.T) {
 	d.SetAD(true)
 	d.Add(t, "_pop3s._tcp.signed.example. 60 IN SRV 0 0 995 pop.signed.example.")
 	s := &lookup.SRVSource{Resolver: newResolver(d)}
-	a, err := s.Lookup(context.Background(), mustAddr(t, "x@signed.example"))
+	a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@signed.example"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +169,7 @@ func TestSRVDNSSEC(t *testing.T) {
 	}
 	d2 := testnet.NewDNS(t)
 	d2.Add(t, "_pop3s._tcp.signed.example. 60 IN SRV 0 0 995 pop.signed.example.")
-	a, err = (&lookup.SRVSource{Resolver: newResolver(d2)}).Lookup(context.Background(), mustAddr(t, "x@signed.example"))
+	a, err = (&lookup.SRVSource{Resolver: newResolver(d2)}).Lookup(context.Background(), testnet.Addr(t, "x@signed.example"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +187,7 @@ func TestResolverHangingServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := s.Lookup(ctx, mustAddr(t, "x@slow.example"))
+	_, err := s.Lookup(ctx, testnet.Addr(t, "x@slow.example"))
 	if err == nil || errors.Is(err, lookup.ErrNotFound) {
 		t.Errorf("err = %v; want a timeout error", err)
 	}
@@ -211,7 +202,7 @@ func TestResolverTruncatedRetriesOverTCP(t *testing.T) {
 	d.Truncate("_pop3s._tcp.big.example")
 	d.Add(t, "_pop3s._tcp.big.example. 60 IN SRV 0 0 995 pop.big.example.")
 	s := &lookup.SRVSource{Resolver: newResolver(d)}
-	a, err := s.Lookup(context.Background(), mustAddr(t, "x@big.example"))
+	a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@big.example"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +219,7 @@ func TestSRVInternationalDomain(t *testing.T) {
 	d := testnet.NewDNS(t)
 	d.Add(t, "_pop3s._tcp.xn--fsqu00a.xn--0zwm56d. 60 IN SRV 0 0 995 pop.xn--fsqu00a.xn--0zwm56d.")
 	s := &lookup.SRVSource{Resolver: newResolver(d)}
-	a, err := s.Lookup(context.Background(), mustAddr(t, "用户@例子.测试"))
+	a, err := s.Lookup(context.Background(), testnet.Addr(t, "用户@例子.测试"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +247,7 @@ func TestMXHostedProviders(t *testing.T) {
 		"tencent-hosted.example": "pop.exmail.qq.com:995/SSL",
 	}
 	for domain, want := range tests {
-		a, err := s.Lookup(context.Background(), mustAddr(t, "x@"+domain))
+		a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@"+domain))
 		if err != nil {
 			t.Errorf("%s: %v", domain, err)
 			continue
@@ -272,7 +263,7 @@ func TestMXHostedProviders(t *testing.T) {
 		}
 	}
 	for _, domain := range []string{"qq-personal-mx.example", "nullmx.example", "nomx.example"} {
-		if a, err := s.Lookup(context.Background(), mustAddr(t, "x@"+domain)); !errors.Is(err, lookup.ErrNotFound) {
+		if a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@"+domain)); !errors.Is(err, lookup.ErrNotFound) {
 			t.Errorf("%s: got %v, %v; want not found (personal QQ Mail is never the answer for hosted domains)", domain, a, err)
 		}
 	}
@@ -284,7 +275,7 @@ func TestResolverRetriesLostDatagram(t *testing.T) {
 	d.Add(t, "_pop3s._tcp.flaky.example. 60 IN SRV 0 0 995 pop.flaky.example.")
 	d.DropFirst("_pop3s._tcp.flaky.example")
 	s := &lookup.SRVSource{Resolver: newResolver(d)}
-	a, err := s.Lookup(context.Background(), mustAddr(t, "x@flaky.example"))
+	a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@flaky.example"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/popfind/popfind/internal/testnet"
 	"github.com/popfind/popfind/lookup"
 )
 
@@ -66,7 +67,7 @@ func TestFinderPrecedenceAndEarlyAnswer(t *testing.T) {
 	f := &lookup.Finder{Sources: []lookup.Source{high, mid, low}, Fallback: guess, Timeout: 5 * time.Second}
 	before := runtime.NumGoroutine()
 	start := time.Now()
-	res := f.Find(context.Background(), mustAddr(t, "me@example.org"))
+	res := f.Find(context.Background(), testnet.Addr(t, "me@example.org"))
 	if el := time.Since(start); el > 2*time.Second {
 		t.Fatalf("took %v: the answer should come once autoconfig finished, without waiting for mx", el)
 	}
@@ -82,7 +83,7 @@ func TestFinderPrecedenceAndEarlyAnswer(t *testing.T) {
 	if guess.calls.Load() != 0 {
 		t.Error("guessing ran although a source answered")
 	}
-	if res.For(mustAddr(t, "me@example.org")).Server().Username != "me@example.org" {
+	if res.For(testnet.Addr(t, "me@example.org")).Server().Username != "me@example.org" {
 		t.Error("For did not fill the username")
 	}
 	waitGoroutines(t, before)
@@ -94,7 +95,7 @@ func TestFinderDeadlineKeepsBestSoFar(t *testing.T) {
 	srv := &countingSource{name: "srv", delay: 5 * time.Millisecond, host: "srv.example"}
 	f := &lookup.Finder{Sources: []lookup.Source{hang, srv}, Timeout: 300 * time.Millisecond}
 	start := time.Now()
-	res := f.Find(context.Background(), mustAddr(t, "me@example.org"))
+	res := f.Find(context.Background(), testnet.Addr(t, "me@example.org"))
 	el := time.Since(start)
 	if el < 250*time.Millisecond || el > 2*time.Second {
 		t.Errorf("returned after %v; want about the 300ms deadline", el)
@@ -116,7 +117,7 @@ func TestFinderFallbackOnlyWhenEmpty(t *testing.T) {
 	b := &countingSource{name: "srv"}
 	guess := &countingSource{name: "guess", host: "pop.example.org"}
 	f := &lookup.Finder{Sources: []lookup.Source{a, b}, Fallback: guess, Timeout: time.Second}
-	res := f.Find(context.Background(), mustAddr(t, "x@example.org"))
+	res := f.Find(context.Background(), testnet.Addr(t, "x@example.org"))
 	if !res.Found || res.Source != "guess" {
 		t.Fatalf("want the guess, got %+v", res)
 	}
@@ -130,14 +131,14 @@ func TestFinderOfflineFirst(t *testing.T) {
 	builtin := &countingSource{name: "builtin", host: "pop.gmail.com", offline: true}
 	net := &countingSource{name: "autoconfig", host: "other.example"}
 	f := &lookup.Finder{Sources: []lookup.Source{builtin, net}}
-	res := f.Find(context.Background(), mustAddr(t, "x@gmail.com"))
+	res := f.Find(context.Background(), testnet.Addr(t, "x@gmail.com"))
 	if res.Source != "builtin" || net.calls.Load() != 0 {
 		t.Errorf("source %s, network calls %d; the offline answer must come without starting network sources", res.Source, net.calls.Load())
 	}
 	// With WaitAll (--all) every source runs, for comparison.
 	net2 := &countingSource{name: "autoconfig", host: "other.example"}
 	f = &lookup.Finder{Sources: []lookup.Source{builtin, net2}, WaitAll: true}
-	res = f.Find(context.Background(), mustAddr(t, "x@gmail.com"))
+	res = f.Find(context.Background(), testnet.Addr(t, "x@gmail.com"))
 	if res.Source != "builtin" || net2.calls.Load() != 1 || res.Attempts[1].Outcome != lookup.OutcomeFound {
 		t.Errorf("WaitAll: source %s, calls %d, attempts %s", res.Source, net2.calls.Load(), outcomes(res))
 	}
@@ -148,12 +149,12 @@ func TestFinderInsecureLast(t *testing.T) {
 	insecure := &insecureSource{}
 	mx := &countingSource{name: "mx", delay: 20 * time.Millisecond, host: "mx-derived.example"}
 	f := &lookup.Finder{Sources: []lookup.Source{insecure, mx}, Timeout: time.Second}
-	res := f.Find(context.Background(), mustAddr(t, "x@example.org"))
+	res := f.Find(context.Background(), testnet.Addr(t, "x@example.org"))
 	if res.Source != "mx" {
 		t.Errorf("source %s; an answer over plain HTTP must lose to any other", res.Source)
 	}
 	f = &lookup.Finder{Sources: []lookup.Source{insecure, &countingSource{name: "mx"}}, Timeout: time.Second}
-	res = f.Find(context.Background(), mustAddr(t, "x@example.org"))
+	res = f.Find(context.Background(), testnet.Addr(t, "x@example.org"))
 	if res.Source != "autoconfig" || !res.Found {
 		t.Errorf("source %s found %v; alone, the plain-HTTP answer is used", res.Source, res.Found)
 	}

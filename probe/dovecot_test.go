@@ -209,7 +209,7 @@ func TestDovecot(t *testing.T) {
 	}
 	t.Run("guess finds Dovecot", func(t *testing.T) {
 		g := &probe.GuessSource{Prober: l.prober}
-		a, err := g.Lookup(context.Background(), addr(t, "someone@guess.test"))
+		a, err := g.Lookup(context.Background(), testnet.Addr(t, "someone@guess.test"))
 		if err != nil {
 			t.Fatal(err)
 		}

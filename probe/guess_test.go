@@ -14,15 +14,6 @@ import (
 	"github.com/popfind/popfind/probe"
 )
 
-func addr(t *testing.T, s string) lookup.Address {
-	t.Helper()
-	a, err := lookup.ParseAddress(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 func servers(a *lookup.Answer) string {
 	var s []string
 	for _, x := range a.Servers {
@@ -43,7 +34,7 @@ func TestGuess(t *testing.T) {
 		ip := testnet.IP()
 		l.dns.Host(t, ip, "pop.guess1.example")
 		(&testnet.POP3{TLS: true, Cert: l.cert(t, 60, "pop.guess1.example")}).Listen(t, ip, 995)
-		a, err := g.Lookup(context.Background(), addr(t, "x@guess1.example"))
+		a, err := g.Lookup(context.Background(), testnet.Addr(t, "x@guess1.example"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +53,7 @@ func TestGuess(t *testing.T) {
 		l.dns.Host(t, good, "mail.guess2.example")
 		(&testnet.POP3{TLS: true, Cert: l.cert(t, 60, "elsewhere.example")}).Listen(t, bad, 995)
 		(&testnet.POP3{STLS: true, Cert: l.cert(t, 60, "mail.guess2.example")}).Listen(t, good, 110)
-		a, err := g.Lookup(context.Background(), addr(t, "x@guess2.example"))
+		a, err := g.Lookup(context.Background(), testnet.Addr(t, "x@guess2.example"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +69,7 @@ func TestGuess(t *testing.T) {
 		l.dns.Host(t, ip2, "guess3.example")
 		(&testnet.POP3{}).Listen(t, ip, 110)
 		(&testnet.POP3{TLS: true, Cert: l.cert(t, 60, "guess3.example")}).Listen(t, ip2, 995)
-		a, err := g.Lookup(context.Background(), addr(t, "x@guess3.example"))
+		a, err := g.Lookup(context.Background(), testnet.Addr(t, "x@guess3.example"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +88,7 @@ func TestGuess(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 		defer cancel()
 		start := time.Now()
-		_, err := g.Lookup(ctx, addr(t, "x@guess4.example"))
+		_, err := g.Lookup(ctx, testnet.Addr(t, "x@guess4.example"))
 		if !errors.Is(err, lookup.ErrNotFound) {
 			t.Errorf("err %v; want not found", err)
 		}

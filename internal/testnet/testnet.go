@@ -24,6 +24,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/popfind/popfind/lookup"
 )
 
 var nextIP atomic.Uint32
@@ -206,4 +208,14 @@ func FreePort(t testing.TB, ip string) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// Addr parses an email address that the test knows to be valid.
+func Addr(t testing.TB, s string) lookup.Address {
+	t.Helper()
+	a, err := lookup.ParseAddress(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/net/html/charset"
+
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
 )
@@ -165,13 +167,9 @@ func Parse(data []byte, addr lookup.Address) (*Config, error) {
 func decodeRoot(data []byte, name string, v any) error {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
-	dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
-		switch strings.ToLower(label) {
-		case "utf-8", "us-ascii", "ascii":
-			return r, nil
-		}
-		return nil, fmt.Errorf("unsupported encoding %q", label)
-	}
+	// Servers written for Thunderbird sometimes declare another encoding,
+	// such as ISO-8859-1.
+	dec.CharsetReader = charset.NewReaderLabel
 	for {
 		tok, err := dec.Token()
 		if err != nil {

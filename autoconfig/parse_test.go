@@ -214,3 +214,21 @@ func TestISPDBCorpus(t *testing.T) {
 		t.Errorf("only %d POP3 sections parsed from %d files", pop, len(files))
 	}
 }
+
+func TestParseDeclaredEncoding(t *testing.T) {
+	t.Parallel()
+	doc := []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<clientConfig><emailProvider id=\"x\"><domain>x.example</domain>" +
+		"<displayName>M\xfcller Mail</displayName><incomingServer type=\"pop3\"><hostname>pop.x.example</hostname><port>995</port>" +
+		"<socketType>SSL</socketType><username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication>" +
+		"</incomingServer></emailProvider></clientConfig>")
+	c, err := Parse(doc, testnet.Addr(t, "x@x.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Name != "Müller Mail" || len(c.Servers) != 1 {
+		t.Errorf("name %q servers %v", c.Name, c.Servers)
+	}
+	if _, err := Parse([]byte(`<?xml version="1.0" encoding="x-no-such-charset"?><clientConfig/>`), testnet.Addr(t, "x@x.example")); err == nil {
+		t.Error("an unknown encoding parsed")
+	}
+}

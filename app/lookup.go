@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"sync"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
 )
 
@@ -195,7 +197,7 @@ func (b *batch) run(ctx context.Context, in *inputs) (int, error) {
 func (b *batch) process(ctx context.Context, s *slot) *outcome {
 	o := &outcome{input: s.input}
 	if s.err != nil {
-		o.err = &lookup.AddressError{Input: s.input, Reason: s.err.Error()}
+		o.err = &lookup.AddressError{Input: s.input, Why: i18n.M(i18n.AddrLineTooLong, strconv.Itoa(maxLine))}
 		return o
 	}
 	addr, err := lookup.ParseAddress(s.input)

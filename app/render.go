@@ -156,7 +156,7 @@ func errorText(err error, lang i18n.Lang) string {
 	var ae *lookup.AddressError
 	switch {
 	case errors.As(err, &ae):
-		return fmt.Sprintf("%s %q: %s", lang.Sprintf(i18n.ErrInvalidAddress), ae.Input, ae.Reason)
+		return fmt.Sprintf("%s %q: %s", lang.Sprintf(i18n.ErrInvalidAddress), ae.Input, lang.Format(ae.Why))
 	case errors.As(err, &nf):
 		return lang.Sprintf(i18n.LblNotFound)
 	case err != nil:

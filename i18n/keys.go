@@ -112,3 +112,32 @@ const (
 	LblVerifyOK = "lbl.verify_ok"
 	LblVerifyNo = "lbl.verify_failed"
 )
+
+// Why an address is invalid.
+const (
+	AddrEmpty        = "addr.empty"
+	AddrTooLong      = "addr.too_long"
+	AddrUTF8         = "addr.utf8"
+	AddrControl      = "addr.control"
+	AddrTwoAt        = "addr.two_at"
+	AddrUnterminated = "addr.unterminated"
+	AddrNoAt         = "addr.no_at"
+	AddrEmptyLocal   = "addr.empty_local"
+	AddrEmptyDomain  = "addr.empty_domain"
+	AddrIPLiteral    = "addr.ip_literal"
+	AddrLocalLong    = "addr.local_long"
+	AddrQuotedWhole  = "addr.quoted_whole"
+	AddrQuotedEmpty  = "addr.quoted_empty"
+	AddrLocalDots    = "addr.local_dots"
+	AddrLocalSpace   = "addr.local_space"
+	AddrLocalChar    = "addr.local_char"
+	AddrEmptyLabel   = "addr.empty_label"
+	AddrLabelIDNA    = "addr.label_idna"
+	AddrLabelLong    = "addr.label_long"
+	AddrLabelHyphen  = "addr.label_hyphen"
+	AddrLabelChar    = "addr.label_char"
+	AddrDomainLong   = "addr.domain_long"
+	AddrDomainIDNA   = "addr.domain_idna"
+	AddrTLDDigits    = "addr.tld_digits"
+	AddrLineTooLong  = "addr.line_too_long"
+)

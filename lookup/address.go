@@ -3,10 +3,13 @@ package lookup
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+
+	"github.com/popfind/popfind/i18n"
 )
 
 // Address is a parsed email address.
@@ -26,14 +29,18 @@ type Address struct {
 // for an international domain, as its owner would type it.
 func (a Address) String() string { return a.Local + "@" + a.UnicodeDomain }
 
-// AddressError says why an address is invalid.
+// AddressError says why an address is invalid. Why is a catalogue message,
+// so that the reason can be shown in the reader's language.
 type AddressError struct {
-	Input  string
-	Reason string
+	Input string
+	Why   i18n.Msg
 }
 
+// Reason returns why the address is invalid, in English.
+func (e *AddressError) Reason() string { return i18n.English.Format(e.Why) }
+
 func (e *AddressError) Error() string {
-	return fmt.Sprintf("invalid address %q: %s", e.Input, e.Reason)
+	return fmt.Sprintf("invalid address %q: %s", e.Input, e.Reason())
 }
 
 // ErrInvalidAddress is matched by every *AddressError through errors.Is.
@@ -63,24 +70,24 @@ var idnaProfile = idna.New(
 // RFC 6531), and a domain whose every label is letters, digits and hyphens
 // once converted to its A-label form.
 func ParseAddress(s string) (Address, error) {
-	fail := func(format string, args ...any) (Address, error) {
-		return Address{}, &AddressError{Input: s, Reason: fmt.Sprintf(format, args...)}
+	fail := func(key string, args ...string) (Address, error) {
+		return Address{}, &AddressError{Input: s, Why: i18n.M(key, args...)}
 	}
 	in := strings.TrimSpace(s)
 	switch {
 	case in == "":
-		return fail("empty")
+		return fail(i18n.AddrEmpty)
 	case len(in) > maxInput:
-		return fail("longer than %d octets", maxInput)
+		return fail(i18n.AddrTooLong, strconv.Itoa(maxInput))
 	case !utf8.ValidString(in):
-		return fail("not valid UTF-8")
+		return fail(i18n.AddrUTF8)
 	}
 	at := -1
 	quoted, escaped := false, false
 	for i, r := range in {
 		switch {
 		case r < 0x20 || r == 0x7f:
-			return fail("contains a control character")
+			return fail(i18n.AddrControl)
 		case escaped:
 			escaped = false
 		case quoted && r == '\\':
@@ -89,33 +96,33 @@ func ParseAddress(s string) (Address, error) {
 			quoted = !quoted
 		case r == '@' && !quoted:
 			if at >= 0 {
-				return fail("more than one @ outside quotes")
+				return fail(i18n.AddrTwoAt)
 			}
 			at = i
 		}
 	}
 	if quoted {
-		return fail("unterminated quote in the local part")
+		return fail(i18n.AddrUnterminated)
 	}
 	if at < 0 {
-		return fail("no @")
+		return fail(i18n.AddrNoAt)
 	}
 	local, domain := in[:at], in[at+1:]
 	if local == "" {
-		return fail("empty local part")
+		return fail(i18n.AddrEmptyLocal)
 	}
-	if err := checkLocal(local); err != "" {
-		return fail("%s", err)
+	if why := checkLocal(local); why != nil {
+		return Address{}, &AddressError{Input: s, Why: *why}
 	}
 	if domain == "" {
-		return fail("empty domain")
+		return fail(i18n.AddrEmptyDomain)
 	}
 	if strings.HasPrefix(domain, "[") {
-		return fail("IP address literals such as %s are not supported: POP3 settings are looked up by domain name", domain)
+		return fail(i18n.AddrIPLiteral, domain)
 	}
-	ascii, reason := checkDomain(domain)
-	if reason != "" {
-		return fail("domain %q: %s", domain, reason)
+	ascii, why := checkDomain(domain)
+	if why != nil {
+		return Address{}, &AddressError{Input: s, Why: *why}
 	}
 	uni, err := idnaProfile.ToUnicode(ascii)
 	if err != nil {
@@ -124,10 +131,14 @@ func ParseAddress(s string) (Address, error) {
 	return Address{Raw: s, Local: local, Domain: ascii, UnicodeDomain: uni}, nil
 }
 
-// checkLocal returns why local is not a valid local part, or "".
-func checkLocal(local string) string {
+// checkLocal returns why local is not a valid local part, or nil.
+func checkLocal(local string) *i18n.Msg {
+	bad := func(key string, args ...string) *i18n.Msg {
+		m := i18n.M(key, args...)
+		return &m
+	}
 	if len(local) > maxLocal {
-		return fmt.Sprintf("local part longer than %d octets", maxLocal)
+		return bad(i18n.AddrLocalLong, strconv.Itoa(maxLocal))
 	}
 	if strings.HasPrefix(local, `"`) {
 		// The caller has checked that quotes balance; the closing quote must
@@ -141,31 +152,31 @@ func checkLocal(local string) string {
 				escaped = true
 			case local[i] == '"':
 				if i != len(local)-1 {
-					return "a quoted local part must be quoted as a whole"
+					return bad(i18n.AddrQuotedWhole)
 				}
 			}
 		}
 		if len(local) < 3 {
-			return "empty quoted local part"
+			return bad(i18n.AddrQuotedEmpty)
 		}
-		return ""
+		return nil
 	}
 	if strings.Contains(local, `"`) {
-		return "a quoted local part must be quoted as a whole"
+		return bad(i18n.AddrQuotedWhole)
 	}
 	if strings.HasPrefix(local, ".") || strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
-		return "local part has a leading, trailing or doubled dot"
+		return bad(i18n.AddrLocalDots)
 	}
 	for _, r := range local {
 		if r == '.' || r >= 0x80 || r < 0x80 && (isAlnum(byte(r)) || strings.ContainsRune(atextSymbols, r)) {
 			continue
 		}
 		if r == ' ' {
-			return "local part contains a space (quote it if it is really part of the address)"
+			return bad(i18n.AddrLocalSpace)
 		}
-		return fmt.Sprintf("local part contains %q, which is allowed only inside quotes", r)
+		return bad(i18n.AddrLocalChar, strconv.QuoteRune(r))
 	}
-	return ""
+	return nil
 }
 
 func isAlnum(c byte) bool {
@@ -173,60 +184,56 @@ func isAlnum(c byte) bool {
 }
 
 // checkDomain converts domain to lowercase A-label form and checks it label
-// by label. It returns the converted name, or a reason it is invalid.
-func checkDomain(domain string) (string, string) {
+// by label. It returns the converted name, or why it is invalid.
+func checkDomain(domain string) (string, *i18n.Msg) {
+	bad := func(key string, args ...string) (string, *i18n.Msg) {
+		m := i18n.M(key, append([]string{strconv.Quote(domain)}, args...)...)
+		return "", &m
+	}
 	domain = strings.TrimSuffix(domain, ".")
 	if domain == "" || strings.HasSuffix(domain, ".") {
-		return "", "empty label"
+		return bad(i18n.AddrEmptyLabel)
 	}
 	labels := strings.Split(domain, ".")
 	out := make([]string, len(labels))
 	for i, label := range labels {
 		if label == "" {
-			return "", "empty label"
+			return bad(i18n.AddrEmptyLabel)
 		}
 		a := strings.ToLower(label)
 		if !isASCII(label) {
 			var err error
 			a, err = idnaProfile.ToASCII(label)
 			if err != nil {
-				return "", fmt.Sprintf("label %q cannot be converted to IDNA: %v", label, idnaReason(err))
+				return bad(i18n.AddrLabelIDNA, strconv.Quote(label), idnaReason(err))
 			}
 		}
-		if reason := checkLabel(a); reason != "" {
-			return "", fmt.Sprintf("label %q: %s", label, reason)
+		switch {
+		case len(a) > maxLabel:
+			return bad(i18n.AddrLabelLong, strconv.Quote(label), strconv.Itoa(maxLabel))
+		case strings.HasPrefix(a, "-") || strings.HasSuffix(a, "-"):
+			return bad(i18n.AddrLabelHyphen, strconv.Quote(label))
+		}
+		for j := 0; j < len(a); j++ {
+			if c := a[j]; !isAlnum(c) && c != '-' {
+				return bad(i18n.AddrLabelChar, strconv.Quote(label), strconv.QuoteRune(rune(c)))
+			}
 		}
 		out[i] = a
 	}
 	ascii := strings.Join(out, ".")
 	if len(ascii) > maxDomain {
-		return "", fmt.Sprintf("longer than %d octets in A-label form", maxDomain)
+		return bad(i18n.AddrDomainLong, strconv.Itoa(maxDomain))
 	}
 	// A final pass catches what is invalid only as a whole: bad Punycode in an
 	// xn-- label, or a bidirectional-text rule that spans labels.
 	if _, err := idnaProfile.ToUnicode(ascii); err != nil {
-		return "", fmt.Sprintf("not a valid internationalized name: %v", idnaReason(err))
+		return bad(i18n.AddrDomainIDNA, idnaReason(err))
 	}
 	if isAllDigits(out[len(out)-1]) {
-		return "", "the top-level label is all digits, which looks like an IP address"
+		return bad(i18n.AddrTLDDigits)
 	}
-	return ascii, ""
-}
-
-func checkLabel(a string) string {
-	if len(a) > maxLabel {
-		return fmt.Sprintf("longer than %d octets", maxLabel)
-	}
-	if strings.HasPrefix(a, "-") || strings.HasSuffix(a, "-") {
-		return "starts or ends with a hyphen"
-	}
-	for i := 0; i < len(a); i++ {
-		c := a[i]
-		if !isAlnum(c) && c != '-' {
-			return fmt.Sprintf("contains %q; only letters, digits and hyphens are allowed", rune(c))
-		}
-	}
-	return ""
+	return ascii, nil
 }
 
 func idnaReason(err error) string {

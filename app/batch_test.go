@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net/http"
@@ -124,5 +125,34 @@ func TestOneQueryPerQuestion(t *testing.T) {
 		if got := w.dns.QueriesFor(name); got != want {
 			t.Errorf("%d queries for %s, want %d", got, name, want)
 		}
+	}
+}
+
+// TestVerifyOncePerServer: --verify checks a server once, however many
+// addresses of the batch use it.
+func TestVerifyOncePerServer(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.https(t, http.NotFoundHandler(), "ispdb.test")
+	srv := &testnet.POP3{TLS: true, Cert: func() *tls.Certificate {
+		c := w.ca.Leaf(t, time.Now().Add(24*time.Hour), "pop.once.example")
+		return &c
+	}()}
+	ip := testnet.IP()
+	srv.Listen(t, ip, 995)
+	w.dns.Host(t, ip, "pop.once.example")
+	w.dns.Add(t, "_pop3s._tcp.once.example. 60 IN SRV 0 0 995 pop.once.example.")
+	o := w.options(t)
+	o.verify = true
+	var out bytes.Buffer
+	code, _ := runBatch(t, o, strings.NewReader("a@once.example\nb@once.example\nc@once.example\n"), &out)
+	if code != ExitOK {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	if n := strings.Count(out.String(), `"verify":{"ok":true`); n != 3 {
+		t.Errorf("%d verified results, want 3", n)
+	}
+	if got := strings.Join(srv.Received(), ","); got != "CAPA,QUIT" {
+		t.Errorf("the server received %q; one check for three addresses", got)
 	}
 }

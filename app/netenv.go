@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/popfind/popfind/autoconfig"
@@ -127,16 +128,34 @@ func (e *netEnv) prober() *probe.Prober {
 	return &probe.Prober{Dial: e.resolver.DialContext, RootCAs: e.rootCAs}
 }
 
-// verifier returns the --verify check of a chosen server, or nil.
+// verifier returns the --verify check of a chosen server, or nil. Each
+// server is checked once per run, however many addresses use it.
 func (e *netEnv) verifier(o *options) func(context.Context, lookup.Server) *verifyReport {
 	if !o.verify {
 		return nil
 	}
 	p := e.prober()
+	type check struct {
+		once sync.Once
+		rep  *verifyReport
+	}
+	var mu sync.Mutex
+	checks := map[string]*check{}
 	return func(ctx context.Context, s lookup.Server) *verifyReport {
-		ctx, cancel := context.WithTimeout(ctx, o.timeout)
-		defer cancel()
-		return &verifyReport{r: p.Check(ctx, s.Host, s.Port, s.SocketType)}
+		key := fmt.Sprintf("%s:%d/%s", s.Host, s.Port, s.SocketType)
+		mu.Lock()
+		c, ok := checks[key]
+		if !ok {
+			c = &check{}
+			checks[key] = c
+		}
+		mu.Unlock()
+		c.once.Do(func() {
+			ctx, cancel := context.WithTimeout(ctx, o.timeout)
+			defer cancel()
+			c.rep = &verifyReport{r: p.Check(ctx, s.Host, s.Port, s.SocketType)}
+		})
+		return c.rep
 	}
 }
 

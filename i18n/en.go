@@ -54,7 +54,6 @@ var en = map[string]string{
 	LblNotFound:  "no POP3 server found",
 	LblTried:     "tried",
 	LblHint:      "hint",
-	LblConflict:  "differs from the chosen answer",
 	LblNoPOPHere: "POP3 not offered",
 
 	OutFound:    "found",
@@ -63,7 +62,6 @@ var en = map[string]string{
 	OutSkipped:  "skipped",
 
 	ErrInvalidAddress: "invalid address",
-	ErrNoServer:       "no POP3 server found for %s",
 
 	StepConnect:  "connect to %s",
 	StepTLS:      "TLS handshake and certificate (%s)",

@@ -58,7 +58,6 @@ const (
 	LblNotFound  = "lbl.not_found"
 	LblTried     = "lbl.tried"
 	LblHint      = "lbl.hint"
-	LblConflict  = "lbl.conflict"
 	LblNoPOPHere = "lbl.no_pop"
 
 	// Outcomes as shown to people.
@@ -69,7 +68,6 @@ const (
 
 	// Errors.
 	ErrInvalidAddress = "err.invalid_address"
-	ErrNoServer       = "err.no_server"
 )
 
 // Live checks (--verify and guessing): what failed, and what to do about it.

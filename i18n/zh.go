@@ -54,7 +54,6 @@ var zh = map[string]string{
 	LblNotFound:  "未找到 POP3 服务器",
 	LblTried:     "已尝试",
 	LblHint:      "建议",
-	LblConflict:  "与采用的结果不同",
 	LblNoPOPHere: "不提供 POP3",
 
 	OutFound:    "找到",
@@ -63,7 +62,6 @@ var zh = map[string]string{
 	OutSkipped:  "跳过",
 
 	ErrInvalidAddress: "无效的邮箱地址",
-	ErrNoServer:       "未找到 %s 的 POP3 服务器",
 
 	StepConnect:  "连接 %s",
 	StepTLS:      "TLS 握手与证书（%s）",

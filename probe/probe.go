@@ -64,15 +64,14 @@ type Step struct {
 
 // TLSInfo describes the negotiated TLS session and the server certificate.
 type TLSInfo struct {
-	Version      string
-	Cipher       string
-	Subject      string
-	Issuer       string
-	DNSNames     []string
-	NotAfter     time.Time
-	DaysLeft     int
-	Verified     bool
-	Certificates int
+	Version  string
+	Cipher   string
+	Subject  string
+	Issuer   string
+	DNSNames []string
+	NotAfter time.Time
+	DaysLeft int
+	Verified bool
 }
 
 // Report is the outcome of one check.
@@ -287,7 +286,7 @@ func (p *Prober) handshake(ctx context.Context, r *Report, raw net.Conn, host st
 	}
 	st := tc.ConnectionState()
 	name = tls.VersionName(st.Version)
-	info := &TLSInfo{Version: name, Cipher: tls.CipherSuiteName(st.CipherSuite), Certificates: len(st.PeerCertificates)}
+	info := &TLSInfo{Version: name, Cipher: tls.CipherSuiteName(st.CipherSuite)}
 	r.TLSInfo = info
 	if len(st.PeerCertificates) == 0 {
 		r.step(i18n.M(i18n.StepTLS, name), false, r.TLS)

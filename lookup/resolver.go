@@ -139,6 +139,12 @@ func (r *Resolver) join(key cacheKey) *call {
 		c.waiters++
 		return c
 	}
+	// A call for key may have finished since the caller looked in the cache.
+	if e, ok := r.cache[key]; ok && time.Now().Before(e.expires) {
+		c := &call{done: make(chan struct{}), msg: e.msg, cancel: func() {}}
+		close(c.done)
+		return c
+	}
 	if r.calls == nil {
 		r.calls = map[cacheKey]*call{}
 	}

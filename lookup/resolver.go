@@ -115,6 +115,11 @@ func (r *Resolver) Query(ctx context.Context, name string, qtype uint16) (*dns.M
 	case <-c.done:
 		return c.msg, c.err
 	case <-ctx.Done():
+		select {
+		case <-c.done: // the answer came at the same moment: use it
+			return c.msg, c.err
+		default:
+		}
 		r.leave(key, c)
 		return nil, &DNSError{Name: name, Type: dns.TypeToString[qtype], Rcode: -1, Err: ctx.Err()}
 	}

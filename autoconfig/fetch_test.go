@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -204,21 +202,13 @@ func TestFetchFailures(t *testing.T) {
 		}
 	}
 	// A certificate for another name is a TLS error that names the URL.
-	w.serveHTTPS(t, xmlHandler(configXML("x")), "other-name.example")
-	w.dns.Host(t, strings.Split(fmt.Sprint(mustLookup(t, w, "other-name.example")), " ")[0], "wrong-cert.example")
+	ip := testnet.IP()
+	w.ca.ServeHTTPS(t, ip, xmlHandler(configXML("x")), "other-name.example")
+	w.dns.Host(t, ip, "wrong-cert.example")
 	_, err := w.fetcher.Get(context.Background(), "https://wrong-cert.example/")
 	if err == nil || !strings.Contains(err.Error(), "certificate") || !strings.Contains(err.Error(), "https://wrong-cert.example/") {
 		t.Errorf("wrong certificate: %v", err)
 	}
-}
-
-func mustLookup(t *testing.T, w *world, host string) string {
-	r := &lookup.Resolver{Servers: []string{w.dns.Addr}}
-	ips, err := r.LookupIP(context.Background(), host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ips[0].String()
 }
 
 func TestBodyLimits(t *testing.T) {
@@ -305,6 +295,3 @@ func TestHostedUsesAutoconfigThenISPDB(t *testing.T) {
 		t.Errorf("nobody.example: %v, want not found", err)
 	}
 }
-
-var _ = os.Getenv
-var _ = filepath.Join

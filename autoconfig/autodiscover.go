@@ -4,16 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/miekg/dns"
 	"golang.org/x/net/publicsuffix"
 
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/safetext"
 	"github.com/popfind/popfind/lookup"
 )
 
@@ -82,6 +85,9 @@ type Autodiscover struct {
 	RedirectAddr string
 	RedirectURL  string
 	Skipped      []string
+	// PerAddress is true when a login name is neither the address nor its
+	// local part: the answer then holds for this address alone.
+	PerAddress bool
 }
 
 // ParseAutodiscover reads a POX Autodiscover response for addr, the address
@@ -93,7 +99,7 @@ func ParseAutodiscover(data []byte, addr, asked lookup.Address) (*Autodiscover, 
 		return nil, err
 	}
 	if e := r.Response.Error; e != nil {
-		return nil, fmt.Errorf("autodiscover error %s: %s", strings.TrimSpace(e.Code), printable(e.Message))
+		return nil, fmt.Errorf("autodiscover error %s: %s", safetext.Line(e.Code, 20), safetext.Line(e.Message, 200))
 	}
 	acct := r.Response.Account
 	out := &Autodiscover{}
@@ -109,36 +115,24 @@ func ParseAutodiscover(data []byte, addr, asked lookup.Address) (*Autodiscover, 
 		if !strings.EqualFold(strings.TrimSpace(p.Type), "POP3") {
 			continue
 		}
-		srv, err := adServer(p, addr, asked)
+		srv, literal, err := adServer(p, addr, asked)
 		if err != nil {
 			out.Skipped = append(out.Skipped, fmt.Sprintf("Protocol %d: %v", i+1, err))
 			continue
 		}
+		out.PerAddress = out.PerAddress || literal
 		out.Servers = append(out.Servers, srv)
 	}
 	return out, nil
 }
 
-func printable(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-}
-
 // adServer maps one POP3 Protocol element: SSL off or Encryption None is
 // plain text; otherwise port 110 means STARTTLS and anything else SSL.
-func adServer(p adProtocol, addr, asked lookup.Address) (lookup.Server, error) {
-	srv := lookup.Server{Protocol: "pop3", Auth: []string{"password-cleartext"}}
+func adServer(p adProtocol, addr, asked lookup.Address) (srv lookup.Server, literal bool, err error) {
+	srv = lookup.Server{Protocol: "pop3", Auth: []string{"password-cleartext"}}
 	host := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(p.Server), "."))
-	if err := checkHost(host); err != nil {
-		return srv, err
+	if err := lookup.ValidHost(host); err != nil {
+		return srv, false, err
 	}
 	srv.Host = host
 	plain := strings.EqualFold(strings.TrimSpace(p.SSL), "off") || strings.EqualFold(strings.TrimSpace(p.Encryption), "none")
@@ -146,7 +140,7 @@ func adServer(p adProtocol, addr, asked lookup.Address) (lookup.Server, error) {
 	if ps := strings.TrimSpace(p.Port); ps != "" {
 		n, err := strconv.Atoi(ps)
 		if err != nil || n < 1 || n > 65535 {
-			return srv, fmt.Errorf("port %q is not a whole number from 1 to 65535", p.Port)
+			return srv, false, fmt.Errorf("port %s is not a whole number from 1 to 65535", strconv.QuoteToASCII(safetext.Line(p.Port, 20)))
 		}
 		port = n
 	}
@@ -168,6 +162,12 @@ func adServer(p adProtocol, addr, asked lookup.Address) (lookup.Server, error) {
 	// Keep placeholders where the login name is the address or its local
 	// part, so that a cached answer serves the domain's other addresses.
 	login := strings.TrimSpace(p.LoginName)
+	if safetext.Unsafe(login) {
+		return srv, false, errors.New("LoginName holds control or formatting characters")
+	}
+	if utf8.RuneCountInString(login) > maxUsername {
+		return srv, false, fmt.Errorf("LoginName longer than %d characters", maxUsername)
+	}
 	if login == "" {
 		// No login name given: the address the server was asked about.
 		login = asked.String()
@@ -179,8 +179,9 @@ func adServer(p adProtocol, addr, asked lookup.Address) (lookup.Server, error) {
 		srv.Username = lookup.PlaceholderLocal
 	default:
 		srv.Username = login
+		literal = true
 	}
-	return srv, nil
+	return srv, literal, nil
 }
 
 // Lookup asks the three standard endpoints at once and uses the first, in
@@ -217,7 +218,8 @@ func (s *AutodiscoverSource) srvEndpoint(ctx context.Context, domain string) (st
 		return "", err
 	}
 	var best *dns.SRV
-	for _, rr := range m.Answer {
+	rrs, _ := lookup.Owned(m, name, dns.TypeSRV)
+	for _, rr := range rrs {
 		if srv, ok := rr.(*dns.SRV); ok && srv.Target != "." && (best == nil || srv.Priority < best.Priority) {
 			best = srv
 		}
@@ -243,7 +245,7 @@ func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr lookup.A
 			return nil, fmt.Errorf("autodiscover: more than %d redirects from %s", MaxAutodiscoverHops, startHost)
 		}
 		if !strings.HasPrefix(u, "https://") {
-			return nil, fmt.Errorf("autodiscover: refusing to follow a redirect to %q: HTTPS only", u)
+			return nil, fmt.Errorf("autodiscover: refusing to follow a redirect to %s: HTTPS only", strconv.QuoteToASCII(safetext.Line(u, 200)))
 		}
 		body, location, err := s.post(ctx, u, email)
 		if err != nil {
@@ -284,7 +286,11 @@ func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr lookup.A
 			}
 			return nil, lookup.NotFound("%s: %s", u, why)
 		}
-		return &lookup.Answer{Servers: ad.Servers, SourceURL: u, Warnings: warnings}, nil
+		a := &lookup.Answer{Servers: ad.Servers, SourceURL: u, Warnings: warnings}
+		if ad.PerAddress {
+			a.OnlyFor = addr.String()
+		}
+		return a, nil
 	}
 }
 

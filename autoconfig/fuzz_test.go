@@ -3,6 +3,7 @@ package autoconfig
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -20,9 +21,15 @@ func seedFiles(f *testing.F, pattern string) {
 	}
 }
 
+// hostRE is an independent statement of a valid host name, so that the fuzz
+// targets do not judge the parser with its own validator.
+var hostRE = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$`)
+
 func checkServers(t *testing.T, servers []lookup.Server) {
+	addr := lookup.Address{Local: "fuzz", Domain: "example.com", UnicodeDomain: "example.com"}
 	for _, s := range servers {
-		if s.Port < 1 || s.Port > 65535 || checkHost(s.Host) != nil || len(s.Auth) == 0 {
+		host := strings.ToLower(lookup.Expand(s.Host, addr))
+		if s.Port < 1 || s.Port > 65535 || len(host) > 253 || !hostRE.MatchString(host) || len(s.Auth) == 0 {
 			t.Fatalf("invalid server accepted: %+v", s)
 		}
 		if _, ok := lookup.ParseSocketType(string(s.SocketType)); !ok {

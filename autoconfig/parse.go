@@ -5,17 +5,16 @@ package autoconfig
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/net/html/charset"
-
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/safetext"
 	"github.com/popfind/popfind/lookup"
 )
 
@@ -42,51 +41,11 @@ type Instruction struct {
 	Text string
 }
 
-type xmlConfig struct {
-	XMLName  xml.Name     `xml:"clientConfig"`
-	Provider *xmlProvider `xml:"emailProvider"`
-	Enable   []xmlEnable  `xml:"enable"`
-}
-
-type xmlProvider struct {
-	ID               string      `xml:"id,attr"`
-	Domains          []string    `xml:"domain"`
-	DisplayName      string      `xml:"displayName"`
-	DisplayShortName string      `xml:"displayShortName"`
-	Incoming         []xmlServer `xml:"incomingServer"`
-	Documentation    []xmlDoc    `xml:"documentation"`
-	Enable           []xmlEnable `xml:"enable"`
-}
-
-type xmlServer struct {
-	Type        string   `xml:"type,attr"`
-	Hostname    *string  `xml:"hostname"`
-	Port        *string  `xml:"port"`
-	SocketTypes []string `xml:"socketType"`
-	Username    *string  `xml:"username"`
-	Auth        []string `xml:"authentication"`
-	POP3        *xmlPOP3 `xml:"pop3"`
-}
-
-type xmlPOP3 struct {
-	Leave *string `xml:"leaveMessagesOnServer"`
-	Days  *string `xml:"daysToLeaveMessagesOnServer"`
-	Biff  *string `xml:"downloadOnBiff"`
-}
-
-type xmlDoc struct {
-	URL   string   `xml:"url,attr"`
-	Descr []string `xml:"descr"`
-}
-
-type xmlEnable struct {
-	VisitURL     string   `xml:"visiturl,attr"`
-	Instructions []string `xml:"instruction"`
-}
-
-// knownAuth maps the authentication values Thunderbird accepts to their
-// current spelling (two older spellings are still found in the wild).
-var knownAuth = map[string]string{
+// incomingAuth maps the authentication values Thunderbird accepts for an
+// incoming server to their current spelling (two older spellings are still
+// found in the wild). none, client-IP-address, smtp-after-pop and
+// TLS-client-cert are not ways to log in to a POP3 server.
+var incomingAuth = map[string]string{
 	"password-cleartext": "password-cleartext",
 	"plain":              "password-cleartext",
 	"password-encrypted": "password-encrypted",
@@ -94,65 +53,96 @@ var knownAuth = map[string]string{
 	"GSSAPI":             "GSSAPI",
 	"NTLM":               "NTLM",
 	"OAuth2":             "OAuth2",
-	"TLS-client-cert":    "TLS-client-cert",
-	"client-IP-address":  "client-IP-address",
 }
 
-// ErrEntity is returned for documents that declare entities or a DOCTYPE
-// with an internal subset: they are never expanded.
-var ErrEntity = errors.New("DOCTYPE with declarations is not allowed")
+// Caps on the text an autoconfig file can put in front of a user.
+const (
+	maxUsername = 255
+	maxName     = 200
+	maxNote     = 1000
+	maxURL      = 2048
+)
 
 // Parse reads an autoconfig document for addr, following Thunderbird's
-// readFromXML rules. A document without a valid POP3 section is not an
-// error: Config.Servers is then empty.
+// readFromXML rules: the first of a repeated field counts, a field that
+// holds elements makes its section invalid, and the emailProvider must have
+// a valid id and at least one valid domain. A document without a valid
+// POP3 section is not an error: Config.Servers is then empty.
+//
+// Host names keep placeholders that differ between addresses of the domain
+// (%EMAILLOCALPART%), so that the answer can be cached for the domain;
+// lookup.Result.For fills them. Every text is cleaned with safetext.
 func Parse(data []byte, addr lookup.Address) (*Config, error) {
 	if !utf8.Valid(data) && !bytes.HasPrefix(data, []byte("<?xml")) {
 		return nil, errors.New("parse: not UTF-8 text")
 	}
-	var root xmlConfig
-	if err := decodeRoot(data, "clientConfig", &root); err != nil {
+	root, err := parseTree(data, "clientConfig")
+	if err != nil {
 		return nil, err
 	}
-	if root.Provider == nil {
+	p := root.first("emailProvider")
+	if p == nil {
 		return nil, errors.New("parse: no emailProvider element")
 	}
-	p := root.Provider
-	c := &Config{
-		ID:        strings.TrimSpace(p.ID),
-		Name:      strings.TrimSpace(p.DisplayName),
-		ShortName: strings.TrimSpace(p.DisplayShortName),
+	id, _ := p.attr("id")
+	id = strings.ToLower(strings.TrimSpace(id))
+	if err := lookup.ValidHost(id); err != nil {
+		return nil, fmt.Errorf("parse: emailProvider id: %w", err)
 	}
+	c := &Config{ID: id}
+	c.Name = text(p, "displayName", maxName)
+	c.ShortName = text(p, "displayShortName", maxName)
 	if c.Name == "" {
 		c.Name = c.ID
 	}
-	for _, d := range p.Domains {
-		if d = strings.ToLower(strings.TrimSpace(d)); d != "" {
-			c.Domains = append(c.Domains, d)
+	var domainErr error
+	for _, d := range p.all("domain") {
+		v, err := d.value()
+		if err == nil {
+			v = strings.TrimSuffix(strings.ToLower(v), ".")
+			err = lookup.ValidHost(v)
 		}
-	}
-	for i, s := range p.Incoming {
-		if s.Type != "pop3" {
+		if err != nil {
+			domainErr = err
 			continue
 		}
-		srv, err := popServer(s, addr)
+		c.Domains = append(c.Domains, v)
+	}
+	if len(c.Domains) == 0 {
+		if domainErr != nil {
+			return nil, fmt.Errorf("parse: emailProvider has no valid domain: %w", domainErr)
+		}
+		return nil, errors.New("parse: emailProvider has no domain")
+	}
+	n := 0
+	for _, in := range p.all("incomingServer") {
+		if t, _ := in.attr("type"); t != "pop3" {
+			continue
+		}
+		n++
+		srv, err := popServer(in, addr)
 		if err != nil {
-			c.Skipped = append(c.Skipped, fmt.Sprintf("POP3 section %d: %v", i+1, err))
+			c.Skipped = append(c.Skipped, fmt.Sprintf("POP3 section %d: %v", n, err))
 			continue
 		}
 		c.Servers = append(c.Servers, srv)
 	}
-	for _, d := range p.Documentation {
-		if u := strings.TrimSpace(d.URL); isWebURL(u) {
-			c.Docs = append(c.Docs, u)
+	for _, d := range p.all("documentation") {
+		if u, ok := d.attr("url"); ok {
+			if u, ok := webURL(u); ok {
+				c.Docs = append(c.Docs, u)
+			}
 		}
 	}
-	for _, e := range append(p.Enable, root.Enable...) {
-		in := Instruction{URL: strings.TrimSpace(e.VisitURL)}
-		if len(e.Instructions) > 0 {
-			in.Text = strings.TrimSpace(e.Instructions[0])
+	for _, e := range append(p.all("enable"), root.all("enable")...) {
+		in := Instruction{}
+		if u, ok := e.attr("visiturl"); ok {
+			in.URL, _ = webURL(u)
 		}
-		if !isWebURL(in.URL) {
-			in.URL = ""
+		if first := e.first("instruction"); first != nil {
+			if v, err := first.value(); err == nil {
+				in.Text = safetext.Line(v, maxNote)
+			}
 		}
 		if in.URL != "" || in.Text != "" {
 			c.Instructions = append(c.Instructions, in)
@@ -161,43 +151,27 @@ func Parse(data []byte, addr lookup.Address) (*Config, error) {
 	return c, nil
 }
 
-// decodeRoot decodes the document's root element, which must be named
-// name, into v, refusing DOCTYPE internal subsets so that no entity is ever
-// declared, let alone expanded.
-func decodeRoot(data []byte, name string, v any) error {
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	dec.Strict = true
-	// Servers written for Thunderbird sometimes declare another encoding,
-	// such as ISO-8859-1.
-	dec.CharsetReader = charset.NewReaderLabel
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			if err == io.EOF {
-				return fmt.Errorf("parse: no %s element", name)
-			}
-			return fmt.Errorf("parse: line %d: %w", line(dec), err)
-		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			if bytes.Contains(t, []byte("[")) || bytes.Contains(t, []byte("ENTITY")) {
-				return fmt.Errorf("parse: line %d: %w", line(dec), ErrEntity)
-			}
-		case xml.StartElement:
-			if t.Name.Local != name {
-				return fmt.Errorf("parse: line %d: root element is <%s>, not <%s>", line(dec), t.Name.Local, name)
-			}
-			if err := dec.DecodeElement(v, &t); err != nil {
-				return fmt.Errorf("parse: line %d: %w", line(dec), err)
-			}
-			return nil
-		}
+// text returns the cleaned text of n's first child named name, or "".
+func text(n *node, name string, max int) string {
+	v, _, err := n.field(name)
+	if err != nil {
+		return ""
 	}
+	return safetext.Line(v, max)
 }
 
-func line(dec *xml.Decoder) int {
-	l, _ := dec.InputPos()
-	return l
+// webURL accepts an http or https URL with a host, at most maxURL bytes,
+// that holds nothing a terminal would act on.
+func webURL(raw string) (string, bool) {
+	u := strings.TrimSpace(raw)
+	if len(u) > maxURL || safetext.Unsafe(u) || !isWebURL(u) {
+		return "", false
+	}
+	p, err := url.Parse(u)
+	if err != nil || p.Host == "" {
+		return "", false
+	}
+	return u, true
 }
 
 func isWebURL(u string) bool {
@@ -205,59 +179,84 @@ func isWebURL(u string) bool {
 }
 
 // popServer checks one POP3 section the way Thunderbird does and converts it.
-func popServer(s xmlServer, addr lookup.Address) (lookup.Server, error) {
+func popServer(n *node, addr lookup.Address) (lookup.Server, error) {
 	srv := lookup.Server{Protocol: "pop3"}
-	if s.Hostname == nil {
+	for _, f := range []string{"hostname", "port", "socketType", "username", "authentication"} {
+		for _, c := range n.all(f) {
+			if _, err := c.value(); err != nil {
+				return srv, err
+			}
+		}
+	}
+	hostname, ok, _ := n.field("hostname")
+	if !ok {
 		return srv, errors.New("no hostname")
 	}
-	host := strings.TrimSuffix(strings.ToLower(lookup.Expand(strings.TrimSpace(*s.Hostname), addr)), ".")
-	if err := checkHost(host); err != nil {
+	host, err := hostTemplate(hostname, addr)
+	if err != nil {
 		return srv, err
 	}
 	srv.Host = host
-	if s.Port == nil {
+	portText, ok, _ := n.field("port")
+	if !ok {
 		return srv, errors.New("no port")
 	}
-	port, err := strconv.Atoi(strings.TrimSpace(*s.Port))
+	port, err := strconv.Atoi(portText)
 	if err != nil || port < 1 || port > 65535 {
-		return srv, fmt.Errorf("port %q is not a whole number from 1 to 65535", *s.Port)
+		return srv, fmt.Errorf("port %s is not a whole number from 1 to 65535", strconv.QuoteToASCII(safetext.Line(portText, 20)))
 	}
 	srv.Port = port
-	for _, st := range s.SocketTypes {
-		if t, ok := lookup.ParseSocketType(strings.TrimSpace(st)); ok {
+	var types []string
+	for _, st := range n.all("socketType") {
+		v, _ := st.value()
+		if t, ok := lookup.ParseSocketType(v); ok {
 			srv.SocketType = t
 			break // Thunderbird takes the first it supports
 		}
+		types = append(types, safetext.Line(v, 20))
 	}
 	if srv.SocketType == "" {
-		return srv, fmt.Errorf("no known socketType in %q", s.SocketTypes)
+		return srv, fmt.Errorf("no known socketType in %q", types)
 	}
-	if s.Username == nil {
+	user, ok, _ := n.field("username")
+	if !ok {
 		return srv, errors.New("no username")
 	}
-	srv.Username = strings.TrimSpace(*s.Username)
+	if safetext.Unsafe(user) {
+		return srv, errors.New("username holds control or formatting characters")
+	}
+	if utf8.RuneCountInString(user) > maxUsername {
+		return srv, fmt.Errorf("username longer than %d characters", maxUsername)
+	}
+	srv.Username = user
 	srv.Auth = []string{}
-	for _, a := range s.Auth {
-		if v, ok := knownAuth[strings.TrimSpace(a)]; ok && !contains(srv.Auth, v) {
-			srv.Auth = append(srv.Auth, v)
+	var auths []string
+	for _, a := range n.all("authentication") {
+		v, _ := a.value()
+		if m, ok := incomingAuth[v]; ok {
+			if !slices.Contains(srv.Auth, m) {
+				srv.Auth = append(srv.Auth, m)
+			}
+		} else {
+			auths = append(auths, safetext.Line(v, 30))
 		}
 	}
 	if len(srv.Auth) == 0 {
-		return srv, fmt.Errorf("no known authentication in %q", s.Auth)
+		return srv, fmt.Errorf("no authentication usable for an incoming server in %q", auths)
 	}
-	if p := s.POP3; p != nil {
-		if p.Leave != nil {
-			if b, ok := parseBool(*p.Leave); ok {
+	if p := n.first("pop3"); p != nil {
+		if v, ok, err := p.field("leaveMessagesOnServer"); ok && err == nil {
+			if b, ok := parseBool(v); ok {
 				srv.LeaveMessagesOnServer = &b
 			}
 		}
-		if p.Days != nil {
-			if d, err := strconv.Atoi(strings.TrimSpace(*p.Days)); err == nil && d >= 0 {
+		if v, ok, err := p.field("daysToLeaveMessagesOnServer"); ok && err == nil {
+			if d, err := strconv.Atoi(v); err == nil && d >= 0 {
 				srv.DaysToLeaveMessagesOnServer = &d
 			}
 		}
-		if p.Biff != nil {
-			if b, ok := parseBool(*p.Biff); ok {
+		if v, ok, err := p.field("downloadOnBiff"); ok && err == nil {
+			if b, ok := parseBool(v); ok {
 				srv.DownloadOnBiff = &b
 			}
 		}
@@ -265,30 +264,20 @@ func popServer(s xmlServer, addr lookup.Address) (lookup.Server, error) {
 	return srv, nil
 }
 
-// checkHost accepts a host name or an IP address, as Thunderbird's
-// sanitize.hostname does, after placeholders are filled.
-func checkHost(host string) error {
-	if host == "" {
-		return errors.New("empty hostname")
+// hostTemplate checks a hostname field as Thunderbird does once the
+// placeholders are filled for addr. The placeholders that depend on the
+// local part stay in the returned host, to be filled for each address.
+func hostTemplate(raw string, addr lookup.Address) (string, error) {
+	filled := strings.TrimSuffix(strings.ToLower(lookup.Expand(raw, addr)), ".")
+	if err := lookup.ValidHost(filled); err != nil {
+		return "", err
 	}
-	if len(host) > 253 {
-		return fmt.Errorf("hostname longer than 253 octets")
+	if !strings.Contains(raw, lookup.PlaceholderLocal) && !strings.Contains(raw, lookup.PlaceholderAddress) {
+		return filled, nil
 	}
-	if strings.ContainsAny(host, " \t;/:%\\\"'`$&|<>()[]{}*?!#,=@") {
-		return fmt.Errorf("hostname %q is not a valid host name", host)
-	}
-	for _, label := range strings.Split(host, ".") {
-		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return fmt.Errorf("hostname %q is not a valid host name", host)
-		}
-		for i := 0; i < len(label); i++ {
-			c := label[i]
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return fmt.Errorf("hostname %q is not a valid host name", host)
-			}
-		}
-	}
-	return nil
+	// Keep the per-address placeholders; fill the rest now.
+	t := strings.NewReplacer(lookup.PlaceholderDomain, addr.Domain, lookup.PlaceholderName, "").Replace(raw)
+	return strings.TrimSuffix(t, "."), nil
 }
 
 func parseBool(s string) (bool, bool) {
@@ -299,15 +288,6 @@ func parseBool(s string) (bool, bool) {
 		return false, true
 	}
 	return false, false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Answer converts c into a lookup answer from sourceURL.

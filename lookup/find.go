@@ -35,8 +35,15 @@ type finished struct {
 // as a source has found one and every source of higher precedence has
 // finished; the others are cancelled and waited for. When the deadline
 // passes, the best answer found so far is returned, with a warning for each
-// source that did not finish.
+// source that did not finish. Placeholders in host and user names are
+// filled for addr.
 func (f *Finder) Find(ctx context.Context, addr Address) *Result {
+	return f.find(ctx, addr).For(addr)
+}
+
+// find is Find without filling the placeholders: its result holds what the
+// sources said for the domain, fit to cache.
+func (f *Finder) find(ctx context.Context, addr Address) *Result {
 	if f.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, f.Timeout)
@@ -101,17 +108,23 @@ wait:
 	}
 	cancel()
 	wg.Wait()
-	// Sources still running when the answer was known, or when time ran out,
-	// are reported as such, not as the context error they ended with.
+	close(done)
+	// Sources still running when the answer was known, or when time ran
+	// out, are reported as such, not as the context error they ended with.
+	// An answer that arrived in the meantime is in hand: it is kept, and
+	// competes like any other.
 	unfinished := make([]bool, n)
+	for r := range done {
+		att := r.att
+		if !att.settles() && (errors.Is(att.Err, context.Canceled) || errors.Is(att.Err, context.DeadlineExceeded)) {
+			unfinished[r.i] = true
+		}
+		attempts[r.i] = &att
+	}
 	for i := range attempts {
 		if started[i] && attempts[i] == nil {
 			unfinished[i] = true
 		}
-	}
-	close(done)
-	for r := range done {
-		attempts[r.i] = &r.att
 	}
 	return f.finish(ctx, res, attempts, unfinished, expired)
 }
@@ -140,7 +153,7 @@ func decided(attempts []*Attempt) (int, bool) {
 // settles reports whether a's answer ends the lookup: it found a server, or
 // it said authoritatively that there is none.
 func (a *Attempt) settles() bool {
-	return a.Outcome == OutcomeFound || a.Answer != nil && a.Answer.NotOffered != nil
+	return a.Answer != nil && (a.Outcome == OutcomeFound || a.Answer.NotOffered != nil)
 }
 
 // best returns the index of the best finished answer, or -1: the first
@@ -149,7 +162,7 @@ func (a *Attempt) settles() bool {
 func best(attempts []*Attempt) int {
 	insecure := -1
 	for i, a := range attempts {
-		if a != nil && a.settles() {
+		if a != nil && a.Answer != nil && a.settles() {
 			if !a.Answer.Insecure {
 				return i
 			}
@@ -162,15 +175,18 @@ func best(attempts []*Attempt) int {
 }
 
 func (f *Finder) finish(ctx context.Context, res *Result, attempts []*Attempt, unfinished []bool, expired error) *Result {
-	winner := best(attempts)
 	for i, s := range f.Sources {
 		a := attempts[i]
 		switch {
 		case a == nil:
 			a = &Attempt{Source: s.Name(), Outcome: OutcomeSkipped, Err: fmt.Errorf("%w: not needed, a source of higher precedence answered", ErrSkipped)}
+		case unfinished != nil && unfinished[i] && errors.Is(expired, context.Canceled):
+			a.Outcome = OutcomeError
+			a.Err = fmt.Errorf("%s: cancelled before it finished", s.Name())
+			a.Answer = nil
 		case unfinished != nil && unfinished[i] && expired != nil:
 			a.Outcome = OutcomeError
-			a.Err = fmt.Errorf("%s: did not finish before the deadline: %w", s.Name(), expired)
+			a.Err = fmt.Errorf("%s: did not finish before the deadline", s.Name())
 			a.Answer = nil
 			res.Warnings = append(res.Warnings, i18n.M(i18n.WarnSourceTimeout, s.Name()))
 		case unfinished != nil && unfinished[i]:
@@ -180,32 +196,44 @@ func (f *Finder) finish(ctx context.Context, res *Result, attempts []*Attempt, u
 		}
 		res.Attempts = append(res.Attempts, *a)
 	}
-	if winner >= 0 {
+	// The winner is chosen from what the attempts hold now: an answer that
+	// was dropped above can never be chosen.
+	if winner := bestAttempt(res.Attempts); winner >= 0 {
 		res.choose(res.Attempts[winner])
+		why := "another source answered"
 		if res.Answer.NotOffered != nil {
 			// The domain says it has no POP3: guessing would contradict it.
-			if f.Fallback != nil {
-				res.Attempts = append(res.Attempts, Attempt{Source: f.Fallback.Name(), Outcome: OutcomeSkipped,
-					Err: fmt.Errorf("%w: the domain says it offers no POP3", ErrSkipped)})
-			}
-			return res
+			why = "the domain says it offers no POP3"
 		}
 		if f.Fallback != nil {
 			res.Attempts = append(res.Attempts, Attempt{Source: f.Fallback.Name(), Outcome: OutcomeSkipped,
-				Err: fmt.Errorf("%w: another source answered", ErrSkipped)})
+				Err: fmt.Errorf("%w: %s", ErrSkipped, why)})
 		}
 		return res
 	}
 	if f.Fallback != nil {
 		fb := f.runFallback(ctx, res.Address, expired)
 		res.Attempts = append(res.Attempts, fb)
-		if fb.Outcome == OutcomeFound {
+		if fb.Outcome == OutcomeFound && fb.Answer != nil {
 			res.choose(fb)
 			return res
 		}
 	}
+	if expired != nil {
+		res.Err = &InterruptedError{Cause: expired, Errs: attemptErrors(res.Attempts)}
+		return res
+	}
 	res.Err = notFoundError(res.Attempts)
 	return res
+}
+
+// bestAttempt is best for finished attempts.
+func bestAttempt(attempts []Attempt) int {
+	ptrs := make([]*Attempt, len(attempts))
+	for i := range attempts {
+		ptrs[i] = &attempts[i]
+	}
+	return best(ptrs)
 }
 
 // runFallback runs the fallback with what is left of the lookup's deadline.
@@ -276,11 +304,42 @@ func (e *NotFoundError) Error() string { return "no POP3 server found" }
 func (e *NotFoundError) Unwrap() []error { return e.Errs }
 
 func notFoundError(attempts []Attempt) error {
-	e := &NotFoundError{}
+	return &NotFoundError{Errs: attemptErrors(attempts)}
+}
+
+func attemptErrors(attempts []Attempt) []error {
+	var errs []error
 	for _, a := range attempts {
 		if a.Err != nil {
-			e.Errs = append(e.Errs, a.Err)
+			errs = append(errs, a.Err)
 		}
 	}
-	return e
+	return errs
+}
+
+// InterruptedError says that a lookup ended before any source found a
+// server because its deadline passed or its caller cancelled it. It keeps
+// every source's error, and matches ErrNotFound: nothing was found.
+type InterruptedError struct {
+	Cause error // context.DeadlineExceeded or context.Canceled
+	Errs  []error
+}
+
+func (e *InterruptedError) Error() string {
+	if errors.Is(e.Cause, context.Canceled) {
+		return "lookup cancelled"
+	}
+	return "no POP3 server found before the deadline"
+}
+
+// Unwrap returns the cause and the sources' errors.
+func (e *InterruptedError) Unwrap() []error { return append([]error{e.Cause}, e.Errs...) }
+
+// Is makes an InterruptedError match ErrNotFound.
+func (e *InterruptedError) Is(target error) bool { return target == ErrNotFound }
+
+// contextError turns the error of a context that ended into an
+// InterruptedError, which says "cancelled" or "deadline" in words.
+func contextError(err error) error {
+	return &InterruptedError{Cause: err}
 }

@@ -79,7 +79,7 @@ func FuzzDNSAnswers(f *testing.F) {
 				}
 			}
 		}
-		for _, h := range preferredMX(m) {
+		for _, h := range preferredMX(m, "example.org") {
 			if !validTarget(h) {
 				t.Fatalf("bad MX host %q", h)
 			}

@@ -5,22 +5,28 @@ import (
 	"context"
 	"sync"
 
-	"golang.org/x/sync/singleflight"
+	"github.com/popfind/popfind/internal/flight"
 )
 
 // Memo looks each domain up once per run: concurrent lookups of one domain
 // share a single Find, and finished results are kept in a bounded LRU cache.
-// Addresses of one domain then differ only where placeholders use the local
-// part, which Result.For fills.
+// What is cached is what the domain said, placeholders and all; Result.For
+// fills them for each address. An answer that a source gave for one address
+// only (an Autodiscover login name that is neither the address nor its local
+// part) is never served to another: that address is looked up afresh.
+//
+// The shared Find runs on a context that ends when the last caller waiting
+// for it gives up, not the first, so one address's cancelled context never
+// spoils the answer for another address of the same domain.
 type Memo struct {
 	Finder *Finder
 	// Size bounds the number of domains kept; zero means 4096.
 	Size int
 
-	group singleflight.Group
-	mu    sync.Mutex
-	lru   *list.List // of *memoEntry, most recent first
-	byKey map[string]*list.Element
+	flights flight.Group[string, *Result]
+	mu      sync.Mutex
+	lru     *list.List // of *memoEntry, most recent first
+	byKey   map[string]*list.Element
 }
 
 type memoEntry struct {
@@ -29,24 +35,42 @@ type memoEntry struct {
 }
 
 // Find returns the result for addr, from the cache when its domain has been
-// looked up already.
+// looked up already. When ctx ends first, the result says so.
 func (m *Memo) Find(ctx context.Context, addr Address) *Result {
-	if r, ok := m.get(addr.Domain); ok {
+	if r, ok := m.get(addr.Domain); ok && r.servesAddress(addr) {
 		return r.For(addr)
 	}
-	v, _, _ := m.group.Do(addr.Domain, func() (any, error) {
-		if r, ok := m.get(addr.Domain); ok {
+	r, err := m.flights.Do(ctx, addr.Domain, func(fctx context.Context) (*Result, error) {
+		if r, ok := m.get(addr.Domain); ok && r.servesAddress(addr) {
 			return r, nil
 		}
-		r := m.Finder.Find(ctx, addr)
-		// A lookup cut short by the caller (not by its own deadline) is not
-		// an answer for the domain; don't keep it.
-		if ctx.Err() == nil {
+		r := m.Finder.find(fctx, addr)
+		// A lookup that every caller gave up on is not an answer for the
+		// domain; don't keep it.
+		if fctx.Err() == nil {
 			m.put(addr.Domain, r)
 		}
 		return r, nil
 	})
-	return v.(*Result).For(addr)
+	if err != nil {
+		return interrupted(addr, err)
+	}
+	if !r.servesAddress(addr) {
+		// Another address of the domain got an answer meant for it alone.
+		r, err = m.flights.Do(ctx, "\x00"+addr.String(), func(fctx context.Context) (*Result, error) {
+			return m.Finder.find(fctx, addr), nil
+		})
+		if err != nil {
+			return interrupted(addr, err)
+		}
+	}
+	return r.For(addr)
+}
+
+// interrupted is the result of a lookup whose caller's context ended before
+// the shared lookup did.
+func interrupted(addr Address, err error) *Result {
+	return &Result{Address: addr, Err: contextError(err)}
 }
 
 func (m *Memo) get(domain string) (*Result, bool) {

@@ -106,7 +106,7 @@ func (s *MXSource) preferred(ctx context.Context, domain string) ([]string, erro
 	if err != nil {
 		return nil, err
 	}
-	hosts := preferredMX(m)
+	hosts := preferredMX(m, domain)
 	if len(hosts) == 0 {
 		return nil, NotFound("no MX records for %s", domain)
 	}
@@ -115,10 +115,11 @@ func (s *MXSource) preferred(ctx context.Context, domain string) ([]string, erro
 
 // preferredMX takes the most preferred exchangers out of a response, at
 // most maxMX, leaving out a null MX (RFC 7505) and malformed names.
-func preferredMX(m *dns.Msg) []string {
+func preferredMX(m *dns.Msg, domain string) []string {
 	best := -1
 	var hosts []string
-	for _, rr := range m.Answer {
+	rrs, _ := Owned(m, domain, dns.TypeMX)
+	for _, rr := range rrs {
 		mx, ok := rr.(*dns.MX)
 		if !ok {
 			continue

@@ -5,29 +5,41 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/popfind/popfind/internal/flight"
 )
 
 // Resolver sends every DNS query popfind makes — SRV, MX, and the A/AAAA
 // lookups behind HTTPS fetches and TCP connections — to one set of servers.
 // It asks each question once: concurrent identical questions share one
 // query, and answers are cached for their TTL. It is safe for concurrent use.
+//
+// It checks replies as a stub resolver must: a reply must carry the query's
+// ID and question, and only records owned by the name asked (or by the
+// aliases its CNAME chain leads to) count. Datagrams that are not such a
+// reply are ignored, and the query keeps waiting for the real one.
 type Resolver struct {
 	// Servers are the DNS servers to ask, as host:port, in order.
 	Servers []string
-	// QueryTimeout bounds one query to one server; the caller's context
-	// bounds the whole lookup. Zero means 3 seconds.
+	// QueryTimeout bounds a query whose first caller set no deadline.
+	// Otherwise a query retries, with growing waits, until that deadline, or
+	// until every caller waiting for it has given up. Zero means 10 seconds.
 	QueryTimeout time.Duration
 	// MaxCache bounds the number of cached answers; zero means 10000.
 	MaxCache int
+	// Dial opens the connections of DialContext, one address at a time;
+	// nil means a net.Dialer. Tests use it to stand in for slow networks.
+	Dial func(ctx context.Context, network, address string) (net.Conn, error)
 
-	mu    sync.Mutex
-	cache map[cacheKey]cacheEntry
-	calls map[cacheKey]*call
+	flights flight.Group[cacheKey, *dns.Msg]
+	mu      sync.Mutex
+	cache   map[cacheKey]cacheEntry
 	// queries counts the queries sent, for tests and benchmarks.
 	queries int64
 }
@@ -110,91 +122,49 @@ func (r *Resolver) Query(ctx context.Context, name string, qtype uint16) (*dns.M
 	if m, ok := r.cached(key); ok {
 		return m, nil
 	}
-	c := r.join(key)
-	select {
-	case <-c.done:
-		return c.msg, c.err
-	case <-ctx.Done():
-		select {
-		case <-c.done: // the answer came at the same moment: use it
-			return c.msg, c.err
-		default:
+	limit := r.queryTimeout()
+	if dl, ok := ctx.Deadline(); ok {
+		limit = time.Until(dl)
+	}
+	// The first try waits a second, or a third of the time there is when
+	// that is shorter: a lost datagram costs a short wait and leaves time
+	// for the retries.
+	first := max(min(time.Second, limit/3), 10*time.Millisecond)
+	m, err := r.flights.Do(ctx, key, func(ctx context.Context) (*dns.Msg, error) {
+		// A call for key may have finished since the caller looked.
+		if m, ok := r.cached(key); ok {
+			return m, nil
 		}
-		r.leave(key, c)
-		return nil, &DNSError{Name: name, Type: dns.TypeToString[qtype], Rcode: -1, Err: ctx.Err()}
-	}
-}
-
-// call is one query in flight, shared by every caller asking the same
-// question. It runs on its own clock, and is cancelled when the last caller
-// waiting for it gives up, so that no work outlives its callers.
-type call struct {
-	done    chan struct{}
-	msg     *dns.Msg
-	err     error
-	waiters int
-	cancel  context.CancelFunc
-}
-
-// join returns the call for key, starting it when none is in flight.
-func (r *Resolver) join(key cacheKey) *call {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if c, ok := r.calls[key]; ok {
-		c.waiters++
-		return c
-	}
-	// A call for key may have finished since the caller looked in the cache.
-	if e, ok := r.cache[key]; ok && time.Now().Before(e.expires) {
-		c := &call{done: make(chan struct{}), msg: e.msg, cancel: func() {}}
-		close(c.done)
-		return c
-	}
-	if r.calls == nil {
-		r.calls = map[cacheKey]*call{}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), r.queryTimeout()*time.Duration(max(1, len(r.Servers))))
-	c := &call{done: make(chan struct{}), waiters: 1, cancel: cancel}
-	r.calls[key] = c
-	go func() {
+		ctx, cancel := context.WithTimeout(ctx, limit)
 		defer cancel()
-		m, err := r.exchange(ctx, key.name, key.qtype)
+		m, err := r.exchange(ctx, name, qtype, first)
 		if err == nil {
 			r.store(key, m)
 		}
-		r.mu.Lock()
-		c.msg, c.err = m, err
-		if r.calls[key] == c {
-			delete(r.calls, key)
-		}
-		r.mu.Unlock()
-		close(c.done)
-	}()
-	return c
-}
-
-// leave drops one waiter from c and cancels it when none is left.
-func (r *Resolver) leave(key cacheKey, c *call) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	c.waiters--
-	if c.waiters == 0 {
-		c.cancel()
-		if r.calls[key] == c {
-			delete(r.calls, key)
-		}
+		return m, err
+	})
+	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return nil, &DNSError{Name: name, Type: dns.TypeToString[qtype], Rcode: -1, Err: ctx.Err()}
 	}
+	return m, err
 }
 
 func (r *Resolver) queryTimeout() time.Duration {
 	if r.QueryTimeout > 0 {
 		return r.QueryTimeout
 	}
-	return 3 * time.Second
+	return 10 * time.Second
 }
 
-// exchange sends the query to each server in turn until one answers.
-func (r *Resolver) exchange(ctx context.Context, name string, qtype uint16) (*dns.Msg, error) {
+// exchange asks the servers in turn until one answers. Each round asks every
+// server that has not failed outright, waiting twice as long as the round
+// before, so a lost datagram is retried and a slow server gets time, until
+// ctx ends: the query gives up when its last caller does.
+func (r *Resolver) exchange(ctx context.Context, name string, qtype uint16, wait time.Duration) (*dns.Msg, error) {
+	typ := dns.TypeToString[qtype]
+	if len(r.Servers) == 0 {
+		return nil, &DNSError{Name: name, Type: typ, Rcode: -1, Err: errors.New("no DNS server configured")}
+	}
 	q := new(dns.Msg)
 	q.SetQuestion(name, qtype)
 	q.RecursionDesired = true
@@ -202,81 +172,126 @@ func (r *Resolver) exchange(ctx context.Context, name string, qtype uint16) (*dn
 	// it checked the answer, and allow answers larger than 512 octets.
 	q.AuthenticatedData = true
 	q.SetEdns0(1232, false)
-	typ := dns.TypeToString[qtype]
-	if len(r.Servers) == 0 {
-		return nil, &DNSError{Name: name, Type: typ, Rcode: -1, Err: errors.New("no DNS server configured")}
-	}
+	failed := make([]error, len(r.Servers))
 	var last error
-	for _, server := range r.Servers {
-		m, err := r.exchangeOne(ctx, q, server)
-		if err != nil {
-			last = &DNSError{Name: name, Type: typ, Rcode: -1, Err: err}
-			if ctx.Err() != nil {
-				break
+	for {
+		asked := 0
+		for i, server := range r.Servers {
+			if failed[i] != nil {
+				continue
 			}
-			continue
+			asked++
+			m, err := r.exchangeOne(ctx, q, server, wait)
+			switch {
+			case err == nil && (m.Rcode == dns.RcodeSuccess || m.Rcode == dns.RcodeNameError):
+				return m, nil
+			case err == nil:
+				// SERVFAIL, REFUSED: this server has said its word.
+				failed[i] = &DNSError{Name: name, Type: typ, Rcode: m.Rcode}
+				last = failed[i]
+			case ctx.Err() != nil:
+				return nil, &DNSError{Name: name, Type: typ, Rcode: -1, Err: ctx.Err()}
+			case isTimeout(err):
+				last = &DNSError{Name: name, Type: typ, Rcode: -1, Err: err}
+			default:
+				// Connection refused and the like: asking again won't help.
+				failed[i] = &DNSError{Name: name, Type: typ, Rcode: -1, Err: err}
+				last = failed[i]
+			}
 		}
-		switch m.Rcode {
-		case dns.RcodeSuccess, dns.RcodeNameError:
-			return m, nil
+		if asked == 0 {
+			return nil, last
 		}
-		last = &DNSError{Name: name, Type: typ, Rcode: m.Rcode}
+		wait *= 2
 	}
-	return nil, last
 }
 
-// udpTries are the timeouts of the two UDP tries to one server: a lost
-// datagram costs one short wait (a third of the query's time, at most a
-// second), not the whole query.
-func (r *Resolver) udpTries() []time.Duration {
-	qt := r.queryTimeout()
-	first := min(time.Second, qt/3)
-	return []time.Duration{first, qt - first}
-}
-
-// exchangeOne asks one server over UDP, retrying once when no answer comes,
-// and again over TCP when the UDP answer was truncated.
-func (r *Resolver) exchangeOne(ctx context.Context, q *dns.Msg, server string) (*dns.Msg, error) {
-	ctx, cancel := context.WithTimeout(ctx, r.queryTimeout())
-	defer cancel()
-	var m *dns.Msg
-	var err error
-	for _, wait := range r.udpTries() {
-		r.count()
-		udp := &dns.Client{Net: "udp", UDPSize: 1232, Timeout: wait}
-		tctx, tcancel := context.WithTimeout(ctx, wait)
-		m, err = exchangeConn(tctx, udp, q, server)
-		tcancel()
-		if err == nil || ctx.Err() != nil || !isTimeout(err) {
-			break
-		}
-	}
-	if err == nil && !m.Truncated {
-		return m, nil
-	}
-	if err != nil && (m == nil || !m.Truncated) {
-		return nil, err
+// exchangeOne asks one server over UDP, waiting at most wait, and again over
+// TCP when the UDP answer was truncated.
+func (r *Resolver) exchangeOne(ctx context.Context, q *dns.Msg, server string, wait time.Duration) (*dns.Msg, error) {
+	r.count()
+	q.Id = dns.Id() // a fresh ID for every try
+	tctx, cancel := context.WithTimeout(ctx, wait)
+	m, err := exchangeConn(tctx, "udp", q, server)
+	cancel()
+	if err != nil || !m.Truncated {
+		return m, err
 	}
 	r.count()
-	tcp := &dns.Client{Net: "tcp", Timeout: r.queryTimeout()}
-	return exchangeConn(ctx, tcp, q, server)
+	q.Id = dns.Id()
+	return exchangeConn(ctx, "tcp", q, server)
 }
 
-// exchangeConn is dns.Client.ExchangeContext that also stops waiting when
-// ctx is cancelled, not only when its deadline passes.
-func exchangeConn(ctx context.Context, c *dns.Client, q *dns.Msg, server string) (*dns.Msg, error) {
-	conn, err := c.DialContext(ctx, server)
+// exchangeConn sends q to server over network (a new socket each time, so
+// the kernel picks a fresh random source port) and reads until the reply to
+// q arrives or ctx ends. Over UDP, datagrams that do not parse or that
+// answer another question are ignored: anyone can send those.
+func exchangeConn(ctx context.Context, network string, q *dns.Msg, server string) (*dns.Msg, error) {
+	var d net.Dialer
+	raw, err := d.DialContext(ctx, network, server)
 	if err != nil {
 		return nil, err
 	}
-	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
-	m, _, err := c.ExchangeWithConnContext(ctx, q, conn)
-	if err != nil && ctx.Err() != nil {
-		err = ctx.Err()
+	defer raw.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		raw.SetDeadline(dl)
 	}
-	return m, err
+	stop := context.AfterFunc(ctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	conn := &dns.Conn{Conn: raw, UDPSize: 1232}
+	if err := conn.WriteMsg(q); err != nil {
+		return nil, ctxErr(ctx, err)
+	}
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := conn.Read(buf)
+		if err != nil {
+			return nil, ctxErr(ctx, err)
+		}
+		m := new(dns.Msg)
+		err = m.Unpack(buf[:n])
+		if err == nil {
+			err = checkReply(q, m)
+		}
+		if err == nil {
+			return m, nil
+		}
+		if network != "udp" {
+			// A stream has no second chance: the reply is wrong.
+			return nil, err
+		}
+	}
+}
+
+// checkReply accepts m only as the reply to q: same ID, a response, and the
+// same single question.
+func checkReply(q, m *dns.Msg) error {
+	if m.Id != q.Id || !m.Response {
+		return errors.New("reply with another ID")
+	}
+	if len(m.Question) != 1 {
+		return fmt.Errorf("reply with %d questions", len(m.Question))
+	}
+	a, b := m.Question[0], q.Question[0]
+	if a.Qtype != b.Qtype || a.Qclass != b.Qclass || !strings.EqualFold(a.Name, b.Name) {
+		return fmt.Errorf("reply to another question (%s %s)", printableName(a.Name), dns.TypeToString[a.Qtype])
+	}
+	return nil
+}
+
+// printableName shows a name from a reply safely in an error.
+func printableName(s string) string {
+	if len(s) > 64 {
+		s = s[:64] + "…"
+	}
+	return strconv.QuoteToASCII(s)
+}
+
+func ctxErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
 }
 
 func isTimeout(err error) bool {
@@ -330,20 +345,17 @@ func (r *Resolver) store(k cacheKey, m *dns.Msg) {
 // answerTTL is how long m may be cached: the smallest TTL of its answer
 // records, or for a negative answer the SOA's negative TTL (RFC 2308).
 func answerTTL(m *dns.Msg) time.Duration {
-	min := uint32(0)
+	least := uint32(0)
 	first := true
 	for _, rr := range m.Answer {
-		if t := rr.Header().Ttl; first || t < min {
-			min, first = t, false
+		if t := rr.Header().Ttl; first || t < least {
+			least, first = t, false
 		}
 	}
 	if first {
 		for _, rr := range m.Ns {
 			if soa, ok := rr.(*dns.SOA); ok {
-				min = soa.Minttl
-				if soa.Hdr.Ttl < min {
-					min = soa.Hdr.Ttl
-				}
+				least = min(soa.Minttl, soa.Hdr.Ttl)
 				first = false
 			}
 		}
@@ -351,15 +363,7 @@ func answerTTL(m *dns.Msg) time.Duration {
 	if first {
 		return negTTL
 	}
-	ttl := time.Duration(min) * time.Second
-	return minDuration(ttl, maxTTL)
-}
-
-func minDuration(a, b time.Duration) time.Duration {
-	if a < b {
-		return a
-	}
-	return b
+	return min(time.Duration(least)*time.Second, maxTTL)
 }
 
 // maxCNAME bounds how many aliases LookupIP follows.
@@ -405,31 +409,77 @@ func (r *Resolver) lookupType(ctx context.Context, host string, qtype uint16) ([
 		if err != nil {
 			return nil, err
 		}
+		rrs, alias := Owned(m, name, qtype)
 		var ips []net.IP
-		var alias string
-		for _, rr := range m.Answer {
+		for _, rr := range rrs {
 			switch v := rr.(type) {
 			case *dns.A:
 				ips = append(ips, v.A)
 			case *dns.AAAA:
 				ips = append(ips, v.AAAA)
-			case *dns.CNAME:
-				if strings.EqualFold(v.Hdr.Name, name) {
-					alias = v.Target
-				}
 			}
 		}
 		if len(ips) > 0 || alias == "" {
 			return ips, nil
 		}
-		name = strings.ToLower(alias)
+		name = alias
 	}
 	return nil, &DNSError{Name: host, Type: dns.TypeToString[qtype], Rcode: -1, Err: fmt.Errorf("more than %d CNAME steps", maxCNAME)}
 }
 
+// Owned returns the records of type qtype in m's answer section that belong
+// to name: owned by name itself or by the end of the CNAME chain that starts
+// at name within m. Records for any other owner are ignored, as a stub
+// resolver must ignore them. When the chain leaves m without records of
+// qtype, alias is where it ends, to be asked next.
+func Owned(m *dns.Msg, name string, qtype uint16) (rrs []dns.RR, alias string) {
+	owner := strings.ToLower(dns.Fqdn(name))
+	for step := 0; ; step++ {
+		next := ""
+		for _, rr := range m.Answer {
+			h := rr.Header()
+			if !strings.EqualFold(h.Name, owner) {
+				continue
+			}
+			switch {
+			case h.Rrtype == qtype:
+				rrs = append(rrs, rr)
+			case h.Rrtype == dns.TypeCNAME && qtype != dns.TypeCNAME && next == "":
+				next = strings.ToLower(dns.Fqdn(rr.(*dns.CNAME).Target))
+			}
+		}
+		if len(rrs) > 0 || next == "" {
+			return rrs, ""
+		}
+		if step == maxCNAME {
+			return nil, ""
+		}
+		owner = next
+		alias = next
+		// Follow the alias inside m when the server sent its records too.
+		found := false
+		for _, rr := range m.Answer {
+			if strings.EqualFold(rr.Header().Name, owner) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, alias
+		}
+	}
+}
+
+// saneMinimum is the shortest time DialContext gives one address while
+// time is left, as net.Dialer does.
+const saneMinimum = 2 * time.Second
+
 // DialContext connects to address (host:port), resolving host through r and
-// trying its addresses in turn. It is meant for http.Transport.DialContext
-// and for the POP3 probes, so that no connection bypasses the resolver.
+// trying its addresses in turn. Like net.Dialer, it splits the time left
+// between the addresses still to try, so that one address that never
+// answers cannot use up the whole deadline. It is meant for
+// http.Transport.DialContext and for the POP3 probes, so that no connection
+// bypasses the resolver.
 func (r *Resolver) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
 	host, port, err := net.SplitHostPort(address)
 	if err != nil {
@@ -439,13 +489,22 @@ func (r *Resolver) DialContext(ctx context.Context, network, address string) (ne
 	if err != nil {
 		return nil, err
 	}
-	var d net.Dialer
-	var last error
+	var usable []net.IP
 	for _, ip := range ips {
 		if (network == "tcp4" && ip.To4() == nil) || (network == "tcp6" && ip.To4() != nil) {
 			continue
 		}
-		c, err := d.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
+		usable = append(usable, ip)
+	}
+	dial := r.Dial
+	if dial == nil {
+		dial = (&net.Dialer{}).DialContext
+	}
+	var last error
+	for i, ip := range usable {
+		dctx, cancel := partialDeadline(ctx, len(usable)-i)
+		c, err := dial(dctx, network, net.JoinHostPort(ip.String(), port))
+		cancel()
 		if err == nil {
 			return c, nil
 		}
@@ -458,4 +517,19 @@ func (r *Resolver) DialContext(ctx context.Context, network, address string) (ne
 		last = fmt.Errorf("dial %s: no usable address", address)
 	}
 	return nil, last
+}
+
+// partialDeadline gives one of the remaining addresses its share of the
+// time left: an equal part, but at least saneMinimum when that much is left.
+func partialDeadline(ctx context.Context, remaining int) (context.Context, context.CancelFunc) {
+	dl, ok := ctx.Deadline()
+	if !ok || remaining <= 1 {
+		return context.WithCancel(ctx)
+	}
+	left := time.Until(dl)
+	share := left / time.Duration(remaining)
+	if share < saneMinimum {
+		share = min(left, saneMinimum)
+	}
+	return context.WithTimeout(ctx, share)
 }

@@ -1,6 +1,9 @@
 package lookup
 
 import (
+	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/popfind/popfind/i18n"
@@ -78,6 +81,11 @@ type Answer struct {
 	Docs       []string
 	// DNSSEC is true when a validating resolver vouched for the answer.
 	DNSSEC bool
+	// OnlyFor, when set, is the address this answer was given for alone: it
+	// holds a value (an Autodiscover login name) that another address of
+	// the domain cannot use. Memo never serves such an answer to another
+	// address.
+	OnlyFor string
 	// Insecure is true when the answer travelled over plain HTTP, where
 	// anyone on the path can alter it. The Finder uses such an answer only
 	// when no other source found a server.
@@ -105,4 +113,38 @@ func Expand(s string, addr Address) string {
 		PlaceholderDomain, addr.Domain,
 		PlaceholderName, "",
 	).Replace(s)
+}
+
+// ValidHost accepts a host name, or an IPv4 address, that is safe to show
+// and to connect to: dot-separated labels of at most 63 letters, digits,
+// hyphens and underscores, at most 253 octets in all, lower case, with no
+// trailing dot. Every host name that comes from the network passes it before
+// it reaches output or a connection.
+func ValidHost(host string) error {
+	if host == "" {
+		return errors.New("empty hostname")
+	}
+	if len(host) > 253 {
+		return errors.New("hostname longer than 253 octets")
+	}
+	bad := fmt.Errorf("hostname %s is not a valid host name", strconv.QuoteToASCII(cut(host, 80)))
+	for _, label := range strings.Split(host, ".") {
+		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
+			return bad
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return bad
+			}
+		}
+	}
+	return nil
+}
+
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/popfind/popfind/i18n"
@@ -104,7 +105,10 @@ func (r *Result) Server() *Server {
 }
 
 // For returns a copy of r for addr, another address of the same domain, with
-// the placeholders in every user name filled for it.
+// the placeholders in every host and user name filled for it. A server whose
+// host name is not valid once filled (a local part with characters a host
+// name cannot hold) is left out; when that leaves the chosen answer without
+// a server, the result is not found.
 func (r *Result) For(addr Address) *Result {
 	out := *r
 	out.Address = addr
@@ -114,7 +118,28 @@ func (r *Result) For(addr Address) *Result {
 		a.Answer = a.Answer.forAddress(addr)
 		out.Attempts[i] = a
 	}
+	if out.Found && len(out.Answer.Servers) == 0 {
+		out.Found = false
+		out.Err = &NotFoundError{Errs: []error{NotFound("%s: no server host name is valid for %s", out.Source, addr)}}
+	}
 	return &out
+}
+
+// servesAddress reports whether r may be given to addr: no answer in it was
+// given by its source for another address alone.
+func (r *Result) servesAddress(addr Address) bool {
+	ok := func(a *Answer) bool {
+		return a == nil || a.OnlyFor == "" || strings.EqualFold(a.OnlyFor, addr.String())
+	}
+	if !ok(r.Answer) {
+		return false
+	}
+	for _, a := range r.Attempts {
+		if !ok(a.Answer) {
+			return false
+		}
+	}
+	return true
 }
 
 func (a *Answer) forAddress(addr Address) *Answer {
@@ -122,11 +147,16 @@ func (a *Answer) forAddress(addr Address) *Answer {
 		return nil
 	}
 	out := *a
-	out.Servers = make([]Server, len(a.Servers))
-	for i, s := range a.Servers {
+	out.Servers = make([]Server, 0, len(a.Servers))
+	for _, s := range a.Servers {
 		s.Username = Expand(s.Username, addr)
-		s.Host = Expand(s.Host, addr)
-		out.Servers[i] = s
+		if strings.Contains(s.Host, "%") {
+			s.Host = strings.TrimSuffix(strings.ToLower(Expand(s.Host, addr)), ".")
+			if ValidHost(s.Host) != nil {
+				continue
+			}
+		}
+		out.Servers = append(out.Servers, s)
 	}
 	return &out
 }

@@ -107,25 +107,8 @@ func (s *SRVSource) answer(addr Address, results [2]srvAnswer) (*Answer, error) 
 	return nil, NotFound("no %s or %s records", names[0], names[1])
 }
 
-// validTarget accepts an SRV target that is a plain host name: letters,
-// digits, hyphens and underscores in dot-separated labels.
-func validTarget(t string) bool {
-	if t == "" || len(t) > 253 {
-		return false
-	}
-	for _, label := range strings.Split(t, ".") {
-		if label == "" || len(label) > 63 {
-			return false
-		}
-		for i := 0; i < len(label); i++ {
-			c := label[i]
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return false
-			}
-		}
-	}
-	return true
-}
+// validTarget accepts an SRV or MX target that is a plain host name.
+func validTarget(t string) bool { return ValidHost(t) == nil }
 
 func (s *SRVSource) query(ctx context.Context, name string) srvAnswer {
 	m, err := s.Resolver.Query(ctx, name, dns.TypeSRV)
@@ -138,9 +121,9 @@ func (s *SRVSource) query(ctx context.Context, name string) srvAnswer {
 // parseSRV takes the SRV records for name out of a response, at most maxSRV.
 func parseSRV(m *dns.Msg, name string) srvAnswer {
 	r := srvAnswer{name: name, ad: m.AuthenticatedData}
-	fq := dns.Fqdn(name)
-	for _, rr := range m.Answer {
-		if srv, ok := rr.(*dns.SRV); ok && strings.EqualFold(srv.Hdr.Name, fq) {
+	rrs, _ := Owned(m, name, dns.TypeSRV)
+	for _, rr := range rrs {
+		if srv, ok := rr.(*dns.SRV); ok {
 			r.records = append(r.records, srv)
 			if len(r.records) == maxSRV {
 				break

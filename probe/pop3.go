@@ -1,12 +1,13 @@
 package probe
 
 import (
+	"github.com/popfind/popfind/internal/safetext"
+
 	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 )
 
 // Limits on what a POP3 server may send. RFC 2449 caps a response line at
@@ -96,25 +97,6 @@ func ParseCapa(r io.Reader) (Capabilities, error) {
 	return readCapa(br)
 }
 
-// printable returns s with control characters and invalid UTF-8 replaced,
-// cut to at most n runes, fit to show in a terminal or a JSON string.
-func printable(s string, n int) string {
-	var b strings.Builder
-	count := 0
-	for i, r := range s {
-		if count == n {
-			b.WriteString("…")
-			break
-		}
-		switch {
-		case r == utf8.RuneError && len(s[i:]) > 0:
-			b.WriteRune('\uFFFD')
-		case r < 0x20 || r == 0x7f:
-			b.WriteRune('\uFFFD')
-		default:
-			b.WriteRune(r)
-		}
-		count++
-	}
-	return b.String()
-}
+// printable returns a line from the server cleaned by safetext and cut to
+// at most n runes.
+func printable(s string, n int) string { return safetext.Line(s, n) }

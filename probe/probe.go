@@ -298,12 +298,9 @@ func (p *Prober) handshake(ctx context.Context, r *Report, raw net.Conn, host st
 	if p.Now != nil {
 		now = p.Now()
 	}
-	info.Subject = leaf.Subject.String()
-	info.Issuer = leaf.Issuer.String()
-	info.DNSNames = append([]string{}, leaf.DNSNames...)
-	for _, ip := range leaf.IPAddresses {
-		info.DNSNames = append(info.DNSNames, ip.String())
-	}
+	info.Subject = printable(leaf.Subject.String(), maxCertText)
+	info.Issuer = printable(leaf.Issuer.String(), maxCertText)
+	info.DNSNames = certNames(leaf)
 	info.NotAfter = leaf.NotAfter
 	info.DaysLeft = int(leaf.NotAfter.Sub(now).Hours() / 24)
 	if f, err := p.verifyCert(st.PeerCertificates, host, now); err != nil {
@@ -338,18 +335,40 @@ func (p *Prober) verifyCert(certs []*x509.Certificate, host string, now time.Tim
 	case errors.As(err, &inv) && inv.Reason == x509.Expired:
 		return failure{KindCertExpired, i18n.M(i18n.FailCertExpired, leaf.NotAfter.UTC().Format("2006-01-02 15:04 MST")), i18n.M(i18n.HintCertExpired)}, err
 	case errors.As(err, &hn):
-		names := append([]string{}, leaf.DNSNames...)
-		for _, ip := range leaf.IPAddresses {
-			names = append(names, ip.String())
-		}
+		names := certNames(leaf)
 		if len(names) == 0 {
 			names = []string{"(none)"}
 		}
 		return failure{KindCertName, i18n.M(i18n.FailCertName, host, strings.Join(names, ", ")), i18n.M(i18n.HintCertName)}, err
 	case errors.As(err, &ua):
-		return failure{KindCertAuthority, i18n.M(i18n.FailCertAuthority, leaf.Issuer.String()), i18n.M(i18n.HintCertAuthority)}, err
+		return failure{KindCertAuthority, i18n.M(i18n.FailCertAuthority, printable(leaf.Issuer.String(), maxCertText)), i18n.M(i18n.HintCertAuthority)}, err
 	}
-	return failure{KindCert, i18n.M(i18n.FailCert, err.Error()), i18n.M(i18n.HintCertAuthority)}, err
+	return failure{KindCert, i18n.M(i18n.FailCert, printable(err.Error(), maxCertText)), i18n.M(i18n.HintCertAuthority)}, err
+}
+
+// Caps on what a certificate can put in a report.
+const (
+	maxCertText  = 200 // subject, issuer
+	maxCertNames = 100 // names listed
+)
+
+// certNames lists the names a certificate is valid for, cleaned and capped:
+// a certificate is the server's to write.
+func certNames(c *x509.Certificate) []string {
+	names := []string{}
+	for _, n := range c.DNSNames {
+		if len(names) == maxCertNames {
+			return names
+		}
+		names = append(names, printable(n, 253))
+	}
+	for _, ip := range c.IPAddresses {
+		if len(names) == maxCertNames {
+			return names
+		}
+		names = append(names, ip.String())
+	}
+	return names
 }
 
 func tlsReason(err error) string {

@@ -1,0 +1,222 @@
+package autoconfig
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"golang.org/x/net/html/charset"
+)
+
+// Limits on a document's shape, checked while it is decoded, so that a
+// document within MaxBody bytes still cannot cost much to parse: real
+// autoconfig and Autodiscover files are five or six levels deep and have a
+// few dozen elements.
+const (
+	MaxDepth    = 16
+	MaxElements = 4096
+	// maxText caps the text one element holds.
+	maxText = 16 << 10
+)
+
+// ErrEntity is returned for documents that declare entities or a DOCTYPE
+// with an internal subset: they are never expanded.
+var ErrEntity = errors.New("DOCTYPE with declarations is not allowed")
+
+// ErrTooComplex is returned for documents nested deeper than MaxDepth or
+// holding more than MaxElements elements.
+var ErrTooComplex = errors.New("document too deeply nested or too large")
+
+// limited hands out a document's tokens, refusing DOCTYPE declarations and
+// stopping with ErrTooComplex once the document exceeds the limits. It is
+// an xml.TokenReader, so that encoding/xml's struct decoding can run on it.
+type limited struct {
+	dec      *xml.Decoder
+	depth    int
+	elements int
+	// replay is a start element to hand out again, already counted.
+	replay *xml.StartElement
+}
+
+func newLimited(data []byte) *limited {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = true
+	// Servers written for Thunderbird sometimes declare another encoding,
+	// such as ISO-8859-1.
+	dec.CharsetReader = charset.NewReaderLabel
+	return &limited{dec: dec}
+}
+
+func (l *limited) Token() (xml.Token, error) {
+	if t := l.replay; t != nil {
+		l.replay = nil
+		return *t, nil
+	}
+	tok, err := l.dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case xml.Directive:
+		if bytes.Contains(t, []byte("[")) || bytes.Contains(t, []byte("ENTITY")) {
+			return nil, ErrEntity
+		}
+	case xml.StartElement:
+		l.depth++
+		l.elements++
+		if l.depth > MaxDepth {
+			return nil, fmt.Errorf("%w: more than %d levels", ErrTooComplex, MaxDepth)
+		}
+		if l.elements > MaxElements {
+			return nil, fmt.Errorf("%w: more than %d elements", ErrTooComplex, MaxElements)
+		}
+	case xml.EndElement:
+		l.depth--
+	}
+	return tok, nil
+}
+
+func (l *limited) line() int {
+	n, _ := l.dec.InputPos()
+	return n
+}
+
+// root skips to the document's root element, which must be named name.
+func (l *limited) root(name string) (xml.StartElement, error) {
+	for {
+		tok, err := l.Token()
+		if err != nil {
+			if err == io.EOF {
+				return xml.StartElement{}, fmt.Errorf("parse: no %s element", name)
+			}
+			return xml.StartElement{}, fmt.Errorf("parse: line %d: %w", l.line(), err)
+		}
+		if t, ok := tok.(xml.StartElement); ok {
+			if t.Name.Local != name {
+				return t, fmt.Errorf("parse: line %d: root element is <%s>, not <%s>", l.line(), safeName(t.Name.Local), name)
+			}
+			return t, nil
+		}
+	}
+}
+
+// decodeRoot decodes the document's root element, which must be named
+// name, into v, within the limits.
+func decodeRoot(data []byte, name string, v any) error {
+	l := newLimited(data)
+	start, err := l.root(name)
+	if err != nil {
+		return err
+	}
+	l.replay = &start
+	if err := xml.NewTokenDecoder(l).Decode(v); err != nil {
+		return fmt.Errorf("parse: line %d: %w", l.line(), err)
+	}
+	return nil
+}
+
+// node is one element of a parsed document.
+type node struct {
+	name     string
+	attrs    []xml.Attr
+	text     strings.Builder
+	children []*node
+}
+
+// parseTree reads the document's root element, which must be named name,
+// into a tree, within the limits.
+func parseTree(data []byte, name string) (*node, error) {
+	l := newLimited(data)
+	start, err := l.root(name)
+	if err != nil {
+		return nil, err
+	}
+	root := &node{name: start.Name.Local, attrs: start.Attr}
+	stack := []*node{root}
+	for len(stack) > 0 {
+		tok, err := l.Token()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, fmt.Errorf("parse: line %d: %w", l.line(), err)
+		}
+		top := stack[len(stack)-1]
+		switch t := tok.(type) {
+		case xml.StartElement:
+			n := &node{name: t.Name.Local, attrs: t.Copy().Attr}
+			top.children = append(top.children, n)
+			stack = append(stack, n)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if top.text.Len()+len(t) > maxText {
+				return nil, fmt.Errorf("parse: line %d: <%s> holds more than %d bytes of text", l.line(), safeName(top.name), maxText)
+			}
+			top.text.Write(t)
+		}
+	}
+	return root, nil
+}
+
+// first returns the first child named name, or nil.
+func (n *node) first(name string) *node {
+	for _, c := range n.children {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// all returns the children named name.
+func (n *node) all(name string) []*node {
+	var out []*node
+	for _, c := range n.children {
+		if c.name == name {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// attr returns the attribute named name.
+func (n *node) attr(name string) (string, bool) {
+	for _, a := range n.attrs {
+		if a.Name.Local == name {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+// value returns an element's text, trimmed. An element that holds elements
+// instead of text is not a value: it is an error, as in Thunderbird.
+func (n *node) value() (string, error) {
+	if len(n.children) > 0 {
+		return "", fmt.Errorf("<%s> holds elements, not text", safeName(n.name))
+	}
+	return strings.TrimSpace(n.text.String()), nil
+}
+
+// field returns the text of the first child named name. ok is false when
+// there is none.
+func (n *node) field(name string) (v string, ok bool, err error) {
+	c := n.first(name)
+	if c == nil {
+		return "", false, nil
+	}
+	v, err = c.value()
+	return v, true, err
+}
+
+// safeName shows an element name from a document in a message.
+func safeName(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return fmt.Sprintf("%q", s)[1 : len(fmt.Sprintf("%q", s))-1]
+}

@@ -94,8 +94,8 @@ func isControl(r rune) bool {
 func invisible(r rune) bool {
 	switch {
 	case r == 0x061C, r == 0x200E, r == 0x200F, // ALM, LRM, RLM
-		r >= 0x202A && r <= 0x202E, // LRE, RLE, PDF, LRO, RLO
-		r >= 0x2066 && r <= 0x2069, // LRI, RLI, FSI, PDI
+		r >= 0x202A && r <= 0x202E,                           // LRE, RLE, PDF, LRO, RLO
+		r >= 0x2066 && r <= 0x2069,                           // LRI, RLI, FSI, PDI
 		r >= 0x200B && r <= 0x200D, r == 0x2060, r == 0xFEFF, // zero-width
 		r >= 0xFFF9 && r <= 0xFFFB: // interlinear annotation
 		return true

@@ -28,6 +28,9 @@ const (
 	ExitNotFound = 1 // at least one address was not found
 	ExitUsage    = 2 // a usage error or an invalid address
 	ExitVerify   = 3 // --verify: a checked server failed
+	// ExitInterrupted is the shell's status for a command stopped by
+	// SIGINT (128+2): Ctrl-C, or the caller cancelling Run's context.
+	ExitInterrupted = 130
 )
 
 // DefaultISPDB is the base URL of Thunderbird's ISP database.
@@ -56,6 +59,11 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 	cliMu.Lock()
 	err := a.RunContext(ctx, reorder(a, args))
 	cliMu.Unlock()
+	if ctx.Err() != nil {
+		// Interrupted: what was written stays; no "context canceled".
+		fmt.Fprintln(stdio.Err, "popfind: interrupted")
+		return ExitInterrupted
+	}
 	if err == nil {
 		return status
 	}

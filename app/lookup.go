@@ -40,7 +40,7 @@ func parseOptions(c *cli.Context, getenv func(string) string) (*options, error) 
 		return nil, usageError("--concurrency must be from 1 to 1024, not %d", o.concurrency)
 	}
 	if o.dns != "" {
-		if o.dns, err = normalizeDNS(o.dns); err != nil {
+		if o.dns, err = normalizeDNS(c.Context, o.dns); err != nil {
 			return nil, usageError("%v", err)
 		}
 	}
@@ -158,12 +158,26 @@ func (b *batch) run(ctx context.Context, in *inputs) (int, error) {
 			}
 		}
 	}()
+	// The reader may be blocked reading a terminal or a pipe when ctx ends
+	// (Ctrl-C): nothing can interrupt that read, so it is not waited for;
+	// the workers and this loop stop at once instead. Every result already
+	// written stays complete, since only this goroutine writes.
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for s := range work {
+			for {
+				var s *slot
+				var ok bool
+				select {
+				case s, ok = <-work:
+				case <-ctx.Done():
+					return
+				}
+				if !ok {
+					return
+				}
 				s.out = b.process(ctx, s)
 				close(s.done)
 			}
@@ -174,7 +188,17 @@ func (b *batch) run(ctx context.Context, in *inputs) (int, error) {
 	prog := newProgress(b.errw, b.opts.progress, total)
 	defer prog.finish()
 	worst := ExitOK
-	for s := range order {
+	for {
+		var s *slot
+		var ok bool
+		select {
+		case s, ok = <-order:
+		case <-ctx.Done():
+			return worst, ctx.Err()
+		}
+		if !ok {
+			break
+		}
 		select {
 		case <-s.done:
 		case <-ctx.Done():

@@ -8,11 +8,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/popfind/popfind/autoconfig"
+	"github.com/popfind/popfind/internal/flight"
 	"github.com/popfind/popfind/lookup"
 	"github.com/popfind/popfind/probe"
 	"github.com/popfind/popfind/providers"
@@ -81,7 +83,7 @@ func (e *netEnv) finder(o *options) *lookup.Finder {
 	f := &lookup.Finder{Timeout: o.timeout, WaitAll: o.all}
 	var fetcher *autoconfig.Fetcher
 	if e.client != nil {
-		fetcher = &autoconfig.Fetcher{Client: e.client}
+		fetcher = &autoconfig.Fetcher{Client: e.client, LookupIP: e.resolver.LookupIP}
 	}
 	for _, name := range lookup.Precedence {
 		var s lookup.Source
@@ -129,49 +131,77 @@ func (e *netEnv) prober() *probe.Prober {
 }
 
 // verifier returns the --verify check of a chosen server, or nil. Each
-// server is checked once per run, however many addresses use it.
+// server is checked once per run, however many addresses use it: addresses
+// that need the same server at once share one check, which runs until the
+// last of them stops waiting, and the finished report is kept.
 func (e *netEnv) verifier(o *options) func(context.Context, lookup.Server) *verifyReport {
 	if !o.verify {
 		return nil
 	}
 	p := e.prober()
-	type check struct {
-		once sync.Once
-		rep  *verifyReport
-	}
+	var group flight.Group[string, *verifyReport]
 	var mu sync.Mutex
-	checks := map[string]*check{}
+	done := map[string]*verifyReport{}
+	cached := func(key string) (*verifyReport, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		r, ok := done[key]
+		return r, ok
+	}
 	return func(ctx context.Context, s lookup.Server) *verifyReport {
 		key := fmt.Sprintf("%s:%d/%s", s.Host, s.Port, s.SocketType)
-		mu.Lock()
-		c, ok := checks[key]
-		if !ok {
-			c = &check{}
-			checks[key] = c
+		if r, ok := cached(key); ok {
+			return r
 		}
-		mu.Unlock()
-		c.once.Do(func() {
-			ctx, cancel := context.WithTimeout(ctx, o.timeout)
+		rep, err := group.Do(ctx, key, func(ctx context.Context) (*verifyReport, error) {
+			if r, ok := cached(key); ok {
+				return r, nil
+			}
+			cctx, cancel := context.WithTimeout(ctx, o.timeout)
 			defer cancel()
-			c.rep = &verifyReport{r: p.Check(ctx, s.Host, s.Port, s.SocketType)}
+			rep := &verifyReport{r: p.Check(cctx, s.Host, s.Port, s.SocketType)}
+			if ctx.Err() == nil {
+				mu.Lock()
+				done[key] = rep
+				mu.Unlock()
+			}
+			return rep, nil
 		})
-		return c.rep
+		if err != nil {
+			return &verifyReport{r: probe.Interrupted(s.Host, s.Port, s.SocketType, err)}
+		}
+		return rep
 	}
 }
 
-// normalizeDNS checks a --dns value and adds the default port.
-func normalizeDNS(s string) (string, error) {
+// normalizeDNS checks a --dns value and returns it as IP:PORT: an IP
+// address, or a host name that the system resolves (popfind's own resolver
+// needs a server to ask first), with the port 53 unless one is given.
+func normalizeDNS(ctx context.Context, s string) (string, error) {
 	host, port, err := net.SplitHostPort(s)
 	if err != nil {
 		host, port = strings.Trim(s, "[]"), "53"
+		if strings.Contains(host, ":") && net.ParseIP(host) == nil {
+			return "", fmt.Errorf("--dns %q: want HOST[:PORT] (an IPv6 address with a port goes in brackets: [::1]:53)", s)
+		}
 	}
-	if host == "" || strings.ContainsAny(host, " /") {
-		return "", fmt.Errorf("--dns %q: want HOST[:PORT]", s)
+	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+		return "", fmt.Errorf("--dns %q: port %q is not a number from 1 to 65535", s, port)
 	}
-	if p, err := net.LookupPort("udp", port); err != nil || p < 1 || p > 65535 {
-		return "", fmt.Errorf("--dns %q: invalid port %q", s, port)
+	if ip := net.ParseIP(host); ip != nil {
+		return net.JoinHostPort(ip.String(), port), nil
 	}
-	return net.JoinHostPort(host, port), nil
+	name := strings.TrimSuffix(strings.ToLower(host), ".")
+	if lookup.ValidHost(name) != nil || strings.Trim(name, "0123456789.") == "" {
+		return "", fmt.Errorf("--dns %q: %q is neither an IP address nor a host name", s, host)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	addrs, err := net.DefaultResolver.LookupHost(ctx, name)
+	if err != nil || len(addrs) == 0 {
+		return "", fmt.Errorf("--dns %q: the host name %s does not resolve", s, name)
+	}
+	return net.JoinHostPort(addrs[0], port), nil
 }
 
 // normalizeISPDB checks an --ispdb base URL and makes it end in a slash.

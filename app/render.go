@@ -13,6 +13,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/safetext"
 	"github.com/popfind/popfind/lookup"
 )
 
@@ -140,8 +141,11 @@ func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 
 // oneLine renders an error on one line: joined errors are separated by "; ".
 func oneLine(err error) string {
-	return strings.ReplaceAll(err.Error(), "\n", "; ")
+	return safetext.Line(strings.ReplaceAll(err.Error(), "\n", "; "), maxErrorText)
 }
+
+// maxErrorText caps an error shown in output; errors can quote servers.
+const maxErrorText = 1000
 
 // normalize makes slices non-nil so that JSON shows [] rather than null.
 func normalize(s lookup.Server) lookup.Server {
@@ -160,7 +164,7 @@ func errorText(err error, lang i18n.Lang) string {
 	case errors.As(err, &nf):
 		return lang.Sprintf(i18n.LblNotFound)
 	case err != nil:
-		return err.Error()
+		return oneLine(err)
 	}
 	return ""
 }

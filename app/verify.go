@@ -58,6 +58,9 @@ type verifyJSON struct {
 	Kind         string            `json:"kind,omitempty"`
 	Error        string            `json:"error,omitempty"`
 	Hint         string            `json:"hint,omitempty"`
+	// Warnings are problems that do not fail the check: plain text, a
+	// certificate close to expiry.
+	Warnings []string `json:"warnings"`
 }
 
 func (v *verifyReport) json(lang i18n.Lang) *verifyJSON {
@@ -66,7 +69,10 @@ func (v *verifyReport) json(lang i18n.Lang) *verifyJSON {
 		OK: r.OK, Host: r.Host, Port: r.Port, SocketType: r.SocketType, Addr: r.Addr,
 		ConnectMS: r.Connect.Milliseconds(), TLSMS: r.TLS.Milliseconds(), TotalMS: r.Total.Milliseconds(),
 		Greeting: r.Greeting, Capabilities: nonNil(r.Capa.Lines), STLS: r.Capa.STLS, SASL: nonNil(r.Capa.SASL),
-		Steps: []verifyStep{},
+		Steps: []verifyStep{}, Warnings: []string{},
+	}
+	for _, w := range r.Warnings {
+		j.Warnings = append(j.Warnings, lang.Format(w))
 	}
 	if t := r.TLSInfo; t != nil {
 		j.TLS = &verifyTLS{Version: t.Version, Cipher: t.Cipher, CertSubject: t.Subject, CertIssuer: t.Issuer,
@@ -91,7 +97,7 @@ func (v *verifyReport) warnings(lang i18n.Lang) []string {
 	for _, w := range v.r.Warnings {
 		// The plain-text warning is already there when the chosen server is
 		// plain; a check of it adds nothing new.
-		if w.Key == i18n.WarnPlainPOP {
+		if w.Key == i18n.WarnPlainVerify {
 			continue
 		}
 		out = append(out, lang.Format(w))
@@ -123,8 +129,8 @@ func (v *verifyReport) writeChecklist(w io.Writer, lang i18n.Lang, st style) {
 	}
 	if r.OK {
 		fmt.Fprintf(w, "%s\n", st.green(lang.Sprintf(i18n.LblVerifyOK)))
-		for _, x := range v.warnings(lang) {
-			fmt.Fprintf(w, "%s\n", st.yellow(lang.Sprintf(i18n.LblWarning)+": "+x))
+		for _, x := range v.r.Warnings {
+			fmt.Fprintf(w, "%s\n", st.yellow(lang.Sprintf(i18n.LblWarning)+": "+lang.Format(x)))
 		}
 		return
 	}
@@ -164,7 +170,7 @@ func verifyCommand(status *int) *cli.Command {
 			}
 			o := &options{dns: c.String("dns"), verify: true, sources: map[string]bool{}}
 			if o.dns != "" {
-				if o.dns, err = normalizeDNS(o.dns); err != nil {
+				if o.dns, err = normalizeDNS(c.Context, o.dns); err != nil {
 					return usageError("%v", err)
 				}
 			}

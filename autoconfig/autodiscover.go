@@ -256,6 +256,9 @@ func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr lookup.A
 			if err != nil {
 				return nil, err
 			}
+			if err := s.Fetcher.checkRedirect(ctx, hostOf(u), hostOf(next)); err != nil {
+				return nil, fmt.Errorf("autodiscover %s: %w", u, err)
+			}
 			warnings = redirectWarning(warnings, u, next)
 			u = next
 			continue
@@ -266,6 +269,9 @@ func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr lookup.A
 		}
 		switch {
 		case ad.RedirectURL != "":
+			if err := s.Fetcher.checkRedirect(ctx, hostOf(u), hostOf(ad.RedirectURL)); err != nil {
+				return nil, fmt.Errorf("autodiscover %s: %w", u, err)
+			}
 			warnings = redirectWarning(warnings, u, ad.RedirectURL)
 			u = ad.RedirectURL
 			continue
@@ -275,6 +281,9 @@ func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr lookup.A
 				return nil, fmt.Errorf("%s: RedirectAddr: %w", u, err)
 			}
 			nu := "https://autodiscover." + next.Domain + "/autodiscover/autodiscover.xml"
+			if err := s.Fetcher.checkRedirect(ctx, hostOf(u), hostOf(nu)); err != nil {
+				return nil, fmt.Errorf("autodiscover %s: %w", u, err)
+			}
 			warnings = redirectWarning(warnings, u, nu)
 			email, u = next, nu
 			continue
@@ -350,11 +359,17 @@ func hostOf(u string) string {
 // redirectWarning adds a warning when a redirect leaves the registrable
 // domain it came from.
 func redirectWarning(ws []i18n.Msg, from, to string) []i18n.Msg {
+	return domainChange(ws, i18n.WarnRedirectDomain, from, to)
+}
+
+// domainChange adds the warning key when a redirect from one URL to
+// another leaves the registrable domain.
+func domainChange(ws []i18n.Msg, key, from, to string) []i18n.Msg {
 	fh, th := hostOf(from), hostOf(to)
 	fr, err1 := publicsuffix.EffectiveTLDPlusOne(fh)
 	tr, err2 := publicsuffix.EffectiveTLDPlusOne(th)
 	if err1 != nil || err2 != nil || fr == tr {
 		return ws
 	}
-	return append(ws, i18n.M(i18n.WarnRedirectDomain, fh, th))
+	return append(ws, i18n.M(key, fh, th))
 }

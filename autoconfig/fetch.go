@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
+	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
 )
 
@@ -26,6 +29,10 @@ type Fetcher struct {
 	// Client does the requests; its Transport should dial through the
 	// run's resolver. Its CheckRedirect is replaced per request.
 	Client *http.Client
+	// LookupIP resolves host names for the redirect guard: a redirect from
+	// a host with public addresses to one with a loopback, link-local or
+	// private address is refused. Nil turns the guard off.
+	LookupIP func(ctx context.Context, host string) ([]net.IP, error)
 }
 
 // Document is a fetched body and how it arrived.
@@ -35,6 +42,9 @@ type Document struct {
 	URL string
 	// Insecure is true when any hop of the fetch was plain HTTP.
 	Insecure bool
+	// Warnings say when a redirect left the registrable domain the fetch
+	// started in, which Thunderbird asks the user about.
+	Warnings []i18n.Msg
 }
 
 // StatusError is an HTTP status other than 200.
@@ -70,9 +80,14 @@ func (f *Fetcher) Do(req *http.Request, maxRedirects int) (*Document, error) {
 		if len(via) > maxRedirects {
 			return fmt.Errorf("more than %d redirects", maxRedirects)
 		}
+		prev := via[len(via)-1].URL
+		if err := f.checkRedirect(r.Context(), prev.Hostname(), r.URL.Hostname()); err != nil {
+			return err
+		}
 		if r.URL.Scheme == "http" {
 			doc.Insecure = true
 		}
+		doc.Warnings = domainChange(doc.Warnings, i18n.WarnConfigRedirect, prev.String(), r.URL.String())
 		return nil
 	}
 	req.Header.Set("Accept", "application/xml, text/xml")
@@ -90,6 +105,39 @@ func (f *Fetcher) Do(req *http.Request, maxRedirects int) (*Document, error) {
 	}
 	return doc, nil
 }
+
+// checkRedirect refuses a redirect from a host with a public address to a
+// host with an internal one (loopback, link-local, private, unspecified):
+// a stranger's server must not make popfind fetch from the intranet it runs
+// in. Redirects within an intranet, where the first host is internal too,
+// are allowed.
+func (f *Fetcher) checkRedirect(ctx context.Context, from, to string) error {
+	if f.LookupIP == nil {
+		return nil
+	}
+	fromIPs, err := f.LookupIP(ctx, from)
+	if err != nil || !slices.ContainsFunc(fromIPs, func(ip net.IP) bool { return !Internal(ip) }) {
+		return nil
+	}
+	toIPs, err := f.LookupIP(ctx, to)
+	if err != nil {
+		return fmt.Errorf("redirect to %s: %w", to, err)
+	}
+	if i := slices.IndexFunc(toIPs, Internal); i >= 0 {
+		return fmt.Errorf("refusing a redirect from %s, a public host, to %s, an internal address (%s)", from, to, toIPs[i])
+	}
+	return nil
+}
+
+// Internal reports whether ip is an address no public server should send
+// popfind to: loopback, link-local, private (RFC 1918, RFC 4193), shared
+// (RFC 6598) or unspecified.
+func Internal(ip net.IP) bool {
+	return ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsPrivate() || ip.IsUnspecified() || shared.Contains(ip)
+}
+
+var shared = &net.IPNet{IP: net.IPv4(100, 64, 0, 0), Mask: net.CIDRMask(10, 32)}
 
 // readXML reads an XML body of at most MaxBody bytes.
 func readXML(ctx context.Context, resp *http.Response, u string) ([]byte, error) {

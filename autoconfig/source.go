@@ -67,6 +67,7 @@ func (f *Fetcher) Config(ctx context.Context, u string, addr lookup.Address) (*l
 		return nil, lookup.NotFound("%s: %s", doc.URL, why)
 	}
 	a := c.Answer(doc.URL)
+	a.Warnings = append(a.Warnings, doc.Warnings...)
 	if doc.Insecure {
 		a.Insecure = true
 		a.Warnings = append(a.Warnings, i18n.M(i18n.WarnPlainHTTP, doc.URL))

@@ -275,6 +275,9 @@ func run(ctx context.Context, s Source, addr Address) Attempt {
 	default:
 		a.Outcome = OutcomeFound
 		a.Answer = ans
+		if len(ans.Failed) > 0 {
+			a.Err = errors.Join(ans.Failed...)
+		}
 	}
 	return a
 }

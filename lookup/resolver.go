@@ -404,12 +404,17 @@ func (r *Resolver) LookupIP(ctx context.Context, host string) ([]net.IP, error) 
 
 func (r *Resolver) lookupType(ctx context.Context, host string, qtype uint16) ([]net.IP, error) {
 	name := dns.Fqdn(strings.ToLower(host))
-	for range maxCNAME {
+	steps := 0
+	for steps <= maxCNAME {
 		m, err := r.Query(ctx, name, qtype)
 		if err != nil {
 			return nil, err
 		}
-		rrs, alias := Owned(m, name, qtype)
+		rrs, alias, n := owned(m, name, qtype)
+		steps += n
+		if steps > maxCNAME {
+			break
+		}
 		var ips []net.IP
 		for _, rr := range rrs {
 			switch v := rr.(type) {
@@ -433,6 +438,13 @@ func (r *Resolver) lookupType(ctx context.Context, host string, qtype uint16) ([
 // resolver must ignore them. When the chain leaves m without records of
 // qtype, alias is where it ends, to be asked next.
 func Owned(m *dns.Msg, name string, qtype uint16) (rrs []dns.RR, alias string) {
+	rrs, alias, _ = owned(m, name, qtype)
+	return rrs, alias
+}
+
+// owned is Owned that also counts the CNAME steps it took inside m; past
+// maxCNAME it stops with steps > maxCNAME and nothing found.
+func owned(m *dns.Msg, name string, qtype uint16) (rrs []dns.RR, alias string, steps int) {
 	owner := strings.ToLower(dns.Fqdn(name))
 	for step := 0; ; step++ {
 		next := ""
@@ -449,10 +461,10 @@ func Owned(m *dns.Msg, name string, qtype uint16) (rrs []dns.RR, alias string) {
 			}
 		}
 		if len(rrs) > 0 || next == "" {
-			return rrs, ""
+			return rrs, "", step
 		}
 		if step == maxCNAME {
-			return nil, ""
+			return nil, "", step + 1
 		}
 		owner = next
 		alias = next
@@ -465,7 +477,7 @@ func Owned(m *dns.Msg, name string, qtype uint16) (rrs []dns.RR, alias string) {
 			}
 		}
 		if !found {
-			return nil, alias
+			return nil, alias, step + 1
 		}
 	}
 }

@@ -81,6 +81,10 @@ type Answer struct {
 	Docs       []string
 	// DNSSEC is true when a validating resolver vouched for the answer.
 	DNSSEC bool
+	// Failed holds the errors of the parts of a source that failed while
+	// another part answered (a SERVFAIL on _pop3s when _pop3 answered).
+	// The attempt reports them, and the source adds a warning.
+	Failed []error
 	// OnlyFor, when set, is the address this answer was given for alone: it
 	// holds a value (an Autodiscover login name) that another address of
 	// the domain cannot use. Memo never serves such an answer to another

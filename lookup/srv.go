@@ -94,6 +94,14 @@ func (s *SRVSource) answer(addr Address, results [2]srvAnswer) (*Answer, error) 
 		ans.DNSSEC = ans.DNSSEC && r.ad
 	}
 	if len(ans.Servers) > 0 {
+		// A failure next to an answer is not swallowed: the better record
+		// may exist and be unreachable just now.
+		for _, r := range results {
+			if r.err != nil {
+				ans.Failed = append(ans.Failed, r.err)
+				ans.Warnings = append(ans.Warnings, i18n.M(i18n.WarnSRVFailed, r.name, dnsReason(r.err), ans.SourceURL))
+			}
+		}
 		return ans, nil
 	}
 	if len(errs) > 0 {
@@ -105,6 +113,20 @@ func (s *SRVSource) answer(addr Address, results [2]srvAnswer) (*Answer, error) 
 	}
 	names := srvNames(addr.Domain)
 	return nil, NotFound("no %s or %s records", names[0], names[1])
+}
+
+// dnsReason says briefly why a DNS query failed.
+func dnsReason(err error) string {
+	var de *DNSError
+	if errors.As(err, &de) {
+		if de.Rcode >= 0 {
+			return dns.RcodeToString[de.Rcode]
+		}
+		if de.Err != nil {
+			return de.Err.Error()
+		}
+	}
+	return err.Error()
 }
 
 // validTarget accepts an SRV or MX target that is a plain host name.

@@ -157,7 +157,7 @@ func TestDovecot(t *testing.T) {
 	}{
 		{"SSL", pop3s, lookup.SSL, ""},
 		{"STARTTLS", pop3, lookup.STARTTLS, ""},
-		{"plain", pop3, lookup.Plain, i18n.WarnPlainPOP},
+		{"plain", pop3, lookup.Plain, i18n.WarnPlainVerify},
 	}
 	for _, tt := range ok {
 		t.Run(tt.name, func(t *testing.T) {

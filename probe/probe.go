@@ -102,6 +102,17 @@ type Report struct {
 	Warnings []i18n.Msg
 }
 
+// Interrupted is the report of a check that its caller stopped waiting for
+// (err is the caller's context error) before it finished.
+func Interrupted(host string, port int, mode lookup.SocketType, err error) *Report {
+	r := &Report{Host: host, Port: port, SocketType: mode, Err: err, Kind: KindTimeout,
+		Problem: i18n.M(i18n.FailNetwork, "the check was cancelled"), Hint: i18n.M(i18n.HintTimeout)}
+	if errors.Is(err, context.DeadlineExceeded) {
+		r.Problem = i18n.M(i18n.FailNetwork, "the check did not finish before the deadline")
+	}
+	return r
+}
+
 // ExpiryWarning is how close to its end a certificate gets a warning.
 const ExpiryWarning = 14 * 24 * time.Hour
 
@@ -205,7 +216,7 @@ func (p *Prober) Check(ctx context.Context, host string, port int, mode lookup.S
 		r.Capa.STLS = true
 	}
 	if mode == lookup.Plain {
-		r.Warnings = append(r.Warnings, i18n.M(i18n.WarnPlainPOP))
+		r.Warnings = append(r.Warnings, i18n.M(i18n.WarnPlainVerify))
 	}
 
 	// 5. QUIT, politely; its answer does not change the verdict.

@@ -86,7 +86,7 @@ func TestCheckPasses(t *testing.T) {
 	plain := &testnet.POP3{NoCapa: true}
 	plainPort := plain.Listen(t, ip, 0)
 	r = check(t, l, "pop.good.example", plainPort, lookup.Plain, 5*time.Second)
-	if !r.OK || r.CapaKnown || len(r.Warnings) != 1 || r.Warnings[0].Key != i18n.WarnPlainPOP {
+	if !r.OK || r.CapaKnown || len(r.Warnings) != 1 || r.Warnings[0].Key != i18n.WarnPlainVerify {
 		t.Errorf("plain: ok=%v capaKnown=%v warnings=%v; want a pass with the plain-text warning", r.OK, r.CapaKnown, r.Warnings)
 	}
 

@@ -117,7 +117,18 @@ func newScriptWorld(t *testing.T) *scriptWorld {
 	pop(&testnet.POP3{TLS: true, Cert: leaf(90, "pop.verify.example", "pop.guessonly.example")}, 995, "pop.verify.example", "pop.guessonly.example")
 	pop(&testnet.POP3{STLS: true, Cert: leaf(90, "mail.verify.example")}, 110, "mail.verify.example")
 	pop(&testnet.POP3{TLS: true, Cert: leaf(-2, "pop.expired.example")}, 995, "pop.expired.example")
+	pop(&testnet.POP3{TLS: true, Cert: leaf(5, "pop.expiring.example")}, 995, "pop.expiring.example")
 	pop(&testnet.POP3{Greeting: "220 smtp.verify.example ESMTP"}, 110, "smtp.verify.example")
+	// A plain-text server whose greeting tries to drive the terminal and
+	// reverse the text after it; a domain whose autoconfig names it.
+	pop(&testnet.POP3{Greeting: "+OK \x1b]0;owned\x07ready \u202egnp.exe\u009b2J"}, 110, "plain.verify.example")
+	https(xmlAt("/mail/config-v1.1.xml", configXML("plainpop.example", "plain.verify.example", 110, "plain")), "autoconfig.plainpop.example")
+	// An autoconfig file whose texts hold C1 controls and bidirectional
+	// overrides.
+	https(xmlAt("/mail/config-v1.1.xml", strings.NewReplacer(
+		"<displayName>evil.example Mail</displayName>", "<displayName>Evil\u009b31m \u202egro.live\u202c Mail</displayName>",
+		`url="https://help.evil.example/pop3"`, "url=\"https://help.evil.example/pop3\u2066\"",
+	).Replace(configXML("evil.example", "pop.evil.example", 995, "SSL"))), "autoconfig.evil.example")
 	// A domain whose autoconfig names the expired server: --verify fails.
 	https(xmlAt("/mail/config-v1.1.xml", configXML("expired.example", "pop.expired.example", 995, "SSL")), "autoconfig.expired.example")
 	// A domain that publishes only Exchange Autodiscover.

@@ -32,7 +32,9 @@ func TestHostileServers(t *testing.T) {
 			rw.Write([]byte(body))
 		})
 	}
-	chunk := []byte(strings.Repeat("<a>0123456789</a>", 4096))
+	// An attribute value that never ends: the parser must hold it whole, so
+	// only the body cap stops it.
+	chunk := []byte(strings.Repeat("0123456789abcdef", 4096))
 	plainIP := testnet.IP()
 	testnet.ServeHTTP(t, plainIP, xml(config("pop.plain-http.example", "995")))
 	w.dns.Host(t, plainIP, "plain.hostile.example")
@@ -46,6 +48,7 @@ func TestHostileServers(t *testing.T) {
 	cases := []hostile{
 		{"20 MB body", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 			rw.Header().Set("Content-Type", "text/xml")
+			rw.Write([]byte(`<?xml version="1.0"?><clientConfig version="`))
 			for sent := 0; sent < 20<<20; sent += len(chunk) {
 				if _, err := rw.Write(chunk); err != nil {
 					return
@@ -54,8 +57,10 @@ func TestHostileServers(t *testing.T) {
 		}), nil, "limit"},
 		{"one byte a second", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 			rw.Header().Set("Content-Type", "text/xml")
+			// A valid start, then white space that never ends the document.
+			rw.Write([]byte(`<?xml version="1.0"?><clientConfig><emailProvider id="x">`))
 			for {
-				if _, err := rw.Write([]byte("<")); err != nil {
+				if _, err := rw.Write([]byte(" ")); err != nil {
 					return
 				}
 				rw.(http.Flusher).Flush()

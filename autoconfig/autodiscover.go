@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -94,8 +95,12 @@ type Autodiscover struct {
 // the lookup is for. asked is the address the request named, which differs
 // from addr after a RedirectAddr answer.
 func ParseAutodiscover(data []byte, addr, asked lookup.Address) (*Autodiscover, error) {
+	return parseAutodiscover(bytes.NewReader(data), addr, asked)
+}
+
+func parseAutodiscover(in io.Reader, addr, asked lookup.Address) (*Autodiscover, error) {
 	var r adResponse
-	if err := decodeRoot(data, "Autodiscover", &r); err != nil {
+	if err := decodeRoot(in, "Autodiscover", &r); err != nil {
 		return nil, err
 	}
 	if e := r.Response.Error; e != nil {
@@ -247,7 +252,7 @@ func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr lookup.A
 		if !strings.HasPrefix(u, "https://") {
 			return nil, fmt.Errorf("autodiscover: refusing to follow a redirect to %s: HTTPS only", strconv.QuoteToASCII(safetext.Line(u, 200)))
 		}
-		body, location, err := s.post(ctx, u, email)
+		ad, location, err := s.post(ctx, u, addr, email)
 		if err != nil {
 			return nil, err
 		}
@@ -262,10 +267,6 @@ func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr lookup.A
 			warnings = redirectWarning(warnings, u, next)
 			u = next
 			continue
-		}
-		ad, err := ParseAutodiscover(body, addr, email)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", u, err)
 		}
 		switch {
 		case ad.RedirectURL != "":
@@ -303,10 +304,10 @@ func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr lookup.A
 	}
 }
 
-// post sends the Autodiscover request to u. It returns the body, or the
-// target of an HTTP redirect.
-func (s *AutodiscoverSource) post(ctx context.Context, u string, addr lookup.Address) ([]byte, string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(autodiscoverRequest(addr.String())))
+// post sends the Autodiscover request for asked to u. It returns the
+// parsed answer for addr, or the target of an HTTP redirect.
+func (s *AutodiscoverSource) post(ctx context.Context, u string, addr, asked lookup.Address) (*Autodiscover, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(autodiscoverRequest(asked.String())))
 	if err != nil {
 		return nil, "", fmt.Errorf("autodiscover %s: %w", u, err)
 	}
@@ -322,8 +323,12 @@ func (s *AutodiscoverSource) post(ctx context.Context, u string, addr lookup.Add
 	defer resp.Body.Close()
 	switch resp.StatusCode {
 	case http.StatusOK:
-		body, err := readXML(ctx, resp, u)
-		return body, "", err
+		var ad *Autodiscover
+		err := readXML(ctx, resp, u, func(r io.Reader) (err error) {
+			ad, err = parseAutodiscover(r, addr, asked)
+			return err
+		})
+		return ad, "", err
 	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
 		loc := resp.Header.Get("Location")
 		if loc == "" {

@@ -62,18 +62,29 @@ func (e *StatusError) Is(target error) bool {
 	return target == lookup.ErrNotFound && (e.Code == http.StatusNotFound || e.Code == http.StatusGone)
 }
 
-// Get fetches rawURL with GET.
+// Get fetches rawURL with GET and reads its XML body whole.
 func (f *Fetcher) Get(ctx context.Context, rawURL string) (*Document, error) {
+	var body []byte
+	doc, err := f.get(ctx, rawURL, func(r io.Reader) (err error) {
+		body, err = io.ReadAll(r)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	doc.Body = body
+	return doc, nil
+}
+
+// get fetches rawURL with GET, following at most MaxRedirects redirects,
+// and hands the XML body, capped at MaxBody bytes, to parse as it arrives:
+// a document that parse refuses early is never read whole.
+func (f *Fetcher) get(ctx context.Context, rawURL string, parse func(io.Reader) error) (*Document, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
-	return f.Do(req, MaxRedirects)
-}
-
-// Do sends req, following at most maxRedirects redirects, and reads an XML
-// body of at most MaxBody bytes.
-func (f *Fetcher) Do(req *http.Request, maxRedirects int) (*Document, error) {
+	maxRedirects := MaxRedirects
 	doc := &Document{Insecure: req.URL.Scheme == "http"}
 	client := *f.Client
 	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
@@ -100,7 +111,7 @@ func (f *Fetcher) Do(req *http.Request, maxRedirects int) (*Document, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, &StatusError{URL: req.URL.String(), Code: resp.StatusCode}
 	}
-	if doc.Body, err = readXML(req.Context(), resp, doc.URL); err != nil {
+	if err := readXML(req.Context(), resp, doc.URL, parse); err != nil {
 		return nil, err
 	}
 	return doc, nil
@@ -139,26 +150,46 @@ func Internal(ip net.IP) bool {
 
 var shared = &net.IPNet{IP: net.IPv4(100, 64, 0, 0), Mask: net.CIDRMask(10, 32)}
 
-// readXML reads an XML body of at most MaxBody bytes.
-func readXML(ctx context.Context, resp *http.Response, u string) ([]byte, error) {
+// readXML checks that resp carries XML and hands its body, capped at
+// MaxBody bytes, to parse. Errors say whether the body broke the limit, the
+// network failed, the deadline passed, or the document was refused.
+func readXML(ctx context.Context, resp *http.Response, u string, parse func(io.Reader) error) error {
 	if err := checkXMLType(resp.Header.Get("Content-Type")); err != nil {
-		return nil, fmt.Errorf("%s: %w", u, err)
+		return fmt.Errorf("%s: %w", u, err)
 	}
 	if resp.ContentLength > MaxBody {
-		return nil, fmt.Errorf("%s: body of %d bytes is over the %d-byte limit", u, resp.ContentLength, MaxBody)
+		return fmt.Errorf("%s: body of %d bytes is over the %d-byte limit", u, resp.ContentLength, MaxBody)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
-	if err == nil {
-		// A body cut off by the deadline can look complete to the reader.
-		err = ctx.Err()
+	body := &readRecorder{r: &io.LimitedReader{R: resp.Body, N: MaxBody + 1}}
+	err := parse(body)
+	switch {
+	case body.n > MaxBody:
+		return fmt.Errorf("%s: body is over the %d-byte limit", u, MaxBody)
+	case ctx.Err() != nil:
+		// A body cut off by the deadline can look complete to a reader.
+		return fetchError(u, ctx.Err())
+	case body.err != nil && body.err != io.EOF:
+		return fetchError(u, body.err)
+	case err != nil:
+		return fmt.Errorf("%s: %w", u, err)
 	}
-	if err != nil {
-		return nil, fetchError(u, err)
+	return nil
+}
+
+// readRecorder counts what is read through it and keeps the first error.
+type readRecorder struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (rr *readRecorder) Read(p []byte) (int, error) {
+	n, err := rr.r.Read(p)
+	rr.n += int64(n)
+	if err != nil && rr.err == nil {
+		rr.err = err
 	}
-	if len(body) > MaxBody {
-		return nil, fmt.Errorf("%s: body is over the %d-byte limit", u, MaxBody)
-	}
-	return body, nil
+	return n, err
 }
 
 // fetchError says which URL failed and how, naming TLS problems plainly.

@@ -1,6 +1,9 @@
 package autoconfig
 
 import (
+	"bytes"
+	"encoding/xml"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -38,21 +41,74 @@ func checkServers(t *testing.T, servers []lookup.Server) {
 	}
 }
 
+// deep returns a clientConfig with n levels of nesting inside a POP3
+// section, for the fuzzer to grow and mutate.
+func deep(n int) []byte {
+	return []byte(`<clientConfig><emailProvider id="example.org"><domain>example.org</domain><incomingServer type="pop3"><hostname>` +
+		strings.Repeat("<x>", n) + "pop.example.org" + strings.Repeat("</x>", n) +
+		`</hostname><port>995</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username>` +
+		`<authentication>plain</authentication></incomingServer></emailProvider></clientConfig>`)
+}
+
 func FuzzParse(f *testing.F) {
 	seedFiles(f, "*.xml")
+	for _, n := range []int{0, 1, MaxDepth - 5, MaxDepth, 1000} {
+		f.Add(deep(n))
+	}
+	f.Add([]byte(`<clientConfig><emailProvider id="a.b"><domain>a.b</domain>` + strings.Repeat("<a/>", MaxElements+1) + `</emailProvider></clientConfig>`))
 	a, _ := lookup.ParseAddress("someone@example.org")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse(data, a)
 		if err != nil {
 			return
 		}
+		if depth(data) > MaxDepth {
+			t.Fatalf("a document %d levels deep was accepted", depth(data))
+		}
 		checkServers(t, c.Servers)
+		for _, d := range append(c.Docs, c.Name, c.ID) {
+			if safetextUnsafe(d) {
+				t.Fatalf("unsafe text %q", d)
+			}
+		}
 		for _, d := range c.Docs {
 			if !strings.HasPrefix(d, "http") {
 				t.Fatalf("doc %q", d)
 			}
 		}
 	})
+}
+
+// depth measures a document's nesting with encoding/xml directly,
+// independently of the parser under test.
+func depth(data []byte) int {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.CharsetReader = func(string, io.Reader) (io.Reader, error) { return nil, io.EOF }
+	d, most := 0, 0
+	for {
+		tok, err := dec.RawToken()
+		if err != nil {
+			return most
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			d++
+			most = max(most, d)
+		case xml.EndElement:
+			d--
+		}
+	}
+}
+
+// safetextUnsafe is an independent statement of what must never reach
+// output: C0 and C1 controls, DEL, and bidirectional controls.
+func safetextUnsafe(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r >= 0x7f && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f {
+			return true
+		}
+	}
+	return false
 }
 
 func FuzzParseAutodiscover(f *testing.F) {

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"slices"
 	"strconv"
@@ -76,7 +77,14 @@ func Parse(data []byte, addr lookup.Address) (*Config, error) {
 	if !utf8.Valid(data) && !bytes.HasPrefix(data, []byte("<?xml")) {
 		return nil, errors.New("parse: not UTF-8 text")
 	}
-	root, err := parseTree(data, "clientConfig")
+	return ParseReader(bytes.NewReader(data), addr)
+}
+
+// ParseReader is Parse reading the document from r as it arrives, so that a
+// document refused early (too deeply nested, say) is never read whole.
+// Text that is not valid in its declared encoding is refused.
+func ParseReader(r io.Reader, addr lookup.Address) (*Config, error) {
+	root, err := parseTree(r, "clientConfig")
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"sync"
@@ -51,13 +52,13 @@ func (s *Source) Lookup(ctx context.Context, addr lookup.Address) (*lookup.Answe
 // Config fetches the autoconfig file at u and returns its POP3 answer. A
 // missing file or one without a valid POP3 section is lookup.ErrNotFound.
 func (f *Fetcher) Config(ctx context.Context, u string, addr lookup.Address) (*lookup.Answer, error) {
-	doc, err := f.Get(ctx, u)
+	var c *Config
+	doc, err := f.get(ctx, u, func(r io.Reader) (err error) {
+		c, err = ParseReader(r, addr)
+		return err
+	})
 	if err != nil {
 		return nil, err
-	}
-	c, err := Parse(doc.Body, addr)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", doc.URL, err)
 	}
 	if len(c.Servers) == 0 {
 		why := "no POP3 section"

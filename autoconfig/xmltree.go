@@ -41,8 +41,8 @@ type limited struct {
 	replay *xml.StartElement
 }
 
-func newLimited(data []byte) *limited {
-	dec := xml.NewDecoder(bytes.NewReader(data))
+func newLimited(r io.Reader) *limited {
+	dec := xml.NewDecoder(r)
 	dec.Strict = true
 	// Servers written for Thunderbird sometimes declare another encoding,
 	// such as ISO-8859-1.
@@ -105,8 +105,8 @@ func (l *limited) root(name string) (xml.StartElement, error) {
 
 // decodeRoot decodes the document's root element, which must be named
 // name, into v, within the limits.
-func decodeRoot(data []byte, name string, v any) error {
-	l := newLimited(data)
+func decodeRoot(r io.Reader, name string, v any) error {
+	l := newLimited(r)
 	start, err := l.root(name)
 	if err != nil {
 		return err
@@ -128,8 +128,8 @@ type node struct {
 
 // parseTree reads the document's root element, which must be named name,
 // into a tree, within the limits.
-func parseTree(data []byte, name string) (*node, error) {
-	l := newLimited(data)
+func parseTree(r io.Reader, name string) (*node, error) {
+	l := newLimited(r)
 	start, err := l.root(name)
 	if err != nil {
 		return nil, err

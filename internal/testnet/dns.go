@@ -23,7 +23,9 @@ type DNS struct {
 	servfail map[string]bool
 	hang     map[string]bool
 	truncate map[string]bool
-	drop     map[string]bool
+	drop     map[string]int
+	tamper   map[string]func(*dns.Msg)
+	garbage  map[string]bool
 	ad       bool
 	queries  atomic.Int64
 	byName   map[string]int
@@ -33,7 +35,8 @@ type DNS struct {
 func NewDNS(t testing.TB) *DNS {
 	t.Helper()
 	d := &DNS{records: map[string][]dns.RR{}, servfail: map[string]bool{}, hang: map[string]bool{},
-		truncate: map[string]bool{}, drop: map[string]bool{}, byName: map[string]int{}}
+		truncate: map[string]bool{}, drop: map[string]int{}, tamper: map[string]func(*dns.Msg){},
+		garbage: map[string]bool{}, byName: map[string]int{}}
 	mux := dns.NewServeMux()
 	mux.HandleFunc(".", d.serve)
 	// UDP and TCP on one port: take a free UDP port, then the same TCP port,
@@ -113,7 +116,34 @@ func (d *DNS) Truncate(name string) { d.set(d.truncate, name) }
 
 // DropFirst makes the server ignore the first query for name, as if the
 // datagram were lost.
-func (d *DNS) DropFirst(name string) { d.set(d.drop, name) }
+func (d *DNS) DropFirst(name string) { d.DropN(name, 1) }
+
+// DropN makes the server ignore the first n queries for name.
+func (d *DNS) DropN(name string, n int) {
+	d.mu.Lock()
+	d.drop[dns.Fqdn(strings.ToLower(name))] = n
+	d.mu.Unlock()
+}
+
+// Tamper makes the server pass every reply for name through f before
+// sending it, as a broken or hostile server would.
+func (d *DNS) Tamper(name string, f func(*dns.Msg)) {
+	d.mu.Lock()
+	d.tamper[dns.Fqdn(strings.ToLower(name))] = f
+	d.mu.Unlock()
+}
+
+// GarbageFirst makes the server send, over UDP, a datagram that is not a
+// DNS message and then a reply to another question, before the real reply
+// to each query for name.
+func (d *DNS) GarbageFirst(name string) { d.set(d.garbage, name) }
+
+// SetDelay sets Delay while the server runs.
+func (d *DNS) SetDelay(delay time.Duration) {
+	d.mu.Lock()
+	d.Delay = delay
+	d.mu.Unlock()
+}
 
 // SetAD makes the server set the AD bit, as a validating resolver does.
 func (d *DNS) SetAD(on bool) {
@@ -151,8 +181,9 @@ func (d *DNS) serve(w dns.ResponseWriter, req *dns.Msg) {
 	d.mu.Lock()
 	d.byName[name]++
 	hang, servfail, trunc, ad := d.hang[name], d.servfail[name], d.truncate[name], d.ad
-	if d.drop[name] {
-		delete(d.drop, name)
+	tamper, garbage := d.tamper[name], d.garbage[name]
+	if d.drop[name] > 0 {
+		d.drop[name]--
 		hang = true
 	}
 	var answer []dns.RR
@@ -205,6 +236,16 @@ func (d *DNS) serve(w dns.ResponseWriter, req *dns.Msg) {
 			size = int(o.UDPSize())
 		}
 		m.Truncate(size)
+		if garbage {
+			w.Write([]byte{0xde, 0xad, 0xbe, 0xef})
+			other := m.Copy()
+			other.Question[0].Name = "other." + other.Question[0].Name
+			other.Answer = nil
+			w.WriteMsg(other)
+		}
+	}
+	if tamper != nil {
+		tamper(m)
 	}
 	w.WriteMsg(m)
 }

@@ -117,6 +117,21 @@ func (ca *CA) WriteFile(t testing.TB, dir string) string {
 // Leaf issues a certificate for names, valid until notAfter.
 func (ca *CA) Leaf(t testing.TB, notAfter time.Time, names ...string) tls.Certificate {
 	t.Helper()
+	tmpl := &x509.Certificate{Subject: pkix.Name{CommonName: names[0]}, NotAfter: notAfter}
+	for _, n := range names {
+		if ip := net.ParseIP(n); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else {
+			tmpl.DNSNames = append(tmpl.DNSNames, n)
+		}
+	}
+	return ca.Issue(t, tmpl)
+}
+
+// Issue signs a server certificate made from tmpl, whose subject, names
+// and expiry the caller sets; the rest is filled in.
+func (ca *CA) Issue(t testing.TB, tmpl *x509.Certificate) tls.Certificate {
+	t.Helper()
 	ca.mu.Lock()
 	if ca.keyPool == nil {
 		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -128,21 +143,10 @@ func (ca *CA) Leaf(t testing.TB, notAfter time.Time, names ...string) tls.Certif
 	}
 	key := ca.keyPool
 	ca.mu.Unlock()
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(ca.serial.Add(1)),
-		Subject:      pkix.Name{CommonName: names[0]},
-		NotBefore:    time.Now().Add(-48 * time.Hour),
-		NotAfter:     notAfter,
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	for _, n := range names {
-		if ip := net.ParseIP(n); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, n)
-		}
-	}
+	tmpl.SerialNumber = big.NewInt(ca.serial.Add(1))
+	tmpl.NotBefore = time.Now().Add(-48 * time.Hour)
+	tmpl.KeyUsage = x509.KeyUsageDigitalSignature
+	tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, &key.PublicKey, ca.key)
 	if err != nil {
 		t.Fatal(err)

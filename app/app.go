@@ -109,7 +109,7 @@ Examples:
     popfind providers --csv > providers.csv
 
 Exit status: 0 every address found; 1 at least one not found; 2 usage error or
-invalid address; 3 a server checked with --verify failed.`
+invalid address; 3 a server checked with --verify failed; 130 interrupted.`
 
 func commonFlags() []cli.Flag {
 	return []cli.Flag{

@@ -66,8 +66,6 @@ type outcome struct {
 	verify *verifyReport  // set with --verify
 }
 
-func (o *outcome) found() bool { return o.res != nil && o.res.Found }
-
 // view turns an outcome into the JSON shape, with messages in lang.
 func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 	j := &jsonResult{

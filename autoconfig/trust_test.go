@@ -5,12 +5,15 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/popfind/popfind/autoconfig"
@@ -301,4 +304,44 @@ func hasWarning(a *lookup.Answer, key string) bool {
 		}
 	}
 	return false
+}
+
+// TestPlaceholdersPerAddress: an autoconfig host name with %EMAILLOCALPART%
+// and an Autodiscover login name that is neither the address nor its local
+// part are filled or fetched for each address, never served from the
+// domain's cache to another address.
+func TestPlaceholdersPerAddress(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.serveHTTPS(t, xmlHandler(string(doc(`<emailProvider id="per.example"><domain>per.example</domain>`,
+		section(`<hostname>%EMAILLOCALPART%.pop.per.example</hostname><port>995</port><socketType>SSL</socketType>
+<username>%EMAILLOCALPART%</username><authentication>password-cleartext</authentication>`)))), "autoconfig.per.example")
+	var hits atomic.Int32
+	w.serveHTTPS(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		req, _ := io.ReadAll(r.Body)
+		s := string(req)
+		email := s[strings.Index(s, "<EMailAddress>")+len("<EMailAddress>") : strings.Index(s, "</EMailAddress>")]
+		login := "CORP\\" + strings.ToUpper(email[:strings.Index(email, "@")])
+		rw.Header().Set("Content-Type", "text/xml")
+		fmt.Fprint(rw, adXML(`<Action>settings</Action><Protocol><Type>POP3</Type><Server>pop.corp.example</Server><Port>995</Port><LoginName>`+login+`</LoginName><SSL>on</SSL></Protocol>`))
+	}), "autodiscover.corp.example")
+
+	ac := &lookup.Memo{Finder: &lookup.Finder{Sources: []lookup.Source{&autoconfig.Source{Kind: lookup.SourceAutoconfig, Fetcher: w.fetcher}}, Timeout: 5 * time.Second}}
+	for _, local := range []string{"alice", "bob", "alice"} {
+		r := ac.Find(context.Background(), testnet.Addr(t, local+"@per.example"))
+		if s := r.Server(); s == nil || s.Host != local+".pop.per.example" || s.Username != local {
+			t.Errorf("%s got %+v (%v)", local, s, r.Err)
+		}
+	}
+	ad := &lookup.Memo{Finder: &lookup.Finder{Sources: []lookup.Source{w.autodiscover()}, Timeout: 5 * time.Second}}
+	for _, local := range []string{"alice", "bob"} {
+		r := ad.Find(context.Background(), testnet.Addr(t, local+"@corp.example"))
+		if s := r.Server(); s == nil || s.Username != "CORP\\"+strings.ToUpper(local) {
+			t.Errorf("%s got %+v (%v); want its own login name", local, s, r.Err)
+		}
+	}
+	if hits.Load() != 2 {
+		t.Errorf("%d Autodiscover requests; want one per address", hits.Load())
+	}
 }

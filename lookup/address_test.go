@@ -115,3 +115,19 @@ func TestExpand(t *testing.T) {
 		}
 	}
 }
+
+// TestExpandOnePass: text put in by a placeholder is never expanded again.
+func TestExpandOnePass(t *testing.T) {
+	t.Parallel()
+	addr := Address{Local: "a%EMAILDOMAIN%b", Domain: "xn--fsqu00a.example", UnicodeDomain: "例子.example"}
+	for in, want := range map[string]string{
+		"%EMAILADDRESS%":                     "a%EMAILDOMAIN%b@例子.example",
+		"%EMAILLOCALPART%.pop.%EMAILDOMAIN%": "a%EMAILDOMAIN%b.pop.xn--fsqu00a.example",
+		"100%":                               "100%",
+		"%REALNAME%x%":                       "x%",
+	} {
+		if got := Expand(in, addr); got != want {
+			t.Errorf("Expand(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

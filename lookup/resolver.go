@@ -242,7 +242,14 @@ func exchangeConn(ctx context.Context, network string, q *dns.Msg, server string
 	if err := conn.WriteMsg(q); err != nil {
 		return nil, ctxErr(ctx, err)
 	}
-	buf := make([]byte, 64<<10)
+	// A UDP reply is at most what the query's EDNS0 allows, or 4096 bytes
+	// from a server that ignores it (a longer datagram is cut and then
+	// ignored as unreadable); a TCP reply at most 64 KiB.
+	size := 4096
+	if network != "udp" {
+		size = dns.MaxMsgSize
+	}
+	buf := make([]byte, size)
 	for {
 		n, err := conn.Read(buf)
 		if err != nil {

@@ -111,12 +111,38 @@ func Expand(s string, addr Address) string {
 	if !strings.Contains(s, "%") {
 		return s
 	}
-	return strings.NewReplacer(
-		PlaceholderAddress, addr.String(),
-		PlaceholderLocal, addr.Local,
-		PlaceholderDomain, addr.Domain,
-		PlaceholderName, "",
-	).Replace(s)
+	// One pass, like strings.Replacer, so that a local part that itself
+	// holds placeholder text is never expanded again.
+	var b strings.Builder
+	b.Grow(len(s) + len(addr.Local) + len(addr.UnicodeDomain))
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '%')
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		s = s[i:]
+		switch {
+		case strings.HasPrefix(s, PlaceholderAddress):
+			b.WriteString(addr.Local)
+			b.WriteByte('@')
+			b.WriteString(addr.UnicodeDomain)
+			s = s[len(PlaceholderAddress):]
+		case strings.HasPrefix(s, PlaceholderLocal):
+			b.WriteString(addr.Local)
+			s = s[len(PlaceholderLocal):]
+		case strings.HasPrefix(s, PlaceholderDomain):
+			b.WriteString(addr.Domain)
+			s = s[len(PlaceholderDomain):]
+		case strings.HasPrefix(s, PlaceholderName):
+			s = s[len(PlaceholderName):]
+		default:
+			b.WriteByte('%')
+			s = s[1:]
+		}
+	}
+	return b.String()
 }
 
 // ValidHost accepts a host name, or an IPv4 address, that is safe to show

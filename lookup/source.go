@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -125,6 +126,10 @@ func (r *Result) For(addr Address) *Result {
 	return &out
 }
 
+func hasPlaceholder(s Server) bool {
+	return strings.Contains(s.Host, "%") || strings.Contains(s.Username, "%")
+}
+
 // servesAddress reports whether r may be given to addr: no answer in it was
 // given by its source for another address alone.
 func (r *Result) servesAddress(addr Address) bool {
@@ -143,8 +148,10 @@ func (r *Result) servesAddress(addr Address) bool {
 }
 
 func (a *Answer) forAddress(addr Address) *Answer {
-	if a == nil {
-		return nil
+	if a == nil || !slices.ContainsFunc(a.Servers, hasPlaceholder) {
+		// Nothing to fill: answers are never changed once made, so the
+		// same one serves every address.
+		return a
 	}
 	out := *a
 	out.Servers = make([]Server, 0, len(a.Servers))

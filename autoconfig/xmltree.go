@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/html/charset"
+
+	"github.com/popfind/popfind/internal/safetext"
 )
 
 // Limits on a document's shape, checked while it is decoded, so that a
@@ -213,10 +215,8 @@ func (n *node) field(name string) (v string, ok bool, err error) {
 	return v, true, err
 }
 
-// safeName shows an element name from a document in a message.
+// safeName shows an element name from a document in a message. XML names
+// hold no control characters, but they can be long.
 func safeName(s string) string {
-	if len(s) > 40 {
-		s = s[:40] + "…"
-	}
-	return fmt.Sprintf("%q", s)[1 : len(fmt.Sprintf("%q", s))-1]
+	return safetext.Line(s, 40)
 }

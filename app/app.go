@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -32,9 +33,6 @@ const (
 	// SIGINT (128+2): Ctrl-C, or the caller cancelling Run's context.
 	ExitInterrupted = 130
 )
-
-// DefaultISPDB is the base URL of Thunderbird's ISP database.
-const DefaultISPDB = "https://autoconfig.thunderbird.net/v1.1/"
 
 // IO is what a run reads and writes.
 type IO struct {
@@ -128,8 +126,8 @@ func lookupFlags() []cli.Flag {
 func newApp(stdio IO, status *int) *cli.App {
 	flags := append(commonFlags(), lookupFlags()...)
 	flags = append(flags,
-		&cli.StringFlag{Name: "ispdb", Value: DefaultISPDB, Usage: "base `URL` of the ISP database; empty turns it off", EnvVars: []string{"POPFIND_ISPDB"}},
-		&cli.StringFlag{Name: "sources", Value: "all", Usage: "comma-separated `LIST` of sources: " + strings.Join(userSources, ", "), EnvVars: []string{"POPFIND_SOURCES"}},
+		&cli.StringFlag{Name: "ispdb", Value: lookup.DefaultISPDB, Usage: "base `URL` of the ISP database; empty turns it off", EnvVars: []string{"POPFIND_ISPDB"}},
+		&cli.StringFlag{Name: "sources", Value: "all", Usage: "comma-separated `LIST` of sources: " + strings.Join(lookup.SourceNames(), ", "), EnvVars: []string{"POPFIND_SOURCES"}},
 		&cli.BoolFlag{Name: "offline", Usage: "the built-in table only, no network (same as --sources builtin)", EnvVars: []string{"POPFIND_OFFLINE"}},
 		&cli.BoolFlag{Name: "all", Usage: "list every server every source found, side by side", EnvVars: []string{"POPFIND_ALL"}},
 		&cli.BoolFlag{Name: "verify", Usage: "check the chosen server live (TLS, greeting, CAPA); never logs in", EnvVars: []string{"POPFIND_VERIFY"}},
@@ -159,10 +157,11 @@ func newApp(stdio IO, status *int) *cli.App {
 	}
 }
 
-// userSources are the names --sources accepts, in precedence order.
-var userSources = []string{
-	lookup.SourceBuiltin, lookup.SourceAutoconfig, lookup.SourceWellKnown, lookup.SourceISPDB,
-	lookup.SourceSRV, lookup.SourceAutodiscover, lookup.SourceMX, lookup.SourceAutoconfigHTTP, lookup.SourceGuess,
+// sortedSourceNames lists the --sources names alphabetically, for messages.
+func sortedSourceNames() []string {
+	names := lookup.SourceNames()
+	slices.Sort(names)
+	return names
 }
 
 // language picks the language of human output: --lang, then the locale.

@@ -110,15 +110,11 @@ func TestHostileServers(t *testing.T) {
 			}
 			o := w.options(t)
 			o.timeout = 2 * time.Second
-			env, err := newNetEnv(o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer env.close()
-			addr, _ := lookup.ParseAddress("me@" + domain)
+			f := finder(t, o)
+						addr, _ := lookup.ParseAddress("me@" + domain)
 			var res *lookup.Result
 			start := time.Now()
-			peak := peakHeap(func() { res = env.finder(o).Find(context.Background(), addr) })
+			peak := peakHeap(func() { res = f.FindAddress(context.Background(), addr) })
 			if el := time.Since(start); el > o.timeout+time.Second {
 				t.Errorf("returned after %v; the deadline was %v", el, o.timeout)
 			}
@@ -158,14 +154,10 @@ func TestHugeSRVAnswer(t *testing.T) {
 	w.dns.Add(t, rrs...)
 	o := w.options(t)
 	o.timeout = 2 * time.Second
-	env, err := newNetEnv(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.close()
-	addr, _ := lookup.ParseAddress("me@many.example")
+	f := finder(t, o)
+		addr, _ := lookup.ParseAddress("me@many.example")
 	start := time.Now()
-	res := env.finder(o).Find(context.Background(), addr)
+	res := f.FindAddress(context.Background(), addr)
 	if time.Since(start) > 3*time.Second {
 		t.Errorf("took %v", time.Since(start))
 	}

@@ -104,7 +104,7 @@ func TestBatchDeadlineSweep(t *testing.T) {
 	for timeout := 30 * time.Millisecond; timeout <= 60*time.Millisecond; timeout += time.Millisecond {
 		o := w.options(t)
 		o.timeout = timeout
-		o.sources = map[string]bool{"srv": true, "autoconfig": true}
+		o.sources = []string{"srv", "autoconfig"}
 		var out bytes.Buffer
 		runBatch(t, o, strings.NewReader(in.String()), &out)
 		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
@@ -135,12 +135,8 @@ func TestVerifierOutlivesFirstCaller(t *testing.T) {
 	w.dns.Host(t, ip, "pop.slow.example")
 	o := w.options(t)
 	o.verify = true
-	env, err := newNetEnv(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.close()
-	check := env.verifier(o)
+	f := finder(t, o)
+		check := verifier(f, o)
 	srv := lookup.Server{Protocol: "pop3", Host: "pop.slow.example", Port: port, SocketType: lookup.Plain}
 	first, cancel := context.WithCancel(context.Background())
 	firstRep := make(chan *verifyReport, 1)

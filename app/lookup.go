@@ -44,11 +44,6 @@ func parseOptions(c *cli.Context, getenv func(string) string) (*options, error) 
 			return nil, usageError("%v", err)
 		}
 	}
-	if o.ispdb != "" {
-		if o.ispdb, err = normalizeISPDB(o.ispdb); err != nil {
-			return nil, usageError("%v", err)
-		}
-	}
 	list := c.String("sources")
 	if c.Bool("offline") {
 		if c.IsSet("sources") && list != lookup.SourceBuiltin {
@@ -74,15 +69,15 @@ func lookupAction(c *cli.Context, stdio IO, status *int) error {
 	// A progress line on a terminal's stderr, when the results go elsewhere
 	// (a file or a pipe) and there is more than one address.
 	opts.progress = isTerminal(stdio.Err) && !isTerminal(stdio.Out) && (hasStdin(c.Args().Slice()) || c.NArg() > 1)
-	env, err := newNetEnv(opts)
+	f, err := newFinder(opts)
 	if err != nil {
-		return usageError("%v", err)
+		return err
 	}
-	defer env.close()
+	defer f.Close()
 	b := &batch{
 		opts:   opts,
-		memo:   &lookup.Memo{Finder: env.finder(opts)},
-		verify: env.verifier(opts),
+		finder: f,
+		verify: verifier(f, opts),
 		out:    stdio.Out,
 		errw:   stdio.Err,
 	}
@@ -104,7 +99,7 @@ func hasStdin(args []string) bool {
 // each result as soon as it and every result before it are known.
 type batch struct {
 	opts   *options
-	memo   *lookup.Memo
+	finder *lookup.Finder
 	verify func(ctx context.Context, s lookup.Server) *verifyReport
 	out    io.Writer
 	errw   io.Writer
@@ -229,7 +224,7 @@ func (b *batch) process(ctx context.Context, s *slot) *outcome {
 		o.err = err
 		return o
 	}
-	o.res = b.memo.Find(ctx, addr)
+	o.res = b.finder.FindAddress(ctx, addr)
 	if b.verify != nil {
 		if srv := o.res.Server(); srv != nil {
 			o.verify = b.verify(ctx, *srv)
@@ -248,7 +243,7 @@ func (b *batch) write(o *outcome) error {
 // exitCode is the status one outcome calls for.
 func exitCode(o *outcome) int {
 	switch {
-	case o.res == nil:
+	case o.invalid():
 		return ExitUsage
 	case o.verify != nil && !o.verify.ok():
 		return ExitVerify

@@ -2,8 +2,8 @@ package app
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -13,11 +13,13 @@ import (
 
 // options are the settings of one run, parsed from flags and environment.
 type options struct {
-	json        bool
-	timeout     time.Duration
-	dns         string
-	ispdb       string
-	sources     map[string]bool
+	json    bool
+	timeout time.Duration
+	dns     string
+	// ispdb is the ISP database's base URL; empty turns it off.
+	ispdb string
+	// sources are the --sources names; nil means all.
+	sources     []string
 	all         bool
 	verify      bool
 	concurrency int
@@ -29,53 +31,43 @@ type options struct {
 	rootCAs *x509.CertPool
 }
 
-// sourceGroups maps each --sources name to the sources it enables. The
-// autoconfig name covers every fetch of the domain's own autoconfig file.
-var sourceGroups = map[string][]string{
-	lookup.SourceBuiltin:        {lookup.SourceBuiltin},
-	lookup.SourceAutoconfig:     {lookup.SourceAutoconfig, lookup.SourceWellKnown, lookup.SourceAutoconfigHTTP},
-	lookup.SourceWellKnown:      {lookup.SourceWellKnown},
-	lookup.SourceAutoconfigHTTP: {lookup.SourceAutoconfigHTTP},
-	lookup.SourceISPDB:          {lookup.SourceISPDB},
-	lookup.SourceSRV:            {lookup.SourceSRV},
-	lookup.SourceMX:             {lookup.SourceMX},
-	lookup.SourceAutodiscover:   {lookup.SourceAutodiscover},
-	lookup.SourceGuess:          {lookup.SourceGuess},
+// config is the library's configuration for o.
+func (o *options) config() lookup.Config {
+	return lookup.Config{
+		DNS: o.dns, Timeout: o.timeout, Sources: o.sources,
+		ISPDB: o.ispdb, NoISPDB: o.ispdb == "",
+		WaitAll: o.all, RootCAs: o.rootCAs,
+	}
 }
 
-// parseSources turns a --sources list into the set of enabled sources.
-func parseSources(list string) (map[string]bool, error) {
-	enabled := map[string]bool{}
-	if strings.TrimSpace(list) == "" || strings.TrimSpace(list) == "all" {
-		for _, n := range lookup.Precedence {
-			enabled[n] = true
-		}
-		return enabled, nil
+// newFinder returns the Finder of a run, or a usage error.
+func newFinder(o *options) (*lookup.Finder, error) {
+	f, err := lookup.New(o.config())
+	var us *lookup.UnknownSourceError
+	switch {
+	case errors.As(err, &us):
+		return nil, usageError("unknown source %q in --sources; known sources: %s", us.Name, strings.Join(sortedSourceNames(), ", "))
+	case err != nil && o.dns == "":
+		return nil, usageError("%v; pass --dns HOST[:PORT]", err)
+	case err != nil:
+		return nil, usageError("%v", err)
 	}
+	return f, nil
+}
+
+// parseSources turns a --sources list into names; nil means all.
+func parseSources(list string) ([]string, error) {
+	if l := strings.TrimSpace(list); l == "" || l == "all" {
+		return nil, nil
+	}
+	var names []string
 	for _, name := range strings.Split(list, ",") {
-		name = strings.ToLower(strings.TrimSpace(name))
-		if name == "" {
-			continue
-		}
-		group, ok := sourceGroups[name]
-		if !ok {
-			return nil, fmt.Errorf("unknown source %q in --sources; known sources: %s", name, strings.Join(sourceNames(), ", "))
-		}
-		for _, n := range group {
-			enabled[n] = true
+		if name = strings.ToLower(strings.TrimSpace(name)); name != "" {
+			names = append(names, name)
 		}
 	}
-	if len(enabled) == 0 {
+	if len(names) == 0 {
 		return nil, fmt.Errorf("--sources names no source")
 	}
-	return enabled, nil
-}
-
-func sourceNames() []string {
-	names := make([]string, 0, len(sourceGroups))
-	for n := range sourceGroups {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return names, nil
 }

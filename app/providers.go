@@ -11,7 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/popfind/popfind/i18n"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 	"github.com/popfind/popfind/providers"
 )
 
@@ -54,23 +54,23 @@ func providersCommand(status *int) *cli.Command {
 }
 
 type providerJSON struct {
-	ID      string          `json:"id"`
-	Name    string          `json:"name"`
-	NameZH  string          `json:"name_zh,omitempty"`
-	Domains []string        `json:"domains"`
-	MX      []string        `json:"mx"`
-	Servers []lookup.Server `json:"servers"`
-	POP3    bool            `json:"pop3"`
-	Error   string          `json:"error,omitempty"`
-	Notes   []string        `json:"notes"`
-	Docs    []string        `json:"docs"`
+	ID      string       `json:"id"`
+	Name    string       `json:"name"`
+	NameZH  string       `json:"name_zh,omitempty"`
+	Domains []string     `json:"domains"`
+	MX      []string     `json:"mx"`
+	Servers []jsonServer `json:"servers"`
+	POP3    bool         `json:"pop3"`
+	Error   string       `json:"error,omitempty"`
+	Notes   []string     `json:"notes"`
+	Docs    []string     `json:"docs"`
 }
 
 func providerView(p *providers.Provider, lang i18n.Lang) providerJSON {
 	v := providerJSON{ID: p.ID, Name: p.Name, NameZH: p.NameZH, Domains: nonNil(p.Domains), MX: nonNil(p.MX),
-		Servers: []lookup.Server{}, POP3: p.NoPOP == nil, Notes: []string{}, Docs: nonNil(p.Docs)}
+		Servers: []jsonServer{}, POP3: p.NoPOP == nil, Notes: []string{}, Docs: nonNil(p.Docs)}
 	for _, s := range p.Servers {
-		v.Servers = append(v.Servers, normalize(s))
+		v.Servers = append(v.Servers, serverView(s))
 	}
 	if p.NoPOP != nil {
 		v.Error = lang.Format(*p.NoPOP)
@@ -162,9 +162,9 @@ func writeProvidersTable(w io.Writer, list []*providers.Provider, lang i18n.Lang
 // usernameForm describes a username template in words.
 func usernameForm(u string, lang i18n.Lang) string {
 	switch u {
-	case lookup.PlaceholderAddress:
+	case settings.PlaceholderAddress:
 		return lang.Sprintf(i18n.UserAddress)
-	case lookup.PlaceholderLocal:
+	case settings.PlaceholderLocal:
 		return lang.Sprintf(i18n.UserLocal)
 	}
 	return u
@@ -203,7 +203,7 @@ func writeProvidersCSV(w io.Writer, list []*providers.Provider, lang i18n.Lang) 
 	for _, p := range list {
 		rows := p.Servers
 		if len(rows) == 0 {
-			rows = []lookup.Server{{}}
+			rows = []settings.Server{{}}
 		}
 		for _, s := range rows {
 			port := ""

@@ -2,7 +2,6 @@ package app
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -13,212 +12,8 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/popfind/popfind/i18n"
-	"github.com/popfind/popfind/internal/safetext"
 	"github.com/popfind/popfind/lookup"
 )
-
-// jsonResult is the JSON contract for one address. Fields may be added;
-// none may be renamed.
-type jsonResult struct {
-	Address      string           `json:"address"`
-	Domain       string           `json:"domain"`
-	Found        bool             `json:"found"`
-	Server       *lookup.Server   `json:"server"`
-	Source       string           `json:"source,omitempty"`
-	SourceURL    string           `json:"source_url,omitempty"`
-	Provider     *lookup.Provider `json:"provider,omitempty"`
-	DNSSEC       bool             `json:"dnssec"`
-	Warnings     []string         `json:"warnings"`
-	Notes        []string         `json:"notes"`
-	Docs         []string         `json:"docs"`
-	Alternatives []lookup.Server  `json:"alternatives"`
-	Attempts     []jsonAttempt    `json:"attempts"`
-	Candidates   []jsonCandidate  `json:"candidates,omitempty"`
-	Verify       *verifyJSON      `json:"verify,omitempty"`
-	Error        string           `json:"error,omitempty"`
-}
-
-type jsonAttempt struct {
-	Source  string `json:"source"`
-	Outcome string `json:"outcome"`
-	Error   string `json:"error,omitempty"`
-	MS      int64  `json:"ms"`
-}
-
-// jsonCandidate is one row of --all: a server one source found, or a source
-// that found none.
-type jsonCandidate struct {
-	Source    string         `json:"source"`
-	Outcome   string         `json:"outcome"`
-	Server    *lookup.Server `json:"server,omitempty"`
-	SourceURL string         `json:"source_url,omitempty"`
-	Chosen    bool           `json:"chosen"`
-	Conflict  bool           `json:"conflict"`
-	Error     string         `json:"error,omitempty"`
-	MS        int64          `json:"ms"`
-}
-
-// outcome is everything the renderers need for one input line.
-type outcome struct {
-	input  string
-	res    *lookup.Result // nil when the address was invalid
-	err    error          // the address error, when invalid
-	verify *verifyReport  // set with --verify
-}
-
-// view turns an outcome into the JSON shape, with messages in lang.
-func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
-	j := &jsonResult{
-		Address: o.input, Warnings: []string{}, Notes: []string{}, Docs: []string{},
-		Alternatives: []lookup.Server{}, Attempts: []jsonAttempt{},
-	}
-	if o.res == nil {
-		j.Error = errorText(o.err, lang)
-		return j
-	}
-	r := o.res
-	j.Domain = r.Address.Domain
-	j.Found = r.Found
-	j.Source = r.Source
-	for _, w := range r.Warnings {
-		j.Warnings = append(j.Warnings, lang.Format(w))
-	}
-	if a := r.Answer; a != nil {
-		if len(a.Servers) > 0 {
-			s := normalize(a.Servers[0])
-			j.Server = &s
-			for _, alt := range a.Servers[1:] {
-				j.Alternatives = append(j.Alternatives, normalize(alt))
-			}
-		}
-		j.SourceURL = a.SourceURL
-		if a.Provider != nil {
-			p := *a.Provider
-			if lang == i18n.Chinese && p.NameZH != "" {
-				p.Name = p.NameZH
-			}
-			j.Provider = &p
-		}
-		j.DNSSEC = a.DNSSEC
-		for _, w := range a.Warnings {
-			j.Warnings = append(j.Warnings, lang.Format(w))
-		}
-		if j.Server != nil && j.Server.SocketType == lookup.Plain {
-			j.Warnings = append(j.Warnings, lang.Sprintf(i18n.WarnPlainPOP))
-		}
-		for _, n := range a.Notes {
-			j.Notes = append(j.Notes, lang.Format(n))
-		}
-		j.Docs = append(j.Docs, a.Docs...)
-		if a.NotOffered != nil {
-			j.Error = lang.Format(*a.NotOffered)
-		}
-	}
-	if j.Error == "" && r.Err != nil {
-		j.Error = errorText(r.Err, lang)
-	}
-	for _, at := range r.Attempts {
-		ja := jsonAttempt{Source: at.Source, Outcome: string(at.Outcome), MS: at.Duration.Milliseconds()}
-		if at.Err != nil {
-			ja.Error = oneLine(at.Err)
-		}
-		j.Attempts = append(j.Attempts, ja)
-	}
-	if all {
-		j.Candidates = candidates(r)
-		if c := conflicts(j.Candidates); len(c) > 0 {
-			j.Warnings = append(j.Warnings, lang.Sprintf(i18n.WarnConflict, strings.Join(c, "; ")))
-		}
-	}
-	if o.verify != nil {
-		j.Verify = o.verify.json(lang)
-		j.Warnings = append(j.Warnings, o.verify.warnings(lang)...)
-	}
-	return j
-}
-
-// oneLine renders an error on one line: joined errors are separated by "; ".
-func oneLine(err error) string {
-	return safetext.Line(strings.ReplaceAll(err.Error(), "\n", "; "), maxErrorText)
-}
-
-// maxErrorText caps an error shown in output; errors can quote servers.
-const maxErrorText = 1000
-
-// normalize makes slices non-nil so that JSON shows [] rather than null.
-func normalize(s lookup.Server) lookup.Server {
-	if s.Auth == nil {
-		s.Auth = []string{}
-	}
-	return s
-}
-
-func errorText(err error, lang i18n.Lang) string {
-	var nf *lookup.NotFoundError
-	var ae *lookup.AddressError
-	switch {
-	case errors.As(err, &ae):
-		return fmt.Sprintf("%s %q: %s", lang.Sprintf(i18n.ErrInvalidAddress), ae.Input, lang.Format(ae.Why))
-	case errors.As(err, &nf):
-		return lang.Sprintf(i18n.LblNotFound)
-	case err != nil:
-		return oneLine(err)
-	}
-	return ""
-}
-
-// candidates lists every server every source found, then the sources that
-// found none, marking the chosen answer and the servers that differ from it.
-func candidates(r *lookup.Result) []jsonCandidate {
-	chosen := r.Server()
-	var out []jsonCandidate
-	for _, at := range r.Attempts {
-		c := jsonCandidate{Source: at.Source, Outcome: string(at.Outcome), MS: at.Duration.Milliseconds()}
-		if at.Err != nil {
-			c.Error = oneLine(at.Err)
-		}
-		if at.Answer == nil || len(at.Answer.Servers) == 0 {
-			out = append(out, c)
-			continue
-		}
-		for i, s := range at.Answer.Servers {
-			s := normalize(s)
-			row := c
-			row.Server = &s
-			row.SourceURL = at.Answer.SourceURL
-			row.Chosen = at.Source == r.Source && i == 0
-			// Only a source's preferred server can contradict the chosen
-			// one; its alternatives are fallbacks by definition.
-			row.Conflict = chosen != nil && i == 0 && !s.Same(*chosen)
-			out = append(out, row)
-		}
-	}
-	return out
-}
-
-func conflicts(cs []jsonCandidate) []string {
-	var chosen *jsonCandidate
-	for i := range cs {
-		if cs[i].Chosen {
-			chosen = &cs[i]
-		}
-	}
-	if chosen == nil {
-		return nil
-	}
-	var out []string
-	for _, c := range cs {
-		if c.Conflict {
-			out = append(out, fmt.Sprintf("%s says %s, %s says %s",
-				chosen.Source, endpoint(*chosen.Server), c.Source, endpoint(*c.Server)))
-		}
-	}
-	return out
-}
-
-func endpoint(s lookup.Server) string {
-	return fmt.Sprintf("%s:%d (%s)", s.Host, s.Port, s.SocketType)
-}
 
 // writeJSON writes one JSON Lines record.
 func writeJSON(w io.Writer, v any) error {
@@ -273,7 +68,7 @@ func newTable(w io.Writer, headers ...string) *tablewriter.Table {
 // warnings, notes and help links. Failures go to errw.
 func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, st style, all bool) error {
 	j := view(o, lang, all)
-	if o.res == nil {
+	if o.invalid() {
 		_, err := fmt.Fprintf(errw, "popfind: %s\n", j.Error)
 		return err
 	}
@@ -338,7 +133,7 @@ func writeServers(w io.Writer, j *jsonResult, lang i18n.Lang) error {
 	}
 	t := newTable(w, lang.Sprintf(i18n.HdrProtocol), lang.Sprintf(i18n.HdrHost), lang.Sprintf(i18n.HdrPort),
 		lang.Sprintf(i18n.HdrSSL), lang.Sprintf(i18n.HdrUsername), lang.Sprintf(i18n.HdrSource))
-	rows := append([]lookup.Server{*j.Server}, j.Alternatives...)
+	rows := append([]jsonServer{*j.Server}, j.Alternatives...)
 	for i, s := range rows {
 		src := j.Source
 		if i > 0 {

@@ -168,20 +168,24 @@ func verifyCommand(status *int) *cli.Command {
 			if timeout <= 0 {
 				return usageError("--timeout must be positive, not %s", timeout)
 			}
-			o := &options{dns: c.String("dns"), verify: true, sources: map[string]bool{}}
+			o := &options{dns: c.String("dns"), timeout: timeout, sources: []string{}}
 			if o.dns != "" {
 				if o.dns, err = normalizeDNS(c.Context, o.dns); err != nil {
 					return usageError("%v", err)
 				}
 			}
-			env, err := newNetEnv(o)
+			f, err := newFinder(o)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			ctx, cancel := context.WithTimeout(c.Context, timeout)
+			defer cancel()
+			r, err := f.Check(ctx, host, port, mode)
 			if err != nil {
 				return usageError("%v", err)
 			}
-			defer env.close()
-			ctx, cancel := context.WithTimeout(c.Context, timeout)
-			defer cancel()
-			rep := &verifyReport{r: env.prober().Check(ctx, host, port, mode)}
+			rep := &verifyReport{r: r}
 			if !rep.ok() {
 				*status = ExitVerify
 			}

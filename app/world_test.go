@@ -37,13 +37,9 @@ func (w *world) https(tb testing.TB, h http.Handler, names ...string) {
 // options returns the settings of a default run against this world.
 func (w *world) options(tb testing.TB) *options {
 	tb.Helper()
-	sources, err := parseSources("all")
-	if err != nil {
-		tb.Fatal(err)
-	}
 	return &options{
 		json: true, timeout: 10 * time.Second, dns: w.dns.Addr, ispdb: "https://ispdb.test/v1.1/",
-		sources: sources, concurrency: defaultConcurrency, lang: "en", rootCAs: w.ca.Pool(),
+		concurrency: defaultConcurrency, lang: "en", rootCAs: w.ca.Pool(),
 	}
 }
 
@@ -59,19 +55,15 @@ func (w *world) srvOnly(tb testing.TB, n int) []string {
 }
 
 // runBatch runs a batch over in with o, writing to out.
-func runBatch(tb testing.TB, o *options, in io.Reader, out io.Writer) (int, *netEnv) {
+func runBatch(tb testing.TB, o *options, in io.Reader, out io.Writer) (int, *lookup.Finder) {
 	tb.Helper()
-	env, err := newNetEnv(o)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer env.close()
-	b := &batch{opts: o, memo: &lookup.Memo{Finder: env.finder(o)}, verify: env.verifier(o), out: out, errw: io.Discard}
+	f := finder(tb, o)
+	b := &batch{opts: o, finder: f, verify: verifier(f, o), out: out, errw: io.Discard}
 	code, err := b.run(context.Background(), &inputs{args: []string{"-"}, in: in})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return code, env
+	return code, f
 }
 
 // ispdbMirror serves the files of the ISPDB snapshot by domain, as the real
@@ -108,4 +100,15 @@ func (w *world) ispdbMirror(tb testing.TB) []string {
 		rw.Write(data)
 	}), "ispdb.test")
 	return domains
+}
+
+// finder returns the Finder of a run with o, closed when the test ends.
+func finder(tb testing.TB, o *options) *lookup.Finder {
+	tb.Helper()
+	f, err := newFinder(o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(f.Close)
+	return f
 }

@@ -17,8 +17,9 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/resolver"
 	"github.com/popfind/popfind/internal/safetext"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // MaxAutodiscoverHops bounds the redirects one Autodiscover lookup follows:
@@ -30,13 +31,10 @@ const MaxAutodiscoverHops = 10
 type AutodiscoverSource struct {
 	Fetcher *Fetcher
 	// Resolver finds the _autodiscover._tcp SRV record.
-	Resolver *lookup.Resolver
+	Resolver *resolver.Resolver
 }
 
-var _ lookup.Source = (*AutodiscoverSource)(nil)
-
-// Name returns "autodiscover".
-func (s *AutodiscoverSource) Name() string { return lookup.SourceAutodiscover }
+var _ settings.Source = (*AutodiscoverSource)(nil)
 
 const responseSchema = "http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a"
 
@@ -82,7 +80,7 @@ type adProtocol struct {
 
 // Autodiscover is a parsed Autodiscover answer.
 type Autodiscover struct {
-	Servers      []lookup.Server
+	Servers      []settings.Server
 	RedirectAddr string
 	RedirectURL  string
 	Skipped      []string
@@ -94,11 +92,11 @@ type Autodiscover struct {
 // ParseAutodiscover reads a POX Autodiscover response for addr, the address
 // the lookup is for. asked is the address the request named, which differs
 // from addr after a RedirectAddr answer.
-func ParseAutodiscover(data []byte, addr, asked lookup.Address) (*Autodiscover, error) {
+func ParseAutodiscover(data []byte, addr, asked settings.Address) (*Autodiscover, error) {
 	return parseAutodiscover(bytes.NewReader(data), addr, asked)
 }
 
-func parseAutodiscover(in io.Reader, addr, asked lookup.Address) (*Autodiscover, error) {
+func parseAutodiscover(in io.Reader, addr, asked settings.Address) (*Autodiscover, error) {
 	var r adResponse
 	if err := decodeRoot(in, "Autodiscover", &r); err != nil {
 		return nil, err
@@ -133,10 +131,10 @@ func parseAutodiscover(in io.Reader, addr, asked lookup.Address) (*Autodiscover,
 
 // adServer maps one POP3 Protocol element: SSL off or Encryption None is
 // plain text; otherwise port 110 means STARTTLS and anything else SSL.
-func adServer(p adProtocol, addr, asked lookup.Address) (srv lookup.Server, literal bool, err error) {
-	srv = lookup.Server{Protocol: "pop3", Auth: []string{"password-cleartext"}}
+func adServer(p adProtocol, addr, asked settings.Address) (srv settings.Server, literal bool, err error) {
+	srv = settings.Server{Protocol: "pop3", Auth: []string{"password-cleartext"}}
 	host := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(p.Server), "."))
-	if err := lookup.ValidHost(host); err != nil {
+	if err := settings.ValidHost(host); err != nil {
 		return srv, false, err
 	}
 	srv.Host = host
@@ -151,11 +149,11 @@ func adServer(p adProtocol, addr, asked lookup.Address) (srv lookup.Server, lite
 	}
 	switch {
 	case plain:
-		srv.SocketType = lookup.Plain
+		srv.SocketType = settings.Plain
 	case port == 110:
-		srv.SocketType = lookup.STARTTLS
+		srv.SocketType = settings.STARTTLS
 	default:
-		srv.SocketType = lookup.SSL
+		srv.SocketType = settings.SSL
 	}
 	if port == 0 {
 		port = srv.SocketType.DefaultPort()
@@ -179,9 +177,9 @@ func adServer(p adProtocol, addr, asked lookup.Address) (srv lookup.Server, lite
 	}
 	switch {
 	case strings.EqualFold(login, addr.String()) || strings.EqualFold(login, addr.Local+"@"+addr.Domain):
-		srv.Username = lookup.PlaceholderAddress
+		srv.Username = settings.PlaceholderAddress
 	case login == addr.Local:
-		srv.Username = lookup.PlaceholderLocal
+		srv.Username = settings.PlaceholderLocal
 	default:
 		srv.Username = login
 		literal = true
@@ -191,10 +189,10 @@ func adServer(p adProtocol, addr, asked lookup.Address) (srv lookup.Server, lite
 
 // Lookup asks the three standard endpoints at once and uses the first, in
 // order, that answers.
-func (s *AutodiscoverSource) Lookup(ctx context.Context, addr lookup.Address) (*lookup.Answer, error) {
+func (s *AutodiscoverSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
 	d := addr.Domain
-	follow := func(endpoint func(context.Context) (string, error)) func(context.Context) (*lookup.Answer, error) {
-		return func(ctx context.Context) (*lookup.Answer, error) {
+	follow := func(endpoint func(context.Context) (string, error)) func(context.Context) (*settings.Answer, error) {
+		return func(ctx context.Context) (*settings.Answer, error) {
 			u, err := endpoint(ctx)
 			if err != nil {
 				return nil, err
@@ -205,7 +203,7 @@ func (s *AutodiscoverSource) Lookup(ctx context.Context, addr lookup.Address) (*
 	fixed := func(u string) func(context.Context) (string, error) {
 		return func(context.Context) (string, error) { return u, nil }
 	}
-	return firstInOrder(ctx, []func(context.Context) (*lookup.Answer, error){
+	return firstInOrder(ctx, []func(context.Context) (*settings.Answer, error){
 		follow(fixed("https://autodiscover." + d + "/autodiscover/autodiscover.xml")),
 		follow(fixed("https://" + d + "/autodiscover/autodiscover.xml")),
 		follow(func(ctx context.Context) (string, error) { return s.srvEndpoint(ctx, d) }),
@@ -215,7 +213,7 @@ func (s *AutodiscoverSource) Lookup(ctx context.Context, addr lookup.Address) (*
 // srvEndpoint returns the endpoint named by _autodiscover._tcp.<domain>.
 func (s *AutodiscoverSource) srvEndpoint(ctx context.Context, domain string) (string, error) {
 	if s.Resolver == nil {
-		return "", lookup.NotFound("no resolver for _autodiscover._tcp.%s", domain)
+		return "", settings.NotFound(i18n.NFNoRecord, "_autodiscover._tcp."+domain)
 	}
 	name := "_autodiscover._tcp." + domain
 	m, err := s.Resolver.Query(ctx, name, dns.TypeSRV)
@@ -223,14 +221,14 @@ func (s *AutodiscoverSource) srvEndpoint(ctx context.Context, domain string) (st
 		return "", err
 	}
 	var best *dns.SRV
-	rrs, _ := lookup.Owned(m, name, dns.TypeSRV)
+	rrs, _ := resolver.Owned(m, name, dns.TypeSRV)
 	for _, rr := range rrs {
 		if srv, ok := rr.(*dns.SRV); ok && srv.Target != "." && (best == nil || srv.Priority < best.Priority) {
 			best = srv
 		}
 	}
 	if best == nil {
-		return "", lookup.NotFound("no %s record", name)
+		return "", settings.NotFound(i18n.NFNoRecord, name)
 	}
 	host := strings.ToLower(strings.TrimSuffix(best.Target, "."))
 	if best.Port != 0 && best.Port != 443 {
@@ -241,7 +239,7 @@ func (s *AutodiscoverSource) srvEndpoint(ctx context.Context, domain string) (st
 
 // follow POSTs to u and follows HTTP redirects, RedirectUrl and RedirectAddr
 // answers, at most MaxAutodiscoverHops in all, HTTPS only.
-func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr lookup.Address) (*lookup.Answer, error) {
+func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr settings.Address) (*settings.Answer, error) {
 	var warnings []i18n.Msg
 	startHost := hostOf(u)
 	email := addr
@@ -277,7 +275,7 @@ func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr lookup.A
 			u = ad.RedirectURL
 			continue
 		case ad.RedirectAddr != "":
-			next, err := lookup.ParseAddress(ad.RedirectAddr)
+			next, err := settings.ParseAddress(ad.RedirectAddr)
 			if err != nil {
 				return nil, fmt.Errorf("%s: RedirectAddr: %w", u, err)
 			}
@@ -290,13 +288,12 @@ func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr lookup.A
 			continue
 		}
 		if len(ad.Servers) == 0 {
-			why := "no POP3 protocol in the answer"
 			if len(ad.Skipped) > 0 {
-				why = "no valid POP3 protocol (" + strings.Join(ad.Skipped, "; ") + ")"
+				return nil, settings.NotFound(i18n.NFNoValidPOPProtocol, u, strings.Join(ad.Skipped, "; "))
 			}
-			return nil, lookup.NotFound("%s: %s", u, why)
+			return nil, settings.NotFound(i18n.NFNoPOPProtocol, u)
 		}
-		a := &lookup.Answer{Servers: ad.Servers, SourceURL: u, Warnings: warnings}
+		a := &settings.Answer{Servers: ad.Servers, SourceURL: u, Warnings: warnings}
 		if ad.PerAddress {
 			a.OnlyFor = addr.String()
 		}
@@ -306,7 +303,7 @@ func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr lookup.A
 
 // post sends the Autodiscover request for asked to u. It returns the
 // parsed answer for addr, or the target of an HTTP redirect.
-func (s *AutodiscoverSource) post(ctx context.Context, u string, addr, asked lookup.Address) (*Autodiscover, string, error) {
+func (s *AutodiscoverSource) post(ctx context.Context, u string, addr, asked settings.Address) (*Autodiscover, string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(autodiscoverRequest(asked.String())))
 	if err != nil {
 		return nil, "", fmt.Errorf("autodiscover %s: %w", u, err)
@@ -336,7 +333,7 @@ func (s *AutodiscoverSource) post(ctx context.Context, u string, addr, asked loo
 		}
 		return nil, loc, nil
 	case http.StatusUnauthorized, http.StatusForbidden:
-		return nil, "", lookup.NotFound("%s: HTTP %d: the server wants a login, and popfind never sends credentials", u, resp.StatusCode)
+		return nil, "", settings.NotFound(i18n.NFLoginWanted, u, strconv.Itoa(resp.StatusCode))
 	}
 	return nil, "", &StatusError{URL: u, Code: resp.StatusCode}
 }

@@ -12,8 +12,9 @@ import (
 
 	"github.com/popfind/popfind/autoconfig"
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/resolver"
 	"github.com/popfind/popfind/internal/testnet"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 func adXML(account string) string {
@@ -52,7 +53,7 @@ func adHandler(t *testing.T, body string, hits *atomic.Int32) http.Handler {
 }
 
 func (w *world) autodiscover() *autoconfig.AutodiscoverSource {
-	return &autoconfig.AutodiscoverSource{Fetcher: w.fetcher, Resolver: &lookup.Resolver{Servers: []string{w.dns.Addr}}}
+	return &autoconfig.AutodiscoverSource{Fetcher: w.fetcher, Resolver: &resolver.Resolver{Servers: []string{w.dns.Addr}}}
 }
 
 func TestAutodiscover(t *testing.T) {
@@ -127,7 +128,7 @@ func TestAutodiscover(t *testing.T) {
 		{"me@nothing.example", true, ""},
 	} {
 		_, err := s.Lookup(context.Background(), testnet.Addr(t, tt.email))
-		if err == nil || errors.Is(err, lookup.ErrNotFound) != tt.notFound || !strings.Contains(err.Error(), tt.want) {
+		if err == nil || errors.Is(err, settings.ErrNotFound) != tt.notFound || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err %v; want notFound=%v mentioning %q", tt.email, err, tt.notFound, tt.want)
 		}
 	}

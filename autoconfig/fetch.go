@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/popfind/popfind/i18n"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // Limits on what a fetch accepts from a server.
@@ -57,9 +57,9 @@ func (e *StatusError) Error() string {
 	return fmt.Sprintf("%s: HTTP %d %s", e.URL, e.Code, http.StatusText(e.Code))
 }
 
-// Is makes 404 and 410 match lookup.ErrNotFound: the document is not there.
+// Is makes 404 and 410 match settings.ErrNotFound: the document is not there.
 func (e *StatusError) Is(target error) bool {
-	return target == lookup.ErrNotFound && (e.Code == http.StatusNotFound || e.Code == http.StatusGone)
+	return target == settings.ErrNotFound && (e.Code == http.StatusNotFound || e.Code == http.StatusGone)
 }
 
 // Get fetches rawURL with GET and reads its XML body whole.

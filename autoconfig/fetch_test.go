@@ -13,8 +13,10 @@ import (
 
 	"github.com/popfind/popfind/autoconfig"
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/resolver"
 	"github.com/popfind/popfind/internal/testnet"
 	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // world is a small Internet on loopback: a DNS server, a CA, and a client
@@ -28,7 +30,7 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	w := &world{dns: testnet.NewDNS(t), ca: testnet.NewCA(t)}
-	r := &lookup.Resolver{Servers: []string{w.dns.Addr}}
+	r := &resolver.Resolver{Servers: []string{w.dns.Addr}}
 	tr := &http.Transport{DialContext: r.DialContext, TLSClientConfig: &tls.Config{RootCAs: w.ca.Pool()}}
 	t.Cleanup(tr.CloseIdleConnections)
 	w.fetcher = &autoconfig.Fetcher{Client: &http.Client{Transport: tr}}
@@ -50,12 +52,19 @@ func (w *world) serveHTTP(t *testing.T, h http.Handler, names ...string) {
 	w.dns.Host(t, ip, names...)
 }
 
-func (w *world) sources(ispdb string) []lookup.Source {
-	var out []lookup.Source
-	for _, k := range []string{lookup.SourceAutoconfig, lookup.SourceWellKnown, lookup.SourceISPDB, lookup.SourceAutoconfigHTTP} {
-		out = append(out, &autoconfig.Source{Kind: k, Fetcher: w.fetcher, ISPDB: ispdb})
+// finder returns a library Finder that looks in the world, with sources.
+func (w *world) finder(t *testing.T, cfg lookup.Config) *lookup.Finder {
+	t.Helper()
+	cfg.DNS, cfg.RootCAs = w.dns.Addr, w.ca.Pool()
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 5 * time.Second
 	}
-	return out
+	f, err := lookup.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(f.Close)
+	return f
 }
 
 func configXML(host string) string {
@@ -97,8 +106,8 @@ func TestEachPlaceAlone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.source, func(t *testing.T) {
-			f := &lookup.Finder{Sources: w.sources(ispdb), Timeout: 5 * time.Second}
-			res := f.Find(context.Background(), testnet.Addr(t, tt.email))
+			f := w.finder(t, lookup.Config{Sources: []string{"autoconfig", "ispdb"}, ISPDB: ispdb})
+			res := f.Find(context.Background(), tt.email)
 			if !res.Found || res.Source != tt.source || res.Answer.SourceURL != tt.url || res.Server().Host != tt.host {
 				t.Fatalf("got found=%v source=%s url=%s; want %s %s (attempts %+v)", res.Found, res.Source, res.Answer.SourceURL, tt.source, tt.url, res.Attempts)
 			}
@@ -123,10 +132,9 @@ func TestPrecedence(t *testing.T) {
 	wk := http.NewServeMux()
 	wk.Handle("/.well-known/autoconfig/mail/config-v1.1.xml", xmlHandler(configXML("pop.from-wellknown.example")))
 	w.serveHTTPS(t, wk, "many.example", "wk2.example")
-	w.serveHTTP(t, xmlHandler(configXML("pop.from-http.example")), "autoconfig.many.example.http.invalid")
 
-	f := &lookup.Finder{Sources: w.sources("https://ispdb.test/v1.1/"), Timeout: 5 * time.Second, WaitAll: true}
-	res := f.Find(context.Background(), testnet.Addr(t, "me@many.example"))
+	f := w.finder(t, lookup.Config{Sources: []string{"autoconfig", "ispdb"}, ISPDB: "https://ispdb.test/v1.1/", WaitAll: true})
+	res := f.Find(context.Background(), "me@many.example")
 	if res.Source != "autoconfig" || res.Server().Host != "pop.from-autoconfig.example" {
 		t.Errorf("source %s host %s; autoconfig beats the others", res.Source, res.Server().Host)
 	}
@@ -140,7 +148,7 @@ func TestPrecedence(t *testing.T) {
 		t.Errorf("%d sources found an answer; want autoconfig, well-known and ispdb", found)
 	}
 	// Without the autoconfig host, well-known beats the ISPDB.
-	res = f.Find(context.Background(), testnet.Addr(t, "me@wk2.example"))
+	res = f.Find(context.Background(), "me@wk2.example")
 	if res.Source != "well-known" {
 		t.Errorf("source %s, want well-known", res.Source)
 	}
@@ -151,7 +159,7 @@ func TestRedirectToHTTPIsPlainHTTP(t *testing.T) {
 	w := newWorld(t)
 	w.serveHTTP(t, xmlHandler(configXML("pop.redirected.example")), "plain.redirect.example")
 	w.serveHTTPS(t, http.RedirectHandler("http://plain.redirect.example/config.xml", http.StatusFound), "autoconfig.redirect.example")
-	s := &autoconfig.Source{Kind: lookup.SourceAutoconfig, Fetcher: w.fetcher}
+	s := &autoconfig.DomainSource{Fetcher: w.fetcher}
 	a, err := s.Lookup(context.Background(), testnet.Addr(t, "me@redirect.example"))
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +202,7 @@ func TestFetchFailures(t *testing.T) {
 			t.Errorf("%s: no error", tt.path)
 			continue
 		}
-		if errors.Is(err, lookup.ErrNotFound) != tt.notFound {
+		if errors.Is(err, settings.ErrNotFound) != tt.notFound {
 			t.Errorf("%s: errors.Is(ErrNotFound) = %v, want %v (%v)", tt.path, !tt.notFound, tt.notFound, err)
 		}
 		if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "https://fail.example") {
@@ -292,7 +300,7 @@ func TestHostedUsesAutoconfigThenISPDB(t *testing.T) {
 	if err != nil || a.Servers[0].Host != "pop.ispdb-hoster.example" {
 		t.Fatalf("ispdb-hoster.example: %+v %v", a, err)
 	}
-	if _, err := h.Lookup(context.Background(), "nobody.example", testnet.Addr(t, "x@customer.example")); !errors.Is(err, lookup.ErrNotFound) {
+	if _, err := h.Lookup(context.Background(), "nobody.example", testnet.Addr(t, "x@customer.example")); !errors.Is(err, settings.ErrNotFound) {
 		t.Errorf("nobody.example: %v, want not found", err)
 	}
 }

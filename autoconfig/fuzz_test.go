@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 func seedFiles(f *testing.F, pattern string) {
@@ -28,14 +28,14 @@ func seedFiles(f *testing.F, pattern string) {
 // targets do not judge the parser with its own validator.
 var hostRE = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$`)
 
-func checkServers(t *testing.T, servers []lookup.Server) {
-	addr := lookup.Address{Local: "fuzz", Domain: "example.com", UnicodeDomain: "example.com"}
+func checkServers(t *testing.T, servers []settings.Server) {
+	addr := settings.Address{Local: "fuzz", Domain: "example.com", UnicodeDomain: "example.com"}
 	for _, s := range servers {
-		host := strings.ToLower(lookup.Expand(s.Host, addr))
+		host := strings.ToLower(settings.Expand(s.Host, addr))
 		if s.Port < 1 || s.Port > 65535 || len(host) > 253 || !hostRE.MatchString(host) || len(s.Auth) == 0 {
 			t.Fatalf("invalid server accepted: %+v", s)
 		}
-		if _, ok := lookup.ParseSocketType(string(s.SocketType)); !ok {
+		if _, ok := settings.ParseSocketType(string(s.SocketType)); !ok {
 			t.Fatalf("socket type %q accepted", s.SocketType)
 		}
 	}
@@ -56,7 +56,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(deep(n))
 	}
 	f.Add([]byte(`<clientConfig><emailProvider id="a.b"><domain>a.b</domain>` + strings.Repeat("<a/>", MaxElements+1) + `</emailProvider></clientConfig>`))
-	a, _ := lookup.ParseAddress("someone@example.org")
+	a, _ := settings.ParseAddress("someone@example.org")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse(data, a)
 		if err != nil {
@@ -116,7 +116,7 @@ func FuzzParseAutodiscover(f *testing.F) {
 	f.Add([]byte(`<Autodiscover><Response><Account><Action>redirectAddr</Action><RedirectAddr>a@b.example</RedirectAddr></Account></Response></Autodiscover>`))
 	f.Add([]byte(`<Autodiscover><Response><Error><ErrorCode>600</ErrorCode><Message>Invalid Request</Message></Error></Response></Autodiscover>`))
 	f.Add([]byte(`<!DOCTYPE a [<!ENTITY x "y">]><Autodiscover/>`))
-	a, _ := lookup.ParseAddress("someone@example.org")
+	a, _ := settings.ParseAddress("someone@example.org")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ad, err := ParseAutodiscover(data, a, a)
 		if err != nil {

@@ -16,7 +16,7 @@ import (
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/safetext"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // Config is the POP3 part of an autoconfig file.
@@ -28,7 +28,7 @@ type Config struct {
 	// Servers are the valid POP3 sections in document order; the first is
 	// the answer and the rest are alternatives. Usernames keep their
 	// placeholders; host names are filled for the address.
-	Servers []lookup.Server
+	Servers []settings.Server
 	// Skipped says why each invalid POP3 section was left out.
 	Skipped      []string
 	Docs         []string
@@ -73,7 +73,7 @@ const (
 // Host names keep placeholders that differ between addresses of the domain
 // (%EMAILLOCALPART%), so that the answer can be cached for the domain;
 // lookup.Result.For fills them. Every text is cleaned with safetext.
-func Parse(data []byte, addr lookup.Address) (*Config, error) {
+func Parse(data []byte, addr settings.Address) (*Config, error) {
 	if !utf8.Valid(data) && !bytes.HasPrefix(data, []byte("<?xml")) {
 		return nil, errors.New("parse: not UTF-8 text")
 	}
@@ -83,7 +83,7 @@ func Parse(data []byte, addr lookup.Address) (*Config, error) {
 // ParseReader is Parse reading the document from r as it arrives, so that a
 // document refused early (too deeply nested, say) is never read whole.
 // Text that is not valid in its declared encoding is refused.
-func ParseReader(r io.Reader, addr lookup.Address) (*Config, error) {
+func ParseReader(r io.Reader, addr settings.Address) (*Config, error) {
 	root, err := parseTree(r, "clientConfig")
 	if err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func ParseReader(r io.Reader, addr lookup.Address) (*Config, error) {
 	}
 	id, _ := p.attr("id")
 	id = strings.ToLower(strings.TrimSpace(id))
-	if err := lookup.ValidHost(id); err != nil {
+	if err := settings.ValidHost(id); err != nil {
 		return nil, fmt.Errorf("parse: emailProvider id: %w", err)
 	}
 	c := &Config{ID: id}
@@ -108,7 +108,7 @@ func ParseReader(r io.Reader, addr lookup.Address) (*Config, error) {
 		v, err := d.value()
 		if err == nil {
 			v = strings.TrimSuffix(strings.ToLower(v), ".")
-			err = lookup.ValidHost(v)
+			err = settings.ValidHost(v)
 		}
 		if err != nil {
 			domainErr = err
@@ -187,8 +187,8 @@ func isWebURL(u string) bool {
 }
 
 // popServer checks one POP3 section the way Thunderbird does and converts it.
-func popServer(n *node, addr lookup.Address) (lookup.Server, error) {
-	srv := lookup.Server{Protocol: "pop3"}
+func popServer(n *node, addr settings.Address) (settings.Server, error) {
+	srv := settings.Server{Protocol: "pop3"}
 	for _, f := range []string{"hostname", "port", "socketType", "username", "authentication"} {
 		for _, c := range n.all(f) {
 			if _, err := c.value(); err != nil {
@@ -217,7 +217,7 @@ func popServer(n *node, addr lookup.Address) (lookup.Server, error) {
 	var types []string
 	for _, st := range n.all("socketType") {
 		v, _ := st.value()
-		if t, ok := lookup.ParseSocketType(v); ok {
+		if t, ok := settings.ParseSocketType(v); ok {
 			srv.SocketType = t
 			break // Thunderbird takes the first it supports
 		}
@@ -275,16 +275,16 @@ func popServer(n *node, addr lookup.Address) (lookup.Server, error) {
 // hostTemplate checks a hostname field as Thunderbird does once the
 // placeholders are filled for addr. The placeholders that depend on the
 // local part stay in the returned host, to be filled for each address.
-func hostTemplate(raw string, addr lookup.Address) (string, error) {
-	filled := strings.TrimSuffix(strings.ToLower(lookup.Expand(raw, addr)), ".")
-	if err := lookup.ValidHost(filled); err != nil {
+func hostTemplate(raw string, addr settings.Address) (string, error) {
+	filled := strings.TrimSuffix(strings.ToLower(settings.Expand(raw, addr)), ".")
+	if err := settings.ValidHost(filled); err != nil {
 		return "", err
 	}
-	if !strings.Contains(raw, lookup.PlaceholderLocal) && !strings.Contains(raw, lookup.PlaceholderAddress) {
+	if !strings.Contains(raw, settings.PlaceholderLocal) && !strings.Contains(raw, settings.PlaceholderAddress) {
 		return filled, nil
 	}
 	// Keep the per-address placeholders; fill the rest now.
-	t := strings.NewReplacer(lookup.PlaceholderDomain, addr.Domain, lookup.PlaceholderName, "").Replace(raw)
+	t := strings.NewReplacer(settings.PlaceholderDomain, addr.Domain, settings.PlaceholderName, "").Replace(raw)
 	return strings.TrimSuffix(t, "."), nil
 }
 
@@ -299,10 +299,10 @@ func parseBool(s string) (bool, bool) {
 }
 
 // Answer converts c into a lookup answer from sourceURL.
-func (c *Config) Answer(sourceURL string) *lookup.Answer {
-	a := &lookup.Answer{SourceURL: sourceURL, Servers: c.Servers, Docs: c.Docs}
+func (c *Config) Answer(sourceURL string) *settings.Answer {
+	a := &settings.Answer{SourceURL: sourceURL, Servers: c.Servers, Docs: c.Docs}
 	if c.ID != "" || c.Name != "" {
-		a.Provider = &lookup.Provider{ID: c.ID, Name: c.Name}
+		a.Provider = &settings.Provider{ID: c.ID, Name: c.Name}
 	}
 	for _, in := range c.Instructions {
 		switch {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/testnet"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 func fixture(t *testing.T, name string) []byte {
@@ -40,11 +40,11 @@ func TestParseFull(t *testing.T) {
 		t.Fatalf("servers = %+v; want the two POP3 sections, not IMAP", c.Servers)
 	}
 	s := c.Servers[0]
-	if s.Host != "pop.example.org" || s.Port != 995 || s.SocketType != lookup.SSL {
+	if s.Host != "pop.example.org" || s.Port != 995 || s.SocketType != settings.SSL {
 		t.Errorf("first server %s:%d %s; want the placeholder filled, port trimmed", s.Host, s.Port, s.SocketType)
 	}
-	if s.Username != "%EMAILLOCALPART%.%EMAILDOMAIN%" || lookup.Expand(s.Username, a) != "jane.example.org" {
-		t.Errorf("username %q (expands to %q)", s.Username, lookup.Expand(s.Username, a))
+	if s.Username != "%EMAILLOCALPART%.%EMAILDOMAIN%" || settings.Expand(s.Username, a) != "jane.example.org" {
+		t.Errorf("username %q (expands to %q)", s.Username, settings.Expand(s.Username, a))
 	}
 	if strings.Join(s.Auth, ",") != "OAuth2,password-cleartext" {
 		t.Errorf("auth = %v; want known values only, old spellings mapped", s.Auth)
@@ -53,7 +53,7 @@ func TestParseFull(t *testing.T) {
 		t.Errorf("pop3 element not read: %+v", s)
 	}
 	alt := c.Servers[1]
-	if alt.SocketType != lookup.STARTTLS || alt.Port != 110 {
+	if alt.SocketType != settings.STARTTLS || alt.Port != 110 {
 		t.Errorf("alternative %+v; want STARTTLS (the first socketType it knows)", alt)
 	}
 	if strings.Join(c.Docs, ",") != "https://help.example.net/pop" {
@@ -137,11 +137,11 @@ type refServer struct {
 	Auth        []string `xml:"authentication"`
 }
 
-func (s refServer) accepted(a lookup.Address) (host string, port int, st string, ok bool) {
+func (s refServer) accepted(a settings.Address) (host string, port int, st string, ok bool) {
 	if s.Hostname == nil || s.Username == nil {
 		return "", 0, "", false
 	}
-	host = strings.ToLower(strings.TrimSpace(lookup.Expand(*s.Hostname, a)))
+	host = strings.ToLower(strings.TrimSpace(settings.Expand(*s.Hostname, a)))
 	if host == "" || strings.ContainsAny(host, " ;/:") {
 		return "", 0, "", false
 	}

@@ -7,51 +7,79 @@ import (
 	"io"
 	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/popfind/popfind/i18n"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/internal/race"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
-// Source fetches an autoconfig file from one place. Name says which place:
-// lookup.SourceAutoconfig, SourceWellKnown, SourceISPDB or
-// SourceAutoconfigHTTP.
-type Source struct {
-	Kind    string
-	Fetcher *Fetcher
-	// ISPDB is the database's base URL, ending in a slash (ispdb only).
-	ISPDB string
-}
-
-var _ lookup.Source = (*Source)(nil)
-
-// Name returns the source's kind.
-func (s *Source) Name() string { return s.Kind }
+// DomainSource fetches the domain's own autoconfig file from
+// https://autoconfig.<domain>/mail/config-v1.1.xml, naming the address.
+type DomainSource struct{ Fetcher *Fetcher }
 
 // URL returns where the source looks for addr.
-func (s *Source) URL(addr lookup.Address) string {
-	d := addr.Domain
-	switch s.Kind {
-	case lookup.SourceAutoconfig:
-		return "https://autoconfig." + d + "/mail/config-v1.1.xml?emailaddress=" + url.QueryEscape(addr.String())
-	case lookup.SourceWellKnown:
-		return "https://" + d + "/.well-known/autoconfig/mail/config-v1.1.xml"
-	case lookup.SourceISPDB:
-		return s.ISPDB + d
-	case lookup.SourceAutoconfigHTTP:
-		return "http://autoconfig." + d + "/mail/config-v1.1.xml"
-	}
-	panic("autoconfig: unknown source kind " + s.Kind)
+func (s *DomainSource) URL(addr settings.Address) string {
+	return "https://autoconfig." + addr.Domain + "/mail/config-v1.1.xml?emailaddress=" + url.QueryEscape(addr.String())
 }
 
-// Lookup fetches and parses the source's file for addr.
-func (s *Source) Lookup(ctx context.Context, addr lookup.Address) (*lookup.Answer, error) {
+// Lookup fetches and parses the file for addr.
+func (s *DomainSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
 	return s.Fetcher.Config(ctx, s.URL(addr), addr)
 }
 
+// WellKnownSource fetches the autoconfig file from the domain's own web
+// server, https://<domain>/.well-known/autoconfig/mail/config-v1.1.xml.
+type WellKnownSource struct{ Fetcher *Fetcher }
+
+// URL returns where the source looks for addr.
+func (s *WellKnownSource) URL(addr settings.Address) string {
+	return "https://" + addr.Domain + "/.well-known/autoconfig/mail/config-v1.1.xml"
+}
+
+// Lookup fetches and parses the file for addr.
+func (s *WellKnownSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
+	return s.Fetcher.Config(ctx, s.URL(addr), addr)
+}
+
+// ISPDBSource fetches the domain's entry in Thunderbird's ISP database.
+type ISPDBSource struct {
+	Fetcher *Fetcher
+	// Base is the database's base URL, ending in a slash.
+	Base string
+}
+
+// URL returns where the source looks for addr.
+func (s *ISPDBSource) URL(addr settings.Address) string { return s.Base + addr.Domain }
+
+// Lookup fetches and parses the entry for addr.
+func (s *ISPDBSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
+	return s.Fetcher.Config(ctx, s.URL(addr), addr)
+}
+
+// PlainHTTPSource fetches http://autoconfig.<domain>/mail/config-v1.1.xml,
+// over plain HTTP: its answer is marked Insecure and carries a warning.
+type PlainHTTPSource struct{ Fetcher *Fetcher }
+
+// URL returns where the source looks for addr.
+func (s *PlainHTTPSource) URL(addr settings.Address) string {
+	return "http://autoconfig." + addr.Domain + "/mail/config-v1.1.xml"
+}
+
+// Lookup fetches and parses the file for addr.
+func (s *PlainHTTPSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
+	return s.Fetcher.Config(ctx, s.URL(addr), addr)
+}
+
+var (
+	_ settings.Source = (*DomainSource)(nil)
+	_ settings.Source = (*WellKnownSource)(nil)
+	_ settings.Source = (*ISPDBSource)(nil)
+	_ settings.Source = (*PlainHTTPSource)(nil)
+)
+
 // Config fetches the autoconfig file at u and returns its POP3 answer. A
-// missing file or one without a valid POP3 section is lookup.ErrNotFound.
-func (f *Fetcher) Config(ctx context.Context, u string, addr lookup.Address) (*lookup.Answer, error) {
+// missing file or one without a valid POP3 section is settings.ErrNotFound.
+func (f *Fetcher) Config(ctx context.Context, u string, addr settings.Address) (*settings.Answer, error) {
 	var c *Config
 	doc, err := f.get(ctx, u, func(r io.Reader) (err error) {
 		c, err = ParseReader(r, addr)
@@ -61,11 +89,10 @@ func (f *Fetcher) Config(ctx context.Context, u string, addr lookup.Address) (*l
 		return nil, err
 	}
 	if len(c.Servers) == 0 {
-		why := "no POP3 section"
 		if len(c.Skipped) > 0 {
-			why = "no valid POP3 section (" + strings.Join(c.Skipped, "; ") + ")"
+			return nil, settings.NotFound(i18n.NFNoValidPOPSection, doc.URL, strings.Join(c.Skipped, "; "))
 		}
-		return nil, lookup.NotFound("%s: %s", doc.URL, why)
+		return nil, settings.NotFound(i18n.NFNoPOPSection, doc.URL)
 	}
 	a := c.Answer(doc.URL)
 	a.Warnings = append(a.Warnings, doc.Warnings...)
@@ -85,14 +112,14 @@ type Hosted struct {
 }
 
 // Lookup returns the answer for domain, for addr.
-func (h *Hosted) Lookup(ctx context.Context, domain string, addr lookup.Address) (*lookup.Answer, error) {
+func (h *Hosted) Lookup(ctx context.Context, domain string, addr settings.Address) (*settings.Answer, error) {
 	urls := []string{"https://autoconfig." + domain + "/mail/config-v1.1.xml?emailaddress=" + url.QueryEscape(addr.String())}
 	if h.ISPDB != "" {
 		urls = append(urls, h.ISPDB+domain)
 	}
-	var attempts []func(context.Context) (*lookup.Answer, error)
+	var attempts []func(context.Context) (*settings.Answer, error)
 	for _, u := range urls {
-		attempts = append(attempts, func(ctx context.Context) (*lookup.Answer, error) { return h.Fetcher.Config(ctx, u, addr) })
+		attempts = append(attempts, func(ctx context.Context) (*settings.Answer, error) { return h.Fetcher.Config(ctx, u, addr) })
 	}
 	return firstInOrder(ctx, attempts)
 }
@@ -100,32 +127,13 @@ func (h *Hosted) Lookup(ctx context.Context, domain string, addr lookup.Address)
 // firstInOrder runs the attempts at once and returns the answer of the
 // first, in their order, that has one, as soon as every attempt before it
 // has failed. The rest are then cancelled and waited for.
-func firstInOrder(ctx context.Context, attempts []func(context.Context) (*lookup.Answer, error)) (*lookup.Answer, error) {
-	type result struct {
-		a   *lookup.Answer
-		err error
+func firstInOrder(ctx context.Context, attempts []func(context.Context) (*settings.Answer, error)) (*settings.Answer, error) {
+	a, errs, ctxErr := race.First(ctx, attempts)
+	if a != nil {
+		return a, nil
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	defer cancel()
-	chans := make([]chan result, len(attempts))
-	for i, attempt := range attempts {
-		chans[i] = make(chan result, 1)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			a, err := attempt(ctx)
-			chans[i] <- result{a, err}
-		}()
-	}
-	var errs []error
-	for _, ch := range chans {
-		r := <-ch
-		if r.err == nil {
-			return r.a, nil
-		}
-		errs = append(errs, r.err)
+	if ctxErr != nil {
+		errs = append(errs, ctxErr)
 	}
 	return nil, joinErrors(errs)
 }
@@ -136,12 +144,12 @@ func firstInOrder(ctx context.Context, attempts []func(context.Context) (*lookup
 func joinErrors(errs []error) error {
 	var broken []error
 	for _, e := range errs {
-		if !errors.Is(e, lookup.ErrNotFound) {
+		if !errors.Is(e, settings.ErrNotFound) {
 			broken = append(broken, e)
 		}
 	}
 	if len(broken) > 0 {
 		return errors.Join(broken...)
 	}
-	return fmt.Errorf("%w: %v", lookup.ErrNotFound, errors.Join(errs...))
+	return fmt.Errorf("%w: %v", settings.ErrNotFound, errors.Join(errs...))
 }

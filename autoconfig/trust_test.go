@@ -13,13 +13,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/popfind/popfind/autoconfig"
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/resolver"
 	"github.com/popfind/popfind/internal/testnet"
 	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // nested returns a document of depth elements nested inside one another,
@@ -75,7 +76,7 @@ func TestNestedBatchMemory(t *testing.T) {
 		names = append(names, fmt.Sprintf("autoconfig.deep%02d.example", i))
 	}
 	w.serveHTTPS(t, xmlHandler(doc), names...)
-	src := &autoconfig.Source{Kind: lookup.SourceAutoconfig, Fetcher: w.fetcher}
+	src := &autoconfig.DomainSource{Fetcher: w.fetcher}
 	var peak uint64
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
@@ -240,7 +241,7 @@ type redirectWorld struct {
 
 func newRedirectWorld(t *testing.T) *redirectWorld {
 	w := &redirectWorld{world: &world{dns: testnet.NewDNS(t), ca: testnet.NewCA(t)}, public: map[string]string{}}
-	r := &lookup.Resolver{Servers: []string{w.dns.Addr}, Dial: func(ctx context.Context, network, address string) (net.Conn, error) {
+	r := &resolver.Resolver{Servers: []string{w.dns.Addr}, Dial: func(ctx context.Context, network, address string) (net.Conn, error) {
 		host, port, _ := net.SplitHostPort(address)
 		w.mu.Lock()
 		if lo, ok := w.public[host]; ok {
@@ -277,7 +278,7 @@ func TestRedirectGuard(t *testing.T) {
 	w.servePublic(t, to("https://config.intranet.example/mail.xml"), "autoconfig.public.example")
 	w.servePublic(t, to("https://config.hoster.example/mail.xml"), "autoconfig.moved.example")
 	w.serveHTTPS(t, to("https://config.intranet.example/mail.xml"), "autoconfig.lan.example")
-	src := &autoconfig.Source{Kind: lookup.SourceAutoconfig, Fetcher: w.fetcher}
+	src := &autoconfig.DomainSource{Fetcher: w.fetcher}
 	ctx := context.Background()
 
 	// Public to internal: refused, with the reason.
@@ -297,7 +298,7 @@ func TestRedirectGuard(t *testing.T) {
 	}
 }
 
-func hasWarning(a *lookup.Answer, key string) bool {
+func hasWarning(a *settings.Answer, key string) bool {
 	for _, w := range a.Warnings {
 		if w.Key == key {
 			return true
@@ -327,16 +328,16 @@ func TestPlaceholdersPerAddress(t *testing.T) {
 		fmt.Fprint(rw, adXML(`<Action>settings</Action><Protocol><Type>POP3</Type><Server>pop.corp.example</Server><Port>995</Port><LoginName>`+login+`</LoginName><SSL>on</SSL></Protocol>`))
 	}), "autodiscover.corp.example")
 
-	ac := &lookup.Memo{Finder: &lookup.Finder{Sources: []lookup.Source{&autoconfig.Source{Kind: lookup.SourceAutoconfig, Fetcher: w.fetcher}}, Timeout: 5 * time.Second}}
+	ac := w.finder(t, lookup.Config{Sources: []string{"autoconfig"}})
 	for _, local := range []string{"alice", "bob", "alice"} {
-		r := ac.Find(context.Background(), testnet.Addr(t, local+"@per.example"))
+		r := ac.Find(context.Background(), local+"@per.example")
 		if s := r.Server(); s == nil || s.Host != local+".pop.per.example" || s.Username != local {
 			t.Errorf("%s got %+v (%v)", local, s, r.Err)
 		}
 	}
-	ad := &lookup.Memo{Finder: &lookup.Finder{Sources: []lookup.Source{w.autodiscover()}, Timeout: 5 * time.Second}}
+	ad := w.finder(t, lookup.Config{Sources: []string{"autodiscover"}})
 	for _, local := range []string{"alice", "bob"} {
-		r := ad.Find(context.Background(), testnet.Addr(t, local+"@corp.example"))
+		r := ad.Find(context.Background(), local+"@corp.example")
 		if s := r.Server(); s == nil || s.Username != "CORP\\"+strings.ToUpper(local) {
 			t.Errorf("%s got %+v (%v); want its own login name", local, s, r.Err)
 		}

@@ -142,3 +142,27 @@ const (
 	AddrTLDDigits    = "addr.tld_digits"
 	AddrLineTooLong  = "addr.line_too_long"
 )
+
+// Why a source found nothing, or was not consulted.
+const (
+	NFBuiltin            = "nf.builtin"
+	NFNoSRV              = "nf.no_srv"
+	NFNoMX               = "nf.no_mx"
+	NFMXUnknown          = "nf.mx_unknown"
+	NFNoPOPSection       = "nf.no_pop_section"
+	NFNoValidPOPSection  = "nf.no_valid_pop_section"
+	NFNoRecord           = "nf.no_record"
+	NFNoPOPProtocol      = "nf.no_pop_protocol"
+	NFNoValidPOPProtocol = "nf.no_valid_pop_protocol"
+	NFLoginWanted        = "nf.login_wanted"
+	NFGuess              = "nf.guess"
+	NFEmptyAnswer        = "nf.empty_answer"
+	NFNoValidHost        = "nf.no_valid_host"
+	SkipNotNeeded        = "skip.not_needed"
+	SkipStopped          = "skip.stopped"
+	SkipAnswered         = "skip.answered"
+	SkipNotOffered       = "skip.not_offered"
+	SkipNoTime           = "skip.no_time"
+	SkipNotSelected      = "skip.not_selected"
+	SkipISPDBOff         = "skip.ispdb_off"
+)

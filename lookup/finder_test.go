@@ -1,4 +1,4 @@
-package lookup_test
+package lookup
 
 import (
 	"context"
@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/testnet"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // countingSource is a source for Finder tests: it answers after a delay, or
@@ -28,7 +29,7 @@ type countingSource struct {
 
 func (s *countingSource) Name() string  { return s.name }
 func (s *countingSource) Offline() bool { return s.offline }
-func (s *countingSource) Lookup(ctx context.Context, addr lookup.Address) (*lookup.Answer, error) {
+func (s *countingSource) Lookup(ctx context.Context, addr Address) (*Answer, error) {
 	s.calls.Add(1)
 	if s.block {
 		<-ctx.Done()
@@ -45,12 +46,12 @@ func (s *countingSource) Lookup(ctx context.Context, addr lookup.Address) (*look
 		return nil, s.fail
 	}
 	if s.host == "" {
-		return nil, lookup.NotFound("nothing at %s", s.name)
+		return nil, &settings.Missing{Reason: i18n.Text("nothing at " + s.name)}
 	}
-	return &lookup.Answer{Servers: []lookup.Server{{Protocol: "pop3", Host: s.host, Port: 995, SocketType: lookup.SSL, Username: lookup.PlaceholderAddress}}}, nil
+	return &Answer{Servers: []Server{{Protocol: "pop3", Host: s.host, Port: 995, SocketType: SSL, Username: settings.PlaceholderAddress}}}, nil
 }
 
-func outcomes(r *lookup.Result) string {
+func outcomes(r *Result) string {
 	var s []string
 	for _, a := range r.Attempts {
 		s = append(s, a.Source+"="+string(a.Outcome))
@@ -64,10 +65,10 @@ func TestFinderPrecedenceAndEarlyAnswer(t *testing.T) {
 	mid := &countingSource{name: "srv", delay: 10 * time.Millisecond, host: "srv.example"}
 	low := &countingSource{name: "mx", block: true}
 	guess := &countingSource{name: "guess", host: "guessed.example"}
-	f := &lookup.Finder{Sources: []lookup.Source{high, mid, low}, Fallback: guess, Timeout: 5 * time.Second}
+	f := &engine{sources: entries(high, mid, low), fallback: ent(guess), timeout: 5 * time.Second}
 	before := runtime.NumGoroutine()
 	start := time.Now()
-	res := f.Find(context.Background(), testnet.Addr(t, "me@example.org"))
+	res := f.lookup(context.Background(), testnet.Addr(t, "me@example.org"))
 	if el := time.Since(start); el > 2*time.Second {
 		t.Fatalf("took %v: the answer should come once autoconfig finished, without waiting for mx", el)
 	}
@@ -93,9 +94,9 @@ func TestFinderDeadlineKeepsBestSoFar(t *testing.T) {
 	t.Parallel()
 	hang := &countingSource{name: "autoconfig", block: true}
 	srv := &countingSource{name: "srv", delay: 5 * time.Millisecond, host: "srv.example"}
-	f := &lookup.Finder{Sources: []lookup.Source{hang, srv}, Timeout: 300 * time.Millisecond}
+	f := &engine{sources: entries(hang, srv), timeout: 300 * time.Millisecond}
 	start := time.Now()
-	res := f.Find(context.Background(), testnet.Addr(t, "me@example.org"))
+	res := f.lookup(context.Background(), testnet.Addr(t, "me@example.org"))
 	el := time.Since(start)
 	if el < 250*time.Millisecond || el > 2*time.Second {
 		t.Errorf("returned after %v; want about the 300ms deadline", el)
@@ -116,8 +117,8 @@ func TestFinderFallbackOnlyWhenEmpty(t *testing.T) {
 	a := &countingSource{name: "autoconfig", fail: errors.New("boom")}
 	b := &countingSource{name: "srv"}
 	guess := &countingSource{name: "guess", host: "pop.example.org"}
-	f := &lookup.Finder{Sources: []lookup.Source{a, b}, Fallback: guess, Timeout: time.Second}
-	res := f.Find(context.Background(), testnet.Addr(t, "x@example.org"))
+	f := &engine{sources: entries(a, b), fallback: ent(guess), timeout: time.Second}
+	res := f.lookup(context.Background(), testnet.Addr(t, "x@example.org"))
 	if !res.Found || res.Source != "guess" {
 		t.Fatalf("want the guess, got %+v", res)
 	}
@@ -130,16 +131,16 @@ func TestFinderOfflineFirst(t *testing.T) {
 	t.Parallel()
 	builtin := &countingSource{name: "builtin", host: "pop.gmail.com", offline: true}
 	net := &countingSource{name: "autoconfig", host: "other.example"}
-	f := &lookup.Finder{Sources: []lookup.Source{builtin, net}}
-	res := f.Find(context.Background(), testnet.Addr(t, "x@gmail.com"))
+	f := &engine{sources: entries(builtin, net)}
+	res := f.lookup(context.Background(), testnet.Addr(t, "x@gmail.com"))
 	if res.Source != "builtin" || net.calls.Load() != 0 {
 		t.Errorf("source %s, network calls %d; the offline answer must come without starting network sources", res.Source, net.calls.Load())
 	}
 	// With WaitAll (--all) every source runs, for comparison.
 	net2 := &countingSource{name: "autoconfig", host: "other.example"}
-	f = &lookup.Finder{Sources: []lookup.Source{builtin, net2}, WaitAll: true}
-	res = f.Find(context.Background(), testnet.Addr(t, "x@gmail.com"))
-	if res.Source != "builtin" || net2.calls.Load() != 1 || res.Attempts[1].Outcome != lookup.OutcomeFound {
+	f = &engine{sources: entries(builtin, net2), waitAll: true}
+	res = f.lookup(context.Background(), testnet.Addr(t, "x@gmail.com"))
+	if res.Source != "builtin" || net2.calls.Load() != 1 || res.Attempts[1].Outcome != OutcomeFound {
 		t.Errorf("WaitAll: source %s, calls %d, attempts %s", res.Source, net2.calls.Load(), outcomes(res))
 	}
 }
@@ -148,13 +149,13 @@ func TestFinderInsecureLast(t *testing.T) {
 	t.Parallel()
 	insecure := &insecureSource{}
 	mx := &countingSource{name: "mx", delay: 20 * time.Millisecond, host: "mx-derived.example"}
-	f := &lookup.Finder{Sources: []lookup.Source{insecure, mx}, Timeout: time.Second}
-	res := f.Find(context.Background(), testnet.Addr(t, "x@example.org"))
+	f := &engine{sources: entries(insecure, mx), timeout: time.Second}
+	res := f.lookup(context.Background(), testnet.Addr(t, "x@example.org"))
 	if res.Source != "mx" {
 		t.Errorf("source %s; an answer over plain HTTP must lose to any other", res.Source)
 	}
-	f = &lookup.Finder{Sources: []lookup.Source{insecure, &countingSource{name: "mx"}}, Timeout: time.Second}
-	res = f.Find(context.Background(), testnet.Addr(t, "x@example.org"))
+	f = &engine{sources: entries(insecure, &countingSource{name: "mx"}), timeout: time.Second}
+	res = f.lookup(context.Background(), testnet.Addr(t, "x@example.org"))
 	if res.Source != "autoconfig" || !res.Found {
 		t.Errorf("source %s found %v; alone, the plain-HTTP answer is used", res.Source, res.Found)
 	}
@@ -163,8 +164,8 @@ func TestFinderInsecureLast(t *testing.T) {
 type insecureSource struct{}
 
 func (insecureSource) Name() string { return "autoconfig" }
-func (insecureSource) Lookup(context.Context, lookup.Address) (*lookup.Answer, error) {
-	return &lookup.Answer{Insecure: true, Servers: []lookup.Server{{Host: "http.example", Port: 995, SocketType: lookup.SSL}}}, nil
+func (insecureSource) Lookup(context.Context, Address) (*Answer, error) {
+	return &Answer{Insecure: true, Servers: []Server{{Host: "http.example", Port: 995, SocketType: SSL}}}, nil
 }
 
 // waitGoroutines fails when goroutines started during a test outlive it.
@@ -178,4 +179,32 @@ func waitGoroutines(t *testing.T, before int) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// named is a test source that knows its name.
+type named interface {
+	settings.Source
+	Name() string
+}
+
+// entries turns test sources into the engine's entries, in order.
+func entries(srcs ...named) []entry {
+	var out []entry
+	for _, s := range srcs {
+		out = append(out, *ent(s))
+	}
+	return out
+}
+
+func ent(s named) *entry {
+	e := &entry{name: s.Name(), src: s}
+	if o, ok := s.(settings.Offline); ok {
+		e.offline = o.Offline()
+	}
+	return e
+}
+
+// lookup is what a Finder does with the engine's result.
+func (e *engine) lookup(ctx context.Context, addr Address) *Result {
+	return e.find(ctx, addr).For(addr)
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/popfind/popfind/internal/flight"
 )
 
-// Memo looks each domain up once per run: concurrent lookups of one domain
+// memo looks each domain up once per Finder: concurrent lookups of one domain
 // share a single Find, and finished results are kept in a bounded LRU cache.
 // What is cached is what the domain said, placeholders and all; Result.For
 // fills them for each address. An answer that a source gave for one address
@@ -18,10 +18,10 @@ import (
 // The shared Find runs on a context that ends when the last caller waiting
 // for it gives up, not the first, so one address's cancelled context never
 // spoils the answer for another address of the same domain.
-type Memo struct {
-	Finder *Finder
-	// Size bounds the number of domains kept; zero means 4096.
-	Size int
+type memo struct {
+	engine *engine
+	// size bounds the number of domains kept; zero means 4096.
+	size int
 
 	flights flight.Group[string, *Result]
 	mu      sync.Mutex
@@ -34,9 +34,9 @@ type memoEntry struct {
 	res    *Result
 }
 
-// Find returns the result for addr, from the cache when its domain has been
+// find returns the result for addr, from the cache when its domain has been
 // looked up already. When ctx ends first, the result says so.
-func (m *Memo) Find(ctx context.Context, addr Address) *Result {
+func (m *memo) find(ctx context.Context, addr Address) *Result {
 	if r, ok := m.get(addr.Domain); ok && r.servesAddress(addr) {
 		return r.For(addr)
 	}
@@ -44,7 +44,7 @@ func (m *Memo) Find(ctx context.Context, addr Address) *Result {
 		if r, ok := m.get(addr.Domain); ok && r.servesAddress(addr) {
 			return r, nil
 		}
-		r := m.Finder.find(fctx, addr)
+		r := m.engine.find(fctx, addr)
 		// A lookup that every caller gave up on is not an answer for the
 		// domain; don't keep it.
 		if fctx.Err() == nil {
@@ -58,7 +58,7 @@ func (m *Memo) Find(ctx context.Context, addr Address) *Result {
 	if !r.servesAddress(addr) {
 		// Another address of the domain got an answer meant for it alone.
 		r, err = m.flights.Do(ctx, "\x00"+addr.String(), func(fctx context.Context) (*Result, error) {
-			return m.Finder.find(fctx, addr), nil
+			return m.engine.find(fctx, addr), nil
 		})
 		if err != nil {
 			return interrupted(addr, err)
@@ -70,10 +70,10 @@ func (m *Memo) Find(ctx context.Context, addr Address) *Result {
 // interrupted is the result of a lookup whose caller's context ended before
 // the shared lookup did.
 func interrupted(addr Address, err error) *Result {
-	return &Result{Address: addr, Err: contextError(err)}
+	return &Result{Address: addr, Err: &InterruptedError{Cause: err}}
 }
 
-func (m *Memo) get(domain string) (*Result, bool) {
+func (m *memo) get(domain string) (*Result, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.byKey == nil {
@@ -87,7 +87,7 @@ func (m *Memo) get(domain string) (*Result, bool) {
 	return el.Value.(*memoEntry).res, true
 }
 
-func (m *Memo) put(domain string, r *Result) {
+func (m *memo) put(domain string, r *Result) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.byKey == nil {
@@ -100,7 +100,7 @@ func (m *Memo) put(domain string, r *Result) {
 		return
 	}
 	m.byKey[domain] = m.lru.PushFront(&memoEntry{domain, r})
-	size := m.Size
+	size := m.size
 	if size <= 0 {
 		size = 4096
 	}

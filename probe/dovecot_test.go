@@ -14,7 +14,7 @@ import (
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/testnet"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 	"github.com/popfind/popfind/probe"
 )
 
@@ -152,12 +152,12 @@ func TestDovecot(t *testing.T) {
 	ok := []struct {
 		name string
 		port int
-		mode lookup.SocketType
+		mode settings.SocketType
 		warn string
 	}{
-		{"SSL", pop3s, lookup.SSL, ""},
-		{"STARTTLS", pop3, lookup.STARTTLS, ""},
-		{"plain", pop3, lookup.Plain, i18n.WarnPlainVerify},
+		{"SSL", pop3s, settings.SSL, ""},
+		{"STARTTLS", pop3, settings.STARTTLS, ""},
+		{"plain", pop3, settings.Plain, i18n.WarnPlainVerify},
 	}
 	for _, tt := range ok {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,7 +171,7 @@ func TestDovecot(t *testing.T) {
 			if !r.CapaKnown || len(r.Capa.Lines) == 0 {
 				t.Errorf("capabilities %+v", r.Capa)
 			}
-			if tt.mode != lookup.Plain {
+			if tt.mode != settings.Plain {
 				if r.TLSInfo == nil || !r.TLSInfo.Verified || r.TLSInfo.DNSNames[0] != "pop.valid.test" {
 					t.Errorf("TLS %+v", r.TLSInfo)
 				}
@@ -190,14 +190,14 @@ func TestDovecot(t *testing.T) {
 	fail := []struct {
 		name, host string
 		port       int
-		mode       lookup.SocketType
+		mode       settings.SocketType
 		kind       probe.Kind
 		want       string
 	}{
-		{"expired via SNI", "expired.test", pop3s, lookup.SSL, probe.KindCertExpired, "expired on"},
-		{"expired after STLS", "expired.test", pop3, lookup.STARTTLS, probe.KindCertExpired, "expired on"},
-		{"other names", "mismatch.test", pop3s, lookup.SSL, probe.KindCertName, "elsewhere.example, www.elsewhere.example"},
-		{"SSL on the plain port", "pop.valid.test", pop3, lookup.SSL, probe.KindTLS, "TLS"},
+		{"expired via SNI", "expired.test", pop3s, settings.SSL, probe.KindCertExpired, "expired on"},
+		{"expired after STLS", "expired.test", pop3, settings.STARTTLS, probe.KindCertExpired, "expired on"},
+		{"other names", "mismatch.test", pop3s, settings.SSL, probe.KindCertName, "elsewhere.example, www.elsewhere.example"},
+		{"SSL on the plain port", "pop.valid.test", pop3, settings.SSL, probe.KindTLS, "TLS"},
 	}
 	for _, tt := range fail {
 		t.Run(tt.name, func(t *testing.T) {

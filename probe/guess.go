@@ -3,12 +3,13 @@ package probe
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/popfind/popfind/i18n"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/internal/race"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // GuessSource is the last resort: it probes the usual host names of a domain
@@ -22,110 +23,65 @@ type GuessSource struct {
 	Stagger time.Duration
 }
 
-var _ lookup.Source = (*GuessSource)(nil)
-
-// Name returns "guess".
-func (g *GuessSource) Name() string { return lookup.SourceGuess }
+var _ settings.Source = (*GuessSource)(nil)
 
 // candidate is one host and port to probe. A port-110 probe asks for
 // STARTTLS and, when the server offers no STLS, yields a plain candidate.
 type candidate struct {
 	host string
 	port int
-	mode lookup.SocketType
+	mode settings.SocketType
 }
 
-type probeResult struct {
-	i       int
-	servers []lookup.Server // usable servers this probe found, best first
-	err     error
-}
+// found is the servers one probe proved usable, best first.
+type found = []settings.Server
 
 // Lookup probes pop3.<domain>, pop.<domain>, mail.<domain> and <domain>,
 // each on 995 with TLS and on 110 with STLS or, failing that, plain text.
 // Servers with TLS rank above plain ones; within each, the order above.
-func (g *GuessSource) Lookup(ctx context.Context, addr lookup.Address) (*lookup.Answer, error) {
+// Probes start one Stagger apart, or at once when the one before failed.
+func (g *GuessSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
 	d := addr.Domain
-	var cands []candidate
+	var fns []func(context.Context) (found, error)
 	for _, h := range []string{"pop3." + d, "pop." + d, "mail." + d, d} {
-		cands = append(cands, candidate{h, 995, lookup.SSL}, candidate{h, 110, lookup.STARTTLS})
+		for _, c := range []candidate{{h, 995, settings.SSL}, {h, 110, settings.STARTTLS}} {
+			fns = append(fns, func(ctx context.Context) (found, error) { return g.probe(ctx, c) })
+		}
 	}
 	stagger := g.Stagger
 	if stagger <= 0 {
 		stagger = 200 * time.Millisecond
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	// Probes still running when the answer is known are cancelled, and
-	// waited for: no work outlives the lookup.
-	defer wg.Wait()
-	defer cancel()
-	results := make(chan probeResult, len(cands))
-	failed := make(chan struct{}, len(cands))
-	started := 0
-	next := func() {
-		if started == len(cands) {
-			return
-		}
-		i, c := started, cands[started]
-		started++
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			servers, err := g.probe(ctx, c)
-			if err != nil {
-				failed <- struct{}{}
-			}
-			results <- probeResult{i, servers, err}
-		}()
+	got, ctxErr := race.Run(ctx, fns, func(got []race.Result[found]) bool {
+		_, ok := settled(got)
+		return ok
+	}, race.Options[found]{Stagger: stagger, Failed: func(_ found, err error) bool { return err != nil }})
+	if best, ok := settled(got); ok {
+		return g.answer(got, best), nil
 	}
-	next()
-	timer := time.NewTicker(stagger)
-	defer timer.Stop()
-	got := make([]*probeResult, len(cands))
-	pending := len(cands)
-	for pending > 0 {
-		select {
-		case <-timer.C:
-			next()
-		case <-failed:
-			next()
-		case r := <-results:
-			got[r.i] = &r
-			pending--
-			if best, ok := settled(got); ok {
-				return g.answer(got, best, addr), nil
-			}
-		case <-ctx.Done():
-			return g.partial(got, addr, ctx.Err())
-		}
-	}
-	return g.partial(got, addr, nil)
+	return g.partial(got, addr, ctxErr)
 }
 
 // settled reports whether the best candidate is known: the first with a
 // TLS server, once every candidate before it has finished.
-func settled(got []*probeResult) (int, bool) {
+func settled(got []race.Result[found]) (int, bool) {
 	for i, r := range got {
-		if r == nil {
+		if !r.Done {
 			return 0, false
 		}
-		if len(r.servers) > 0 && r.servers[0].SocketType != lookup.Plain {
+		if len(r.Val) > 0 && r.Val[0].SocketType != settings.Plain {
 			return i, true
 		}
 	}
 	return 0, false
 }
 
-func (g *GuessSource) answer(got []*probeResult, best int, addr lookup.Address) *lookup.Answer {
-	var secure, plain []lookup.Server
+func (g *GuessSource) answer(got []race.Result[found], best int) *settings.Answer {
+	var secure, plain []settings.Server
 	order := append([]int{best}, indexes(len(got), best)...)
 	for _, i := range order {
-		if got[i] == nil {
-			continue
-		}
-		for _, s := range got[i].servers {
-			if s.SocketType == lookup.Plain {
+		for _, s := range got[i].Val {
+			if s.SocketType == settings.Plain {
 				plain = append(plain, s)
 			} else {
 				secure = append(secure, s)
@@ -133,7 +89,7 @@ func (g *GuessSource) answer(got []*probeResult, best int, addr lookup.Address) 
 		}
 	}
 	servers := append(secure, plain...)
-	a := &lookup.Answer{Servers: servers, SourceURL: fmt.Sprintf("%s:%d", servers[0].Host, servers[0].Port)}
+	a := &settings.Answer{Servers: servers, SourceURL: fmt.Sprintf("%s:%d", servers[0].Host, servers[0].Port)}
 	a.Warnings = append(a.Warnings, i18n.M(i18n.WarnGuessed, a.SourceURL))
 	return a
 }
@@ -150,37 +106,37 @@ func indexes(n, skip int) []int {
 
 // partial returns what the probes found when not all of them finished, or
 // why none worked.
-func (g *GuessSource) partial(got []*probeResult, addr lookup.Address, ctxErr error) (*lookup.Answer, error) {
+func (g *GuessSource) partial(got []race.Result[found], addr settings.Address, ctxErr error) (*settings.Answer, error) {
 	for i, r := range got {
-		if r != nil && len(r.servers) > 0 {
-			return g.answer(got, i, addr), nil
+		if len(r.Val) > 0 {
+			return g.answer(got, i), nil
 		}
 	}
 	var reasons []string
 	for _, r := range got {
-		if r != nil && r.err != nil {
-			reasons = append(reasons, r.err.Error())
+		if r.Err != nil {
+			reasons = append(reasons, r.Err.Error())
 		}
 	}
 	if ctxErr != nil {
 		reasons = append(reasons, ctxErr.Error())
 	}
-	return nil, lookup.NotFound("no POP3 server answered at the usual names of %s (%s)", addr.Domain, strings.Join(reasons, "; "))
+	return nil, settings.NotFound(i18n.NFGuess, addr.Domain, strings.Join(reasons, "; "))
 }
 
 // probe checks one candidate and returns the servers it proved usable.
-func (g *GuessSource) probe(ctx context.Context, c candidate) ([]lookup.Server, error) {
+func (g *GuessSource) probe(ctx context.Context, c candidate) ([]settings.Server, error) {
 	r := g.Prober.Check(ctx, c.host, c.port, c.mode)
-	server := func(st lookup.SocketType) lookup.Server {
-		return lookup.Server{Protocol: "pop3", Host: c.host, Port: c.port, SocketType: st,
-			Username: lookup.PlaceholderAddress, Auth: authFromCapa(r.Capa)}
+	server := func(st settings.SocketType) settings.Server {
+		return settings.Server{Protocol: "pop3", Host: c.host, Port: c.port, SocketType: st,
+			Username: settings.PlaceholderAddress, Auth: authFromCapa(r.Capa)}
 	}
 	if r.OK {
-		return []lookup.Server{server(c.mode)}, nil
+		return []settings.Server{server(c.mode)}, nil
 	}
 	// Port 110 without STLS still speaks POP3: a plain-text candidate.
-	if c.mode == lookup.STARTTLS && r.Kind == KindNoSTLS {
-		return []lookup.Server{server(lookup.Plain)}, nil
+	if c.mode == settings.STARTTLS && r.Kind == KindNoSTLS {
+		return []settings.Server{server(settings.Plain)}, nil
 	}
 	return nil, fmt.Errorf("%s:%d: %s", c.host, c.port, i18n.English.Format(r.Problem))
 }
@@ -191,23 +147,14 @@ func authFromCapa(c Capabilities) []string {
 	for _, m := range c.SASL {
 		switch m {
 		case "XOAUTH2", "OAUTHBEARER":
-			if !contains(auth, "OAuth2") {
+			if !slices.Contains(auth, "OAuth2") {
 				auth = append(auth, "OAuth2")
 			}
 		case "CRAM-MD5", "DIGEST-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256":
-			if !contains(auth, "password-encrypted") {
+			if !slices.Contains(auth, "password-encrypted") {
 				auth = append(auth, "password-encrypted")
 			}
 		}
 	}
 	return auth
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -10,11 +10,11 @@ import (
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/testnet"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 	"github.com/popfind/popfind/probe"
 )
 
-func servers(a *lookup.Answer) string {
+func servers(a *settings.Answer) string {
 	var s []string
 	for _, x := range a.Servers {
 		s = append(s, fmt.Sprintf("%s:%d/%s", x.Host, x.Port, x.SocketType))
@@ -89,7 +89,7 @@ func TestGuess(t *testing.T) {
 		defer cancel()
 		start := time.Now()
 		_, err := g.Lookup(ctx, testnet.Addr(t, "x@guess4.example"))
-		if !errors.Is(err, lookup.ErrNotFound) {
+		if !errors.Is(err, settings.ErrNotFound) {
 			t.Errorf("err %v; want not found", err)
 		}
 		if el := time.Since(start); el > 2500*time.Millisecond {

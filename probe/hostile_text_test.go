@@ -10,7 +10,7 @@ import (
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/testnet"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // unsafe reports the characters no report may carry.
@@ -36,7 +36,7 @@ func TestHostileCertificateText(t *testing.T) {
 		NotAfter: time.Now().Add(24 * time.Hour),
 	})
 	port := l.serve(t, &testnet.POP3{TLS: true, Cert: &cert}, "pop.victim.example")
-	r := check(t, l, "pop.victim.example", port, lookup.SSL, 5*time.Second)
+	r := check(t, l, "pop.victim.example", port, settings.SSL, 5*time.Second)
 	if r.OK || r.TLSInfo == nil {
 		t.Fatalf("ok=%v tls=%v; want a name mismatch with the certificate's details", r.OK, r.TLSInfo)
 	}
@@ -60,7 +60,7 @@ func TestHostileGreetingText(t *testing.T) {
 	t.Parallel()
 	l := newLab(t)
 	port := l.serve(t, &testnet.POP3{Greeting: "+OK \x1b]0;owned\x07 \u202egnp.exe \u009b2J" + strings.Repeat("z", 600)}, "pop.greet.example")
-	r := check(t, l, "pop.greet.example", port, lookup.Plain, 5*time.Second)
+	r := check(t, l, "pop.greet.example", port, settings.Plain, 5*time.Second)
 	if !r.OK {
 		t.Fatalf("check failed: %s", i18n.English.Format(r.Problem))
 	}

@@ -20,7 +20,8 @@ import (
 	"time"
 
 	"github.com/popfind/popfind/i18n"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/internal/resolver"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // Prober checks POP3 servers. Its fields are its dependencies; the zero
@@ -79,7 +80,7 @@ type Report struct {
 	OK         bool
 	Host       string
 	Port       int
-	SocketType lookup.SocketType
+	SocketType settings.SocketType
 	// Addr is the IP:port connected to.
 	Addr    string
 	Connect time.Duration
@@ -104,7 +105,7 @@ type Report struct {
 
 // Interrupted is the report of a check that its caller stopped waiting for
 // (err is the caller's context error) before it finished.
-func Interrupted(host string, port int, mode lookup.SocketType, err error) *Report {
+func Interrupted(host string, port int, mode settings.SocketType, err error) *Report {
 	r := &Report{Host: host, Port: port, SocketType: mode, Err: err, Kind: KindTimeout,
 		Problem: i18n.M(i18n.FailNetwork, "the check was cancelled"), Hint: i18n.M(i18n.HintTimeout)}
 	if errors.Is(err, context.DeadlineExceeded) {
@@ -118,7 +119,7 @@ const ExpiryWarning = 14 * 24 * time.Hour
 
 // Check connects to host:port in mode and reports what it found. It never
 // logs in. Every step is bounded by ctx.
-func (p *Prober) Check(ctx context.Context, host string, port int, mode lookup.SocketType) *Report {
+func (p *Prober) Check(ctx context.Context, host string, port int, mode settings.SocketType) *Report {
 	start := time.Now()
 	r := &Report{Host: host, Port: port, SocketType: mode}
 	defer func() { r.Total = time.Since(start) }()
@@ -149,7 +150,7 @@ func (p *Prober) Check(ctx context.Context, host string, port int, mode lookup.S
 	defer stop()
 
 	// 2. Implicit TLS comes first.
-	if mode == lookup.SSL {
+	if mode == settings.SSL {
 		tc, ok := p.handshake(ctx, r, raw, host)
 		if !ok {
 			return r
@@ -180,7 +181,7 @@ func (p *Prober) Check(ctx context.Context, host string, port int, mode lookup.S
 	if !p.capa(r, conn, br, target, start) {
 		return r
 	}
-	if mode == lookup.STARTTLS {
+	if mode == settings.STARTTLS {
 		if !r.Capa.STLS {
 			r.step(i18n.M(i18n.StepSTLS), false, 0)
 			r.fail(failure{KindNoSTLS, i18n.M(i18n.FailNoSTLS), i18n.M(i18n.HintNoSTLS)}, errors.New("CAPA does not list STLS"))
@@ -215,7 +216,7 @@ func (p *Prober) Check(ctx context.Context, host string, port int, mode lookup.S
 		// Servers stop listing STLS once it is done (RFC 2595 §4).
 		r.Capa.STLS = true
 	}
-	if mode == lookup.Plain {
+	if mode == settings.Plain {
 		r.Warnings = append(r.Warnings, i18n.M(i18n.WarnPlainVerify))
 	}
 
@@ -401,11 +402,11 @@ func round(d time.Duration) string {
 
 // classifyDial names a connection failure.
 func classifyDial(err error, target string, elapsed time.Duration) failure {
-	var de *lookup.DNSError
+	var de *resolver.DNSError
 	var ne *net.DNSError
 	host, _, _ := net.SplitHostPort(target)
 	switch {
-	case errors.As(err, &de) && (errors.Is(err, lookup.ErrNotFound) || de.Rcode >= 0), errors.As(err, &ne):
+	case errors.As(err, &de) && (errors.Is(err, settings.ErrNotFound) || de.Rcode >= 0), errors.As(err, &ne):
 		return failure{KindDNS, i18n.M(i18n.FailDNS, host), i18n.M(i18n.HintDNS)}
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return failure{KindRefused, i18n.M(i18n.FailRefused, target), i18n.M(i18n.HintRefused)}

@@ -8,8 +8,9 @@ import (
 	"time"
 
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/resolver"
 	"github.com/popfind/popfind/internal/testnet"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 	"github.com/popfind/popfind/probe"
 )
 
@@ -22,7 +23,7 @@ type lab struct {
 func newLab(t *testing.T) *lab {
 	t.Helper()
 	l := &lab{dns: testnet.NewDNS(t), ca: testnet.NewCA(t)}
-	r := &lookup.Resolver{Servers: []string{l.dns.Addr}}
+	r := &resolver.Resolver{Servers: []string{l.dns.Addr}}
 	l.prober = &probe.Prober{Dial: r.DialContext, RootCAs: l.ca.Pool()}
 	return l
 }
@@ -41,7 +42,7 @@ func (l *lab) cert(t *testing.T, days int, names ...string) *tls.Certificate {
 	return &c
 }
 
-func check(t *testing.T, l *lab, host string, port int, mode lookup.SocketType, timeout time.Duration) *probe.Report {
+func check(t *testing.T, l *lab, host string, port int, mode settings.SocketType, timeout time.Duration) *probe.Report {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -56,7 +57,7 @@ func TestCheckPasses(t *testing.T) {
 	ip := testnet.IP()
 	l.dns.Host(t, ip, "pop.good.example")
 	sslPort := ssl.Listen(t, ip, 0)
-	r := check(t, l, "pop.good.example", sslPort, lookup.SSL, 5*time.Second)
+	r := check(t, l, "pop.good.example", sslPort, settings.SSL, 5*time.Second)
 	if !r.OK {
 		t.Fatalf("SSL check failed: %s: %v", i18n.English.Format(r.Problem), r.Err)
 	}
@@ -75,7 +76,7 @@ func TestCheckPasses(t *testing.T) {
 
 	stls := &testnet.POP3{STLS: true, Cert: good}
 	stlsPort := stls.Listen(t, ip, 0)
-	r = check(t, l, "pop.good.example", stlsPort, lookup.STARTTLS, 5*time.Second)
+	r = check(t, l, "pop.good.example", stlsPort, settings.STARTTLS, 5*time.Second)
 	if !r.OK || !r.TLSInfo.Verified {
 		t.Fatalf("STARTTLS check failed: %s", i18n.English.Format(r.Problem))
 	}
@@ -85,14 +86,14 @@ func TestCheckPasses(t *testing.T) {
 
 	plain := &testnet.POP3{NoCapa: true}
 	plainPort := plain.Listen(t, ip, 0)
-	r = check(t, l, "pop.good.example", plainPort, lookup.Plain, 5*time.Second)
+	r = check(t, l, "pop.good.example", plainPort, settings.Plain, 5*time.Second)
 	if !r.OK || r.CapaKnown || len(r.Warnings) != 1 || r.Warnings[0].Key != i18n.WarnPlainVerify {
 		t.Errorf("plain: ok=%v capaKnown=%v warnings=%v; want a pass with the plain-text warning", r.OK, r.CapaKnown, r.Warnings)
 	}
 
 	soon := &testnet.POP3{TLS: true, Cert: l.cert(t, 5, "pop.soon.example")}
 	soonPort := l.serve(t, soon, "pop.soon.example")
-	r = check(t, l, "pop.soon.example", soonPort, lookup.SSL, 5*time.Second)
+	r = check(t, l, "pop.soon.example", soonPort, settings.SSL, 5*time.Second)
 	if !r.OK || len(r.Warnings) != 1 || r.Warnings[0].Key != i18n.WarnCertExpiring {
 		t.Errorf("expiring soon: ok=%v warnings=%v; want a pass with a warning", r.OK, r.Warnings)
 	}
@@ -107,20 +108,20 @@ func TestCheckFailures(t *testing.T) {
 		name    string
 		srv     *testnet.POP3
 		host    string
-		mode    lookup.SocketType
+		mode    settings.SocketType
 		timeout time.Duration
 		kind    probe.Kind
 		want    string // in the problem text
 	}{
-		{"expired", &testnet.POP3{TLS: true, Cert: l.cert(t, -3, "pop.expired.example")}, "pop.expired.example", lookup.SSL, 5 * time.Second, probe.KindCertExpired, "expired on " + time.Now().Add(-3*24*time.Hour).UTC().Format("2006-01-02")},
-		{"name mismatch", &testnet.POP3{TLS: true, Cert: l.cert(t, 30, "mail.hoster.example", "www.hoster.example")}, "pop.customer.example", lookup.SSL, 5 * time.Second, probe.KindCertName, "covers: mail.hoster.example, www.hoster.example"},
-		{"unknown authority", &testnet.POP3{TLS: true, Cert: &otherLeaf}, "pop.private.example", lookup.SSL, 5 * time.Second, probe.KindCertAuthority, "unknown authority"},
-		{"ssl on a plain port", &testnet.POP3{}, "pop.plainport.example", lookup.SSL, 5 * time.Second, probe.KindTLS, "did not answer in TLS"},
-		{"no stls", &testnet.POP3{}, "pop.nostls.example", lookup.STARTTLS, 5 * time.Second, probe.KindNoSTLS, "does not offer STLS"},
-		{"garbage greeting", &testnet.POP3{Greeting: "220 smtp.example ESMTP ready"}, "smtp.example", lookup.Plain, 5 * time.Second, probe.KindNotPOP3, `"220 smtp.example ESMTP ready"`},
-		{"silent", &testnet.POP3{Silent: true}, "pop.silent.example", lookup.Plain, time.Second, probe.KindTimeout, "no answer from"},
-		{"drip", &testnet.POP3{Drip: true, DripEvery: 300 * time.Millisecond}, "pop.drip.example", lookup.Plain, time.Second, probe.KindTimeout, "after 1"},
-		{"endless greeting", &testnet.POP3{Endless: true}, "pop.endless.example", lookup.Plain, 5 * time.Second, probe.KindNotPOP3, "longer than"},
+		{"expired", &testnet.POP3{TLS: true, Cert: l.cert(t, -3, "pop.expired.example")}, "pop.expired.example", settings.SSL, 5 * time.Second, probe.KindCertExpired, "expired on " + time.Now().Add(-3*24*time.Hour).UTC().Format("2006-01-02")},
+		{"name mismatch", &testnet.POP3{TLS: true, Cert: l.cert(t, 30, "mail.hoster.example", "www.hoster.example")}, "pop.customer.example", settings.SSL, 5 * time.Second, probe.KindCertName, "covers: mail.hoster.example, www.hoster.example"},
+		{"unknown authority", &testnet.POP3{TLS: true, Cert: &otherLeaf}, "pop.private.example", settings.SSL, 5 * time.Second, probe.KindCertAuthority, "unknown authority"},
+		{"ssl on a plain port", &testnet.POP3{}, "pop.plainport.example", settings.SSL, 5 * time.Second, probe.KindTLS, "did not answer in TLS"},
+		{"no stls", &testnet.POP3{}, "pop.nostls.example", settings.STARTTLS, 5 * time.Second, probe.KindNoSTLS, "does not offer STLS"},
+		{"garbage greeting", &testnet.POP3{Greeting: "220 smtp.example ESMTP ready"}, "smtp.example", settings.Plain, 5 * time.Second, probe.KindNotPOP3, `"220 smtp.example ESMTP ready"`},
+		{"silent", &testnet.POP3{Silent: true}, "pop.silent.example", settings.Plain, time.Second, probe.KindTimeout, "no answer from"},
+		{"drip", &testnet.POP3{Drip: true, DripEvery: 300 * time.Millisecond}, "pop.drip.example", settings.Plain, time.Second, probe.KindTimeout, "after 1"},
+		{"endless greeting", &testnet.POP3{Endless: true}, "pop.endless.example", settings.Plain, 5 * time.Second, probe.KindNotPOP3, "longer than"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,11 +162,11 @@ func TestCheckRefusedAndDNS(t *testing.T) {
 	for _, c := range port[strings.LastIndexByte(port, ':')+1:] {
 		p = p*10 + int(c-'0')
 	}
-	r := check(t, l, "pop.closed.example", p, lookup.SSL, 5*time.Second)
+	r := check(t, l, "pop.closed.example", p, settings.SSL, 5*time.Second)
 	if r.Kind != probe.KindRefused || !strings.Contains(i18n.English.Format(r.Problem), "refused") {
 		t.Errorf("closed port: kind %q problem %q", r.Kind, i18n.English.Format(r.Problem))
 	}
-	r = check(t, l, "pop.nowhere.example", 995, lookup.SSL, 5*time.Second)
+	r = check(t, l, "pop.nowhere.example", 995, settings.SSL, 5*time.Second)
 	if r.Kind != probe.KindDNS || !strings.Contains(i18n.English.Format(r.Problem), "pop.nowhere.example") {
 		t.Errorf("unknown name: kind %q problem %q", r.Kind, i18n.English.Format(r.Problem))
 	}

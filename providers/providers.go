@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/popfind/popfind/i18n"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // Provider is one entry of the built-in table.
@@ -23,7 +23,7 @@ type Provider struct {
 	MX []string
 	// Servers are its POP3 servers, the preferred first. Usernames hold
 	// autoconfig placeholders such as %EMAILADDRESS%.
-	Servers []lookup.Server
+	Servers []settings.Server
 	// NoPOP, when set, says the provider offers no POP3 at all, and why.
 	NoPOP *i18n.Msg
 	Notes []i18n.Msg
@@ -33,9 +33,9 @@ type Provider struct {
 }
 
 // Answer returns the provider's settings as a lookup answer.
-func (p *Provider) Answer() *lookup.Answer {
-	a := &lookup.Answer{
-		Provider: &lookup.Provider{ID: p.ID, Name: p.Name, NameZH: p.NameZH},
+func (p *Provider) Answer() *settings.Answer {
+	a := &settings.Answer{
+		Provider: &settings.Provider{ID: p.ID, Name: p.Name, NameZH: p.NameZH},
 		Notes:    append([]i18n.Msg(nil), p.Notes...),
 		Docs:     append([]string(nil), p.Docs...),
 	}

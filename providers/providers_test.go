@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/popfind/popfind/i18n"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 func TestTableShape(t *testing.T) {
@@ -29,7 +29,7 @@ func TestTableShape(t *testing.T) {
 				t.Error("entry matches nothing: no domains and no MX patterns")
 			}
 			for _, d := range p.Domains {
-				addr, err := lookup.ParseAddress("x@" + d)
+				addr, err := settings.ParseAddress("x@" + d)
 				if err != nil {
 					t.Errorf("domain %q: %v", d, err)
 				} else if addr.Domain != d {
@@ -55,19 +55,19 @@ func TestTableShape(t *testing.T) {
 				if s.Protocol != "pop3" {
 					t.Errorf("server %s: protocol %q", s.Host, s.Protocol)
 				}
-				if _, err := lookup.ParseAddress("x@" + s.Host); err != nil {
+				if _, err := settings.ParseAddress("x@" + s.Host); err != nil {
 					t.Errorf("server host %q is not a valid host name: %v", s.Host, err)
 				}
 				if s.Port < 1 || s.Port > 65535 {
 					t.Errorf("server %s: port %d", s.Host, s.Port)
 				}
-				if _, ok := lookup.ParseSocketType(string(s.SocketType)); !ok {
+				if _, ok := settings.ParseSocketType(string(s.SocketType)); !ok {
 					t.Errorf("server %s: socket type %q", s.Host, s.SocketType)
 				}
-				if s.SocketType == lookup.Plain {
+				if s.SocketType == settings.Plain {
 					t.Errorf("server %s: plain-text POP has no place in the built-in table", s.Host)
 				}
-				if s.Username != lookup.PlaceholderAddress && s.Username != lookup.PlaceholderLocal {
+				if s.Username != settings.PlaceholderAddress && s.Username != settings.PlaceholderLocal {
 					t.Errorf("server %s: username form %q", s.Host, s.Username)
 				}
 				if len(s.Auth) == 0 {

@@ -2,27 +2,27 @@ package providers
 
 import (
 	"github.com/popfind/popfind/i18n"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // Shorthands for the table below.
 const (
-	emailAddress = lookup.PlaceholderAddress
-	localPart    = lookup.PlaceholderLocal
+	emailAddress = settings.PlaceholderAddress
+	localPart    = settings.PlaceholderLocal
 	pwClear      = "password-cleartext"
 	oauth2       = "OAuth2"
 )
 
-func pop(host string, port int, st lookup.SocketType, user string, auth ...string) lookup.Server {
-	return lookup.Server{Protocol: "pop3", Host: host, Port: port, SocketType: st, Username: user, Auth: auth}
+func pop(host string, port int, st settings.SocketType, user string, auth ...string) settings.Server {
+	return settings.Server{Protocol: "pop3", Host: host, Port: port, SocketType: st, Username: user, Auth: auth}
 }
 
-func ssl(host, user string, auth ...string) lookup.Server {
-	return pop(host, 995, lookup.SSL, user, auth...)
+func ssl(host, user string, auth ...string) settings.Server {
+	return pop(host, 995, settings.SSL, user, auth...)
 }
 
-func starttls(host, user string, auth ...string) lookup.Server {
-	return pop(host, 110, lookup.STARTTLS, user, auth...)
+func starttls(host, user string, auth ...string) settings.Server {
+	return pop(host, 110, settings.STARTTLS, user, auth...)
 }
 
 func notes(keys ...string) []i18n.Msg {
@@ -47,7 +47,7 @@ func builtin() []*Provider {
 			ID: "gmail", Name: "Gmail", NameZH: "谷歌邮箱",
 			Domains: []string{"gmail.com", "googlemail.com"},
 			MX:      []string{"aspmx.l.google.com", "*.aspmx.l.google.com", "*.googlemail.com", "smtp.google.com"},
-			Servers: []lookup.Server{ssl("pop.gmail.com", emailAddress, oauth2, pwClear)},
+			Servers: []settings.Server{ssl("pop.gmail.com", emailAddress, oauth2, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAppPassword, i18n.NoteWorkspaceAdmin),
 			Docs:    []string{"https://support.google.com/mail/answer/7104828", "https://support.google.com/accounts/answer/185833"},
 		},
@@ -70,7 +70,7 @@ func builtin() []*Provider {
 				"live.it", "live.jp", "live.nl", "live.no", "live.ru", "live.se",
 			},
 			MX:      []string{"*.olc.protection.outlook.com"},
-			Servers: []lookup.Server{ssl("outlook.office365.com", emailAddress, oauth2)},
+			Servers: []settings.Server{ssl("outlook.office365.com", emailAddress, oauth2)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteOAuth2Only),
 			Docs:    []string{"https://support.microsoft.com/en-us/office/pop-imap-and-smtp-settings-for-outlook-com-d088b986-291d-42b8-9564-9c414e2aa040"},
 		},
@@ -78,7 +78,7 @@ func builtin() []*Provider {
 			ID: "microsoft365", Name: "Microsoft 365 (Exchange Online)", NameZH: "微软 Microsoft 365",
 			Domains: []string{"onmicrosoft.com"},
 			MX:      []string{"*.mail.protection.outlook.com", "*.mx.microsoft"},
-			Servers: []lookup.Server{ssl("outlook.office365.com", emailAddress, oauth2)},
+			Servers: []settings.Server{ssl("outlook.office365.com", emailAddress, oauth2)},
 			Notes:   notes(i18n.NoteWorkspaceAdmin, i18n.NoteOAuth2Only),
 			Docs:    []string{"https://support.microsoft.com/en-us/office/pop-imap-and-smtp-settings-8361e398-8af4-4e97-b147-6c6c4ac95353"},
 		},
@@ -90,14 +90,14 @@ func builtin() []*Provider {
 				"yahoo.com.mx", "yahoo.com.sg", "yahoo.com.tw", "yahoo.de", "yahoo.es", "yahoo.fr",
 				"yahoo.ie", "yahoo.it", "yahoo.se",
 			},
-			Servers: []lookup.Server{ssl("pop.mail.yahoo.com", emailAddress, oauth2, pwClear)},
+			Servers: []settings.Server{ssl("pop.mail.yahoo.com", emailAddress, oauth2, pwClear)},
 			Notes:   notes(i18n.NoteAppPassword),
 			Docs:    []string{"https://help.yahoo.com/kb/SLN4724.html"},
 		},
 		{
 			ID: "aol", Name: "AOL Mail",
 			Domains: []string{"aol.com", "aim.com", "aol.co.uk", "aol.de", "aol.fr", "aol.it", "aol.es", "verizon.net"},
-			Servers: []lookup.Server{ssl("pop.aol.com", emailAddress, oauth2, pwClear)},
+			Servers: []settings.Server{ssl("pop.aol.com", emailAddress, oauth2, pwClear)},
 			Notes:   notes(i18n.NoteAppPassword),
 			Docs:    []string{"https://help.aol.com/articles/how-do-i-use-other-email-applications-to-send-and-receive-my-aol-mail"},
 		},
@@ -111,35 +111,35 @@ func builtin() []*Provider {
 		{
 			ID: "gmx", Name: "GMX (gmx.net, gmx.de)",
 			Domains: []string{"gmx.net", "gmx.de", "gmx.at", "gmx.ch", "gmx.eu", "gmx.org", "gmx.info", "gmx.biz"},
-			Servers: []lookup.Server{ssl("pop.gmx.net", emailAddress, pwClear), starttls("pop.gmx.net", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.gmx.net", emailAddress, pwClear), starttls("pop.gmx.net", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP),
 			Docs:    []string{"https://hilfe.gmx.net/pop-imap/pop3/serverdaten.html"},
 		},
 		{
 			ID: "gmx-com", Name: "GMX (gmx.com)",
 			Domains: []string{"gmx.com", "gmx.us", "gmx.co.uk", "gmx.fr", "gmx.es", "gmx.ca"},
-			Servers: []lookup.Server{ssl("pop.gmx.com", emailAddress, pwClear), starttls("pop.gmx.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.gmx.com", emailAddress, pwClear), starttls("pop.gmx.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP),
 			Docs:    []string{"https://support.gmx.com/pop-imap/pop3/serverdata.html"},
 		},
 		{
 			ID: "mail-com", Name: "mail.com",
 			Domains: []string{"mail.com", "email.com", "usa.com", "post.com", "consultant.com", "engineer.com"},
-			Servers: []lookup.Server{ssl("pop.mail.com", emailAddress, pwClear), starttls("pop.mail.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.mail.com", emailAddress, pwClear), starttls("pop.mail.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP),
 			Docs:    []string{"https://support.mail.com/pop-imap/pop3/serverdata.html"},
 		},
 		{
 			ID: "webde", Name: "WEB.DE",
 			Domains: []string{"web.de"},
-			Servers: []lookup.Server{ssl("pop3.web.de", emailAddress, pwClear), starttls("pop3.web.de", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop3.web.de", emailAddress, pwClear), starttls("pop3.web.de", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP),
 			Docs:    []string{"https://hilfe.web.de/pop-imap/pop3/serverdaten.html"},
 		},
 		{
 			ID: "t-online", Name: "T-Online (Telekom)",
 			Domains: []string{"t-online.de", "magenta.de"},
-			Servers: []lookup.Server{ssl("securepop.t-online.de", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("securepop.t-online.de", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEmailPassword),
 			Docs:    []string{"https://www.telekom.de/hilfe/festnetz-internet-tv/e-mail/e-mail-server-e-mail-protokolle-und-e-mail-einrichtung/posteingangsserver-und-postausgangsserver"},
 		},
@@ -147,7 +147,7 @@ func builtin() []*Provider {
 			ID: "yandex", Name: "Yandex Mail (Yandex 360)", NameZH: "Yandex 邮箱",
 			Domains: []string{"yandex.ru", "yandex.com", "ya.ru", "yandex.by", "yandex.kz", "yandex.ua", "narod.ru"},
 			MX:      []string{"mx.yandex.net", "mx.yandex.ru"},
-			Servers: []lookup.Server{ssl("pop.yandex.com", emailAddress, oauth2, pwClear)},
+			Servers: []settings.Server{ssl("pop.yandex.com", emailAddress, oauth2, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAppPassword),
 			Docs:    []string{"https://yandex.com/support/mail/mail-clients/others.html"},
 		},
@@ -155,21 +155,21 @@ func builtin() []*Provider {
 			ID: "mailru", Name: "Mail.ru (VK WorkMail)",
 			Domains: []string{"mail.ru", "inbox.ru", "list.ru", "bk.ru", "internet.ru"},
 			MX:      []string{"emx.mail.ru", "mxs.mail.ru"},
-			Servers: []lookup.Server{ssl("pop.mail.ru", emailAddress, oauth2, pwClear)},
+			Servers: []settings.Server{ssl("pop.mail.ru", emailAddress, oauth2, pwClear)},
 			Notes:   notes(i18n.NoteAppPassword),
 			Docs:    []string{"https://help.mail.ru/mail/mailer/popsmtp"},
 		},
 		{
 			ID: "zoho", Name: "Zoho Mail (personal)",
 			Domains: []string{"zoho.com", "zohomail.com"},
-			Servers: []lookup.Server{ssl("pop.zoho.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.zoho.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAppPassword),
 			Docs:    []string{"https://www.zoho.com/mail/help/pop-access.html"},
 		},
 		{
 			ID: "zoho-org", Name: "Zoho Mail (organization)",
 			MX:      []string{"mx.zoho.com", "mx2.zoho.com", "mx3.zoho.com"},
-			Servers: []lookup.Server{ssl("poppro.zoho.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("poppro.zoho.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteWorkspaceAdmin, i18n.NoteAppPassword),
 			Docs:    []string{"https://www.zoho.com/mail/help/pop-access.html"},
 		},
@@ -177,7 +177,7 @@ func builtin() []*Provider {
 			ID: "zoho-eu", Name: "Zoho Mail (EU)",
 			Domains: []string{"zoho.eu", "zohomail.eu"},
 			MX:      []string{"mx.zoho.eu", "mx2.zoho.eu", "mx3.zoho.eu"},
-			Servers: []lookup.Server{ssl("pop.zoho.eu", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.zoho.eu", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAppPassword),
 			Docs:    []string{"https://www.zoho.com/mail/help/pop-access.html"},
 		},
@@ -185,7 +185,7 @@ func builtin() []*Provider {
 			ID: "fastmail", Name: "Fastmail",
 			Domains: []string{"fastmail.com", "fastmail.fm", "fastmail.cn", "fastmail.de", "fastmail.jp", "fastmail.uk", "fastmail.us", "sent.com", "messagingengine.com"},
 			MX:      []string{"*.messagingengine.com"},
-			Servers: []lookup.Server{ssl("pop.fastmail.com", emailAddress, oauth2, pwClear)},
+			Servers: []settings.Server{ssl("pop.fastmail.com", emailAddress, oauth2, pwClear)},
 			Notes:   notes(i18n.NoteAppPassword),
 			Docs:    []string{"https://www.fastmail.help/hc/en-us/articles/1500000278342-Server-names-and-ports"},
 		},
@@ -199,14 +199,14 @@ func builtin() []*Provider {
 		{
 			ID: "qq", Name: "QQ Mail", NameZH: "QQ邮箱",
 			Domains: []string{"qq.com", "vip.qq.com"},
-			Servers: []lookup.Server{ssl("pop.qq.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.qq.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
 			Docs:    []string{"https://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=371", "https://service.mail.qq.com/detail/0/75"},
 		},
 		{
 			ID: "foxmail", Name: "Foxmail (QQ Mail)", NameZH: "Foxmail 邮箱（QQ邮箱）",
 			Domains: []string{"foxmail.com"},
-			Servers: []lookup.Server{ssl("pop.qq.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.qq.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
 			Docs:    []string{"https://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=371", "https://service.mail.qq.com/detail/0/75"},
 		},
@@ -214,28 +214,28 @@ func builtin() []*Provider {
 			ID: "exmail", Name: "Tencent Exmail (QQ enterprise mail)", NameZH: "腾讯企业邮",
 			Domains: []string{"exmail.qq.com"},
 			MX:      []string{"mxbiz1.qq.com", "mxbiz2.qq.com"},
-			Servers: []lookup.Server{ssl("pop.exmail.qq.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.exmail.qq.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteClientPassword),
 			Docs:    []string{"https://service.exmail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1000585"},
 		},
 		{
 			ID: "netease-163", Name: "NetEase 163 Mail", NameZH: "网易163邮箱",
 			Domains: []string{"163.com"},
-			Servers: []lookup.Server{ssl("pop.163.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.163.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
 			Docs:    []string{"https://help.mail.163.com/faqDetail.do?code=d7a5dc8471cd0c0e8b4b8f4f8e49998b374173cfe9171305fa1ce630d7f67ac21b87735d7227c217"},
 		},
 		{
 			ID: "netease-126", Name: "NetEase 126 Mail", NameZH: "网易126邮箱",
 			Domains: []string{"126.com"},
-			Servers: []lookup.Server{ssl("pop.126.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.126.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
 			Docs:    []string{"https://help.mail.163.com/faqDetail.do?code=d7a5dc8471cd0c0e8b4b8f4f8e49998b374173cfe9171305fa1ce630d7f67ac21b87735d7227c217"},
 		},
 		{
 			ID: "netease-yeah", Name: "NetEase yeah.net Mail", NameZH: "网易yeah.net邮箱",
 			Domains: []string{"yeah.net"},
-			Servers: []lookup.Server{ssl("pop.yeah.net", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.yeah.net", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
 			Docs:    []string{"https://help.mail.163.com/faqDetail.do?code=d7a5dc8471cd0c0e8b4b8f4f8e49998b374173cfe9171305fa1ce630d7f67ac21b87735d7227c217"},
 		},
@@ -243,42 +243,42 @@ func builtin() []*Provider {
 			ID: "netease-qiye", Name: "NetEase Enterprise Mail", NameZH: "网易企业邮箱",
 			Domains: []string{"qiye.163.com"},
 			MX:      []string{"*.qiye.163.com", "qiye163mx0?.mxmail.netease.com"},
-			Servers: []lookup.Server{ssl("pop.qiye.163.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.qiye.163.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteClientPassword),
 			Docs:    []string{"https://qiye.163.com/help/client-profile.html", "https://qiye.163.com/help/af988e.html"},
 		},
 		{
 			ID: "sina", Name: "Sina Mail", NameZH: "新浪邮箱",
 			Domains: []string{"sina.com"},
-			Servers: []lookup.Server{ssl("pop.sina.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.sina.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
 			Docs:    []string{"https://help.sina.com.cn/comquestiondetail/view/1566/"},
 		},
 		{
 			ID: "sina-cn", Name: "Sina Mail (sina.cn)", NameZH: "新浪邮箱（sina.cn）",
 			Domains: []string{"sina.cn"},
-			Servers: []lookup.Server{ssl("pop.sina.cn", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.sina.cn", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
 			Docs:    []string{"https://help.sina.com.cn/comquestiondetail/view/1566/"},
 		},
 		{
 			ID: "sina-vip", Name: "Sina VIP Mail", NameZH: "新浪VIP邮箱",
 			Domains: []string{"vip.sina.com"},
-			Servers: []lookup.Server{ssl("pop3.vip.sina.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop3.vip.sina.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
 			Docs:    []string{"https://help.sina.com.cn/comquestiondetail/view/1566/"},
 		},
 		{
 			ID: "sohu", Name: "Sohu Mail", NameZH: "搜狐邮箱",
 			Domains: []string{"sohu.com"},
-			Servers: []lookup.Server{ssl("pop3.sohu.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop3.sohu.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
 			Docs:    []string{"https://mail.sohu.com/fe/#/help"},
 		},
 		{
 			ID: "aliyun", Name: "Aliyun Mail (personal)", NameZH: "阿里邮箱（个人版）",
 			Domains: []string{"aliyun.com"},
-			Servers: []lookup.Server{ssl("pop3.aliyun.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop3.aliyun.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP),
 			Docs:    []string{"https://help.aliyun.com/document_detail/36576.html"},
 		},
@@ -286,69 +286,69 @@ func builtin() []*Provider {
 			ID: "alimail", Name: "Alibaba Mail (enterprise)", NameZH: "阿里企业邮箱",
 			Domains: []string{"qiye.aliyun.com"},
 			MX:      []string{"*.qiye.aliyun.com", "*.mxhichina.com"},
-			Servers: []lookup.Server{ssl("pop.qiye.aliyun.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.qiye.aliyun.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteClientPassword),
 			Docs:    []string{"https://help.aliyun.com/document_detail/36576.html"},
 		},
 		{
 			ID: "139", Name: "139 Mail (China Mobile)", NameZH: "139邮箱（中国移动）",
 			Domains: []string{"139.com"},
-			Servers: []lookup.Server{ssl("pop.139.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.139.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
 			Docs:    []string{"https://help.mail.10086.cn/statichtml/1/Content/3148.html"},
 		},
 		{
 			ID: "189", Name: "189 Mail (China Telecom)", NameZH: "189邮箱（中国电信）",
 			Domains: []string{"189.cn"},
-			Servers: []lookup.Server{ssl("pop.189.cn", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.189.cn", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
 			Docs:    []string{"https://webmail30.189.cn/w2/help/"},
 		},
 		{
 			ID: "naver", Name: "Naver Mail", NameZH: "Naver 邮箱",
 			Domains: []string{"naver.com"},
-			Servers: []lookup.Server{ssl("pop.naver.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.naver.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAppPassword),
 			Docs:    []string{"https://help.naver.com/service/5626/contents/18737"},
 		},
 		{
 			ID: "daum", Name: "Daum Mail (Kakao)", NameZH: "Daum 邮箱（Kakao）",
 			Domains: []string{"daum.net", "hanmail.net"},
-			Servers: []lookup.Server{ssl("pop.daum.net", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.daum.net", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAppPassword),
 			Docs:    []string{"https://cs.daum.net/faq/43/11479.html"},
 		},
 		{
 			ID: "kakao", Name: "Kakao Mail", NameZH: "Kakao 邮箱",
 			Domains: []string{"kakao.com"},
-			Servers: []lookup.Server{ssl("pop.kakao.com", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop.kakao.com", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP, i18n.NoteAppPassword),
 			Docs:    []string{"https://cs.kakao.com/helps?service=100&category=358"},
 		},
 		{
 			ID: "comcast", Name: "Xfinity (Comcast)",
 			Domains: []string{"comcast.net"},
-			Servers: []lookup.Server{ssl("mail.comcast.net", emailAddress, oauth2, pwClear), starttls("mail.comcast.net", emailAddress, oauth2, pwClear)},
+			Servers: []settings.Server{ssl("mail.comcast.net", emailAddress, oauth2, pwClear), starttls("mail.comcast.net", emailAddress, oauth2, pwClear)},
 			Docs:    []string{"https://www.xfinity.com/support/articles/email-client-programs-with-xfinity-email"},
 		},
 		{
 			ID: "att", Name: "AT&T Mail",
 			Domains: []string{"att.net", "sbcglobal.net", "bellsouth.net", "pacbell.net", "prodigy.net", "swbell.net", "ameritech.net", "flash.net", "snet.net", "nvbell.net", "wans.net"},
-			Servers: []lookup.Server{ssl("inbound.att.net", emailAddress, oauth2, pwClear)},
+			Servers: []settings.Server{ssl("inbound.att.net", emailAddress, oauth2, pwClear)},
 			Notes:   notes(i18n.NoteAppPassword),
 			Docs:    []string{"https://www.att.com/support/article/email-support/KM1010523/"},
 		},
 		{
 			ID: "seznam", Name: "Seznam Email",
 			Domains: []string{"seznam.cz", "email.cz", "post.cz", "spoluzaci.cz"},
-			Servers: []lookup.Server{ssl("pop3.seznam.cz", emailAddress, pwClear)},
+			Servers: []settings.Server{ssl("pop3.seznam.cz", emailAddress, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP),
 			Docs:    []string{"https://napoveda.seznam.cz/cz/email/imap-pop3-smtp/"},
 		},
 		{
 			ID: "yahoo-jp", Name: "Yahoo! JAPAN Mail", NameZH: "雅虎日本邮箱",
 			Domains: []string{"yahoo.co.jp"},
-			Servers: []lookup.Server{ssl("pop.mail.yahoo.co.jp", localPart, pwClear)},
+			Servers: []settings.Server{ssl("pop.mail.yahoo.co.jp", localPart, pwClear)},
 			Notes:   notes(i18n.NoteEnablePOP),
 			Docs:    []string{"https://support.yahoo-net.jp/PccMail/s/article/H000007321"},
 		},

@@ -25,7 +25,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 var nextIP atomic.Uint32
@@ -215,9 +215,9 @@ func FreePort(t testing.TB, ip string) int {
 }
 
 // Addr parses an email address that the test knows to be valid.
-func Addr(t testing.TB, s string) lookup.Address {
+func Addr(t testing.TB, s string) settings.Address {
 	t.Helper()
-	a, err := lookup.ParseAddress(s)
+	a, err := settings.ParseAddress(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package lookup
+package dnssource
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/resolver"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // Hosting knows which providers host other domains' mail, by the names of
@@ -17,13 +19,13 @@ import (
 // domains are not enough: a domain whose MX is a consumer service's, such as
 // mx1.qq.com, does not get that service's mailbox settings.)
 type Hosting interface {
-	ForMX(host string) (*Answer, bool)
+	ForMX(host string) (*settings.Answer, bool)
 }
 
 // DomainConfig looks up the published settings of the domain that hosts
 // another domain's mail (its autoconfig file and the ISP database).
 type DomainConfig interface {
-	Lookup(ctx context.Context, domain string, addr Address) (*Answer, error)
+	Lookup(ctx context.Context, domain string, addr settings.Address) (*settings.Answer, error)
 }
 
 // MXSource finds the settings of domains whose mail is hosted elsewhere: by
@@ -31,22 +33,19 @@ type DomainConfig interface {
 // draft-ietf-mailmaint-autoconfig §3 describes, by the published
 // configuration of the MX host's parent domain and registrable domain.
 type MXSource struct {
-	Resolver *Resolver
+	Resolver *resolver.Resolver
 	Hosting  Hosting
 	// Configs may be nil, when no network configuration source is enabled.
 	Configs DomainConfig
 }
 
-var _ Source = (*MXSource)(nil)
+var _ settings.Source = (*MXSource)(nil)
 
 // maxMX bounds how many preferred MX hosts are examined.
 const maxMX = 8
 
-// Name returns "mx".
-func (s *MXSource) Name() string { return SourceMX }
-
 // Lookup asks for the domain's MX records and maps the preferred hosts.
-func (s *MXSource) Lookup(ctx context.Context, addr Address) (*Answer, error) {
+func (s *MXSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
 	hosts, err := s.preferred(ctx, addr.Domain)
 	if err != nil {
 		return nil, err
@@ -74,7 +73,7 @@ func (s *MXSource) Lookup(ctx context.Context, addr Address) (*Answer, error) {
 			if err == nil {
 				return inferred(a, h), nil
 			}
-			if !errors.Is(err, ErrNotFound) {
+			if !errors.Is(err, settings.ErrNotFound) {
 				errs = append(errs, err)
 			}
 		}
@@ -82,7 +81,7 @@ func (s *MXSource) Lookup(ctx context.Context, addr Address) (*Answer, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("mx: %w", errors.Join(errs...))
 	}
-	return nil, NotFound("MX %s matches no known provider, and %s publish no POP3 settings", strings.Join(hosts, ", "), orNone(tried))
+	return nil, settings.NotFound(i18n.NFMXUnknown, strings.Join(hosts, ", "), orNone(tried))
 }
 
 func orNone(list []string) string {
@@ -93,7 +92,7 @@ func orNone(list []string) string {
 }
 
 // inferred marks a copy of a as inferred from the MX host.
-func inferred(a *Answer, host string) *Answer {
+func inferred(a *settings.Answer, host string) *settings.Answer {
 	out := *a
 	out.SourceURL = host
 	out.Warnings = append(append([]i18n.Msg(nil), a.Warnings...), i18n.M(i18n.WarnMXInferred, host))
@@ -108,7 +107,7 @@ func (s *MXSource) preferred(ctx context.Context, domain string) ([]string, erro
 	}
 	hosts := preferredMX(m, domain)
 	if len(hosts) == 0 {
-		return nil, NotFound("no MX records for %s", domain)
+		return nil, settings.NotFound(i18n.NFNoMX, domain)
 	}
 	return hosts, nil
 }
@@ -118,7 +117,7 @@ func (s *MXSource) preferred(ctx context.Context, domain string) ([]string, erro
 func preferredMX(m *dns.Msg, domain string) []string {
 	best := -1
 	var hosts []string
-	rrs, _ := Owned(m, domain, dns.TypeMX)
+	rrs, _ := resolver.Owned(m, domain, dns.TypeMX)
 	for _, rr := range rrs {
 		mx, ok := rr.(*dns.MX)
 		if !ok {

@@ -1,4 +1,4 @@
-package lookup
+package settings
 
 import (
 	"errors"
@@ -38,19 +38,19 @@ func (st SocketType) DefaultPort() int {
 
 // Server is one POP3 server and how to log in to it.
 type Server struct {
-	Protocol   string     `json:"protocol"`
-	Host       string     `json:"host"`
-	Port       int        `json:"port"`
-	SocketType SocketType `json:"socket_type"`
+	Protocol   string
+	Host       string
+	Port       int
+	SocketType SocketType
 	// Username is the login name. Sources may leave placeholders such as
 	// %EMAILADDRESS% in it; Result.For fills them for one address.
-	Username string   `json:"username"`
-	Auth     []string `json:"auth"`
+	Username string
+	Auth     []string
 	// LeaveMessagesOnServer and DaysToLeaveMessagesOnServer come from the
 	// autoconfig pop3 element, when the provider says.
-	LeaveMessagesOnServer       *bool `json:"leave_messages_on_server,omitempty"`
-	DaysToLeaveMessagesOnServer *int  `json:"days_to_leave_messages_on_server,omitempty"`
-	DownloadOnBiff              *bool `json:"download_on_biff,omitempty"`
+	LeaveMessagesOnServer       *bool
+	DaysToLeaveMessagesOnServer *int
+	DownloadOnBiff              *bool
 }
 
 // Same reports whether s and o name the same endpoint with the same security.
@@ -60,10 +60,10 @@ func (s Server) Same(o Server) bool {
 
 // Provider names who runs a mail service.
 type Provider struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID   string
+	Name string
 	// NameZH is the name Chinese-speaking users know, when there is one.
-	NameZH string `json:"-"`
+	NameZH string
 }
 
 // Answer is what a source found for a domain.

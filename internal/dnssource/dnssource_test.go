@@ -1,4 +1,4 @@
-package lookup_test
+package dnssource_test
 
 import (
 	"context"
@@ -9,13 +9,15 @@ import (
 	"time"
 
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/dnssource"
+	"github.com/popfind/popfind/internal/resolver"
 	"github.com/popfind/popfind/internal/testnet"
-	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 	"github.com/popfind/popfind/providers"
 )
 
-func newResolver(d *testnet.DNS) *lookup.Resolver {
-	return &lookup.Resolver{Servers: []string{d.Addr}, QueryTimeout: 500 * time.Millisecond}
+func newResolver(d *testnet.DNS) *resolver.Resolver {
+	return &resolver.Resolver{Servers: []string{d.Addr}, QueryTimeout: 500 * time.Millisecond}
 }
 
 func TestSRVOrdering(t *testing.T) {
@@ -40,7 +42,7 @@ func TestSRVOrdering(t *testing.T) {
 		{"weighted", func(n int) int { return 2 }, "heavy.example.org:995/SSL light.example.org:995/SSL backup.example.org:995/SSL starttls.example.org:110/STARTTLS"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := &lookup.SRVSource{Resolver: newResolver(d), Rand: tc.rnd}
+			s := &dnssource.SRVSource{Resolver: newResolver(d), Rand: tc.rnd}
 			a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@example.org"))
 			if err != nil {
 				t.Fatal(err)
@@ -58,7 +60,7 @@ func TestSRVOrdering(t *testing.T) {
 	}
 }
 
-func hostsOf(a *lookup.Answer) string {
+func hostsOf(a *settings.Answer) string {
 	var s []string
 	for _, srv := range a.Servers {
 		s = append(s, fmt.Sprintf("%s:%d/%s", srv.Host, srv.Port, srv.SocketType))
@@ -73,7 +75,7 @@ func TestSRVWeightDistribution(t *testing.T) {
 		"_pop3s._tcp.w.example. 60 IN SRV 0 90 995 a.w.example.",
 		"_pop3s._tcp.w.example. 60 IN SRV 0 10 995 b.w.example.",
 	)
-	s := &lookup.SRVSource{Resolver: newResolver(d)}
+	s := &dnssource.SRVSource{Resolver: newResolver(d)}
 	first := map[string]int{}
 	for range 400 {
 		a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@w.example"))
@@ -96,7 +98,7 @@ func TestSRVTargetDot(t *testing.T) {
 	t.Parallel()
 	d := testnet.NewDNS(t)
 	d.Add(t, "_pop3s._tcp.nopop.example. 60 IN SRV 0 0 0 .", "_pop3._tcp.nopop.example. 60 IN SRV 0 0 0 .")
-	s := &lookup.SRVSource{Resolver: newResolver(d)}
+	s := &dnssource.SRVSource{Resolver: newResolver(d)}
 	a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@nopop.example"))
 	if err != nil {
 		t.Fatal(err)
@@ -107,34 +109,6 @@ func TestSRVTargetDot(t *testing.T) {
 	if got := i18n.English.Format(*a.NotOffered); !strings.Contains(got, "not offered") {
 		t.Errorf("reason %q", got)
 	}
-	// The Finder stops there and never guesses.
-	guess := &countingSource{name: lookup.SourceGuess}
-	f := &lookup.Finder{Sources: []lookup.Source{s}, Fallback: guess, Timeout: 2 * time.Second}
-	res := f.Find(context.Background(), testnet.Addr(t, "x@nopop.example"))
-	if res.Found || res.Err == nil || guess.calls.Load() != 0 {
-		t.Errorf("Found=%v Err=%v guess calls=%d; want not found, a reason, no guessing", res.Found, res.Err, guess.calls.Load())
-	}
-}
-
-func TestSRVOutsideDomainAndOnlyPOP3(t *testing.T) {
-	t.Parallel()
-	d := testnet.NewDNS(t)
-	d.Add(t, "_pop3._tcp.corp.example. 60 IN SRV 0 0 110 mail.hoster.example.")
-	s := &lookup.SRVSource{Resolver: newResolver(d)}
-	a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@corp.example"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := hostsOf(a); got != "mail.hoster.example:110/STARTTLS" {
-		t.Errorf("servers = %s", got)
-	}
-	if len(a.Warnings) != 1 {
-		t.Fatalf("warnings = %v, want one", a.Warnings)
-	}
-	w := i18n.English.Format(a.Warnings[0])
-	if !strings.Contains(w, "mail.hoster.example") || !strings.Contains(w, "corp.example") {
-		t.Errorf("warning %q should name the target and the domain", w)
-	}
 }
 
 func TestSRVServFailAndNXDomain(t *testing.T) {
@@ -142,14 +116,14 @@ func TestSRVServFailAndNXDomain(t *testing.T) {
 	d := testnet.NewDNS(t)
 	d.ServFail("_pop3s._tcp.broken.example")
 	d.ServFail("_pop3._tcp.broken.example")
-	s := &lookup.SRVSource{Resolver: newResolver(d)}
+	s := &dnssource.SRVSource{Resolver: newResolver(d)}
 	_, err := s.Lookup(context.Background(), testnet.Addr(t, "x@broken.example"))
-	var de *lookup.DNSError
-	if !errors.As(err, &de) || errors.Is(err, lookup.ErrNotFound) || !strings.Contains(err.Error(), "SERVFAIL") {
+	var de *resolver.DNSError
+	if !errors.As(err, &de) || errors.Is(err, settings.ErrNotFound) || !strings.Contains(err.Error(), "SERVFAIL") {
 		t.Errorf("SERVFAIL: err = %v; want a DNSError naming SERVFAIL, not 'not found'", err)
 	}
 	_, err = s.Lookup(context.Background(), testnet.Addr(t, "x@nothing.example"))
-	if !errors.Is(err, lookup.ErrNotFound) {
+	if !errors.Is(err, settings.ErrNotFound) {
 		t.Errorf("NXDOMAIN: err = %v; want not found", err)
 	}
 }
@@ -159,7 +133,7 @@ func TestSRVDNSSEC(t *testing.T) {
 	d := testnet.NewDNS(t)
 	d.SetAD(true)
 	d.Add(t, "_pop3s._tcp.signed.example. 60 IN SRV 0 0 995 pop.signed.example.")
-	s := &lookup.SRVSource{Resolver: newResolver(d)}
+	s := &dnssource.SRVSource{Resolver: newResolver(d)}
 	a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@signed.example"))
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +143,7 @@ func TestSRVDNSSEC(t *testing.T) {
 	}
 	d2 := testnet.NewDNS(t)
 	d2.Add(t, "_pop3s._tcp.signed.example. 60 IN SRV 0 0 995 pop.signed.example.")
-	a, err = (&lookup.SRVSource{Resolver: newResolver(d2)}).Lookup(context.Background(), testnet.Addr(t, "x@signed.example"))
+	a, err = (&dnssource.SRVSource{Resolver: newResolver(d2)}).Lookup(context.Background(), testnet.Addr(t, "x@signed.example"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,47 +152,11 @@ func TestSRVDNSSEC(t *testing.T) {
 	}
 }
 
-func TestResolverHangingServer(t *testing.T) {
-	t.Parallel()
-	d := testnet.NewDNS(t)
-	d.Hang("_pop3s._tcp.slow.example")
-	d.Hang("_pop3._tcp.slow.example")
-	s := &lookup.SRVSource{Resolver: &lookup.Resolver{Servers: []string{d.Addr}}}
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := s.Lookup(ctx, testnet.Addr(t, "x@slow.example"))
-	if err == nil || errors.Is(err, lookup.ErrNotFound) {
-		t.Errorf("err = %v; want a timeout error", err)
-	}
-	if el := time.Since(start); el > 2*time.Second {
-		t.Errorf("returned after %v; the deadline was 300ms", el)
-	}
-}
-
-func TestResolverTruncatedRetriesOverTCP(t *testing.T) {
-	t.Parallel()
-	d := testnet.NewDNS(t)
-	d.Truncate("_pop3s._tcp.big.example")
-	d.Add(t, "_pop3s._tcp.big.example. 60 IN SRV 0 0 995 pop.big.example.")
-	s := &lookup.SRVSource{Resolver: newResolver(d)}
-	a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@big.example"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if hostsOf(a) != "pop.big.example:995/SSL" {
-		t.Errorf("servers = %s", hostsOf(a))
-	}
-	if n := d.QueriesFor("_pop3s._tcp.big.example"); n != 2 {
-		t.Errorf("%d queries for the truncated name; want one over UDP and one over TCP", n)
-	}
-}
-
 func TestSRVInternationalDomain(t *testing.T) {
 	t.Parallel()
 	d := testnet.NewDNS(t)
 	d.Add(t, "_pop3s._tcp.xn--fsqu00a.xn--0zwm56d. 60 IN SRV 0 0 995 pop.xn--fsqu00a.xn--0zwm56d.")
-	s := &lookup.SRVSource{Resolver: newResolver(d)}
+	s := &dnssource.SRVSource{Resolver: newResolver(d)}
 	a, err := s.Lookup(context.Background(), testnet.Addr(t, "用户@例子.测试"))
 	if err != nil {
 		t.Fatal(err)
@@ -240,7 +178,7 @@ func TestMXHostedProviders(t *testing.T) {
 		"qq-personal-mx.example. 60 IN MX 10 mx1.qq.com.",
 		"nullmx.example. 60 IN MX 0 .",
 	)
-	s := &lookup.MXSource{Resolver: newResolver(d), Hosting: providers.Builtin()}
+	s := &dnssource.MXSource{Resolver: newResolver(d), Hosting: providers.Builtin()}
 	tests := map[string]string{
 		"google-hosted.example":  "pop.gmail.com:995/SSL",
 		"ms-hosted.example":      "outlook.office365.com:995/SSL",
@@ -263,26 +201,54 @@ func TestMXHostedProviders(t *testing.T) {
 		}
 	}
 	for _, domain := range []string{"qq-personal-mx.example", "nullmx.example", "nomx.example"} {
-		if a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@"+domain)); !errors.Is(err, lookup.ErrNotFound) {
+		if a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@"+domain)); !errors.Is(err, settings.ErrNotFound) {
 			t.Errorf("%s: got %v, %v; want not found (personal QQ Mail is never the answer for hosted domains)", domain, a, err)
 		}
 	}
 }
 
-func TestResolverRetriesLostDatagram(t *testing.T) {
+// A SERVFAIL on _pop3s is not swallowed when _pop3 answers.
+func TestSRVFailureBesideAnswer(t *testing.T) {
 	t.Parallel()
 	d := testnet.NewDNS(t)
-	d.Add(t, "_pop3s._tcp.flaky.example. 60 IN SRV 0 0 995 pop.flaky.example.")
-	d.DropFirst("_pop3s._tcp.flaky.example")
-	s := &lookup.SRVSource{Resolver: newResolver(d)}
-	a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@flaky.example"))
+	d.Add(t, "_pop3._tcp.half.example. 60 IN SRV 0 0 110 pop.half.example.")
+	d.ServFail("_pop3s._tcp.half.example")
+	s := &dnssource.SRVSource{Resolver: newResolver(d)}
+	a, err := s.Lookup(context.Background(), testnet.Addr(t, "me@half.example"))
+	if err != nil || len(a.Servers) != 1 || a.Servers[0].Port != 110 {
+		t.Fatalf("%+v, %v", a, err)
+	}
+	if len(a.Failed) != 1 || !strings.Contains(a.Failed[0].Error(), "SERVFAIL") {
+		t.Errorf("failed parts %v; want the SERVFAIL reported", a.Failed)
+	}
+	warned := false
+	for _, w := range a.Warnings {
+		if w.Key == i18n.WarnSRVFailed && strings.Contains(i18n.English.Format(w), "_pop3s._tcp.half.example") {
+			warned = true
+		}
+	}
+	if !warned {
+		t.Errorf("warnings %v; want one about _pop3s", a.Warnings)
+	}
+}
+
+func TestSRVOutsideDomainAndOnlyPOP3(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t, "_pop3._tcp.corp.example. 60 IN SRV 0 0 110 mail.hoster.example.")
+	s := &dnssource.SRVSource{Resolver: newResolver(d)}
+	a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@corp.example"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if hostsOf(a) != "pop.flaky.example:995/SSL" {
-		t.Errorf("servers %s", hostsOf(a))
+	if got := hostsOf(a); got != "mail.hoster.example:110/STARTTLS" {
+		t.Errorf("servers = %s", got)
 	}
-	if n := d.QueriesFor("_pop3s._tcp.flaky.example"); n != 2 {
-		t.Errorf("%d queries; want the lost one and its retry", n)
+	if len(a.Warnings) != 1 {
+		t.Fatalf("warnings = %v, want one", a.Warnings)
+	}
+	w := i18n.English.Format(a.Warnings[0])
+	if !strings.Contains(w, "mail.hoster.example") || !strings.Contains(w, "corp.example") {
+		t.Errorf("warning %q should name the target and the domain", w)
 	}
 }

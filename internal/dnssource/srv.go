@@ -1,4 +1,4 @@
-package lookup
+package dnssource
 
 import (
 	"context"
@@ -10,24 +10,23 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/resolver"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // maxSRV bounds how many SRV records of one answer are considered.
 const maxSRV = 64
 
 // SRVSource reads RFC 6186 SRV records: _pop3s._tcp (implicit TLS) before
-// _pop3._tcp (STARTTLS), as RFC 8314 prefers.
+// _pop3._tcp (settings.STARTTLS), as RFC 8314 prefers.
 type SRVSource struct {
-	Resolver *Resolver
+	Resolver *resolver.Resolver
 	// Rand returns a random number in [0, n) for the weighted choice of RFC
 	// 2782; nil means math/rand.
 	Rand func(n int) int
 }
 
-var _ Source = (*SRVSource)(nil)
-
-// Name returns "srv".
-func (s *SRVSource) Name() string { return SourceSRV }
+var _ settings.Source = (*SRVSource)(nil)
 
 type srvAnswer struct {
 	name    string
@@ -37,7 +36,7 @@ type srvAnswer struct {
 }
 
 // Lookup asks for both SRV names at once.
-func (s *SRVSource) Lookup(ctx context.Context, addr Address) (*Answer, error) {
+func (s *SRVSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
 	names := srvNames(addr.Domain)
 	var results [2]srvAnswer
 	done := make(chan struct{}, len(names))
@@ -57,11 +56,11 @@ func srvNames(domain string) [2]string {
 	return [2]string{"_pop3s._tcp." + domain, "_pop3._tcp." + domain}
 }
 
-// answer turns the two SRV answers into servers: _pop3s (SSL) before _pop3
-// (STARTTLS), each in RFC 2782 order.
-func (s *SRVSource) answer(addr Address, results [2]srvAnswer) (*Answer, error) {
-	socket := [2]SocketType{SSL, STARTTLS}
-	ans := &Answer{DNSSEC: true}
+// answer turns the two SRV answers into servers: _pop3s (settings.SSL) before _pop3
+// (settings.STARTTLS), each in RFC 2782 order.
+func (s *SRVSource) answer(addr settings.Address, results [2]srvAnswer) (*settings.Answer, error) {
+	socket := [2]settings.SocketType{settings.SSL, settings.STARTTLS}
+	ans := &settings.Answer{DNSSEC: true}
 	var errs []error
 	refused := []string{}
 	outside := map[string]bool{}
@@ -82,9 +81,9 @@ func (s *SRVSource) answer(addr Address, results [2]srvAnswer) (*Answer, error) 
 			if ans.SourceURL == "" {
 				ans.SourceURL = r.name
 			}
-			ans.Servers = append(ans.Servers, Server{
+			ans.Servers = append(ans.Servers, settings.Server{
 				Protocol: "pop3", Host: target, Port: int(rec.Port), SocketType: socket[i],
-				Username: PlaceholderAddress, Auth: []string{"password-cleartext"},
+				Username: settings.PlaceholderAddress, Auth: []string{"password-cleartext"},
 			})
 			if !inDomain(target, addr.Domain) && !outside[target] {
 				outside[target] = true
@@ -109,15 +108,15 @@ func (s *SRVSource) answer(addr Address, results [2]srvAnswer) (*Answer, error) 
 	}
 	if len(refused) > 0 {
 		msg := i18n.M(i18n.NoPOPSRV, strings.Join(refused, ", "))
-		return &Answer{NotOffered: &msg, SourceURL: refused[0], DNSSEC: results[0].ad && results[1].ad}, nil
+		return &settings.Answer{NotOffered: &msg, SourceURL: refused[0], DNSSEC: results[0].ad && results[1].ad}, nil
 	}
 	names := srvNames(addr.Domain)
-	return nil, NotFound("no %s or %s records", names[0], names[1])
+	return nil, settings.NotFound(i18n.NFNoSRV, names[0], names[1])
 }
 
 // dnsReason says briefly why a DNS query failed.
 func dnsReason(err error) string {
-	var de *DNSError
+	var de *resolver.DNSError
 	if errors.As(err, &de) {
 		if de.Rcode >= 0 {
 			return dns.RcodeToString[de.Rcode]
@@ -130,7 +129,7 @@ func dnsReason(err error) string {
 }
 
 // validTarget accepts an SRV or MX target that is a plain host name.
-func validTarget(t string) bool { return ValidHost(t) == nil }
+func validTarget(t string) bool { return settings.ValidHost(t) == nil }
 
 func (s *SRVSource) query(ctx context.Context, name string) srvAnswer {
 	m, err := s.Resolver.Query(ctx, name, dns.TypeSRV)
@@ -143,7 +142,7 @@ func (s *SRVSource) query(ctx context.Context, name string) srvAnswer {
 // parseSRV takes the SRV records for name out of a response, at most maxSRV.
 func parseSRV(m *dns.Msg, name string) srvAnswer {
 	r := srvAnswer{name: name, ad: m.AuthenticatedData}
-	rrs, _ := Owned(m, name, dns.TypeSRV)
+	rrs, _ := resolver.Owned(m, name, dns.TypeSRV)
 	for _, rr := range rrs {
 		if srv, ok := rr.(*dns.SRV); ok {
 			r.records = append(r.records, srv)

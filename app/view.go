@@ -1,0 +1,223 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/safetext"
+	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
+)
+
+// The JSON contract belongs to the command: these types say how a result
+// looks in --json. Fields may be added; none may be renamed.
+
+// jsonResult is one address.
+type jsonResult struct {
+	Address      string          `json:"address"`
+	Domain       string          `json:"domain"`
+	Found        bool            `json:"found"`
+	Server       *jsonServer     `json:"server"`
+	Source       string          `json:"source,omitempty"`
+	SourceURL    string          `json:"source_url,omitempty"`
+	Provider     *jsonProvider   `json:"provider,omitempty"`
+	DNSSEC       bool            `json:"dnssec"`
+	Warnings     []string        `json:"warnings"`
+	Notes        []string        `json:"notes"`
+	Docs         []string        `json:"docs"`
+	Alternatives []jsonServer    `json:"alternatives"`
+	Attempts     []jsonAttempt   `json:"attempts"`
+	Candidates   []jsonCandidate `json:"candidates,omitempty"`
+	Verify       *verifyJSON     `json:"verify,omitempty"`
+	Error        string          `json:"error,omitempty"`
+}
+
+// jsonServer is one server.
+type jsonServer struct {
+	Protocol                    string              `json:"protocol"`
+	Host                        string              `json:"host"`
+	Port                        int                 `json:"port"`
+	SocketType                  settings.SocketType `json:"socket_type"`
+	Username                    string              `json:"username"`
+	Auth                        []string            `json:"auth"`
+	LeaveMessagesOnServer       *bool               `json:"leave_messages_on_server,omitempty"`
+	DaysToLeaveMessagesOnServer *int                `json:"days_to_leave_messages_on_server,omitempty"`
+	DownloadOnBiff              *bool               `json:"download_on_biff,omitempty"`
+}
+
+type jsonProvider struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type jsonAttempt struct {
+	Source  string `json:"source"`
+	Outcome string `json:"outcome"`
+	Error   string `json:"error,omitempty"`
+	MS      int64  `json:"ms"`
+}
+
+// jsonCandidate is one row of --all: a server one source found, or a source
+// that found none.
+type jsonCandidate struct {
+	Source    string      `json:"source"`
+	Outcome   string      `json:"outcome"`
+	Server    *jsonServer `json:"server,omitempty"`
+	SourceURL string      `json:"source_url,omitempty"`
+	Chosen    bool        `json:"chosen"`
+	Conflict  bool        `json:"conflict"`
+	Error     string      `json:"error,omitempty"`
+	MS        int64       `json:"ms"`
+}
+
+func serverView(s settings.Server) jsonServer {
+	auth := s.Auth
+	if auth == nil {
+		auth = []string{}
+	}
+	return jsonServer{Protocol: s.Protocol, Host: s.Host, Port: s.Port, SocketType: s.SocketType, Username: s.Username,
+		Auth: auth, LeaveMessagesOnServer: s.LeaveMessagesOnServer,
+		DaysToLeaveMessagesOnServer: s.DaysToLeaveMessagesOnServer, DownloadOnBiff: s.DownloadOnBiff}
+}
+
+// outcome is everything the renderers need for one input line.
+type outcome struct {
+	input  string
+	res    *lookup.Result // nil when the input line could not be read
+	err    error          // the input error, when res is nil
+	verify *verifyReport  // set with --verify
+}
+
+// invalid reports whether the input was not a usable address.
+func (o *outcome) invalid() bool {
+	return o.res == nil || errors.Is(o.res.Err, lookup.ErrInvalidAddress)
+}
+
+// view turns an outcome into the JSON shape, with messages in lang.
+func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
+	j := &jsonResult{
+		Address: o.input, Warnings: []string{}, Notes: []string{}, Docs: []string{},
+		Alternatives: []jsonServer{}, Attempts: []jsonAttempt{},
+	}
+	if o.invalid() {
+		err := o.err
+		if o.res != nil {
+			err = o.res.Err
+		}
+		j.Error = errorText(err, lang)
+		return j
+	}
+	r := o.res
+	j.Domain = r.Address.Domain
+	j.Found = r.Found
+	j.Source = r.Source
+	if s := r.Server(); s != nil {
+		v := serverView(*s)
+		j.Server = &v
+		for _, alt := range r.Alternatives() {
+			j.Alternatives = append(j.Alternatives, serverView(alt))
+		}
+	}
+	for _, w := range r.AllWarnings() {
+		j.Warnings = append(j.Warnings, lang.Format(w))
+	}
+	if a := r.Answer; a != nil {
+		j.SourceURL = a.SourceURL
+		if p := a.Provider; p != nil {
+			j.Provider = &jsonProvider{ID: p.ID, Name: p.Name}
+			if lang == i18n.Chinese && p.NameZH != "" {
+				j.Provider.Name = p.NameZH
+			}
+		}
+		j.DNSSEC = a.DNSSEC
+		for _, n := range a.Notes {
+			j.Notes = append(j.Notes, lang.Format(n))
+		}
+		j.Docs = append(j.Docs, a.Docs...)
+		if a.NotOffered != nil {
+			j.Error = lang.Format(*a.NotOffered)
+		}
+	}
+	if j.Error == "" && r.Err != nil {
+		j.Error = errorText(r.Err, lang)
+	}
+	for _, at := range r.Attempts {
+		ja := jsonAttempt{Source: at.Source, Outcome: string(at.Outcome), MS: at.Duration.Milliseconds()}
+		if at.Err != nil {
+			ja.Error = oneLine(at.Err)
+		}
+		j.Attempts = append(j.Attempts, ja)
+	}
+	if all {
+		j.Candidates = candidates(r)
+		if c := conflicts(r); len(c) > 0 {
+			j.Warnings = append(j.Warnings, lang.Sprintf(i18n.WarnConflict, strings.Join(c, "; ")))
+		}
+	}
+	if o.verify != nil {
+		j.Verify = o.verify.json(lang)
+		j.Warnings = append(j.Warnings, o.verify.warnings(lang)...)
+	}
+	return j
+}
+
+// oneLine renders an error on one line: joined errors are separated by "; ".
+func oneLine(err error) string {
+	return safetext.Line(strings.ReplaceAll(err.Error(), "\n", "; "), maxErrorText)
+}
+
+// maxErrorText caps an error shown in output; errors can quote servers.
+const maxErrorText = 1000
+
+func errorText(err error, lang i18n.Lang) string {
+	var nf *lookup.NotFoundError
+	var ae *lookup.AddressError
+	switch {
+	case errors.As(err, &ae):
+		return fmt.Sprintf("%s %q: %s", lang.Sprintf(i18n.ErrInvalidAddress), ae.Input, lang.Format(ae.Why))
+	case errors.As(err, &nf):
+		return lang.Sprintf(i18n.LblNotFound)
+	case err != nil:
+		return oneLine(err)
+	}
+	return ""
+}
+
+// candidates lists every server every source found, then the sources that
+// found none, marking the chosen answer and the servers that differ from it.
+func candidates(r *lookup.Result) []jsonCandidate {
+	var out []jsonCandidate
+	for _, c := range r.Candidates() {
+		at := c.Attempt
+		row := jsonCandidate{Source: at.Source, Outcome: string(at.Outcome), MS: at.Duration.Milliseconds(),
+			Chosen: c.Chosen, Conflict: c.Conflict}
+		if at.Err != nil {
+			row.Error = oneLine(at.Err)
+		}
+		if c.Server != nil {
+			s := serverView(*c.Server)
+			row.Server = &s
+			row.SourceURL = at.Answer.SourceURL
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// conflicts says, for each source that disagrees with the chosen answer,
+// who says what.
+func conflicts(r *lookup.Result) []string {
+	chosen, others := r.Conflicts()
+	var out []string
+	for _, c := range others {
+		out = append(out, fmt.Sprintf("%s says %s, %s says %s",
+			chosen.Attempt.Source, endpoint(*chosen.Server), c.Attempt.Source, endpoint(*c.Server)))
+	}
+	return out
+}
+
+func endpoint(s settings.Server) string {
+	return fmt.Sprintf("%s:%d (%s)", s.Host, s.Port, s.SocketType)
+}

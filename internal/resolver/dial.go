@@ -1,0 +1,192 @@
+package resolver
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// maxCNAME bounds how many aliases LookupIP follows.
+const maxCNAME = 8
+
+// LookupIP returns the addresses of host, asking for A and AAAA records at
+// once and following CNAME chains a bounded number of steps.
+func (r *Resolver) LookupIP(ctx context.Context, host string) ([]net.IP, error) {
+	host = strings.TrimSuffix(host, ".")
+	if ip := net.ParseIP(strings.Trim(host, "[]")); ip != nil {
+		return []net.IP{ip}, nil
+	}
+	if strings.EqualFold(host, "localhost") {
+		return []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}, nil
+	}
+	type res struct {
+		ips []net.IP
+		err error
+	}
+	var a, aaaa res
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); a.ips, a.err = r.lookupType(ctx, host, dns.TypeA) }()
+	go func() { defer wg.Done(); aaaa.ips, aaaa.err = r.lookupType(ctx, host, dns.TypeAAAA) }()
+	wg.Wait()
+	ips := append(a.ips, aaaa.ips...)
+	if len(ips) > 0 {
+		return ips, nil
+	}
+	if a.err != nil {
+		return nil, a.err
+	}
+	if aaaa.err != nil {
+		return nil, aaaa.err
+	}
+	return nil, &DNSError{Name: host, Type: "A/AAAA", Rcode: -1, Err: ErrNoHost}
+}
+
+func (r *Resolver) lookupType(ctx context.Context, host string, qtype uint16) ([]net.IP, error) {
+	name := dns.Fqdn(strings.ToLower(host))
+	steps := 0
+	for steps <= maxCNAME {
+		m, err := r.Query(ctx, name, qtype)
+		if err != nil {
+			return nil, err
+		}
+		rrs, alias, n := owned(m, name, qtype)
+		steps += n
+		if steps > maxCNAME {
+			break
+		}
+		var ips []net.IP
+		for _, rr := range rrs {
+			switch v := rr.(type) {
+			case *dns.A:
+				ips = append(ips, v.A)
+			case *dns.AAAA:
+				ips = append(ips, v.AAAA)
+			}
+		}
+		if len(ips) > 0 || alias == "" {
+			return ips, nil
+		}
+		name = alias
+	}
+	return nil, &DNSError{Name: host, Type: dns.TypeToString[qtype], Rcode: -1, Err: fmt.Errorf("more than %d CNAME steps", maxCNAME)}
+}
+
+// Owned returns the records of type qtype in m's answer section that belong
+// to name: owned by name itself or by the end of the CNAME chain that starts
+// at name within m. Records for any other owner are ignored, as a stub
+// resolver must ignore them. When the chain leaves m without records of
+// qtype, alias is where it ends, to be asked next.
+func Owned(m *dns.Msg, name string, qtype uint16) (rrs []dns.RR, alias string) {
+	rrs, alias, _ = owned(m, name, qtype)
+	return rrs, alias
+}
+
+// owned is Owned that also counts the CNAME steps it took inside m; past
+// maxCNAME it stops with steps > maxCNAME and nothing found.
+func owned(m *dns.Msg, name string, qtype uint16) (rrs []dns.RR, alias string, steps int) {
+	owner := strings.ToLower(dns.Fqdn(name))
+	for step := 0; ; step++ {
+		next := ""
+		for _, rr := range m.Answer {
+			h := rr.Header()
+			if !strings.EqualFold(h.Name, owner) {
+				continue
+			}
+			switch {
+			case h.Rrtype == qtype:
+				rrs = append(rrs, rr)
+			case h.Rrtype == dns.TypeCNAME && qtype != dns.TypeCNAME && next == "":
+				next = strings.ToLower(dns.Fqdn(rr.(*dns.CNAME).Target))
+			}
+		}
+		if len(rrs) > 0 || next == "" {
+			return rrs, "", step
+		}
+		if step == maxCNAME {
+			return nil, "", step + 1
+		}
+		owner = next
+		alias = next
+		// Follow the alias inside m when the server sent its records too.
+		found := false
+		for _, rr := range m.Answer {
+			if strings.EqualFold(rr.Header().Name, owner) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, alias, step + 1
+		}
+	}
+}
+
+// saneMinimum is the shortest time DialContext gives one address while
+// time is left, as net.Dialer does.
+const saneMinimum = 2 * time.Second
+
+// DialContext connects to address (host:port), resolving host through r and
+// trying its addresses in turn. Like net.Dialer, it splits the time left
+// between the addresses still to try, so that one address that never
+// answers cannot use up the whole deadline. It is meant for
+// http.Transport.DialContext and for the POP3 probes, so that no connection
+// bypasses the resolver.
+func (r *Resolver) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	host, port, err := net.SplitHostPort(address)
+	if err != nil {
+		return nil, err
+	}
+	ips, err := r.LookupIP(ctx, host)
+	if err != nil {
+		return nil, err
+	}
+	var usable []net.IP
+	for _, ip := range ips {
+		if (network == "tcp4" && ip.To4() == nil) || (network == "tcp6" && ip.To4() != nil) {
+			continue
+		}
+		usable = append(usable, ip)
+	}
+	dial := r.Dial
+	if dial == nil {
+		dial = (&net.Dialer{}).DialContext
+	}
+	var last error
+	for i, ip := range usable {
+		dctx, cancel := partialDeadline(ctx, len(usable)-i)
+		c, err := dial(dctx, network, net.JoinHostPort(ip.String(), port))
+		cancel()
+		if err == nil {
+			return c, nil
+		}
+		last = err
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if last == nil {
+		last = fmt.Errorf("dial %s: no usable address", address)
+	}
+	return nil, last
+}
+
+// partialDeadline gives one of the remaining addresses its share of the
+// time left: an equal part, but at least saneMinimum when that much is left.
+func partialDeadline(ctx context.Context, remaining int) (context.Context, context.CancelFunc) {
+	dl, ok := ctx.Deadline()
+	if !ok || remaining <= 1 {
+		return context.WithCancel(ctx)
+	}
+	left := time.Until(dl)
+	share := left / time.Duration(remaining)
+	if share < saneMinimum {
+		share = min(left, saneMinimum)
+	}
+	return context.WithTimeout(ctx, share)
+}

@@ -1,0 +1,152 @@
+// Package resolver is popfind's stub resolver: every DNS query popfind
+// makes goes through one Resolver, which shares, caches and checks them.
+package resolver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/popfind/popfind/internal/flight"
+	"github.com/popfind/popfind/lookup/settings"
+)
+
+// Resolver sends every DNS query popfind makes — SRV, MX, and the A/AAAA
+// lookups behind HTTPS fetches and TCP connections — to one set of servers.
+// It asks each question once: concurrent identical questions share one
+// query, and answers are cached for their TTL. It is safe for concurrent use.
+//
+// It checks replies as a stub resolver must: a reply must carry the query's
+// ID and question, and only records owned by the name asked (or by the
+// aliases its CNAME chain leads to) count. Datagrams that are not such a
+// reply are ignored, and the query keeps waiting for the real one.
+type Resolver struct {
+	// Servers are the DNS servers to ask, as host:port, in order.
+	Servers []string
+	// QueryTimeout bounds a query whose first caller set no deadline.
+	// Otherwise a query retries, with growing waits, until that deadline, or
+	// until every caller waiting for it has given up. Zero means 10 seconds.
+	QueryTimeout time.Duration
+	// MaxCache bounds the number of cached answers; zero means 10000.
+	MaxCache int
+	// Dial opens the connections of DialContext, one address at a time;
+	// nil means a net.Dialer. Tests use it to stand in for slow networks.
+	Dial func(ctx context.Context, network, address string) (net.Conn, error)
+
+	flights flight.Group[cacheKey, *dns.Msg]
+	mu      sync.Mutex
+	cache   map[cacheKey]cacheEntry
+	// queries counts the queries sent, for tests and benchmarks.
+	queries int64
+}
+
+type cacheKey struct {
+	name  string
+	qtype uint16
+}
+
+type cacheEntry struct {
+	msg     *dns.Msg
+	expires time.Time
+}
+
+// DNSError is a DNS failure: the server said SERVFAIL or REFUSED, or could
+// not be reached.
+type DNSError struct {
+	Name  string
+	Type  string
+	Rcode int // -1 when no answer came back
+	Err   error
+}
+
+func (e *DNSError) Error() string {
+	if e.Rcode >= 0 {
+		return fmt.Sprintf("dns: %s %s: server answered %s", e.Name, e.Type, dns.RcodeToString[e.Rcode])
+	}
+	return fmt.Sprintf("dns: %s %s: %v", e.Name, e.Type, e.Err)
+}
+
+func (e *DNSError) Unwrap() error { return e.Err }
+
+// Is makes a name without addresses match ErrNotFound: NXDOMAIN and NODATA
+// mean "nothing there", not "something broke".
+func (e *DNSError) Is(target error) bool { return target == settings.ErrNotFound && e.Err == ErrNoHost }
+
+// ErrNoHost means a host name has no address records.
+var ErrNoHost = errors.New("no such host")
+
+// System returns a resolver that asks the servers in
+// /etc/resolv.conf.
+func System() (*Resolver, error) {
+	conf, err := dns.ClientConfigFromFile("/etc/resolv.conf")
+	if err != nil {
+		return nil, fmt.Errorf("read /etc/resolv.conf: %w", err)
+	}
+	r := &Resolver{}
+	for _, s := range conf.Servers {
+		r.Servers = append(r.Servers, net.JoinHostPort(s, conf.Port))
+	}
+	if len(r.Servers) == 0 {
+		return nil, errors.New("/etc/resolv.conf names no nameserver")
+	}
+	return r, nil
+}
+
+// Queries returns the number of queries sent to servers so far.
+func (r *Resolver) Queries() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.queries
+}
+
+// Query asks for name's records of type qtype. It returns the response for
+// NOERROR and NXDOMAIN answers; SERVFAIL, REFUSED and network failures are a
+// *DNSError.
+func (r *Resolver) Query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error) {
+	name = dns.Fqdn(strings.ToLower(name))
+	if _, ok := dns.IsDomainName(name); !ok {
+		return nil, &DNSError{Name: name, Type: dns.TypeToString[qtype], Rcode: -1, Err: errors.New("not a valid domain name")}
+	}
+	key := cacheKey{name, qtype}
+	if m, ok := r.cached(key); ok {
+		return m, nil
+	}
+	limit := r.queryTimeout()
+	if dl, ok := ctx.Deadline(); ok {
+		limit = time.Until(dl)
+	}
+	// The first try waits a second, or a third of the time there is when
+	// that is shorter: a lost datagram costs a short wait and leaves time
+	// for the retries.
+	first := max(min(time.Second, limit/3), 10*time.Millisecond)
+	m, err := r.flights.Do(ctx, key, func(ctx context.Context) (*dns.Msg, error) {
+		// A call for key may have finished since the caller looked.
+		if m, ok := r.cached(key); ok {
+			return m, nil
+		}
+		ctx, cancel := context.WithTimeout(ctx, limit)
+		defer cancel()
+		m, err := r.exchange(ctx, name, qtype, first)
+		if err == nil {
+			r.store(key, m)
+		}
+		return m, err
+	})
+	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return nil, &DNSError{Name: name, Type: dns.TypeToString[qtype], Rcode: -1, Err: ctx.Err()}
+	}
+	return m, err
+}
+
+func (r *Resolver) queryTimeout() time.Duration {
+	if r.QueryTimeout > 0 {
+		return r.QueryTimeout
+	}
+	return 10 * time.Second
+}

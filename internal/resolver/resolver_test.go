@@ -1,0 +1,193 @@
+package resolver_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+	"github.com/popfind/popfind/internal/dnssource"
+	"github.com/popfind/popfind/internal/resolver"
+	"github.com/popfind/popfind/internal/testnet"
+	"github.com/popfind/popfind/lookup/settings"
+)
+
+func TestResolverHangingServer(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Hang("_pop3s._tcp.slow.example")
+	d.Hang("_pop3._tcp.slow.example")
+	s := &dnssource.SRVSource{Resolver: &resolver.Resolver{Servers: []string{d.Addr}}}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := s.Lookup(ctx, testnet.Addr(t, "x@slow.example"))
+	if err == nil || errors.Is(err, settings.ErrNotFound) {
+		t.Errorf("err = %v; want a timeout error", err)
+	}
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("returned after %v; the deadline was 300ms", el)
+	}
+}
+
+func TestResolverTruncatedRetriesOverTCP(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Truncate("_pop3s._tcp.big.example")
+	d.Add(t, "_pop3s._tcp.big.example. 60 IN SRV 0 0 995 pop.big.example.")
+	s := &dnssource.SRVSource{Resolver: newResolver(d)}
+	a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@big.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hostsOf(a) != "pop.big.example:995/SSL" {
+		t.Errorf("servers = %s", hostsOf(a))
+	}
+	if n := d.QueriesFor("_pop3s._tcp.big.example"); n != 2 {
+		t.Errorf("%d queries for the truncated name; want one over UDP and one over TCP", n)
+	}
+}
+
+func TestResolverRetriesLostDatagram(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t, "_pop3s._tcp.flaky.example. 60 IN SRV 0 0 995 pop.flaky.example.")
+	d.DropFirst("_pop3s._tcp.flaky.example")
+	s := &dnssource.SRVSource{Resolver: newResolver(d)}
+	a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@flaky.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hostsOf(a) != "pop.flaky.example:995/SSL" {
+		t.Errorf("servers %s", hostsOf(a))
+	}
+	if n := d.QueriesFor("_pop3s._tcp.flaky.example"); n != 2 {
+		t.Errorf("%d queries; want the lost one and its retry", n)
+	}
+}
+
+// A DNS query retries until the lookup's deadline, not for a fixed 3 s.
+func TestDNSRetriesUntilDeadline(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t, "_pop3s._tcp.lossy.example. 60 IN SRV 0 0 995 pop.lossy.example.")
+	d.DropN("_pop3s._tcp.lossy.example", 2) // the answer comes to the third try, at about 3 s
+	r := &resolver.Resolver{Servers: []string{d.Addr}}
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+	defer cancel()
+	if _, err := r.Query(ctx, "_pop3s._tcp.lossy.example", dns.TypeSRV); err != nil {
+		t.Fatalf("%v; the query should keep trying until the deadline", err)
+	}
+	if n := d.QueriesFor("_pop3s._tcp.lossy.example"); n != 3 {
+		t.Errorf("%d queries, want 3", n)
+	}
+	// And it gives up with the deadline.
+	d.Hang("_pop3s._tcp.dead.example")
+	ctx, cancel = context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := r.Query(ctx, "_pop3s._tcp.dead.example", dns.TypeSRV)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("got %v; want the deadline", err)
+	}
+}
+
+// Replies to another question, datagrams that do not parse, and records
+// for other owners are not answers.
+func TestResolverChecksReplies(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t,
+		"_pop3s._tcp.junk.example. 60 IN SRV 0 0 995 pop.junk.example.",
+		"_pop3s._tcp.other.example. 60 IN SRV 0 0 995 pop.other.example.",
+		"pop.owner.example. 60 IN A 127.0.0.1",
+		"pop.alias.example. 60 IN CNAME real.alias.example.",
+		"real.alias.example. 60 IN A 127.0.0.2",
+	)
+	r := &resolver.Resolver{Servers: []string{d.Addr}, QueryTimeout: 400 * time.Millisecond}
+	ctx := context.Background()
+
+	// Garbage and a reply to another question come first: they are
+	// ignored, and the real reply is used.
+	d.GarbageFirst("_pop3s._tcp.junk.example")
+	m, err := r.Query(ctx, "_pop3s._tcp.junk.example", dns.TypeSRV)
+	if err != nil || len(m.Answer) != 1 {
+		t.Fatalf("got %v, %v; want the real reply after the junk", m, err)
+	}
+
+	// A server that answers another question never answers this one.
+	d.Tamper("_pop3s._tcp.other.example", func(m *dns.Msg) { m.Question[0].Name = "_pop3s._tcp.evil.example." })
+	if m, err := r.Query(ctx, "_pop3s._tcp.other.example", dns.TypeSRV); err == nil {
+		t.Fatalf("accepted a reply to another question: %v", m)
+	}
+
+	// Records whose owner is not the name asked are ignored.
+	d.Tamper("pop.owner.example", func(m *dns.Msg) {
+		if len(m.Answer) > 0 {
+			m.Answer[0].Header().Name = "www.bank.example."
+		}
+	})
+	if ips, err := r.LookupIP(ctx, "pop.owner.example"); err == nil || len(ips) > 0 {
+		t.Errorf("used %v, records of another owner", ips)
+	}
+
+	// A CNAME chain inside the reply is followed.
+	ips, err := r.LookupIP(ctx, "pop.alias.example")
+	if err != nil || len(ips) != 1 || !ips[0].Equal(net.ParseIP("127.0.0.2")) {
+		t.Errorf("alias: %v, %v", ips, err)
+	}
+}
+
+// DialContext splits the time left between a host's addresses, as
+// net.Dialer does: an address that never answers gets its share, not all.
+func TestDialSplitsDeadline(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	d.Add(t, "pop.split.example. 60 IN A 127.0.0.2", "pop.split.example. 60 IN A 127.0.0.1")
+	var mu sync.Mutex
+	shares := map[string]time.Duration{}
+	r := &resolver.Resolver{Servers: []string{d.Addr}, Dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dl, _ := ctx.Deadline()
+		mu.Lock()
+		shares[addr] = time.Until(dl)
+		mu.Unlock()
+		if strings.HasPrefix(addr, "127.0.0.2:") {
+			<-ctx.Done() // a black hole
+			return nil, ctx.Err()
+		}
+		var nd net.Dialer
+		return nd.DialContext(ctx, network, l.Addr().String())
+	}}
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+	defer cancel()
+	c, err := r.DialContext(ctx, "tcp", "pop.split.example:995")
+	if err != nil {
+		t.Fatalf("%v; the second address should get its turn", err)
+	}
+	c.Close()
+	first := shares["127.0.0.2:995"]
+	if first > 4*time.Second+100*time.Millisecond || first < 3*time.Second {
+		t.Errorf("the first of two addresses had %v of 8 s; want about half", first)
+	}
+}
+
+func newResolver(d *testnet.DNS) *resolver.Resolver {
+	return &resolver.Resolver{Servers: []string{d.Addr}, QueryTimeout: 500 * time.Millisecond}
+}
+
+func hostsOf(a *settings.Answer) string {
+	var out []string
+	for _, s := range a.Servers {
+		out = append(out, fmt.Sprintf("%s:%d/%s", s.Host, s.Port, s.SocketType))
+	}
+	return strings.Join(out, " ")
+}

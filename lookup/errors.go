@@ -1,0 +1,59 @@
+package lookup
+
+import (
+	"context"
+	"errors"
+)
+
+// NotFoundError is a Result's Err when every source finished and none found
+// a server. It keeps every source's error.
+type NotFoundError struct {
+	Errs []error
+}
+
+func (e *NotFoundError) Error() string { return "no POP3 server found" }
+
+// Unwrap returns the sources' errors.
+func (e *NotFoundError) Unwrap() []error { return e.Errs }
+
+// Is makes a NotFoundError match ErrNotFound.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// InterruptedError is a Result's Err when the lookup ended before any source
+// found a server because its deadline passed or its caller cancelled it. It
+// keeps every source's error, and matches ErrNotFound, context.Canceled or
+// context.DeadlineExceeded.
+type InterruptedError struct {
+	Cause error // context.DeadlineExceeded or context.Canceled
+	Errs  []error
+}
+
+func (e *InterruptedError) Error() string {
+	if errors.Is(e.Cause, context.Canceled) {
+		return "lookup cancelled"
+	}
+	return "no POP3 server found before the deadline"
+}
+
+// Unwrap returns the cause and the sources' errors.
+func (e *InterruptedError) Unwrap() []error { return append([]error{e.Cause}, e.Errs...) }
+
+// Is makes an InterruptedError match ErrNotFound.
+func (e *InterruptedError) Is(target error) bool { return target == ErrNotFound }
+
+// UnfinishedError is an Attempt's Err when its source was still running as
+// the lookup's deadline passed or the lookup was cancelled.
+type UnfinishedError struct {
+	Source string
+	Cause  error // context.DeadlineExceeded or context.Canceled
+}
+
+func (e *UnfinishedError) Error() string {
+	if errors.Is(e.Cause, context.Canceled) {
+		return e.Source + ": cancelled before it finished"
+	}
+	return e.Source + ": did not finish before the deadline"
+}
+
+// Unwrap returns the cause.
+func (e *UnfinishedError) Unwrap() error { return e.Cause }

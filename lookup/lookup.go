@@ -1,0 +1,259 @@
+package lookup
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/popfind/popfind/autoconfig"
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/resolver"
+	"github.com/popfind/popfind/lookup/settings"
+	"github.com/popfind/popfind/probe"
+	"github.com/popfind/popfind/providers"
+)
+
+// Defaults of a Config's zero fields.
+const (
+	DefaultTimeout = 10 * time.Second
+	DefaultISPDB   = "https://autoconfig.thunderbird.net/v1.1/"
+)
+
+// Config says how a Finder looks. Its zero value looks everywhere, with
+// the system's DNS servers and a 10-second deadline per address.
+type Config struct {
+	// DNS is the DNS server every query goes to, as IP or IP:PORT (port 53
+	// by default; an IPv6 address with a port in brackets). SRV and MX
+	// queries and the address lookups behind HTTPS fetches and POP3
+	// connections all go there. Empty means the servers in
+	// /etc/resolv.conf.
+	DNS string
+	// Timeout bounds the lookup of one address, every source included.
+	// Zero means DefaultTimeout.
+	Timeout time.Duration
+	// Sources names the sources to consult, from SourceNames. Nil means
+	// all of them; an empty list means none, for a Finder used only to
+	// Check servers.
+	Sources []string
+	// ISPDB is the base URL of Thunderbird's ISP database. Empty means
+	// DefaultISPDB.
+	ISPDB string
+	// NoISPDB turns the ISP database off.
+	NoISPDB bool
+	// WaitAll makes a lookup wait for every source, so that their answers
+	// can be compared (Result.Candidates), instead of answering as soon as
+	// the best answer is known.
+	WaitAll bool
+	// RootCAs replaces the system's trusted roots for HTTPS and for Check.
+	// Nil means the system's, which honour SSL_CERT_FILE and SSL_CERT_DIR.
+	RootCAs *x509.CertPool
+	// CacheSize bounds the number of domains whose answers a Finder keeps.
+	// Zero means 4096.
+	CacheSize int
+}
+
+// Finder looks up the mail servers of addresses. It caches each domain's
+// answer, so that a batch asks each domain once, and shares one resolver
+// and one HTTP client between lookups. It is safe for concurrent use; call
+// Close when done with it.
+type Finder struct {
+	cfg    Config
+	table  *providers.Table
+	memo   *memo
+	engine *engine
+
+	netOnce sync.Once
+	net     *network
+	netErr  error
+}
+
+// network is what every network source of a Finder shares.
+type network struct {
+	table     *providers.Table
+	resolver  *resolver.Resolver
+	transport *http.Transport
+	fetcher   *autoconfig.Fetcher
+	prober    *probe.Prober
+	ispdb     string
+}
+
+// New returns a Finder configured by cfg. It fails for an unknown source
+// name, an invalid DNS server or ISP database URL, or, when a network
+// source is enabled and cfg.DNS is empty, an unreadable /etc/resolv.conf.
+func New(cfg Config) (*Finder, error) {
+	if cfg.Timeout < 0 {
+		return nil, fmt.Errorf("lookup: negative timeout %s", cfg.Timeout)
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.DNS != "" {
+		s, err := dnsServer(cfg.DNS)
+		if err != nil {
+			return nil, err
+		}
+		cfg.DNS = s
+	}
+	switch {
+	case cfg.NoISPDB:
+		cfg.ISPDB = ""
+	case cfg.ISPDB == "":
+		cfg.ISPDB = DefaultISPDB
+	default:
+		u, err := url.Parse(cfg.ISPDB)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, fmt.Errorf("lookup: ISP database %q: want an http:// or https:// URL", cfg.ISPDB)
+		}
+		if !strings.HasSuffix(cfg.ISPDB, "/") {
+			cfg.ISPDB += "/"
+		}
+	}
+	enabled, err := enabledSources(cfg.Sources)
+	if err != nil {
+		return nil, err
+	}
+	f := &Finder{cfg: cfg, table: providers.Builtin()}
+	f.engine = &engine{timeout: cfg.Timeout, waitAll: cfg.WaitAll}
+	offline := &network{table: f.table, ispdb: cfg.ISPDB}
+	for _, d := range sourceTable() {
+		e := entry{name: d.name, offline: d.offline}
+		switch {
+		case !enabled[d.name]:
+			e.src, e.offline = skipped{i18n.SkipNotSelected}, true
+		case d.offline:
+			e.src = d.make(offline, enabled)
+		default:
+			n, err := f.network()
+			if err != nil {
+				return nil, err
+			}
+			e.src = d.make(n, enabled)
+		}
+		if d.fallback {
+			f.engine.fallback = &e
+		} else {
+			f.engine.sources = append(f.engine.sources, e)
+		}
+	}
+	f.memo = &memo{engine: f.engine, size: cfg.CacheSize}
+	return f, nil
+}
+
+// network returns the Finder's resolver, HTTP client and prober, making them
+// on first use.
+func (f *Finder) network() (*network, error) {
+	f.netOnce.Do(func() {
+		n := &network{table: f.table, ispdb: f.cfg.ISPDB}
+		if f.cfg.DNS != "" {
+			n.resolver = &resolver.Resolver{Servers: []string{f.cfg.DNS}}
+		} else {
+			r, err := resolver.System()
+			if err != nil {
+				f.netErr = fmt.Errorf("lookup: no DNS resolver: %w", err)
+				return
+			}
+			n.resolver = r
+		}
+		n.transport = &http.Transport{
+			// Every connection resolves its host through the resolver, and
+			// no proxy is used: a proxy would resolve names behind its back.
+			Proxy:                  nil,
+			DialContext:            n.resolver.DialContext,
+			ForceAttemptHTTP2:      true,
+			MaxIdleConns:           256,
+			MaxIdleConnsPerHost:    4,
+			IdleConnTimeout:        30 * time.Second,
+			TLSHandshakeTimeout:    10 * time.Second,
+			MaxResponseHeaderBytes: 64 << 10,
+			TLSClientConfig:        &tls.Config{RootCAs: f.cfg.RootCAs, MinVersion: tls.VersionTLS12},
+		}
+		n.fetcher = &autoconfig.Fetcher{Client: &http.Client{Transport: n.transport}, LookupIP: n.resolver.LookupIP}
+		n.prober = &probe.Prober{Dial: n.resolver.DialContext, RootCAs: f.cfg.RootCAs}
+		f.net = n
+	})
+	return f.net, f.netErr
+}
+
+// Find looks up the POP3 server for address. It never returns nil: an
+// invalid address comes back with Err set to an *AddressError, and no
+// network traffic. Placeholders in host and user names are filled for the
+// address.
+func (f *Finder) Find(ctx context.Context, address string) *Result {
+	addr, err := ParseAddress(address)
+	if err != nil {
+		return &Result{Address: Address{Raw: address}, Err: err}
+	}
+	return f.FindAddress(ctx, addr)
+}
+
+// FindAddress is Find for an address already parsed.
+func (f *Finder) FindAddress(ctx context.Context, addr Address) *Result {
+	return f.memo.find(ctx, addr)
+}
+
+// Check connects to a POP3 server and checks it: TLS and the certificate,
+// the greeting and the capabilities. It never logs in. It goes through the
+// Finder's DNS server and trusted roots, and is bounded by ctx. The error
+// is for a Finder that cannot reach the network at all (no resolver); a
+// failed check is a Report with OK false.
+func (f *Finder) Check(ctx context.Context, host string, port int, mode SocketType) (*probe.Report, error) {
+	n, err := f.network()
+	if err != nil {
+		return nil, err
+	}
+	return n.prober.Check(ctx, host, port, mode), nil
+}
+
+// DNSQueries returns how many DNS queries the Finder has sent.
+func (f *Finder) DNSQueries() int64 {
+	if f.net == nil {
+		return 0
+	}
+	return f.net.resolver.Queries()
+}
+
+// Close releases the Finder's idle connections.
+func (f *Finder) Close() {
+	if f.net != nil && f.net.transport != nil {
+		f.net.transport.CloseIdleConnections()
+	}
+}
+
+// Find looks up address with a Finder of the default Config: every source,
+// the system's DNS servers, a 10-second deadline.
+func Find(ctx context.Context, address string) *Result {
+	f, err := New(Config{})
+	if err != nil {
+		addr, _ := ParseAddress(address)
+		return &Result{Address: addr, Err: err}
+	}
+	defer f.Close()
+	return f.Find(ctx, address)
+}
+
+// dnsServer checks a DNS server given as IP or IP:PORT and returns it as
+// IP:PORT.
+func dnsServer(s string) (string, error) {
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		host, port = strings.Trim(s, "[]"), "53"
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return "", fmt.Errorf("lookup: DNS server %q: want an IP address, with an optional port", s)
+	}
+	p, err := net.LookupPort("udp", port)
+	if err != nil || p < 1 || p > 65535 {
+		return "", fmt.Errorf("lookup: DNS server %q: invalid port %q", s, port)
+	}
+	return net.JoinHostPort(ip.String(), port), nil
+}
+
+var _ settings.Source = skipped{}

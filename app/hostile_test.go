@@ -111,7 +111,7 @@ func TestHostileServers(t *testing.T) {
 			o := w.options(t)
 			o.timeout = 2 * time.Second
 			f := finder(t, o)
-						addr, _ := lookup.ParseAddress("me@" + domain)
+			addr, _ := lookup.ParseAddress("me@" + domain)
 			var res *lookup.Result
 			start := time.Now()
 			peak := peakHeap(func() { res = f.FindAddress(context.Background(), addr) })
@@ -155,7 +155,7 @@ func TestHugeSRVAnswer(t *testing.T) {
 	o := w.options(t)
 	o.timeout = 2 * time.Second
 	f := finder(t, o)
-		addr, _ := lookup.ParseAddress("me@many.example")
+	addr, _ := lookup.ParseAddress("me@many.example")
 	start := time.Now()
 	res := f.FindAddress(context.Background(), addr)
 	if time.Since(start) > 3*time.Second {

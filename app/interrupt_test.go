@@ -136,7 +136,7 @@ func TestVerifierOutlivesFirstCaller(t *testing.T) {
 	o := w.options(t)
 	o.verify = true
 	f := finder(t, o)
-		check := verifier(f, o)
+	check := verifier(f, o)
 	srv := lookup.Server{Protocol: "pop3", Host: "pop.slow.example", Port: port, SocketType: lookup.Plain}
 	first, cancel := context.WithCancel(context.Background())
 	firstRep := make(chan *verifyReport, 1)

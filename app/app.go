@@ -52,11 +52,16 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 	status := ExitOK
 	a := newApp(stdio, &status)
 	// urfave/cli v2 keeps its help and version flags in package variables
-	// that every run writes to; one run at a time keeps Run safe to call
-	// from concurrent goroutines (the tests do).
+	// that parsing writes to, so parsing is serialised. The command's work
+	// runs after that, outside the lock: actions only note what to do.
+	var work func() error
+	deferActions(a, &work)
 	cliMu.Lock()
 	err := a.RunContext(ctx, reorder(a, args))
 	cliMu.Unlock()
+	if err == nil && work != nil {
+		err = work()
+	}
 	if ctx.Err() != nil {
 		// Interrupted: what was written stays; no "context canceled".
 		fmt.Fprintln(stdio.Err, "popfind: interrupted")
@@ -77,6 +82,24 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 }
 
 var cliMu sync.Mutex
+
+// deferActions makes the actions of a and of its commands note their work
+// in *work instead of doing it, so that it runs after parsing.
+func deferActions(a *cli.App, work *func() error) {
+	wrap := func(act cli.ActionFunc) cli.ActionFunc {
+		if act == nil {
+			return nil
+		}
+		return func(c *cli.Context) error {
+			*work = func() error { return act(c) }
+			return nil
+		}
+	}
+	a.Action = wrap(a.Action)
+	for _, cmd := range a.Commands {
+		cmd.Action = wrap(cmd.Action)
+	}
+}
 
 // usageError reports a usage problem with exit status 2.
 func usageError(format string, args ...any) error {

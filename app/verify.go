@@ -13,6 +13,7 @@ import (
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 	"github.com/popfind/popfind/probe"
 )
 
@@ -223,11 +224,11 @@ func parseTarget(arg string, ssl, starttls, plain bool) (string, int, lookup.Soc
 		return "", 0, "", fmt.Errorf("verify %q: no host", arg)
 	}
 	if net.ParseIP(host) == nil {
-		a, err := lookup.ParseAddress("x@" + host)
+		h, err := settings.ParseHost(host)
 		if err != nil {
 			return "", 0, "", fmt.Errorf("verify %q: %s is not a valid host name", arg, host)
 		}
-		host = a.Domain
+		host = h
 	}
 	port := mode.DefaultPort()
 	if portStr != "" {

@@ -57,6 +57,9 @@ type jsonAttempt struct {
 	Outcome string `json:"outcome"`
 	Error   string `json:"error,omitempty"`
 	MS      int64  `json:"ms"`
+	// reason is the error for a person, in the reader's language, without
+	// what the outcome already says.
+	reason string
 }
 
 // jsonCandidate is one row of --all: a server one source found, or a source
@@ -70,6 +73,19 @@ type jsonCandidate struct {
 	Conflict  bool        `json:"conflict"`
 	Error     string      `json:"error,omitempty"`
 	MS        int64       `json:"ms"`
+	reason    string
+}
+
+// reason says why a source found nothing, for a person: a source's own
+// reason in the reader's language, or the error as it is.
+func reason(err error, lang i18n.Lang) string {
+	if err == nil {
+		return ""
+	}
+	if m, ok := settings.Reason(err); ok {
+		return safetext.Line(lang.Format(m), maxErrorText)
+	}
+	return oneLine(err)
 }
 
 func serverView(s settings.Server) jsonServer {
@@ -146,12 +162,12 @@ func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 	for _, at := range r.Attempts {
 		ja := jsonAttempt{Source: at.Source, Outcome: string(at.Outcome), MS: at.Duration.Milliseconds()}
 		if at.Err != nil {
-			ja.Error = oneLine(at.Err)
+			ja.Error, ja.reason = oneLine(at.Err), reason(at.Err, lang)
 		}
 		j.Attempts = append(j.Attempts, ja)
 	}
 	if all {
-		j.Candidates = candidates(r)
+		j.Candidates = candidates(r, lang)
 		if c := conflicts(r); len(c) > 0 {
 			j.Warnings = append(j.Warnings, lang.Sprintf(i18n.WarnConflict, strings.Join(c, "; ")))
 		}
@@ -187,14 +203,14 @@ func errorText(err error, lang i18n.Lang) string {
 
 // candidates lists every server every source found, then the sources that
 // found none, marking the chosen answer and the servers that differ from it.
-func candidates(r *lookup.Result) []jsonCandidate {
+func candidates(r *lookup.Result, lang i18n.Lang) []jsonCandidate {
 	var out []jsonCandidate
 	for _, c := range r.Candidates() {
 		at := c.Attempt
 		row := jsonCandidate{Source: at.Source, Outcome: string(at.Outcome), MS: at.Duration.Milliseconds(),
 			Chosen: c.Chosen, Conflict: c.Conflict}
 		if at.Err != nil {
-			row.Error = oneLine(at.Err)
+			row.Error, row.reason = oneLine(at.Err), reason(at.Err, lang)
 		}
 		if c.Server != nil {
 			s := serverView(*c.Server)

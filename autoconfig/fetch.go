@@ -1,6 +1,7 @@
 package autoconfig
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -115,6 +116,40 @@ func (f *Fetcher) get(ctx context.Context, rawURL string, parse func(io.Reader) 
 		return nil, err
 	}
 	return doc, nil
+}
+
+// Post sends body to u with POST and hands an XML answer to parse, as get
+// does. Redirects are not followed: a redirect's target comes back as
+// location, for the caller to check and count, since a client would turn
+// the POST into a GET. Any other status than 200 is a *StatusError.
+func (f *Fetcher) Post(ctx context.Context, u, contentType string, body []byte, parse func(io.Reader) error) (location string, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	if err != nil {
+		return "", fmt.Errorf("fetch %s: %w", u, err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Accept", "application/xml, text/xml")
+	// One round trip, no redirects: the transport, not the client.
+	rt := f.Client.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		return "", fetchError(u, err)
+	}
+	defer resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusOK:
+		return "", readXML(ctx, resp, u, parse)
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		loc := resp.Header.Get("Location")
+		if loc == "" {
+			return "", fmt.Errorf("%s: HTTP %d without a Location", u, resp.StatusCode)
+		}
+		return loc, nil
+	}
+	return "", &StatusError{URL: u, Code: resp.StatusCode}
 }
 
 // checkRedirect refuses a redirect from a host with a public address to a

@@ -124,7 +124,7 @@ func preferredMX(m *dns.Msg, domain string) []string {
 			continue
 		}
 		host := strings.ToLower(strings.TrimSuffix(mx.Mx, "."))
-		if !validTarget(host) {
+		if settings.ValidHost(host) != nil {
 			continue
 		}
 		switch {

@@ -75,7 +75,7 @@ func (s *SRVSource) answer(addr settings.Address, results [2]srvAnswer) (*settin
 		}
 		for _, rec := range s.order(r.records) {
 			target := strings.ToLower(strings.TrimSuffix(rec.Target, "."))
-			if rec.Port == 0 || !validTarget(target) {
+			if rec.Port == 0 || settings.ValidHost(target) != nil {
 				continue
 			}
 			if ans.SourceURL == "" {
@@ -127,9 +127,6 @@ func dnsReason(err error) string {
 	}
 	return err.Error()
 }
-
-// validTarget accepts an SRV or MX target that is a plain host name.
-func validTarget(t string) bool { return settings.ValidHost(t) == nil }
 
 func (s *SRVSource) query(ctx context.Context, name string) srvAnswer {
 	m, err := s.Resolver.Query(ctx, name, dns.TypeSRV)

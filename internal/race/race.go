@@ -118,8 +118,7 @@ func First[T any](ctx context.Context, fns []func(context.Context) (T, error)) (
 	var errs []error
 	for _, r := range results {
 		if r.Done && r.Err == nil {
-			var zero []error
-			return r.Val, zero, nil
+			return r.Val, nil, nil
 		}
 		if r.Done {
 			errs = append(errs, r.Err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -47,7 +48,7 @@ func (r *Resolver) exchange(ctx context.Context, name string, qtype uint16, wait
 				last = failed[i]
 			case ctx.Err() != nil:
 				return nil, &DNSError{Name: name, Type: typ, Rcode: -1, Err: ctx.Err()}
-			case isTimeout(err):
+			case IsTimeout(err):
 				last = &DNSError{Name: name, Type: typ, Rcode: -1, Err: err}
 			default:
 				// Connection refused and the like: asking again won't help.
@@ -157,9 +158,10 @@ func ctxErr(ctx context.Context, err error) error {
 	return err
 }
 
-func isTimeout(err error) bool {
+// IsTimeout reports whether err is a network timeout or a passed deadline.
+func IsTimeout(err error) bool {
 	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded)
+	return errors.As(err, &ne) && ne.Timeout() || errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded)
 }
 
 func (r *Resolver) count() {

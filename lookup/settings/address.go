@@ -236,6 +236,17 @@ func checkDomain(domain string) (string, *i18n.Msg) {
 	return ascii, nil
 }
 
+// ParseHost checks a host name that a person typed, by the rules of an
+// address's domain (IDNA 2008, LDH labels), and returns it in lowercase
+// A-label form.
+func ParseHost(s string) (string, error) {
+	host, why := checkDomain(s)
+	if why != nil {
+		return "", fmt.Errorf("invalid host name: %s", i18n.English.Format(*why))
+	}
+	return host, nil
+}
+
 func idnaReason(err error) string {
 	return strings.TrimPrefix(err.Error(), "idna: ")
 }

@@ -1,41 +1,14 @@
 package app
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
-
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
 )
-
-// writeJSON writes one JSON Lines record.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
-// style colours text for a terminal, or not at all.
-type style struct{ on bool }
-
-func (s style) wrap(code, text string) string {
-	if !s.on {
-		return text
-	}
-	return "\x1b[" + code + "m" + text + "\x1b[0m"
-}
-func (s style) bold(t string) string   { return s.wrap("1", t) }
-func (s style) yellow(t string) string { return s.wrap("33", t) }
-func (s style) red(t string) string    { return s.wrap("31", t) }
-func (s style) green(t string) string  { return s.wrap("32", t) }
-func (s style) dim(t string) string    { return s.wrap("2", t) }
 
 func sslText(st lookup.SocketType, lang i18n.Lang) string {
 	switch st {
@@ -45,22 +18,6 @@ func sslText(st lookup.SocketType, lang i18n.Lang) string {
 		return lang.Sprintf(i18n.SSLStartTLS)
 	}
 	return lang.Sprintf(i18n.SSLNone)
-}
-
-func newTable(w io.Writer, headers ...string) *tablewriter.Table {
-	t := tablewriter.NewTable(w,
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Symbols: tw.NewSymbols(tw.StyleLight),
-		})),
-	)
-	h := make([]any, len(headers))
-	for i, s := range headers {
-		h[i] = s
-	}
-	t.Header(h...)
-	return t
 }
 
 // writeHuman renders one result for a person: the address, a table of the
@@ -164,7 +121,7 @@ func writeCandidates(w io.Writer, j *jsonResult, lang i18n.Lang, st style) error
 		}
 		out := outcomeText(c.Outcome, lang)
 		if c.Server == nil && c.Error != "" {
-			out += ": " + shorten(trimOutcome(c.Error), 60)
+			out += ": " + shorten(c.reason, 60)
 		}
 		if err := t.Append(mark, c.Source, host, port, ssl, user, out, fmt.Sprintf("%dms", c.MS)); err != nil {
 			return err
@@ -183,23 +140,6 @@ func outcomeText(o string, lang i18n.Lang) string {
 		return lang.Sprintf(i18n.OutError)
 	}
 	return lang.Sprintf(i18n.OutSkipped)
-}
-
-// trimOutcome drops the "skipped: " or "not found: " an error starts with,
-// which the outcome column already says.
-func trimOutcome(s string) string {
-	for _, p := range []string{"skipped: ", "not found: "} {
-		s = strings.TrimPrefix(s, p)
-	}
-	return s
-}
-
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang) error {
@@ -224,7 +164,7 @@ func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang) er
 		}
 		line := fmt.Sprintf("  %s %s: %s", lang.Sprintf(i18n.LblTried), a.Source, outcomeText(a.Outcome, lang))
 		if a.Error != "" {
-			line += " (" + trimOutcome(a.Error) + ")"
+			line += " (" + a.reason + ")"
 		}
 		b.WriteString(line + "\n")
 	}

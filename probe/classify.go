@@ -1,0 +1,99 @@
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/resolver"
+	"github.com/popfind/popfind/lookup/settings"
+)
+
+type failure struct {
+	kind    Kind
+	problem i18n.Msg
+	hint    i18n.Msg
+}
+
+func (r *Report) fail(f failure, err error) {
+	r.OK = false
+	r.Kind, r.Problem, r.Hint, r.Err = f.kind, f.problem, f.hint, err
+}
+
+// verifyCert checks the chain against the roots and the name against host,
+// naming what is wrong the way a support desk needs it.
+func (p *Prober) verifyCert(certs []*x509.Certificate, host string, now time.Time) (failure, error) {
+	leaf := certs[0]
+	inter := x509.NewCertPool()
+	for _, c := range certs[1:] {
+		inter.AddCert(c)
+	}
+	_, err := leaf.Verify(x509.VerifyOptions{Roots: p.RootCAs, Intermediates: inter, CurrentTime: now, DNSName: host})
+	if err == nil {
+		return failure{}, nil
+	}
+	var inv x509.CertificateInvalidError
+	var hn x509.HostnameError
+	var ua x509.UnknownAuthorityError
+	switch {
+	case errors.As(err, &inv) && inv.Reason == x509.Expired:
+		return failure{KindCertExpired, i18n.M(i18n.FailCertExpired, leaf.NotAfter.UTC().Format("2006-01-02 15:04 MST")), i18n.M(i18n.HintCertExpired)}, err
+	case errors.As(err, &hn):
+		names := certNames(leaf)
+		if len(names) == 0 {
+			names = []string{"(none)"}
+		}
+		return failure{KindCertName, i18n.M(i18n.FailCertName, host, strings.Join(names, ", ")), i18n.M(i18n.HintCertName)}, err
+	case errors.As(err, &ua):
+		return failure{KindCertAuthority, i18n.M(i18n.FailCertAuthority, printable(leaf.Issuer.String(), maxCertText)), i18n.M(i18n.HintCertAuthority)}, err
+	}
+	return failure{KindCert, i18n.M(i18n.FailCert, printable(err.Error(), maxCertText)), i18n.M(i18n.HintCertAuthority)}, err
+}
+
+func tlsReason(err error) string {
+	var re tls.RecordHeaderError
+	if errors.As(err, &re) {
+		return "the server did not answer in TLS (is this a plain-text port?)"
+	}
+	return err.Error()
+}
+
+func round(d time.Duration) string {
+	return d.Round(100 * time.Millisecond).String()
+}
+
+// classifyDial names a connection failure.
+func classifyDial(err error, target string, elapsed time.Duration) failure {
+	var de *resolver.DNSError
+	var ne *net.DNSError
+	host, _, _ := net.SplitHostPort(target)
+	switch {
+	case errors.As(err, &de) && (errors.Is(err, settings.ErrNotFound) || de.Rcode >= 0), errors.As(err, &ne):
+		return failure{KindDNS, i18n.M(i18n.FailDNS, host), i18n.M(i18n.HintDNS)}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return failure{KindRefused, i18n.M(i18n.FailRefused, target), i18n.M(i18n.HintRefused)}
+	case resolver.IsTimeout(err), errors.Is(err, context.Canceled):
+		return failure{KindTimeout, i18n.M(i18n.FailTimeout, target, round(elapsed)), i18n.M(i18n.HintTimeout)}
+	}
+	return failure{KindNetwork, i18n.M(i18n.FailNetwork, err.Error()), i18n.M(i18n.HintTimeout)}
+}
+
+// classifyIO names a failure while talking to the server.
+func (p *Prober) classifyIO(err error, target string, elapsed time.Duration, what string) failure {
+	switch {
+	case resolver.IsTimeout(err):
+		return failure{KindTimeout, i18n.M(i18n.FailTimeout, target, round(elapsed)), i18n.M(i18n.HintTimeout)}
+	case errors.Is(err, errLineTooLong):
+		return failure{KindNotPOP3, i18n.M(i18n.FailNotPOP3, err.Error()), i18n.M(i18n.HintNotPOP3)}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
+		return failure{KindClosed, i18n.M(i18n.FailClosed, what), i18n.M(i18n.HintClosed)}
+	}
+	return failure{KindNetwork, i18n.M(i18n.FailNetwork, err.Error()), i18n.M(i18n.HintTimeout)}
+}

@@ -169,22 +169,23 @@ func verifyCommand(status *int) *cli.Command {
 			if timeout <= 0 {
 				return usageError("--timeout must be positive, not %s", timeout)
 			}
-			o := &options{dns: c.String("dns"), timeout: timeout, sources: []string{}}
-			if o.dns != "" {
-				if o.dns, err = normalizeDNS(c.Context, o.dns); err != nil {
+			dns := c.String("dns")
+			if dns != "" {
+				if dns, err = normalizeDNS(c.Context, dns); err != nil {
 					return usageError("%v", err)
 				}
 			}
-			f, err := newFinder(o)
+			// A Finder with no source: only its network setup is needed.
+			f, err := lookup.New(lookup.Config{DNS: dns, Sources: []string{}})
 			if err != nil {
-				return err
+				return usageError("%v", err)
 			}
 			defer f.Close()
 			ctx, cancel := context.WithTimeout(c.Context, timeout)
 			defer cancel()
 			r, err := f.Check(ctx, host, port, mode)
 			if err != nil {
-				return usageError("%v", err)
+				return usageError("%v; pass --dns HOST[:PORT]", err)
 			}
 			rep := &verifyReport{r: r}
 			if !rep.ok() {

@@ -208,3 +208,26 @@ func ent(s named) *entry {
 func (e *engine) lookup(ctx context.Context, addr Address) *Result {
 	return e.find(ctx, addr).For(addr)
 }
+
+type notOfferedSource struct{}
+
+func (notOfferedSource) Name() string { return "srv" }
+func (notOfferedSource) Lookup(context.Context, Address) (*Answer, error) {
+	m := i18n.M(i18n.NoPOPSRV, "_pop3s._tcp.nopop.example")
+	return &Answer{NotOffered: &m}, nil
+}
+
+// A domain's word that it offers no POP3 ends the lookup: no guessing.
+func TestFinderNotOfferedStopsGuessing(t *testing.T) {
+	t.Parallel()
+	guess := &countingSource{name: "guess", host: "guessed.example"}
+	f := &engine{sources: entries(notOfferedSource{}), fallback: ent(guess), timeout: 2 * time.Second}
+	res := f.lookup(context.Background(), testnet.Addr(t, "x@nopop.example"))
+	if res.Found || !errors.Is(res.Err, ErrNotFound) || guess.calls.Load() != 0 {
+		t.Errorf("Found=%v Err=%v guess calls=%d; want not found, a reason, no guessing", res.Found, res.Err, guess.calls.Load())
+	}
+	var no *settings.NotOffered
+	if !errors.As(res.Err, &no) || no.Source != "srv" {
+		t.Errorf("err %v; want the source's word", res.Err)
+	}
+}

@@ -138,7 +138,18 @@ func (g *GuessSource) probe(ctx context.Context, c candidate) ([]settings.Server
 	if c.mode == settings.STARTTLS && r.Kind == KindNoSTLS {
 		return []settings.Server{server(settings.Plain)}, nil
 	}
-	return nil, fmt.Errorf("%s:%d: %s", c.host, c.port, i18n.English.Format(r.Problem))
+	return nil, &CheckError{Host: c.host, Port: c.port, Problem: r.Problem}
+}
+
+// CheckError says why a probed server is not usable.
+type CheckError struct {
+	Host    string
+	Port    int
+	Problem i18n.Msg
+}
+
+func (e *CheckError) Error() string {
+	return fmt.Sprintf("%s:%d: %s", e.Host, e.Port, i18n.English.Format(e.Problem))
 }
 
 // authFromCapa maps advertised SASL mechanisms to autoconfig values.

@@ -1,3 +1,7 @@
+// Package settings holds the types that popfind's sources share: an email
+// address, a mail server and how to log in to it, and what a source
+// answers. Package lookup, which runs the sources, names each of them, so a
+// caller of the library needs lookup alone.
 package settings
 
 import (
@@ -38,14 +42,18 @@ func (st SocketType) DefaultPort() int {
 
 // Server is one POP3 server and how to log in to it.
 type Server struct {
-	Protocol   string
+	// Protocol is "pop3".
+	Protocol string
+	// Host is a host name (or IPv4 address) that passed ValidHost.
 	Host       string
 	Port       int
 	SocketType SocketType
 	// Username is the login name. Sources may leave placeholders such as
 	// %EMAILADDRESS% in it; Result.For fills them for one address.
 	Username string
-	Auth     []string
+	// Auth lists the ways to log in, as autoconfig spells them:
+	// password-cleartext, password-encrypted, OAuth2, GSSAPI, NTLM.
+	Auth []string
 	// LeaveMessagesOnServer and DaysToLeaveMessagesOnServer come from the
 	// autoconfig pop3 element, when the provider says.
 	LeaveMessagesOnServer       *bool
@@ -74,11 +82,18 @@ type Answer struct {
 	// domain offers no POP3 at all (an SRV target of ".", a provider without
 	// POP3). The lookup then stops with found=false and does not guess.
 	NotOffered *i18n.Msg
-	SourceURL  string
-	Provider   *Provider
-	Warnings   []i18n.Msg
-	Notes      []i18n.Msg
-	Docs       []string
+	// SourceURL is the URL, DNS name or MX host the answer came from.
+	SourceURL string
+	// Provider names who runs the service, when the source knows.
+	Provider *Provider
+	// Warnings are what a user should be warned about (settings inferred
+	// from MX, an answer fetched through a redirect to another domain).
+	Warnings []i18n.Msg
+	// Notes are the provider's hints: enable POP first, an app password or
+	// 授权码 is needed.
+	Notes []i18n.Msg
+	// Docs are URLs of the provider's own help pages.
+	Docs []string
 	// DNSSEC is true when a validating resolver vouched for the answer.
 	DNSSEC bool
 	// Failed holds the errors of the parts of a source that failed while
@@ -87,11 +102,11 @@ type Answer struct {
 	Failed []error
 	// OnlyFor, when set, is the address this answer was given for alone: it
 	// holds a value (an Autodiscover login name) that another address of
-	// the domain cannot use. Memo never serves such an answer to another
-	// address.
+	// the domain cannot use. A lookup never serves such an answer, from its
+	// cache, to another address.
 	OnlyFor string
 	// Insecure is true when the answer travelled over plain HTTP, where
-	// anyone on the path can alter it. The Finder uses such an answer only
+	// anyone on the path can alter it. A lookup uses such an answer only
 	// when no other source found a server.
 	Insecure bool
 }

@@ -121,7 +121,7 @@ func writeCandidates(w io.Writer, j *jsonResult, lang i18n.Lang, st style) error
 		}
 		out := outcomeText(c.Outcome, lang)
 		if c.Server == nil && c.Error != "" {
-			out += ": " + shorten(c.reason, 60)
+			out += ": " + shorten(reason(c.err, lang), 60)
 		}
 		if err := t.Append(mark, c.Source, host, port, ssl, user, out, fmt.Sprintf("%dms", c.MS)); err != nil {
 			return err
@@ -164,7 +164,7 @@ func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang) er
 		}
 		line := fmt.Sprintf("  %s %s: %s", lang.Sprintf(i18n.LblTried), a.Source, outcomeText(a.Outcome, lang))
 		if a.Error != "" {
-			line += " (" + a.reason + ")"
+			line += " (" + reason(a.err, lang) + ")"
 		}
 		b.WriteString(line + "\n")
 	}

@@ -57,9 +57,8 @@ type jsonAttempt struct {
 	Outcome string `json:"outcome"`
 	Error   string `json:"error,omitempty"`
 	MS      int64  `json:"ms"`
-	// reason is the error for a person, in the reader's language, without
-	// what the outcome already says.
-	reason string
+	// err is the attempt's error, for human output to word.
+	err error
 }
 
 // jsonCandidate is one row of --all: a server one source found, or a source
@@ -73,7 +72,7 @@ type jsonCandidate struct {
 	Conflict  bool        `json:"conflict"`
 	Error     string      `json:"error,omitempty"`
 	MS        int64       `json:"ms"`
-	reason    string
+	err       error
 }
 
 // reason says why a source found nothing, for a person: a source's own
@@ -162,12 +161,12 @@ func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 	for _, at := range r.Attempts {
 		ja := jsonAttempt{Source: at.Source, Outcome: string(at.Outcome), MS: at.Duration.Milliseconds()}
 		if at.Err != nil {
-			ja.Error, ja.reason = oneLine(at.Err), reason(at.Err, lang)
+			ja.Error, ja.err = oneLine(at.Err), at.Err
 		}
 		j.Attempts = append(j.Attempts, ja)
 	}
 	if all {
-		j.Candidates = candidates(r, lang)
+		j.Candidates = candidates(r)
 		if c := conflicts(r); len(c) > 0 {
 			j.Warnings = append(j.Warnings, lang.Sprintf(i18n.WarnConflict, strings.Join(c, "; ")))
 		}
@@ -203,14 +202,14 @@ func errorText(err error, lang i18n.Lang) string {
 
 // candidates lists every server every source found, then the sources that
 // found none, marking the chosen answer and the servers that differ from it.
-func candidates(r *lookup.Result, lang i18n.Lang) []jsonCandidate {
+func candidates(r *lookup.Result) []jsonCandidate {
 	var out []jsonCandidate
 	for _, c := range r.Candidates() {
 		at := c.Attempt
 		row := jsonCandidate{Source: at.Source, Outcome: string(at.Outcome), MS: at.Duration.Milliseconds(),
 			Chosen: c.Chosen, Conflict: c.Conflict}
 		if at.Err != nil {
-			row.Error, row.reason = oneLine(at.Err), reason(at.Err, lang)
+			row.Error, row.err = oneLine(at.Err), at.Err
 		}
 		if c.Server != nil {
 			s := serverView(*c.Server)

@@ -57,7 +57,13 @@ func (w *world) srvOnly(tb testing.TB, n int) []string {
 // runBatch runs a batch over in with o, writing to out.
 func runBatch(tb testing.TB, o *options, in io.Reader, out io.Writer) (int, *lookup.Finder) {
 	tb.Helper()
-	f := finder(tb, o)
+	f, err := newFinder(o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// Closed here, not when the test ends, so that a benchmark's runs do
+	// not keep each other's caches alive.
+	defer f.Close()
 	b := &batch{opts: o, finder: f, verify: verifier(f, o), out: out, errw: io.Discard}
 	code, err := b.run(context.Background(), &inputs{args: []string{"-"}, in: in})
 	if err != nil {

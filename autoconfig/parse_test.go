@@ -126,8 +126,8 @@ func TestParseRejects(t *testing.T) {
 	}
 }
 
-// thunderbirdAccepts applies Thunderbird's readFromXML rules for one
-// incoming server, independently of Parse, for the corpus test.
+// refServer is one incoming server decoded independently of Parse, for the
+// corpus test; its accepted method applies Thunderbird's readFromXML rules.
 type refServer struct {
 	Type        string   `xml:"type,attr"`
 	Hostname    *string  `xml:"hostname"`

@@ -166,3 +166,17 @@ const (
 	SkipNotSelected      = "skip.not_selected"
 	SkipISPDBOff         = "skip.ispdb_off"
 )
+
+// More ways a live check fails.
+const (
+	FailDNSServer      = "fail.dns_server"
+	HintDNSServer      = "hint.dns_server"
+	FailDNSUnreachable = "fail.dns_unreachable"
+	HintDNSUnreachable = "hint.dns_unreachable"
+	FailCNAMELoop      = "fail.cname_loop"
+	FailNoGreeting     = "fail.no_greeting"
+	HintNoGreeting     = "hint.no_greeting"
+	FailSTLSRefused    = "fail.stls_refused"
+	HintSTLSRefused    = "hint.stls_refused"
+	FailCapaTooLong    = "fail.capa_too_long"
+)

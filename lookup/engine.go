@@ -185,12 +185,34 @@ func (e *engine) finish(ctx context.Context, res *Result, attempts []*Attempt, u
 			return res
 		}
 	}
+	network := e.couldNotLook(res.Attempts) && !errors.Is(expired, context.Canceled)
 	if expired != nil {
-		res.Err = &InterruptedError{Cause: expired, Errs: attemptErrors(res.Attempts)}
+		res.Err = &InterruptedError{Cause: expired, Errs: attemptErrors(res.Attempts), Network: network}
 		return res
 	}
-	res.Err = &NotFoundError{Errs: attemptErrors(res.Attempts)}
+	res.Err = &NotFoundError{Errs: attemptErrors(res.Attempts), Network: network}
 	return res
+}
+
+// couldNotLook reports whether the lookup could not be made: every network
+// source that ran failed, and none could say that the domain has no server.
+// (The offline table's "not here" says nothing about the domain.)
+func (e *engine) couldNotLook(attempts []Attempt) bool {
+	offline := map[string]bool{}
+	for _, s := range e.sources {
+		offline[s.name] = s.offline
+	}
+	failed := 0
+	for _, a := range attempts {
+		switch {
+		case offline[a.Source] || a.Outcome == OutcomeSkipped:
+		case a.Outcome == OutcomeError:
+			failed++
+		default:
+			return false
+		}
+	}
+	return failed > 0
 }
 
 func (r *Result) choose(a Attempt) {

@@ -5,19 +5,36 @@ import (
 	"errors"
 )
 
+// ErrNetwork is matched by a Result's Err when the lookup could not be made:
+// every source that ran failed to reach what it asks (no DNS server
+// answered, every connection failed), so that none could say whether the
+// domain has a server. It is not the same as "not found": try again, or
+// from another network.
+var ErrNetwork = errors.New("the lookup could not be made: no source could reach the network")
+
 // NotFoundError is a Result's Err when every source finished and none found
 // a server. It keeps every source's error.
 type NotFoundError struct {
 	Errs []error
+	// Network is true when no source could look at all (see ErrNetwork).
+	Network bool
 }
 
-func (e *NotFoundError) Error() string { return "no POP3 server found" }
+func (e *NotFoundError) Error() string {
+	if e.Network {
+		return ErrNetwork.Error()
+	}
+	return "no POP3 server found"
+}
 
 // Unwrap returns the sources' errors.
 func (e *NotFoundError) Unwrap() []error { return e.Errs }
 
-// Is makes a NotFoundError match ErrNotFound.
-func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+// Is makes a NotFoundError match ErrNotFound, and ErrNetwork when no source
+// could look.
+func (e *NotFoundError) Is(target error) bool {
+	return target == ErrNotFound || target == ErrNetwork && e.Network
+}
 
 // InterruptedError is a Result's Err when the lookup ended before any source
 // found a server because its deadline passed or its caller cancelled it. It
@@ -26,6 +43,8 @@ func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
 type InterruptedError struct {
 	Cause error // context.DeadlineExceeded or context.Canceled
 	Errs  []error
+	// Network is true when no source that finished could look at all.
+	Network bool
 }
 
 func (e *InterruptedError) Error() string {
@@ -38,8 +57,11 @@ func (e *InterruptedError) Error() string {
 // Unwrap returns the cause and the sources' errors.
 func (e *InterruptedError) Unwrap() []error { return append([]error{e.Cause}, e.Errs...) }
 
-// Is makes an InterruptedError match ErrNotFound.
-func (e *InterruptedError) Is(target error) bool { return target == ErrNotFound }
+// Is makes an InterruptedError match ErrNotFound, and ErrNetwork when no
+// source could look.
+func (e *InterruptedError) Is(target error) bool {
+	return target == ErrNotFound || target == ErrNetwork && e.Network
+}
 
 // UnfinishedError is an Attempt's Err when its source was still running as
 // the lookup's deadline passed or the lookup was cancelled.

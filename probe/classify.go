@@ -7,10 +7,12 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/miekg/dns"
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/resolver"
 	"github.com/popfind/popfind/lookup/settings"
@@ -75,8 +77,16 @@ func classifyDial(err error, target string, elapsed time.Duration) failure {
 	var ne *net.DNSError
 	host, _, _ := net.SplitHostPort(target)
 	switch {
-	case errors.As(err, &de) && (errors.Is(err, settings.ErrNotFound) || de.Rcode >= 0), errors.As(err, &ne):
+	case errors.Is(err, resolver.ErrCNAMELoop):
+		return failure{KindDNS, i18n.M(i18n.FailCNAMELoop, host), i18n.M(i18n.HintDNSServer)}
+	case errors.As(err, &de) && errors.Is(err, settings.ErrNotFound), errors.As(err, &ne):
 		return failure{KindDNS, i18n.M(i18n.FailDNS, host), i18n.M(i18n.HintDNS)}
+	case errors.As(err, &de) && de.Rcode >= 0:
+		return failure{KindDNS, i18n.M(i18n.FailDNSServer, host, dns.RcodeToString[de.Rcode]), i18n.M(i18n.HintDNSServer)}
+	case errors.As(err, &de) && !errors.Is(err, context.Canceled):
+		// The DNS server never answered, or refused the connection: a DNS
+		// problem, not the POP3 port's.
+		return failure{KindDNS, i18n.M(i18n.FailDNSUnreachable, host), i18n.M(i18n.HintDNSUnreachable)}
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return failure{KindRefused, i18n.M(i18n.FailRefused, target), i18n.M(i18n.HintRefused)}
 	case resolver.IsTimeout(err), errors.Is(err, context.Canceled):
@@ -90,6 +100,8 @@ func (p *Prober) classifyIO(err error, target string, elapsed time.Duration, wha
 	switch {
 	case resolver.IsTimeout(err):
 		return failure{KindTimeout, i18n.M(i18n.FailTimeout, target, round(elapsed)), i18n.M(i18n.HintTimeout)}
+	case errors.Is(err, errCapaTooLong):
+		return failure{KindNotPOP3, i18n.M(i18n.FailCapaTooLong, strconv.Itoa(maxCapaLine)), i18n.M(i18n.HintNotPOP3)}
 	case errors.Is(err, errLineTooLong):
 		return failure{KindNotPOP3, i18n.M(i18n.FailNotPOP3, err.Error()), i18n.M(i18n.HintNotPOP3)}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -113,13 +114,22 @@ func (g *GuessSource) partial(got []race.Result[found], addr settings.Address, c
 		}
 	}
 	var reasons []string
+	looked := false
 	for _, r := range got {
 		if r.Err != nil {
 			reasons = append(reasons, r.Err.Error())
+			var ce *CheckError
+			if !errors.As(r.Err, &ce) || !ce.couldNotLook() {
+				looked = true
+			}
 		}
 	}
 	if ctxErr != nil {
 		reasons = append(reasons, ctxErr.Error())
+	}
+	if !looked {
+		// Nothing was reached: that is no evidence that nothing is there.
+		return nil, fmt.Errorf("no probe of the usual names of %s could reach them: %s", addr.Domain, strings.Join(reasons, "; "))
 	}
 	return nil, settings.NotFound(i18n.NFGuess, addr.Domain, strings.Join(reasons, "; "))
 }
@@ -138,14 +148,32 @@ func (g *GuessSource) probe(ctx context.Context, c candidate) ([]settings.Server
 	if c.mode == settings.STARTTLS && r.Kind == KindNoSTLS {
 		return []settings.Server{server(settings.Plain)}, nil
 	}
-	return nil, &CheckError{Host: c.host, Port: c.port, Problem: r.Problem}
+	return nil, &CheckError{Host: c.host, Port: c.port, Kind: r.Kind, Problem: r.Problem, Err: r.Err}
 }
 
 // CheckError says why a probed server is not usable.
 type CheckError struct {
 	Host    string
 	Port    int
+	Kind    Kind
 	Problem i18n.Msg
+	Err     error
+}
+
+// Unwrap returns the underlying failure.
+func (e *CheckError) Unwrap() error { return e.Err }
+
+// couldNotLook reports whether the probe never reached a verdict about the
+// host: the DNS server or the network failed, as opposed to a name that
+// does not exist or a server that answered wrongly.
+func (e *CheckError) couldNotLook() bool {
+	switch e.Kind {
+	case KindTimeout, KindNetwork:
+		return true
+	case KindDNS:
+		return !errors.Is(e.Err, settings.ErrNotFound)
+	}
+	return false
 }
 
 func (e *CheckError) Error() string {

@@ -20,6 +20,9 @@ const (
 // errLineTooLong is a response line over maxLine.
 var errLineTooLong = fmt.Errorf("response line longer than %d bytes", maxLine)
 
+// errCapaTooLong marks a CAPA answer of more than maxCapaLine lines.
+var errCapaTooLong = fmt.Errorf("CAPA answer longer than %d lines", maxCapaLine)
+
 // readLine reads one CRLF- or LF-terminated line of at most maxLine bytes.
 func readLine(r *bufio.Reader) (string, error) {
 	var b []byte
@@ -27,9 +30,10 @@ func readLine(r *bufio.Reader) (string, error) {
 		c, err := r.ReadByte()
 		if err != nil {
 			if err == io.EOF && len(b) > 0 {
-				return "", io.ErrUnexpectedEOF
+				err = io.ErrUnexpectedEOF
 			}
-			return "", err
+			// What arrived before the error, for the caller to judge.
+			return string(b), err
 		}
 		if c == '\n' {
 			return strings.TrimSuffix(string(b), "\r"), nil
@@ -62,7 +66,7 @@ func readCapa(r *bufio.Reader) (Capabilities, error) {
 			return c, nil
 		}
 		if len(c.Lines) >= maxCapaLine {
-			return c, fmt.Errorf("CAPA answer longer than %d lines", maxCapaLine)
+			return c, errCapaTooLong
 		}
 		line = strings.TrimPrefix(line, ".") // dot-stuffing
 		c.Lines = append(c.Lines, printable(line, 200))

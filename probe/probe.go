@@ -50,6 +50,8 @@ const (
 	KindTLS           Kind = "tls_handshake"
 	KindNotPOP3       Kind = "not_pop3"
 	KindNoSTLS        Kind = "no_stls"
+	KindSTLSRefused   Kind = "stls_refused"
+	KindNoGreeting    Kind = "no_greeting"
 	KindClosed        Kind = "closed"
 	KindNetwork       Kind = "network"
 )
@@ -162,7 +164,13 @@ func (p *Prober) Check(ctx context.Context, host string, port int, mode settings
 	greeting, err := readLine(br)
 	if err != nil {
 		r.step(i18n.M(i18n.StepGreeting), false, time.Since(t0))
-		r.fail(p.classifyIO(err, target, time.Since(start), "no greeting"), err)
+		f := p.classifyIO(err, target, time.Since(start), "no greeting")
+		if f.kind == KindTimeout && greeting == "" {
+			// The connection (and TLS) worked: a firewall is not to blame,
+			// whatever listens there just does not speak first.
+			f = failure{KindNoGreeting, i18n.M(i18n.FailNoGreeting, target, round(time.Since(t0))), i18n.M(i18n.HintNoGreeting)}
+		}
+		r.fail(f, err)
 		return r
 	}
 	r.Greeting = printable(greeting, 200)
@@ -187,12 +195,17 @@ func (p *Prober) Check(ctx context.Context, host string, port int, mode settings
 		}
 		t0 = time.Now()
 		line, err := command(conn, br, "STLS")
-		if err != nil || !strings.HasPrefix(line, "+OK") {
+		if err != nil {
 			r.step(i18n.M(i18n.StepSTLS), false, time.Since(t0))
-			if err == nil {
-				err = fmt.Errorf("STLS answered %q", printable(line, 100))
-			}
-			r.fail(failure{KindNoSTLS, i18n.M(i18n.FailNoSTLS), i18n.M(i18n.HintNoSTLS)}, err)
+			r.fail(p.classifyIO(err, target, time.Since(start), "no STLS answer"), err)
+			return r
+		}
+		if !strings.HasPrefix(line, "+OK") {
+			// Advertised, then refused: not the same as not offered.
+			r.step(i18n.M(i18n.StepSTLS), false, time.Since(t0))
+			answer := printable(line, 100)
+			r.fail(failure{KindSTLSRefused, i18n.M(i18n.FailSTLSRefused, strconv.Quote(answer)), i18n.M(i18n.HintSTLSRefused)},
+				fmt.Errorf("STLS answered %q", answer))
 			return r
 		}
 		r.step(i18n.M(i18n.StepSTLS), true, time.Since(t0))

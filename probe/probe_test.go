@@ -3,6 +3,7 @@ package probe_test
 import (
 	"context"
 	"crypto/tls"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -119,7 +120,7 @@ func TestCheckFailures(t *testing.T) {
 		{"ssl on a plain port", &testnet.POP3{}, "pop.plainport.example", settings.SSL, 5 * time.Second, probe.KindTLS, "did not answer in TLS"},
 		{"no stls", &testnet.POP3{}, "pop.nostls.example", settings.STARTTLS, 5 * time.Second, probe.KindNoSTLS, "does not offer STLS"},
 		{"garbage greeting", &testnet.POP3{Greeting: "220 smtp.example ESMTP ready"}, "smtp.example", settings.Plain, 5 * time.Second, probe.KindNotPOP3, `"220 smtp.example ESMTP ready"`},
-		{"silent", &testnet.POP3{Silent: true}, "pop.silent.example", settings.Plain, time.Second, probe.KindTimeout, "no answer from"},
+		{"silent", &testnet.POP3{Silent: true}, "pop.silent.example", settings.Plain, time.Second, probe.KindNoGreeting, "accepted the connection but sent no greeting"},
 		{"drip", &testnet.POP3{Drip: true, DripEvery: 300 * time.Millisecond}, "pop.drip.example", settings.Plain, time.Second, probe.KindTimeout, "after 1"},
 		{"endless greeting", &testnet.POP3{Endless: true}, "pop.endless.example", settings.Plain, 5 * time.Second, probe.KindNotPOP3, "longer than"},
 	}
@@ -169,6 +170,51 @@ func TestCheckRefusedAndDNS(t *testing.T) {
 	r = check(t, l, "pop.nowhere.example", 995, settings.SSL, 5*time.Second)
 	if r.Kind != probe.KindDNS || !strings.Contains(i18n.English.Format(r.Problem), "pop.nowhere.example") {
 		t.Errorf("unknown name: kind %q problem %q", r.Kind, i18n.English.Format(r.Problem))
+	}
+	// DNS failures are DNS problems, never a closed port.
+	l.dns.ServFail("pop.servfail.example")
+	l.dns.Add(t, "pop.loop.example. 60 IN CNAME pop.loop.example.")
+	for host, want := range map[string]string{
+		"pop.servfail.example": "could not answer for pop.servfail.example (SERVFAIL)",
+		"pop.loop.example":     "more than 8 aliases",
+	} {
+		r := check(t, l, host, 995, settings.SSL, 5*time.Second)
+		if p := i18n.English.Format(r.Problem); r.Kind != probe.KindDNS || !strings.Contains(p, want) {
+			t.Errorf("%s: kind %q problem %q; want kind dns, %q", host, r.Kind, p, want)
+		}
+	}
+	dead := &probe.Prober{Dial: (&resolver.Resolver{Servers: []string{deadDNS(t)}}).DialContext}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	r = dead.Check(ctx, "pop.example.org", 995, settings.SSL)
+	if p := i18n.English.Format(r.Problem); r.Kind != probe.KindDNS || !strings.Contains(p, "no DNS server answered") {
+		t.Errorf("dead DNS server: kind %q problem %q; want a DNS problem, not the port", r.Kind, p)
+	}
+}
+
+// deadDNS returns the address of a UDP port where nothing listens.
+func deadDNS(t *testing.T) string {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := pc.LocalAddr().String()
+	pc.Close()
+	return addr
+}
+
+func TestCheckSTLSRefusedAndLongCapa(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	port := l.serve(t, &testnet.POP3{RefuseSTLS: true}, "pop.refuse.example")
+	r := check(t, l, "pop.refuse.example", port, settings.STARTTLS, 5*time.Second)
+	if r.Kind != probe.KindSTLSRefused || !strings.Contains(i18n.English.Format(r.Problem), "lists STLS but refused it") {
+		t.Errorf("refused STLS: kind %q problem %q", r.Kind, i18n.English.Format(r.Problem))
+	}
+	port = l.serve(t, &testnet.POP3{ExtraCapa: 200}, "pop.capa.example")
+	r = check(t, l, "pop.capa.example", port, settings.Plain, 5*time.Second)
+	if !strings.Contains(i18n.English.Format(r.Problem), "longer than 128 lines") {
+		t.Errorf("long CAPA: kind %q problem %q", r.Kind, i18n.English.Format(r.Problem))
 	}
 }
 

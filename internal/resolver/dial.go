@@ -11,6 +11,10 @@ import (
 	"github.com/miekg/dns"
 )
 
+// ErrCNAMELoop is the error of a DNSError for a name whose CNAME chain is
+// longer than maxCNAME steps.
+var ErrCNAMELoop = fmt.Errorf("more than %d CNAME steps", maxCNAME)
+
 // maxCNAME bounds how many aliases LookupIP follows.
 const maxCNAME = 8
 
@@ -74,7 +78,7 @@ func (r *Resolver) lookupType(ctx context.Context, host string, qtype uint16) ([
 		}
 		name = alias
 	}
-	return nil, &DNSError{Name: host, Type: dns.TypeToString[qtype], Rcode: -1, Err: fmt.Errorf("more than %d CNAME steps", maxCNAME)}
+	return nil, &DNSError{Name: host, Type: dns.TypeToString[qtype], Rcode: -1, Err: ErrCNAMELoop}
 }
 
 // Owned returns the records of type qtype in m's answer section that belong

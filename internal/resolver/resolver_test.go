@@ -48,8 +48,11 @@ func TestResolverTruncatedRetriesOverTCP(t *testing.T) {
 	if hostsOf(a) != "pop.big.example:995/SSL" {
 		t.Errorf("servers = %s", hostsOf(a))
 	}
-	if n := d.QueriesFor("_pop3s._tcp.big.example"); n != 2 {
-		t.Errorf("%d queries for the truncated name; want one over UDP and one over TCP", n)
+	// A slow machine may retry over UDP before the truncated answer comes
+	// back; the truncated answer then leads to exactly one TCP query.
+	udp := d.QueriesFor("_pop3s._tcp.big.example") - d.TCPQueriesFor("_pop3s._tcp.big.example")
+	if tcp := d.TCPQueriesFor("_pop3s._tcp.big.example"); udp < 1 || tcp != 1 {
+		t.Errorf("%d UDP and %d TCP queries for the truncated name; want UDP, then one over TCP", udp, tcp)
 	}
 }
 

@@ -29,6 +29,7 @@ type DNS struct {
 	ad       bool
 	queries  atomic.Int64
 	byName   map[string]int
+	tcp      map[string]int
 }
 
 // NewDNS starts a server and stops it when the test ends.
@@ -36,7 +37,7 @@ func NewDNS(t testing.TB) *DNS {
 	t.Helper()
 	d := &DNS{records: map[string][]dns.RR{}, servfail: map[string]bool{}, hang: map[string]bool{},
 		truncate: map[string]bool{}, drop: map[string]int{}, tamper: map[string]func(*dns.Msg){},
-		garbage: map[string]bool{}, byName: map[string]int{}}
+		garbage: map[string]bool{}, byName: map[string]int{}, tcp: map[string]int{}}
 	mux := dns.NewServeMux()
 	mux.HandleFunc(".", d.serve)
 	// UDP and TCP on one port: take a free UDP port, then the same TCP port,
@@ -161,6 +162,13 @@ func (d *DNS) set(m map[string]bool, name string) {
 // Queries returns the number of queries received.
 func (d *DNS) Queries() int64 { return d.queries.Load() }
 
+// TCPQueriesFor returns the number of queries received over TCP for name.
+func (d *DNS) TCPQueriesFor(name string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.tcp[dns.Fqdn(strings.ToLower(name))]
+}
+
 // QueriesFor returns the number of queries received for name, any type.
 func (d *DNS) QueriesFor(name string) int {
 	d.mu.Lock()
@@ -180,6 +188,9 @@ func (d *DNS) serve(w dns.ResponseWriter, req *dns.Msg) {
 	name := strings.ToLower(q.Name)
 	d.mu.Lock()
 	d.byName[name]++
+	if w.LocalAddr().Network() == "tcp" {
+		d.tcp[name]++
+	}
 	hang, servfail, trunc, ad := d.hang[name], d.servfail[name], d.truncate[name], d.ad
 	tamper, garbage := d.tamper[name], d.garbage[name]
 	if d.drop[name] > 0 {

@@ -30,6 +30,10 @@ type POP3 struct {
 	Endless bool
 	// NoCapa answers CAPA with -ERR, as RFC 1939 servers do.
 	NoCapa bool
+	// RefuseSTLS lists STLS in CAPA and then answers it with -ERR.
+	RefuseSTLS bool
+	// ExtraCapa adds that many lines to the CAPA answer.
+	ExtraCapa int
 
 	mu       sync.Mutex
 	Commands []string // every command line received
@@ -147,14 +151,15 @@ func (p *POP3) session(c net.Conn) {
 				continue
 			}
 			capa := "+OK capability list follows\r\nTOP\r\nUIDL\r\nUSER\r\nSASL PLAIN XOAUTH2\r\nPIPELINING\r\n"
-			if p.STLS {
+			if p.STLS || p.RefuseSTLS {
 				if _, ok := conn.(*tls.Conn); !ok {
 					capa += "STLS\r\n"
 				}
 			}
+			capa += strings.Repeat("X-EXTRA capability\r\n", p.ExtraCapa)
 			conn.Write([]byte(capa + ".\r\n"))
 		case "STLS":
-			if !p.STLS {
+			if !p.STLS || p.RefuseSTLS {
 				conn.Write([]byte("-ERR no STLS here\r\n"))
 				continue
 			}

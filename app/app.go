@@ -29,6 +29,7 @@ const (
 	ExitNotFound = 1 // at least one address was not found
 	ExitUsage    = 2 // a usage error or an invalid address
 	ExitVerify   = 3 // --verify: a checked server failed
+	ExitNetwork  = 4 // a lookup could not be made: no source could reach the network
 	// ExitInterrupted is the shell's status for a command stopped by
 	// SIGINT (128+2): Ctrl-C, or the caller cancelling Run's context.
 	ExitInterrupted = 130
@@ -130,7 +131,8 @@ Examples:
     popfind providers --csv > providers.csv
 
 Exit status: 0 every address found; 1 at least one not found; 2 usage error or
-invalid address; 3 a server checked with --verify failed; 130 interrupted.`
+invalid address; 3 a server checked with --verify failed; 4 a lookup could not
+be made (no DNS server answered, the network is down); 130 interrupted.`
 
 func commonFlags() []cli.Flag {
 	return []cli.Flag{

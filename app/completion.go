@@ -83,8 +83,48 @@ func manCommand() *cli.Command {
 			if err != nil {
 				return fmt.Errorf("man page: %w", err)
 			}
-			_, err = fmt.Fprint(c.App.Writer, strings.TrimRight(page, "\n")+"\n")
+			_, err = fmt.Fprint(c.App.Writer, strings.TrimRight(page, "\n")+"\n"+manExtra(c.App))
 			return err
 		},
 	}
+}
+
+// exitStatuses are the statuses popfind exits with, for the manual page.
+var exitStatuses = [][2]string{
+	{"0", "every address was found (and, with --verify, every check passed)"},
+	{"1", "at least one address was not found"},
+	{"2", "a usage error, or at least one invalid address"},
+	{"3", "a server checked with --verify or verify failed"},
+	{"4", "a lookup could not be made: no DNS server answered, or the network is down"},
+	{"130", "interrupted (Ctrl-C, SIGINT or SIGTERM)"},
+}
+
+// manExtra is what urfave/cli's manual page lacks: EXIT STATUS and
+// ENVIRONMENT, the latter from the flags' own environment variables.
+func manExtra(a *cli.App) string {
+	var b strings.Builder
+	b.WriteString("\n.SH EXIT STATUS\n")
+	for _, s := range exitStatuses {
+		fmt.Fprintf(&b, ".TP\n%s\n%s\n", s[0], s[1])
+	}
+	b.WriteString("In a batch, 2 wins over 4, 4 over 3, and 3 over 1.\n")
+	b.WriteString("\n.SH ENVIRONMENT\n")
+	for _, f := range a.Flags {
+		df, ok := f.(cli.DocGenerationFlag)
+		if !ok {
+			continue
+		}
+		for _, env := range df.GetEnvVars() {
+			fmt.Fprintf(&b, ".TP\n%s\nas --%s: %s\n", env, f.Names()[0], strings.ReplaceAll(df.GetUsage(), "`", ""))
+		}
+	}
+	for _, e := range [][2]string{
+		{"LANGUAGE, LC_ALL, LC_MESSAGES, LANG", "the language of human output when --lang is not given; a value starting with zh means Chinese"},
+		{"NO_COLOR", "when set to anything, no colour"},
+		{"COLUMNS", "the width to lay human output out for, when standard output is not a terminal"},
+		{"SSL_CERT_FILE, SSL_CERT_DIR", "the trusted certificate authorities, instead of the system's"},
+	} {
+		fmt.Fprintf(&b, ".TP\n%s\n%s\n", e[0], e[1])
+	}
+	return b.String()
 }

@@ -76,11 +76,15 @@ func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, st style, all boo
 	for _, x := range j.Docs {
 		fmt.Fprintf(&b, "%s: %s\n", lang.Sprintf(i18n.LblDocs), x)
 	}
+	var problem strings.Builder
 	if o.verify != nil {
-		o.verify.writeChecklist(&b, lang, st)
+		o.verify.writeChecklist(&b, &problem, lang, st)
 	}
 	b.WriteString("\n")
-	_, err = io.WriteString(w, b.String())
+	if _, err = io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	_, err = io.WriteString(errw, problem.String())
 	return err
 }
 

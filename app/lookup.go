@@ -245,6 +245,8 @@ func exitCode(o *outcome) int {
 	switch {
 	case o.invalid():
 		return ExitUsage
+	case !o.res.Found && errors.Is(o.res.Err, lookup.ErrNetwork):
+		return ExitNetwork
 	case o.verify != nil && !o.verify.ok():
 		return ExitVerify
 	case !o.res.Found:
@@ -253,10 +255,11 @@ func exitCode(o *outcome) int {
 	return ExitOK
 }
 
-// worse ranks statuses: an invalid address (2) over a failed check (3) over
-// a missing answer (1) over success (0).
+// worse ranks statuses: an invalid address (2) over a lookup that could not
+// be made (4) over a failed check (3) over a missing answer (1) over
+// success (0).
 func worse(a, b int) int {
-	rank := map[int]int{ExitOK: 0, ExitNotFound: 1, ExitVerify: 2, ExitUsage: 3}
+	rank := map[int]int{ExitOK: 0, ExitNotFound: 1, ExitVerify: 2, ExitNetwork: 3, ExitUsage: 4}
 	if rank[b] > rank[a] {
 		return b
 	}

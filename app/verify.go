@@ -106,9 +106,9 @@ func (v *verifyReport) warnings(lang i18n.Lang) []string {
 	return out
 }
 
-// writeChecklist writes one line per step, ✓ or ✗ and its time, then the
-// problem and the hint.
-func (v *verifyReport) writeChecklist(w io.Writer, lang i18n.Lang, st style) {
+// writeChecklist writes one line per step, ✓ or ✗ and its time, to w; when
+// the check failed, the problem and the hint go to errw, like every error.
+func (v *verifyReport) writeChecklist(w, errw io.Writer, lang i18n.Lang, st style) {
 	r := v.r
 	fmt.Fprintf(w, "%s %s:%d (%s)\n", lang.Sprintf(i18n.LblVerify), r.Host, r.Port, sslText(r.SocketType, lang))
 	for _, s := range r.Steps {
@@ -135,8 +135,8 @@ func (v *verifyReport) writeChecklist(w io.Writer, lang i18n.Lang, st style) {
 		}
 		return
 	}
-	fmt.Fprintf(w, "%s: %s\n", st.red(lang.Sprintf(i18n.LblVerifyNo)), lang.Format(r.Problem))
-	fmt.Fprintf(w, "%s: %s\n", lang.Sprintf(i18n.LblHint), lang.Format(r.Hint))
+	fmt.Fprintf(errw, "%s: %s\n", st.red(lang.Sprintf(i18n.LblVerifyNo)), lang.Format(r.Problem))
+	fmt.Fprintf(errw, "%s: %s\n", lang.Sprintf(i18n.LblHint), lang.Format(r.Hint))
 }
 
 func verifyCommand(status *int) *cli.Command {
@@ -194,7 +194,7 @@ func verifyCommand(status *int) *cli.Command {
 			if c.Bool("json") {
 				return writeJSON(c.App.Writer, rep.json(lang))
 			}
-			rep.writeChecklist(c.App.Writer, lang, style{on: useColor(c.App.Writer, getenv)})
+			rep.writeChecklist(c.App.Writer, c.App.ErrWriter, lang, style{on: useColor(c.App.Writer, getenv)})
 			return nil
 		},
 	}

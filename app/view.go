@@ -192,6 +192,8 @@ func errorText(err error, lang i18n.Lang) string {
 	switch {
 	case errors.As(err, &ae):
 		return fmt.Sprintf("%s %q: %s", lang.Sprintf(i18n.ErrInvalidAddress), ae.Input, lang.Format(ae.Why))
+	case errors.Is(err, lookup.ErrNetwork):
+		return lang.Sprintf(i18n.ErrNetwork)
 	case errors.As(err, &nf):
 		return lang.Sprintf(i18n.LblNotFound)
 	case err != nil:

@@ -138,6 +138,7 @@ var en = map[string]string{
 	AddrTLDDigits:    "domain %s: the top-level label is all digits, which looks like an IP address",
 	AddrLineTooLong:  "line longer than %s bytes",
 
+	ErrNetwork:           "the lookup could not be made: no DNS server answered, or the network is down",
 	NFBuiltin:            "%s is not in the built-in table",
 	NFNoSRV:              "no %s or %s records",
 	NFNoMX:               "no MX records for %s",

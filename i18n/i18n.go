@@ -99,19 +99,43 @@ func FromEnv(getenv func(string) string) Lang {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
+	// LANGUAGE is a priority list (zh_CN:en), consulted first as gettext
+	// does, unless the locale is C; the first language with a catalogue
+	// wins.
+	locale := getenv("LC_ALL")
+	if locale == "" {
+		locale = getenv("LC_MESSAGES")
+	}
+	if locale == "" {
+		locale = getenv("LANG")
+	}
+	if locale == "C" || locale == "POSIX" {
+		return English
+	}
+	for _, v := range strings.Split(getenv("LANGUAGE"), ":") {
+		if code := langCode(v); Known(code) {
+			return Lang(code)
+		}
+	}
 	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		v := getenv(name)
 		if v == "" {
 			continue
 		}
-		code := strings.ToLower(v)
-		if i := strings.IndexAny(code, "_.@-"); i >= 0 {
-			code = code[:i]
-		}
-		if Known(code) {
+		if code := langCode(v); Known(code) {
 			return Lang(code)
 		}
 		return English
 	}
 	return English
+}
+
+// langCode is the language of a locale name: "zh" for zh_CN.UTF-8, zh-TW
+// and zh_HK (which get the Simplified catalogue), "en" for en_US.
+func langCode(locale string) string {
+	code := strings.ToLower(strings.TrimSpace(locale))
+	if i := strings.IndexAny(code, "_.@-"); i >= 0 {
+		code = code[:i]
+	}
+	return code
 }

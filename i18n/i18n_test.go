@@ -42,6 +42,11 @@ func TestFromEnv(t *testing.T) {
 		{map[string]string{"LANG": "de_DE.UTF-8"}, English},
 		{map[string]string{"LANG": "C"}, English},
 		{map[string]string{}, English},
+		{map[string]string{"LANGUAGE": "zh_CN:en", "LANG": "en_US.UTF-8"}, Chinese},
+		{map[string]string{"LANGUAGE": "fr:zh", "LANG": "en_US.UTF-8"}, Chinese},
+		{map[string]string{"LANGUAGE": "en:zh", "LANG": "zh_CN.UTF-8"}, English},
+		{map[string]string{"LANGUAGE": "zh", "LANG": "C"}, English},
+		{map[string]string{"LANG": "zh_HK.UTF-8"}, Chinese},
 	}
 	for _, tt := range tests {
 		got := FromEnv(func(k string) string { return tt.env[k] })

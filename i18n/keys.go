@@ -143,6 +143,9 @@ const (
 	AddrLineTooLong  = "addr.line_too_long"
 )
 
+// The lookup could not be made.
+const ErrNetwork = "err.network"
+
 // Why a source found nothing, or was not consulted.
 const (
 	NFBuiltin            = "nf.builtin"

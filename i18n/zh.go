@@ -138,6 +138,7 @@ var zh = map[string]string{
 	AddrTLDDigits:    "域名 %s：顶级标签全是数字，看起来像 IP 地址",
 	AddrLineTooLong:  "该行超过 %s 个字节",
 
+	ErrNetwork:           "无法完成查询：没有 DNS 服务器应答，或网络不通",
 	NFBuiltin:            "%s 不在内置表中",
 	NFNoSRV:              "没有 %s 或 %s 记录",
 	NFNoMX:               "%s 没有 MX 记录",

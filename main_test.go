@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -57,6 +58,20 @@ func TestScripts(t *testing.T) {
 				}
 				if got != want {
 					ts.Fatalf("exit status %d, want %d", got, want)
+				}
+			},
+			// fits N FILE: no line of FILE is wider than N columns, counting
+			// East Asian wide characters as two.
+			"fits": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: fits N FILE")
+				}
+				n, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				for i, line := range strings.Split(ts.ReadFile(args[1]), "\n") {
+					if w := runewidth.StringWidth(line); w > n {
+						ts.Fatalf("%s line %d is %d columns wide: %q", args[1], i+1, w, line)
+					}
 				}
 			},
 			// schema_verify FILE: every line is a valid verify object.

@@ -191,7 +191,14 @@ func sortedSourceNames() []string {
 
 // language picks the language of human output: --lang, then the locale.
 func language(c *cli.Context, getenv func(string) string) (i18n.Lang, error) {
-	if l := strings.ToLower(strings.TrimSpace(c.String("lang"))); l != "" {
+	// The innermost --lang wins: "popfind --lang zh providers" works too.
+	l := ""
+	for _, ctx := range c.Lineage() {
+		if l = strings.ToLower(strings.TrimSpace(ctx.String("lang"))); l != "" {
+			break
+		}
+	}
+	if l != "" {
 		if !i18n.Known(l) {
 			return "", usageError("unknown language %q for --lang; known: en, zh", l)
 		}

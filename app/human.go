@@ -1,10 +1,13 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/mattn/go-runewidth"
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
@@ -22,63 +25,68 @@ func sslText(st lookup.SocketType, lang i18n.Lang) string {
 
 // writeHuman renders one result for a person: the address, a table of the
 // chosen server (or of every candidate with --all), then the provider,
-// warnings, notes and help links. Failures go to errw.
-func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, st style, all bool) error {
+// warnings, notes and help links, fitted to the screen. Failures go to errw.
+func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bool) error {
 	j := view(o, lang, all)
 	if o.invalid() {
-		_, err := fmt.Fprintf(errw, "popfind: %s\n", j.Error)
+		_, err := fmt.Fprintf(errw, "popfind: %s\n", fit(j.Error, sc.width))
 		return err
 	}
 	if !o.res.Found && !all && o.verify == nil {
-		return writeNotFound(errw, o, j, lang)
+		return writeNotFound(errw, o, j, lang, sc.width)
 	}
-	if _, err := fmt.Fprintln(w, st.bold(o.input)); err != nil {
+	if _, err := fmt.Fprintln(w, sc.bold(fit(o.input, sc.width))); err != nil {
 		return err
 	}
 	var err error
 	if all {
-		err = writeCandidates(w, j, lang, st)
+		err = writeCandidates(w, j, lang, sc)
 	} else {
-		err = writeServers(w, j, lang)
+		err = writeServers(w, j, lang, sc)
 	}
 	if err != nil {
 		return err
 	}
 	var b strings.Builder
+	label := func(key string, text string) {
+		l := lang.Sprintf(key) + colon(lang)
+		sc.line(&b, l+text, runewidth.StringWidth(l))
+	}
 	if j.Provider != nil {
-		fmt.Fprintf(&b, "%s: %s\n", lang.Sprintf(i18n.LblProvider), j.Provider.Name)
+		label(i18n.LblProvider, j.Provider.Name)
 	}
 	if j.SourceURL != "" {
-		fmt.Fprintf(&b, "%s: %s (%s)\n", lang.Sprintf(i18n.HdrSource), j.Source, j.SourceURL)
+		label(i18n.HdrSource, j.Source+" ("+j.SourceURL+")")
 	}
 	if j.DNSSEC {
-		fmt.Fprintf(&b, "%s\n", lang.Sprintf(i18n.LblDNSSEC))
+		sc.line(&b, lang.Sprintf(i18n.LblDNSSEC), 0)
 	}
 	if s := j.Server; s != nil && s.LeaveMessagesOnServer != nil {
 		switch {
 		case !*s.LeaveMessagesOnServer:
-			fmt.Fprintf(&b, "%s: %s\n", lang.Sprintf(i18n.LblNote), lang.Sprintf(i18n.NoteDeleteOnServer))
+			label(i18n.LblNote, lang.Sprintf(i18n.NoteDeleteOnServer))
 		case s.DaysToLeaveMessagesOnServer != nil:
-			fmt.Fprintf(&b, "%s: %s\n", lang.Sprintf(i18n.LblNote), lang.Sprintf(i18n.NoteLeaveOnServerFor, strconv.Itoa(*s.DaysToLeaveMessagesOnServer)))
+			label(i18n.LblNote, lang.Sprintf(i18n.NoteLeaveOnServerFor, strconv.Itoa(*s.DaysToLeaveMessagesOnServer)))
 		default:
-			fmt.Fprintf(&b, "%s: %s\n", lang.Sprintf(i18n.LblNote), lang.Sprintf(i18n.NoteLeaveOnServer))
+			label(i18n.LblNote, lang.Sprintf(i18n.NoteLeaveOnServer))
 		}
 	}
 	if !o.res.Found && j.Error != "" {
-		fmt.Fprintf(&b, "%s\n", st.red(j.Error))
+		sc.line(&b, sc.red(j.Error), 0)
 	}
 	for _, x := range j.Warnings {
-		fmt.Fprintf(&b, "%s\n", st.yellow(lang.Sprintf(i18n.LblWarning)+": "+x))
+		l := lang.Sprintf(i18n.LblWarning) + colon(lang)
+		sc.line(&b, sc.yellow(l+x), runewidth.StringWidth(l))
 	}
 	for _, x := range j.Notes {
-		fmt.Fprintf(&b, "%s: %s\n", lang.Sprintf(i18n.LblNote), x)
+		label(i18n.LblNote, x)
 	}
 	for _, x := range j.Docs {
-		fmt.Fprintf(&b, "%s: %s\n", lang.Sprintf(i18n.LblDocs), x)
+		label(i18n.LblDocs, x)
 	}
 	var problem strings.Builder
 	if o.verify != nil {
-		o.verify.writeChecklist(&b, &problem, lang, st)
+		o.verify.writeChecklist(&b, &problem, lang, sc)
 	}
 	b.WriteString("\n")
 	if _, err = io.WriteString(w, b.String()); err != nil {
@@ -88,29 +96,28 @@ func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, st style, all boo
 	return err
 }
 
-func writeServers(w io.Writer, j *jsonResult, lang i18n.Lang) error {
+func writeServers(w io.Writer, j *jsonResult, lang i18n.Lang, sc screen) error {
 	if j.Server == nil {
 		return nil
 	}
-	t := newTable(w, lang.Sprintf(i18n.HdrProtocol), lang.Sprintf(i18n.HdrHost), lang.Sprintf(i18n.HdrPort),
-		lang.Sprintf(i18n.HdrSSL), lang.Sprintf(i18n.HdrUsername), lang.Sprintf(i18n.HdrSource))
-	rows := append([]jsonServer{*j.Server}, j.Alternatives...)
-	for i, s := range rows {
+	headers := []string{lang.Sprintf(i18n.HdrProtocol), lang.Sprintf(i18n.HdrHost), lang.Sprintf(i18n.HdrPort),
+		lang.Sprintf(i18n.HdrSSL), lang.Sprintf(i18n.HdrUsername), lang.Sprintf(i18n.HdrSource)}
+	var rows [][]string
+	for i, s := range append([]jsonServer{*j.Server}, j.Alternatives...) {
 		src := j.Source
 		if i > 0 {
 			src = j.Source + " (" + lang.Sprintf(i18n.LblAlt) + ")"
 		}
-		if err := t.Append("POP3", s.Host, strconv.Itoa(s.Port), sslText(s.SocketType, lang), s.Username, src); err != nil {
-			return err
-		}
+		rows = append(rows, []string{"POP3", s.Host, strconv.Itoa(s.Port), sslText(s.SocketType, lang), s.Username, src})
 	}
-	return t.Render()
+	return sc.table(w, headers, rows)
 }
 
-func writeCandidates(w io.Writer, j *jsonResult, lang i18n.Lang, st style) error {
-	t := newTable(w, lang.Sprintf(i18n.HdrChosen), lang.Sprintf(i18n.HdrSource), lang.Sprintf(i18n.HdrHost),
+func writeCandidates(w io.Writer, j *jsonResult, lang i18n.Lang, sc screen) error {
+	headers := []string{lang.Sprintf(i18n.HdrChosen), lang.Sprintf(i18n.HdrSource), lang.Sprintf(i18n.HdrHost),
 		lang.Sprintf(i18n.HdrPort), lang.Sprintf(i18n.HdrSSL), lang.Sprintf(i18n.HdrUsername),
-		lang.Sprintf(i18n.HdrOutcome), lang.Sprintf(i18n.HdrTime))
+		lang.Sprintf(i18n.HdrOutcome), lang.Sprintf(i18n.HdrTime)}
+	var rows [][]string
 	for _, c := range j.Candidates {
 		mark := ""
 		switch {
@@ -125,13 +132,11 @@ func writeCandidates(w io.Writer, j *jsonResult, lang i18n.Lang, st style) error
 		}
 		out := outcomeText(c.Outcome, lang)
 		if c.Server == nil && c.Error != "" {
-			out += ": " + shorten(reason(c.err, lang), 60)
+			out += colon(lang) + shorten(reason(c.err, lang), 40)
 		}
-		if err := t.Append(mark, c.Source, host, port, ssl, user, out, fmt.Sprintf("%dms", c.MS)); err != nil {
-			return err
-		}
+		rows = append(rows, []string{mark, c.Source, host, port, ssl, user, out, lang.Sprintf(i18n.LblMillis, strconv.FormatInt(c.MS, 10))})
 	}
-	return t.Render()
+	return sc.table(w, headers, rows)
 }
 
 func outcomeText(o string, lang i18n.Lang) string {
@@ -146,31 +151,51 @@ func outcomeText(o string, lang i18n.Lang) string {
 	return lang.Sprintf(i18n.OutSkipped)
 }
 
-func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang) error {
-	var b strings.Builder
+// writeNotFound says briefly, in at most three lines, what failed, the
+// most useful reason, and what to do next. --all shows every source.
+func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, width int) error {
 	msg := j.Error
 	if msg == "" {
 		msg = lang.Sprintf(i18n.LblNotFound)
 	}
-	fmt.Fprintf(&b, "popfind: %s: %s\n", o.input, msg)
-	for _, x := range j.Notes {
-		fmt.Fprintf(&b, "  %s: %s\n", lang.Sprintf(i18n.LblNote), x)
-	}
-	for _, x := range j.Docs {
-		fmt.Fprintf(&b, "  %s: %s\n", lang.Sprintf(i18n.LblDocs), x)
-	}
-	for _, x := range j.Warnings {
-		fmt.Fprintf(&b, "  %s: %s\n", lang.Sprintf(i18n.LblWarning), x)
-	}
-	for _, a := range j.Attempts {
-		if a.Outcome == string(lookup.OutcomeSkipped) {
-			continue
+	why, hint := "", lang.Sprintf(i18n.HintNotFound)
+	switch {
+	case o.res.Answer != nil && o.res.Answer.NotOffered != nil:
+		hint = lang.Sprintf(i18n.HintNotOffered)
+		if len(j.Docs) > 0 {
+			why = lang.Sprintf(i18n.LblDocs) + colon(lang) + j.Docs[0]
+		} else if len(j.Notes) > 0 {
+			why = j.Notes[0]
 		}
-		line := fmt.Sprintf("  %s %s: %s", lang.Sprintf(i18n.LblTried), a.Source, outcomeText(a.Outcome, lang))
-		if a.Error != "" {
-			line += " (" + reason(a.err, lang) + ")"
+	default:
+		if errors.Is(o.res.Err, lookup.ErrNetwork) {
+			hint = lang.Sprintf(i18n.HintNetworkLookup)
 		}
-		b.WriteString(line + "\n")
+		var looked []string
+		for _, a := range j.Attempts {
+			if a.Outcome == string(lookup.OutcomeError) && why == "" {
+				why = a.Source + colon(lang) + reason(a.err, lang)
+			}
+			if a.Outcome != string(lookup.OutcomeSkipped) {
+				looked = append(looked, a.Source)
+			}
+		}
+		if why == "" {
+			why = lang.Sprintf(i18n.WhyNoSource, o.res.Address.Domain, strings.Join(looked, ", "))
+		}
+	}
+	limit := width
+	if limit <= 0 {
+		limit = 160
+	}
+	lines := []string{"popfind: " + o.input + colon(lang) + msg}
+	if why != "" {
+		lines = append(lines, lang.Sprintf(i18n.LblReason)+colon(lang)+why)
+	}
+	lines = append(lines, lang.Sprintf(i18n.LblHint)+colon(lang)+hint)
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(fit(l, limit) + "\n")
 	}
 	_, err := io.WriteString(errw, b.String())
 	return err

@@ -66,6 +66,7 @@ func lookupAction(c *cli.Context, stdio IO, status *int) error {
 		return err
 	}
 	opts.color = !opts.json && useColor(stdio.Out, stdio.Getenv)
+	opts.width = screenWidth(stdio.Out, stdio.Getenv)
 	// A progress line on a terminal's stderr, when the results go elsewhere
 	// (a file or a pipe) and there is more than one address.
 	opts.progress = isTerminal(stdio.Err) && !isTerminal(stdio.Out) && (hasStdin(c.Args().Slice()) || c.NArg() > 1)
@@ -237,7 +238,7 @@ func (b *batch) write(o *outcome) error {
 	if b.opts.json {
 		return writeJSON(b.out, view(o, b.opts.lang, b.opts.all))
 	}
-	return writeHuman(b.out, b.errw, o, b.opts.lang, style{on: b.opts.color}, b.opts.all)
+	return writeHuman(b.out, b.errw, o, b.opts.lang, screen{style: style{on: b.opts.color}, lang: b.opts.lang, width: b.opts.width}, b.opts.all)
 }
 
 // exitCode is the status one outcome calls for.

@@ -25,6 +25,7 @@ type options struct {
 	concurrency int
 	lang        i18n.Lang
 	color       bool
+	width       int // 0: not a terminal, the plain layout
 	progress    bool
 	// rootCAs replaces the system's trusted roots; only tests set it (the
 	// command honours SSL_CERT_FILE and SSL_CERT_DIR instead).

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mattn/go-runewidth"
 	"github.com/urfave/cli/v2"
 
 	"github.com/popfind/popfind/i18n"
@@ -48,7 +47,7 @@ func providersCommand(status *int) *cli.Command {
 			case c.Bool("csv"):
 				return writeProvidersCSV(w, list, lang)
 			}
-			return writeProvidersTable(w, list, lang)
+			return writeProvidersTable(w, list, lang, screen{lang: lang, width: screenWidth(w, getenv)})
 		},
 	}
 }
@@ -130,33 +129,30 @@ func providerNotes(p *providers.Provider, lang i18n.Lang) []string {
 	return notes
 }
 
-func writeProvidersTable(w io.Writer, list []*providers.Provider, lang i18n.Lang) error {
-	t := newTable(w, lang.Sprintf(i18n.HdrName), lang.Sprintf(i18n.HdrDomains), lang.Sprintf(i18n.HdrHost),
+func writeProvidersTable(w io.Writer, list []*providers.Provider, lang i18n.Lang, sc screen) error {
+	headers := []string{lang.Sprintf(i18n.HdrName), lang.Sprintf(i18n.HdrDomains), lang.Sprintf(i18n.HdrHost),
 		lang.Sprintf(i18n.HdrPort), lang.Sprintf(i18n.HdrSSL), lang.Sprintf(i18n.HdrUsername),
-		lang.Sprintf(i18n.HdrNotes), lang.Sprintf(i18n.HdrDocs))
+		lang.Sprintf(i18n.HdrNotes), lang.Sprintf(i18n.HdrDocs)}
+	var rows [][]string
 	for _, p := range list {
 		host, port, ssl, user := serverCells(p, lang)
-		doms := p.Domains
-		if len(doms) > 6 {
-			doms = append(append([]string{}, doms[:6]...), fmt.Sprintf("… (+%d)", len(p.Domains)-6))
-		}
+		doms := moreList(p.Domains, 6, lang)
 		if len(p.MX) > 0 {
-			doms = append(doms, "MX: "+strings.Join(p.MX, ", "))
+			doms += "\nMX" + colon(lang) + moreList(p.MX, 3, lang)
 		}
 		doc := ""
 		if len(p.Docs) > 0 {
 			doc = p.Docs[0]
 		}
 		notes := providerNotes(p, lang)
-		for i, n := range notes {
-			notes[i] = wrapText(n, 48)
+		if !sc.plain() {
+			for i, n := range notes {
+				notes[i] = wrap(n, 48, 0)
+			}
 		}
-		if err := t.Append(displayName(p, lang), strings.Join(doms, "\n"), host, port, ssl, user,
-			strings.Join(notes, "\n"), doc); err != nil {
-			return err
-		}
+		rows = append(rows, []string{displayName(p, lang), doms, host, port, ssl, user, strings.Join(notes, "\n"), doc})
 	}
-	return t.Render()
+	return sc.table(w, headers, rows)
 }
 
 // usernameForm describes a username template in words.
@@ -168,31 +164,6 @@ func usernameForm(u string, lang i18n.Lang) string {
 		return lang.Sprintf(i18n.UserLocal)
 	}
 	return u
-}
-
-// wrapText breaks s into lines of at most n display columns, at spaces
-// where there are any; Chinese text, which has none, breaks anywhere.
-func wrapText(s string, n int) string {
-	var lines []string
-	var cur []rune
-	for _, r := range s {
-		cur = append(cur, r)
-		if runewidth.StringWidth(string(cur)) >= n {
-			cut := len(cur)
-			for i := len(cur) - 1; i > n/2; i-- {
-				if cur[i] == ' ' {
-					cut = i
-					break
-				}
-			}
-			lines = append(lines, strings.TrimSpace(string(cur[:cut])))
-			cur = append([]rune{}, cur[cut:]...)
-		}
-	}
-	if s := strings.TrimSpace(string(cur)); s != "" {
-		lines = append(lines, s)
-	}
-	return strings.Join(lines, "\n")
 }
 
 func writeProvidersCSV(w io.Writer, list []*providers.Provider, lang i18n.Lang) error {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/urfave/cli/v2"
 
 	"github.com/popfind/popfind/i18n"
@@ -108,35 +109,40 @@ func (v *verifyReport) warnings(lang i18n.Lang) []string {
 
 // writeChecklist writes one line per step, ✓ or ✗ and its time, to w; when
 // the check failed, the problem and the hint go to errw, like every error.
-func (v *verifyReport) writeChecklist(w, errw io.Writer, lang i18n.Lang, st style) {
+func (v *verifyReport) writeChecklist(w, errw io.Writer, lang i18n.Lang, sc screen) {
 	r := v.r
-	fmt.Fprintf(w, "%s %s:%d (%s)\n", lang.Sprintf(i18n.LblVerify), r.Host, r.Port, sslText(r.SocketType, lang))
+	sc.println(w, fmt.Sprintf("%s %s:%d (%s)", lang.Sprintf(i18n.LblVerify), r.Host, r.Port, sslText(r.SocketType, lang)), 2)
 	for _, s := range r.Steps {
-		mark := st.green("✓")
+		mark := sc.green("✓")
 		if !s.OK {
-			mark = st.red("✗")
+			mark = sc.red("✗")
 		}
-		fmt.Fprintf(w, "  %s %s %s\n", mark, lang.Format(s.Name), st.dim(fmt.Sprintf("(%dms)", s.Duration.Milliseconds())))
+		ms := lang.Sprintf(i18n.LblMillis, strconv.FormatInt(s.Duration.Milliseconds(), 10))
+		sc.println(w, fmt.Sprintf("  %s %s %s", mark, lang.Format(s.Name), sc.dim("("+ms+")")), 4)
 	}
 	if t := r.TLSInfo; t != nil && t.Subject != "" {
-		fmt.Fprintf(w, "    %s, %s; %s; %s %s\n", t.Version, t.Cipher, strings.Join(t.DNSNames, ", "),
-			t.NotAfter.UTC().Format("2006-01-02"), fmt.Sprintf("(%dd)", t.DaysLeft))
+		days := lang.Sprintf(i18n.LblDays, strconv.Itoa(t.DaysLeft))
+		sc.println(w, fmt.Sprintf("    %s, %s; %s; %s (%s)", t.Version, t.Cipher, moreList(t.DNSNames, 3, lang),
+			t.NotAfter.UTC().Format("2006-01-02"), days), 6)
 	}
 	if r.Greeting != "" {
-		fmt.Fprintf(w, "    %s\n", r.Greeting)
+		sc.println(w, "    "+r.Greeting, 6)
 	}
 	if len(r.Capa.Lines) > 0 {
-		fmt.Fprintf(w, "    CAPA: %s\n", strings.Join(r.Capa.Lines, " · "))
+		sc.println(w, "    CAPA"+colon(lang)+moreListSep(r.Capa.Lines, 12, " · ", lang), 6)
 	}
 	if r.OK {
-		fmt.Fprintf(w, "%s\n", st.green(lang.Sprintf(i18n.LblVerifyOK)))
+		sc.println(w, sc.green(lang.Sprintf(i18n.LblVerifyOK)), 0)
 		for _, x := range v.r.Warnings {
-			fmt.Fprintf(w, "%s\n", st.yellow(lang.Sprintf(i18n.LblWarning)+": "+lang.Format(x)))
+			l := lang.Sprintf(i18n.LblWarning) + colon(lang)
+			sc.println(w, sc.yellow(l+lang.Format(x)), runewidth.StringWidth(l))
 		}
 		return
 	}
-	fmt.Fprintf(errw, "%s: %s\n", st.red(lang.Sprintf(i18n.LblVerifyNo)), lang.Format(r.Problem))
-	fmt.Fprintf(errw, "%s: %s\n", lang.Sprintf(i18n.LblHint), lang.Format(r.Hint))
+	l := lang.Sprintf(i18n.LblVerifyNo) + colon(lang)
+	sc.println(errw, sc.red(l)+lang.Format(r.Problem), runewidth.StringWidth(l))
+	l = lang.Sprintf(i18n.LblHint) + colon(lang)
+	sc.println(errw, l+lang.Format(r.Hint), runewidth.StringWidth(l))
 }
 
 func verifyCommand(status *int) *cli.Command {
@@ -194,7 +200,7 @@ func verifyCommand(status *int) *cli.Command {
 			if c.Bool("json") {
 				return writeJSON(c.App.Writer, rep.json(lang))
 			}
-			rep.writeChecklist(c.App.Writer, c.App.ErrWriter, lang, style{on: useColor(c.App.Writer, getenv)})
+			rep.writeChecklist(c.App.Writer, c.App.ErrWriter, lang, screen{style: style{on: useColor(c.App.Writer, getenv)}, lang: lang, width: screenWidth(c.App.Writer, getenv)})
 			return nil
 		},
 	}

@@ -183,3 +183,15 @@ const (
 	HintSTLSRefused    = "hint.stls_refused"
 	FailCapaTooLong    = "fail.capa_too_long"
 )
+
+// The brief not-found message.
+const (
+	LblAndMore        = "lbl.and_more"
+	LblMillis         = "lbl.millis"
+	LblDays           = "lbl.days"
+	LblReason         = "lbl.reason"
+	WhyNoSource       = "why.no_source"
+	HintNotFound      = "hint.not_found"
+	HintNetworkLookup = "hint.network_lookup"
+	HintNotOffered    = "hint.not_offered"
+)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -84,6 +85,24 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 
 var cliMu sync.Mutex
 
+// onUsageError words urfave/cli's flag errors the way popfind spells flags:
+// "unknown flag: --bogus", and a duration without its unit.
+func onUsageError(_ *cli.Context, err error, _ bool) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return usageError("unknown flag: --%s", strings.TrimLeft(name, "-"))
+	}
+	var value, flag string
+	if n, _ := fmt.Sscanf(msg, "invalid value %q for flag -%s", &value, &flag); n == 2 {
+		flag = strings.TrimSuffix(flag, ":")
+		if _, err := strconv.Atoi(value); err == nil && (flag == "timeout") {
+			return usageError("--%s %s: a duration needs a unit, such as %ss or %sms", flag, value, value, value)
+		}
+		return usageError("--%s: invalid value %q", flag, value)
+	}
+	return usageError("%s", strings.ReplaceAll(msg, " -", " --"))
+}
+
 // deferActions makes the actions of a and of its commands note their work
 // in *work instead of doing it, so that it runs after parsing.
 func deferActions(a *cli.App, work *func() error) {
@@ -158,7 +177,7 @@ func newApp(stdio IO, status *int) *cli.App {
 		&cli.BoolFlag{Name: "verify", Usage: "check the chosen server live (TLS, greeting, CAPA); never logs in", EnvVars: []string{"POPFIND_VERIFY"}},
 		&cli.IntFlag{Name: "concurrency", Value: defaultConcurrency, Usage: "number of domains looked up at once in a batch", EnvVars: []string{"POPFIND_CONCURRENCY"}},
 	)
-	return &cli.App{
+	a := &cli.App{
 		Name:                 "popfind",
 		Usage:                "find the POP3 server (host, port, SSL, login name) for an email address",
 		UsageText:            "popfind [options] ADDRESS...\npopfind [options] -        (read addresses from standard input, one per line)\npopfind providers [FILTER]\npopfind verify HOST[:PORT] [--ssl | --starttls | --plain]",
@@ -170,16 +189,18 @@ func newApp(stdio IO, status *int) *cli.App {
 		Writer:               stdio.Out,
 		ErrWriter:            stdio.Err,
 		EnableBashCompletion: true,
-		HideHelpCommand:      true,
 		ExitErrHandler:       func(*cli.Context, error) {},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usageError("%v", err)
-		},
-		Action: func(c *cli.Context) error { return lookupAction(c, stdio, status) },
+		OnUsageError:         onUsageError,
+		Action:               func(c *cli.Context) error { return lookupAction(c, stdio, status) },
 		Metadata: map[string]any{
 			"getenv": stdio.Getenv,
 		},
 	}
+	for _, cmd := range a.Commands {
+		cmd.OnUsageError = onUsageError
+		cmd.HideHelpCommand = true
+	}
+	return a
 }
 
 // sortedSourceNames lists the --sources names alphabetically, for messages.

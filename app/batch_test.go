@@ -156,3 +156,20 @@ func TestVerifyOncePerServer(t *testing.T) {
 		t.Errorf("the server received %q; one check for three addresses", got)
 	}
 }
+
+// TestProgressClearsBeforeMessages: a message on standard error never runs
+// into the progress line: the line is cleared first.
+func TestProgressClearsBeforeMessages(t *testing.T) {
+	var errw bytes.Buffer
+	p := newProgress(&errw, true, 3)
+	p.add(false)
+	fmt.Fprintln(p, "popfind: invalid address")
+	p.last = time.Time{}
+	p.add(true)
+	p.finish()
+	out := errw.String()
+	i := strings.Index(out, "popfind: invalid address")
+	if i < 0 || !strings.HasSuffix(out[:i], "\r\x1b[K") {
+		t.Errorf("the message does not start on a cleared line: %q", out)
+	}
+}

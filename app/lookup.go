@@ -183,6 +183,10 @@ func (b *batch) run(ctx context.Context, in *inputs) (int, error) {
 
 	prog := newProgress(b.errw, b.opts.progress, total)
 	defer prog.finish()
+	// Messages go through the progress line, which clears itself first.
+	errw := b.errw
+	b.errw = prog
+	defer func() { b.errw = errw }()
 	worst := ExitOK
 	for {
 		var s *slot

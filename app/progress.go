@@ -18,6 +18,17 @@ type progress struct {
 	last     time.Time
 	done     int
 	failures int
+	drawn    bool // the line is on the screen
+}
+
+// Write writes p to the progress line's stream, clearing the line first so
+// that a message never runs into it; the next update draws it again.
+func (p *progress) Write(b []byte) (int, error) {
+	if p.on && p.drawn {
+		io.WriteString(p.w, "\r\x1b[K")
+		p.drawn = false
+	}
+	return p.w.Write(b)
 }
 
 func newProgress(w io.Writer, on bool, total int) *progress {
@@ -37,6 +48,7 @@ func (p *progress) add(failed bool) {
 }
 
 func (p *progress) draw() {
+	p.drawn = true
 	rate := float64(p.done) / time.Since(p.start).Seconds()
 	if p.total > 0 {
 		const width = 24
@@ -54,4 +66,5 @@ func (p *progress) finish() {
 	}
 	p.draw()
 	fmt.Fprintln(p.w)
+	p.drawn = false
 }

@@ -3,6 +3,7 @@ package settings
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -81,6 +82,13 @@ func ParseAddress(s string) (Address, error) {
 		return fail(i18n.AddrTooLong, strconv.Itoa(maxInput))
 	case !utf8.ValidString(in):
 		return fail(i18n.AddrUTF8)
+	}
+	// "Some One <someone@example.com>", as pasted from a mail client: the
+	// address inside the angle brackets, checked as strictly as any.
+	if strings.HasSuffix(in, ">") && strings.Contains(in, "<") {
+		if inner, ok := angleAddress(in); ok {
+			in = inner
+		}
 	}
 	at := -1
 	quoted, escaped := false, false
@@ -234,6 +242,20 @@ func checkDomain(domain string) (string, *i18n.Msg) {
 		return bad(i18n.AddrTLDDigits)
 	}
 	return ascii, nil
+}
+
+// angleAddress returns the address of a "Name <address>" form, as net/mail
+// reads it.
+func angleAddress(s string) (string, bool) {
+	a, err := mail.ParseAddress(s)
+	if err == nil && strings.TrimSpace(a.Address) != "" {
+		return strings.TrimSpace(a.Address), true
+	}
+	// net/mail is strict about the name part; take what is between the
+	// last angle brackets all the same.
+	i := strings.LastIndexByte(s, '<')
+	inner := strings.TrimSpace(s[i+1 : len(s)-1])
+	return inner, inner != "" && !strings.ContainsAny(inner, "<>")
 }
 
 // ParseHost checks a host name that a person typed, by the rules of an

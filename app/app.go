@@ -56,6 +56,12 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 	// urfave/cli v2 keeps its help and version flags in package variables
 	// that parsing writes to, so parsing is serialised. The command's work
 	// runs after that, outside the lock: actions only note what to do.
+	if len(args) > 1 && args[len(args)-1] == completeFlag {
+		for _, c := range complete(a, args) {
+			fmt.Fprintln(stdio.Out, c)
+		}
+		return ExitOK
+	}
 	var work func() error
 	deferActions(a, &work)
 	cliMu.Lock()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/popfind/popfind/lookup"
 	"github.com/urfave/cli/v2"
 )
 
@@ -14,11 +15,7 @@ _popfind_complete() {
   local cur="${COMP_WORDS[COMP_CWORD]}"
   local words=("${COMP_WORDS[@]:0:COMP_CWORD}")
   local opts
-  if [[ "$cur" == -* ]]; then
-    opts=$("${words[@]}" "$cur" --generate-bash-completion 2>/dev/null)
-  else
-    opts=$("${words[@]}" --generate-bash-completion 2>/dev/null)
-  fi
+  opts=$("${words[@]}" "$cur" --generate-bash-completion 2>/dev/null)
   COMPREPLY=($(compgen -W "${opts}" -- "${cur}"))
 }
 complete -o bashdefault -o default -F _popfind_complete popfind
@@ -29,11 +26,7 @@ const zshCompletion = `#compdef popfind
 _popfind() {
   local -a opts
   local cur=${words[-1]}
-  if [[ "$cur" == -* ]]; then
-    opts=("${(@f)$(${words[@]:0:#words[@]-1} ${cur} --generate-bash-completion 2>/dev/null)}")
-  else
-    opts=("${(@f)$(${words[@]:0:#words[@]-1} --generate-bash-completion 2>/dev/null)}")
-  fi
+  opts=("${(@f)$(${words[@]:0:#words[@]-1} "${cur}" --generate-bash-completion 2>/dev/null)}")
   if [[ "${opts[1]}" != "" ]]; then
     _describe 'values' opts
   else
@@ -63,7 +56,9 @@ func completionCommand() *cli.Command {
 				if err != nil {
 					return fmt.Errorf("fish completion: %w", err)
 				}
-				script = s
+				// urfave/cli marks placeholders with backticks; fish
+				// would show them literally.
+				script = strings.ReplaceAll(s, "`", "")
 			default:
 				return usageError("completion wants bash, zsh or fish, not %q", shell)
 			}
@@ -127,4 +122,68 @@ func manExtra(a *cli.App) string {
 		fmt.Fprintf(&b, ".TP\n%s\n%s\n", e[0], e[1])
 	}
 	return b.String()
+}
+
+// completeFlag is the flag the shell scripts add to ask for candidates.
+const completeFlag = "--generate-bash-completion"
+
+// complete answers a completion request: args are the words typed before
+// the cursor (the program's name first), the word being typed (perhaps
+// empty), then completeFlag. The shell filters the candidates itself.
+func complete(a *cli.App, args []string) []string {
+	if len(args) < 3 {
+		return nil
+	}
+	words, cur := args[1:len(args)-2], args[len(args)-2]
+	// The command, if one is named, and the flags in scope.
+	var cmd *cli.Command
+	flags := a.Flags
+	for _, w := range words {
+		if c := a.Command(w); c != nil && cmd == nil && !strings.HasPrefix(w, "-") {
+			cmd, flags = c, c.Flags
+		}
+	}
+	if !strings.HasPrefix(cur, "-") && len(words) > 0 {
+		switch prev := words[len(words)-1]; prev {
+		case "--lang":
+			return []string{"en", "zh"}
+		case "--sources":
+			return append([]string{"all"}, lookup.SourceNames()...)
+		}
+		if takesValue(flags, words[len(words)-1]) {
+			return nil // a value the shell completes as a file or not at all
+		}
+	}
+	if strings.HasPrefix(cur, "-") {
+		var out []string
+		for _, f := range flags {
+			for _, n := range f.Names() {
+				if len(n) > 1 {
+					out = append(out, "--"+n)
+				}
+			}
+		}
+		return out
+	}
+	switch {
+	case cmd == nil:
+		var out []string
+		for _, c := range a.Commands {
+			if !c.Hidden {
+				out = append(out, c.Name)
+			}
+		}
+		return out
+	case cmd.Name == "completion":
+		return []string{"bash", "zsh", "fish"}
+	case cmd.Name == "help":
+		var out []string
+		for _, c := range a.Commands {
+			if !c.Hidden && c.Name != "help" {
+				out = append(out, c.Name)
+			}
+		}
+		return out
+	}
+	return nil
 }

@@ -70,13 +70,19 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 	if err == nil && work != nil {
 		err = work()
 	}
+	lang := runLanguage(args, stdio.Getenv)
 	if ctx.Err() != nil {
 		// Interrupted: what was written stays; no "context canceled".
-		fmt.Fprintln(stdio.Err, "popfind: interrupted")
+		fmt.Fprintln(stdio.Err, "popfind"+colon(lang)+lang.Sprintf(i18n.MsgInterrupted))
 		return ExitInterrupted
 	}
 	if err == nil {
 		return status
+	}
+	var ue *usageErr
+	if errors.As(err, &ue) {
+		fmt.Fprintln(stdio.Err, ue.message(lang))
+		return ExitUsage
 	}
 	var ec cli.ExitCoder
 	if errors.As(err, &ec) {
@@ -96,17 +102,17 @@ var cliMu sync.Mutex
 func onUsageError(_ *cli.Context, err error, _ bool) error {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return usageError("unknown flag: --%s", strings.TrimLeft(name, "-"))
+		return usageError(i18n.UsageUnknownFlag, strings.TrimLeft(name, "-"))
 	}
 	var value, flag string
 	if n, _ := fmt.Sscanf(msg, "invalid value %q for flag -%s", &value, &flag); n == 2 {
 		flag = strings.TrimSuffix(flag, ":")
 		if _, err := strconv.Atoi(value); err == nil && (flag == "timeout") {
-			return usageError("--%s %s: a duration needs a unit, such as %ss or %sms", flag, value, value, value)
+			return usageError(i18n.UsageDurationUnit, flag, value, value, value)
 		}
-		return usageError("--%s: invalid value %q", flag, value)
+		return usageError(i18n.UsageInvalidValue, flag, strconv.Quote(value))
 	}
-	return usageError("%s", strings.ReplaceAll(msg, " -", " --"))
+	return usageError(i18n.UsageOther, strings.ReplaceAll(msg, " -", " --"))
 }
 
 // deferActions makes the actions of a and of its commands note their work
@@ -128,8 +134,22 @@ func deferActions(a *cli.App, work *func() error) {
 }
 
 // usageError reports a usage problem with exit status 2.
-func usageError(format string, args ...any) error {
-	return cli.Exit("popfind: "+fmt.Sprintf(format, args...)+"\n(see popfind --help)", ExitUsage)
+func usageError(key string, args ...string) error {
+	return &usageErr{key: key, args: args}
+}
+
+// usageErr is a usage problem, a catalogue message worded in the run's
+// language when it is printed.
+type usageErr struct {
+	key  string
+	args []string
+}
+
+func (e *usageErr) Error() string { return i18n.English.Sprintf(e.key, e.args...) }
+
+// message words e in lang, with the pointer to --help.
+func (e *usageErr) message(lang i18n.Lang) string {
+	return "popfind" + colon(lang) + lang.Sprintf(e.key, e.args...) + "\n" + lang.Sprintf(i18n.UsageSeeHelp)
 }
 
 const examples = `Where popfind looks, best first: the built-in provider table (no network),
@@ -216,6 +236,30 @@ func sortedSourceNames() []string {
 	return names
 }
 
+// runLanguage is the language of a run, found before its flags are parsed
+// (a usage error may be what stops the parsing): --lang, POPFIND_LANG, then
+// the locale. An unknown --lang means English.
+func runLanguage(args []string, getenv func(string) string) i18n.Lang {
+	l := ""
+	for i, a := range args {
+		if v, ok := strings.CutPrefix(a, "--lang="); ok {
+			l = v
+		} else if a == "--lang" && i+1 < len(args) {
+			l = args[i+1]
+		}
+	}
+	if l == "" {
+		l = getenv("POPFIND_LANG")
+	}
+	if l = strings.ToLower(strings.TrimSpace(l)); i18n.Known(l) {
+		return i18n.Lang(l)
+	}
+	if l != "" {
+		return i18n.English
+	}
+	return i18n.FromEnv(getenv)
+}
+
 // language picks the language of human output: --lang, then the locale.
 func language(c *cli.Context, getenv func(string) string) (i18n.Lang, error) {
 	// The innermost --lang wins: "popfind --lang zh providers" works too.
@@ -227,7 +271,7 @@ func language(c *cli.Context, getenv func(string) string) (i18n.Lang, error) {
 	}
 	if l != "" {
 		if !i18n.Known(l) {
-			return "", usageError("unknown language %q for --lang; known: en, zh", l)
+			return "", usageError(i18n.UsageUnknownLang, strconv.Quote(l))
 		}
 		return i18n.Lang(l), nil
 	}

@@ -2,8 +2,10 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
+	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
 	"github.com/urfave/cli/v2"
 )
@@ -60,7 +62,7 @@ func completionCommand() *cli.Command {
 				// would show them literally.
 				script = strings.ReplaceAll(s, "`", "")
 			default:
-				return usageError("completion wants bash, zsh or fish, not %q", shell)
+				return usageError(i18n.UsageCompletionShell, strconv.Quote(shell))
 			}
 			_, err := fmt.Fprint(c.App.Writer, script)
 			return err

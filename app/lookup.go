@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"sync"
 
@@ -34,32 +35,35 @@ func parseOptions(c *cli.Context, getenv func(string) string) (*options, error) 
 		lang:        lang,
 	}
 	if o.timeout <= 0 {
-		return nil, usageError("--timeout must be positive, not %s", o.timeout)
+		return nil, usageError(i18n.UsageTimeoutPositive, o.timeout.String())
 	}
 	if o.concurrency < 1 || o.concurrency > 1024 {
-		return nil, usageError("--concurrency must be from 1 to 1024, not %d", o.concurrency)
+		return nil, usageError(i18n.UsageConcurrency, strconv.Itoa(o.concurrency))
 	}
 	if o.dns != "" {
 		if o.dns, err = normalizeDNS(c.Context, o.dns); err != nil {
-			return nil, usageError("%v", err)
+			return nil, err
 		}
+	}
+	if u, err := url.Parse(o.ispdb); o.ispdb != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		return nil, usageError(i18n.UsageISPDB, strconv.Quote(o.ispdb))
 	}
 	list := c.String("sources")
 	if c.Bool("offline") {
 		if c.IsSet("sources") && list != lookup.SourceBuiltin {
-			return nil, usageError("--offline and --sources %q contradict each other", list)
+			return nil, usageError(i18n.UsageOfflineSources, strconv.Quote(list))
 		}
 		list = lookup.SourceBuiltin
 	}
 	if o.sources, err = parseSources(list); err != nil {
-		return nil, usageError("%v", err)
+		return nil, err
 	}
 	return o, nil
 }
 
 func lookupAction(c *cli.Context, stdio IO, status *int) error {
 	if c.NArg() == 0 {
-		return usageError("no address given; pass addresses as arguments, or - to read them from standard input")
+		return usageError(i18n.UsageNoAddress)
 	}
 	opts, err := parseOptions(c, stdio.Getenv)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/flight"
 	"github.com/popfind/popfind/lookup"
 	"github.com/popfind/popfind/lookup/settings"
@@ -70,24 +71,24 @@ func normalizeDNS(ctx context.Context, s string) (string, error) {
 	if err != nil {
 		host, port = strings.Trim(s, "[]"), "53"
 		if strings.Contains(host, ":") && net.ParseIP(host) == nil {
-			return "", fmt.Errorf("--dns %q: want HOST[:PORT] (an IPv6 address with a port goes in brackets: [::1]:53)", s)
+			return "", usageError(i18n.UsageDNSForm, strconv.Quote(s))
 		}
 	}
 	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
-		return "", fmt.Errorf("--dns %q: port %q is not a number from 1 to 65535", s, port)
+		return "", usageError(i18n.UsageDNSPort, strconv.Quote(s), strconv.Quote(port))
 	}
 	if ip := net.ParseIP(host); ip != nil {
 		return net.JoinHostPort(ip.String(), port), nil
 	}
 	name := strings.TrimSuffix(strings.ToLower(host), ".")
 	if settings.ValidHost(name) != nil || strings.Trim(name, "0123456789.") == "" {
-		return "", fmt.Errorf("--dns %q: %q is neither an IP address nor a host name", s, host)
+		return "", usageError(i18n.UsageDNSHost, strconv.Quote(s), strconv.Quote(host))
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	addrs, err := net.DefaultResolver.LookupHost(ctx, name)
 	if err != nil || len(addrs) == 0 {
-		return "", fmt.Errorf("--dns %q: the host name %s does not resolve", s, name)
+		return "", usageError(i18n.UsageDNSResolve, strconv.Quote(s), name)
 	}
 	return net.JoinHostPort(addrs[0], port), nil
 }

@@ -3,7 +3,7 @@ package app
 import (
 	"crypto/x509"
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,11 +47,11 @@ func newFinder(o *options) (*lookup.Finder, error) {
 	var us *lookup.UnknownSourceError
 	switch {
 	case errors.As(err, &us):
-		return nil, usageError("unknown source %q in --sources; known sources: %s", us.Name, strings.Join(sortedSourceNames(), ", "))
+		return nil, usageError(i18n.UsageUnknownSource, strconv.Quote(us.Name), strings.Join(sortedSourceNames(), ", "))
 	case err != nil && o.dns == "":
-		return nil, usageError("%v; pass --dns HOST[:PORT]", err)
+		return nil, usageError(i18n.UsageNoResolver, err.Error())
 	case err != nil:
-		return nil, usageError("%v", err)
+		return nil, usageError(i18n.UsageOther, err.Error())
 	}
 	return f, nil
 }
@@ -68,7 +68,7 @@ func parseSources(list string) ([]string, error) {
 		}
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("--sources names no source")
+		return nil, usageError(i18n.UsageSourcesNone)
 	}
 	return names, nil
 }

@@ -29,15 +29,15 @@ func providersCommand(status *int) *cli.Command {
 				return err
 			}
 			if c.NArg() > 1 {
-				return usageError("providers takes at most one FILTER, got %d", c.NArg())
+				return usageError(i18n.UsageProvidersArgs, strconv.Itoa(c.NArg()))
 			}
 			if c.Bool("json") && c.Bool("csv") {
-				return usageError("--json and --csv cannot be used together")
+				return usageError(i18n.UsageJSONCSV)
 			}
 			list := providers.Builtin().Filter(c.Args().First())
 			if len(list) == 0 {
 				*status = ExitNotFound
-				fmt.Fprintf(c.App.ErrWriter, "popfind: no built-in provider matches %q\n", c.Args().First())
+				fmt.Fprintln(c.App.ErrWriter, "popfind"+colon(lang)+lang.Sprintf(i18n.MsgNoProvider, strconv.Quote(c.Args().First())))
 				return nil
 			}
 			w := c.App.Writer

@@ -165,33 +165,33 @@ func verifyCommand(status *int) *cli.Command {
 				return err
 			}
 			if c.NArg() != 1 {
-				return usageError("verify takes one HOST[:PORT], got %d arguments", c.NArg())
+				return usageError(i18n.UsageVerifyArgs, strconv.Itoa(c.NArg()))
 			}
 			host, port, mode, err := parseTarget(c.Args().First(), c.Bool("ssl"), c.Bool("starttls"), c.Bool("plain"))
 			if err != nil {
-				return usageError("%v", err)
+				return err
 			}
 			timeout := c.Duration("timeout")
 			if timeout <= 0 {
-				return usageError("--timeout must be positive, not %s", timeout)
+				return usageError(i18n.UsageTimeoutPositive, timeout.String())
 			}
 			dns := c.String("dns")
 			if dns != "" {
 				if dns, err = normalizeDNS(c.Context, dns); err != nil {
-					return usageError("%v", err)
+					return err
 				}
 			}
 			// A Finder with no source: only its network setup is needed.
 			f, err := lookup.New(lookup.Config{DNS: dns, Sources: []string{}})
 			if err != nil {
-				return usageError("%v", err)
+				return usageError(i18n.UsageOther, err.Error())
 			}
 			defer f.Close()
 			ctx, cancel := context.WithTimeout(c.Context, timeout)
 			defer cancel()
 			r, err := f.Check(ctx, host, port, mode)
 			if err != nil {
-				return usageError("%v; pass --dns HOST[:PORT]", err)
+				return usageError(i18n.UsageNoResolver, err.Error())
 			}
 			rep := &verifyReport{r: r}
 			if !rep.ok() {
@@ -220,7 +220,7 @@ func parseTarget(arg string, ssl, starttls, plain bool) (string, int, lookup.Soc
 		}
 	}
 	if n > 1 {
-		return "", 0, "", fmt.Errorf("choose one of --ssl, --starttls and --plain")
+		return "", 0, "", usageError(i18n.UsageVerifyModes)
 	}
 	host, portStr, err := net.SplitHostPort(arg)
 	if err != nil {
@@ -228,12 +228,12 @@ func parseTarget(arg string, ssl, starttls, plain bool) (string, int, lookup.Soc
 	}
 	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
 	if host == "" {
-		return "", 0, "", fmt.Errorf("verify %q: no host", arg)
+		return "", 0, "", usageError(i18n.UsageVerifyNoHost, strconv.Quote(arg))
 	}
 	if net.ParseIP(host) == nil {
 		h, err := settings.ParseHost(host)
 		if err != nil {
-			return "", 0, "", fmt.Errorf("verify %q: %s is not a valid host name", arg, host)
+			return "", 0, "", usageError(i18n.UsageVerifyHost, strconv.Quote(arg), host)
 		}
 		host = h
 	}
@@ -241,7 +241,7 @@ func parseTarget(arg string, ssl, starttls, plain bool) (string, int, lookup.Soc
 	if portStr != "" {
 		p, err := strconv.Atoi(portStr)
 		if err != nil || p < 1 || p > 65535 {
-			return "", 0, "", fmt.Errorf("verify %q: port %q is not from 1 to 65535", arg, portStr)
+			return "", 0, "", usageError(i18n.UsageVerifyPort, strconv.Quote(arg), strconv.Quote(portStr))
 		}
 		port = p
 		if n == 0 && p == 110 {

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
@@ -52,7 +53,8 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 		stdio.Getenv = os.Getenv
 	}
 	status := ExitOK
-	a := newApp(stdio, &status)
+	lang := runLanguage(args, stdio.Getenv)
+	a := newApp(stdio, &status, lang)
 	// urfave/cli v2 keeps its help and version flags in package variables
 	// that parsing writes to, so parsing is serialised. The command's work
 	// runs after that, outside the lock: actions only note what to do.
@@ -65,12 +67,19 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 	var work func() error
 	deferActions(a, &work)
 	cliMu.Lock()
+	// urfave/cli's help and version flags are package variables: word them
+	// for this run while it parses.
+	cli.HelpFlag = &cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: lang.Sprintf(i18n.FlagHelp), DisableDefaultText: true}
+	// With a command named help, urfave/cli leaves the flag out; add it.
+	a.Flags = append(a.Flags, cli.HelpFlag)
+	helpWidth = screenWidth(stdio.Out, stdio.Getenv)
+	cli.HelpPrinter = printHelp
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: lang.Sprintf(i18n.FlagVersion), DisableDefaultText: true}
 	err := a.RunContext(ctx, reorder(a, args))
 	cliMu.Unlock()
 	if err == nil && work != nil {
 		err = work()
 	}
-	lang := runLanguage(args, stdio.Getenv)
 	if ctx.Err() != nil {
 		// Interrupted: what was written stays; no "context canceled".
 		fmt.Fprintln(stdio.Err, "popfind"+colon(lang)+lang.Sprintf(i18n.MsgInterrupted))
@@ -96,6 +105,40 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 }
 
 var cliMu sync.Mutex
+
+// helpWidth is the width help is fitted to in the run that holds cliMu:
+// urfave/cli calls its HelpPrinter without the run's context.
+var helpWidth int
+
+// printHelp renders urfave/cli's help, then fits it to the screen: a long
+// line wraps under its own text column (a flag's description, say).
+func printHelp(w io.Writer, templ string, data any) {
+	var buf strings.Builder
+	cli.HelpPrinterCustom(&buf, templ, data, nil)
+	if helpWidth <= 0 {
+		io.WriteString(w, buf.String())
+		return
+	}
+	var out strings.Builder
+	for _, line := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
+		out.WriteString(wrap(line, helpWidth, textColumn(line)) + "\n")
+	}
+	io.WriteString(w, out.String())
+}
+
+// textColumn is where a help line's text starts: after the flag or command
+// name and the spaces that align the descriptions, or after the indent.
+func textColumn(line string) int {
+	indent := len(line) - len(strings.TrimLeft(line, " "))
+	if i := strings.Index(line[indent:], "  "); i >= 0 {
+		j := indent + i
+		for j < len(line) && line[j] == ' ' {
+			j++
+		}
+		return runewidth.StringWidth(line[:j])
+	}
+	return indent
+}
 
 // onUsageError words urfave/cli's flag errors the way popfind spells flags:
 // "unknown flag: --bogus", and a duration without its unit.
@@ -129,7 +172,11 @@ func deferActions(a *cli.App, work *func() error) {
 	}
 	a.Action = wrap(a.Action)
 	for _, cmd := range a.Commands {
-		cmd.Action = wrap(cmd.Action)
+		// Help runs at once: it prints urfave/cli's templates, which read
+		// the package variables set for the parse.
+		if cmd.Name != "help" {
+			cmd.Action = wrap(cmd.Action)
+		}
 	}
 }
 
@@ -152,69 +199,45 @@ func (e *usageErr) message(lang i18n.Lang) string {
 	return "popfind" + colon(lang) + lang.Sprintf(e.key, e.args...) + "\n" + lang.Sprintf(i18n.UsageSeeHelp)
 }
 
-const examples = `Where popfind looks, best first: the built-in provider table (no network),
-the domain's Thunderbird autoconfig file (https://autoconfig.DOMAIN/,
-https://DOMAIN/.well-known/), the Thunderbird ISP database, DNS SRV records
-(RFC 6186), Exchange Autodiscover, the domain's MX hosts, autoconfig over plain
-HTTP, and as a last resort probing pop3./pop./mail.DOMAIN. All of them run at
-once; guessing runs only when the others found nothing.
-
-Examples:
-  In a terminal:
-    popfind someone@gmail.com
-    popfind --all someone@example.com          every source side by side
-  In scripts (one JSON object per line):
-    popfind --json someone@qq.com | jq -r '.server.host + ":" + (.server.port|tostring)'
-    popfind --json --offline a@163.com b@126.com | jq -c '{address, found, host: .server.host}'
-  A batch from a file (one address per line; # comments and blank lines skipped):
-    popfind --json - < addresses.txt > settings.jsonl
-  Prove it against the server (no credentials are ever sent):
-    popfind --verify someone@gmail.com
-    popfind verify pop.example.com:995 --ssl
-  Support-desk quick reference:
-    popfind providers 网易
-    popfind providers --csv > providers.csv
-
-Exit status: 0 every address found; 1 at least one not found; 2 usage error or
-invalid address; 3 a server checked with --verify failed; 4 a lookup could not
-be made (no DNS server answered, the network is down); 130 interrupted.`
-
-func commonFlags() []cli.Flag {
+func commonFlags(lang i18n.Lang) []cli.Flag {
 	return []cli.Flag{
-		&cli.BoolFlag{Name: "json", Usage: "print one JSON object per line (JSON Lines)", EnvVars: []string{"POPFIND_JSON"}},
-		&cli.StringFlag{Name: "lang", Usage: "language of human-readable text: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)", EnvVars: []string{"POPFIND_LANG"}},
+		&cli.BoolFlag{Name: "json", Usage: lang.Sprintf(i18n.FlagJSON), EnvVars: []string{"POPFIND_JSON"}},
+		&cli.StringFlag{Name: "lang", Usage: lang.Sprintf(i18n.FlagLang), EnvVars: []string{"POPFIND_LANG"}},
 	}
 }
 
-func lookupFlags() []cli.Flag {
+func lookupFlags(lang i18n.Lang) []cli.Flag {
 	return []cli.Flag{
-		&cli.DurationFlag{Name: "timeout", Value: 10 * time.Second, Usage: "deadline for each address's whole lookup", EnvVars: []string{"POPFIND_TIMEOUT"}},
-		&cli.StringFlag{Name: "dns", Usage: "DNS server `HOST[:PORT]` for every query popfind makes (default: the system's resolver)", EnvVars: []string{"POPFIND_DNS"}},
+		&cli.DurationFlag{Name: "timeout", Value: 10 * time.Second, Usage: lang.Sprintf(i18n.FlagTimeout), EnvVars: []string{"POPFIND_TIMEOUT"}},
+		&cli.StringFlag{Name: "dns", Usage: lang.Sprintf(i18n.FlagDNS), EnvVars: []string{"POPFIND_DNS"}},
 	}
 }
 
-func newApp(stdio IO, status *int) *cli.App {
-	flags := append(commonFlags(), lookupFlags()...)
+// newApp builds the command, its help worded in lang.
+func newApp(stdio IO, status *int, lang i18n.Lang) *cli.App {
+	t := lang.Sprintf
+	flags := append(commonFlags(lang), lookupFlags(lang)...)
 	flags = append(flags,
-		&cli.StringFlag{Name: "ispdb", Value: lookup.DefaultISPDB, Usage: "base `URL` of the ISP database; empty turns it off", EnvVars: []string{"POPFIND_ISPDB"}},
-		&cli.StringFlag{Name: "sources", Value: "all", Usage: "comma-separated `LIST` of sources: " + strings.Join(lookup.SourceNames(), ", "), EnvVars: []string{"POPFIND_SOURCES"}},
-		&cli.BoolFlag{Name: "offline", Usage: "the built-in table only, no network (same as --sources builtin)", EnvVars: []string{"POPFIND_OFFLINE"}},
-		&cli.BoolFlag{Name: "all", Usage: "list every server every source found, side by side", EnvVars: []string{"POPFIND_ALL"}},
-		&cli.BoolFlag{Name: "verify", Usage: "check the chosen server live (TLS, greeting, CAPA); never logs in", EnvVars: []string{"POPFIND_VERIFY"}},
-		&cli.IntFlag{Name: "concurrency", Value: defaultConcurrency, Usage: "number of domains looked up at once in a batch", EnvVars: []string{"POPFIND_CONCURRENCY"}},
+		&cli.StringFlag{Name: "ispdb", Value: lookup.DefaultISPDB, Usage: t(i18n.FlagISPDB), EnvVars: []string{"POPFIND_ISPDB"}},
+		&cli.StringFlag{Name: "sources", Value: "all", Usage: t(i18n.FlagSources, strings.Join(lookup.SourceNames(), ", ")), EnvVars: []string{"POPFIND_SOURCES"}},
+		&cli.BoolFlag{Name: "offline", Usage: t(i18n.FlagOffline), EnvVars: []string{"POPFIND_OFFLINE"}},
+		&cli.BoolFlag{Name: "all", Usage: t(i18n.FlagAll), EnvVars: []string{"POPFIND_ALL"}},
+		&cli.BoolFlag{Name: "verify", Usage: t(i18n.FlagVerify), EnvVars: []string{"POPFIND_VERIFY"}},
+		&cli.IntFlag{Name: "concurrency", Value: defaultConcurrency, Usage: t(i18n.FlagConcurrency), EnvVars: []string{"POPFIND_CONCURRENCY"}},
 	)
 	a := &cli.App{
 		Name:                 "popfind",
-		Usage:                "find the POP3 server (host, port, SSL, login name) for an email address",
+		Usage:                t(i18n.HelpUsage),
 		UsageText:            "popfind [options] ADDRESS...\npopfind [options] -        (read addresses from standard input, one per line)\npopfind providers [FILTER]\npopfind verify HOST[:PORT] [--ssl | --starttls | --plain]",
-		Description:          examples,
+		Description:          t(i18n.HelpDescription),
 		Version:              Version,
 		Flags:                flags,
-		Commands:             []*cli.Command{providersCommand(status), verifyCommand(status), completionCommand(), manCommand()},
+		Commands:             []*cli.Command{providersCommand(status, lang), verifyCommand(status, lang), completionCommand(lang), manCommand(), helpCommand(lang)},
 		Reader:               stdio.In,
 		Writer:               stdio.Out,
 		ErrWriter:            stdio.Err,
 		EnableBashCompletion: true,
+		HideHelpCommand:      true,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		OnUsageError:         onUsageError,
 		Action:               func(c *cli.Context) error { return lookupAction(c, stdio, status) },
@@ -222,11 +245,44 @@ func newApp(stdio IO, status *int) *cli.App {
 			"getenv": stdio.Getenv,
 		},
 	}
+	if lang == i18n.Chinese {
+		a.UsageText = "popfind [选项] 地址...\npopfind [选项] -        （从标准输入读取地址，每行一个）\npopfind providers [筛选]\npopfind verify 主机[:端口] [--ssl | --starttls | --plain]"
+		a.CustomAppHelpTemplate = translateHelp(cli.AppHelpTemplate)
+	}
 	for _, cmd := range a.Commands {
 		cmd.OnUsageError = onUsageError
 		cmd.HideHelpCommand = true
+		if lang == i18n.Chinese {
+			cmd.CustomHelpTemplate = translateHelp(cli.CommandHelpTemplate)
+		}
 	}
 	return a
+}
+
+// translateHelp puts urfave/cli's help template's headings into Chinese.
+func translateHelp(tmpl string) string {
+	return strings.NewReplacer(
+		"NAME:", "名称：", "USAGE:", "用法：", "VERSION:", "版本：", "DESCRIPTION:", "说明：",
+		"COMMANDS:", "命令：", "GLOBAL OPTIONS:", "全局选项：", "OPTIONS:", "选项：",
+		"AUTHOR", "作者", "COPYRIGHT:", "版权：", "CATEGORY:", "类别：",
+		"[command options]", "[命令选项]", "[global options]", "[全局选项]", "command [command options]", "命令 [命令选项]",
+		"[arguments...]", "[参数...]",
+	).Replace(tmpl)
+}
+
+// helpCommand is "popfind help [COMMAND]".
+func helpCommand(lang i18n.Lang) *cli.Command {
+	return &cli.Command{
+		Name:      "help",
+		Usage:     lang.Sprintf(i18n.CmdHelp),
+		ArgsUsage: "[COMMAND]",
+		Action: func(c *cli.Context) error {
+			if name := c.Args().First(); name != "" {
+				return cli.ShowCommandHelp(c, name)
+			}
+			return cli.ShowAppHelp(c)
+		},
+	}
 }
 
 // sortedSourceNames lists the --sources names alphabetically, for messages.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/testnet"
 )
 
@@ -66,7 +67,7 @@ func TestInvalidAddressesCauseNoTraffic(t *testing.T) {
 
 func TestReorder(t *testing.T) {
 	t.Parallel()
-	a := newApp(IO{}, new(int))
+	a := newApp(IO{}, new(int), i18n.English)
 	tests := []struct{ in, want string }{
 		{"popfind a@b.c --json", "popfind --json a@b.c"},
 		{"popfind a@b.c --timeout 3s x@y.z", "popfind --timeout 3s a@b.c x@y.z"},

@@ -38,10 +38,10 @@ _popfind() {
 compdef _popfind popfind
 `
 
-func completionCommand() *cli.Command {
+func completionCommand(lang i18n.Lang) *cli.Command {
 	return &cli.Command{
 		Name:      "completion",
-		Usage:     "print a shell completion script for bash, zsh or fish",
+		Usage:     lang.Sprintf(i18n.CmdCompletion),
 		ArgsUsage: "bash|zsh|fish",
 		Description: "bash: source <(popfind completion bash)\n" +
 			"zsh:  source <(popfind completion zsh)\n" +

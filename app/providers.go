@@ -14,14 +14,13 @@ import (
 	"github.com/popfind/popfind/providers"
 )
 
-func providersCommand(status *int) *cli.Command {
+func providersCommand(status *int, lang i18n.Lang) *cli.Command {
 	return &cli.Command{
-		Name:      "providers",
-		Usage:     "list the built-in provider table as a quick reference",
-		ArgsUsage: "[FILTER]",
-		Description: "FILTER matches provider names (English or Chinese), ids, domains and POP3 hosts,\n" +
-			"case-insensitively. Examples: popfind providers qq; popfind providers 网易; popfind providers --csv",
-		Flags: append(commonFlags(), &cli.BoolFlag{Name: "csv", Usage: "print CSV for spreadsheets"}),
+		Name:        "providers",
+		Usage:       lang.Sprintf(i18n.CmdProviders),
+		ArgsUsage:   "[FILTER]",
+		Description: lang.Sprintf(i18n.CmdProvidersDesc),
+		Flags:       append(commonFlags(lang), &cli.BoolFlag{Name: "csv", Usage: lang.Sprintf(i18n.FlagCSV)}),
 		Action: func(c *cli.Context) error {
 			getenv := c.App.Metadata["getenv"].(func(string) string)
 			lang, err := language(c, getenv)

@@ -145,18 +145,16 @@ func (v *verifyReport) writeChecklist(w, errw io.Writer, lang i18n.Lang, sc scre
 	sc.println(errw, l+lang.Format(r.Hint), runewidth.StringWidth(l))
 }
 
-func verifyCommand(status *int) *cli.Command {
+func verifyCommand(status *int, lang i18n.Lang) *cli.Command {
 	return &cli.Command{
-		Name:      "verify",
-		Usage:     "check a POP3 server directly, without a lookup (never logs in)",
-		ArgsUsage: "HOST[:PORT]",
-		Description: "Connects, checks TLS and the certificate, reads the greeting and CAPA, and says QUIT.\n" +
-			"The port defaults from the mode: 995 for --ssl (the default), 110 for --starttls and --plain.\n" +
-			"Examples: popfind verify pop.gmail.com; popfind verify mail.example.com:110 --starttls",
-		Flags: append(append(commonFlags(), lookupFlags()...),
-			&cli.BoolFlag{Name: "ssl", Usage: "implicit TLS (SSL/TLS), port 995 by default"},
-			&cli.BoolFlag{Name: "starttls", Usage: "plain connection upgraded with STLS, port 110 by default"},
-			&cli.BoolFlag{Name: "plain", Usage: "no encryption, port 110 by default (passes with a warning)"},
+		Name:        "verify",
+		Usage:       lang.Sprintf(i18n.CmdVerify),
+		ArgsUsage:   "HOST[:PORT]",
+		Description: lang.Sprintf(i18n.CmdVerifyDesc),
+		Flags: append(append(commonFlags(lang), lookupFlags(lang)...),
+			&cli.BoolFlag{Name: "ssl", Usage: lang.Sprintf(i18n.FlagSSL)},
+			&cli.BoolFlag{Name: "starttls", Usage: lang.Sprintf(i18n.FlagSTARTTLS)},
+			&cli.BoolFlag{Name: "plain", Usage: lang.Sprintf(i18n.FlagPlain)},
 		),
 		Action: func(c *cli.Context) error {
 			getenv := c.App.Metadata["getenv"].(func(string) string)

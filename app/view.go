@@ -1,11 +1,21 @@
 package app
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
+	"strconv"
 	"strings"
+	"syscall"
 
+	"github.com/miekg/dns"
+	"github.com/popfind/popfind/autoconfig"
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/resolver"
 	"github.com/popfind/popfind/internal/safetext"
 	"github.com/popfind/popfind/lookup"
 	"github.com/popfind/popfind/lookup/settings"
@@ -81,10 +91,68 @@ func reason(err error, lang i18n.Lang) string {
 	if err == nil {
 		return ""
 	}
-	if m, ok := settings.Reason(err); ok {
+	if m, ok := reasonMsg(err); ok {
 		return safetext.Line(lang.Format(m), maxErrorText)
 	}
 	return oneLine(err)
+}
+
+// reasonMsg words the usual failures as catalogue messages: a source's own
+// reason, a deadline, DNS, HTTP, TLS and connection failures. Anything else
+// keeps its own (English) text.
+func reasonMsg(err error) (i18n.Msg, bool) {
+	if m, ok := settings.Reason(err); ok {
+		return m, true
+	}
+	var (
+		unfinished *lookup.UnfinishedError
+		dnsErr     *resolver.DNSError
+		status     *autoconfig.StatusError
+		urlErr     *url.Error
+		opErr      *net.OpError
+		certErr    *tls.CertificateVerificationError
+		hostErr    x509.HostnameError
+		authErr    x509.UnknownAuthorityError
+		invalid    x509.CertificateInvalidError
+	)
+	host := ""
+	if errors.As(err, &urlErr) {
+		if u, perr := url.Parse(urlErr.URL); perr == nil {
+			host = u.Hostname()
+		}
+	}
+	switch {
+	case errors.As(err, &unfinished) && errors.Is(err, context.Canceled):
+		return i18n.M(i18n.ReasonCancelled), true
+	case errors.As(err, &unfinished):
+		return i18n.M(i18n.ReasonUnfinished), true
+	case errors.Is(err, resolver.ErrCNAMELoop) && errors.As(err, &dnsErr):
+		return i18n.M(i18n.ReasonCNAMELoop, strings.TrimSuffix(dnsErr.Name, ".")), true
+	case errors.As(err, &dnsErr) && errors.Is(err, settings.ErrNotFound):
+		return i18n.M(i18n.ReasonDNSNoHost, strings.TrimSuffix(dnsErr.Name, ".")), true
+	case errors.As(err, &dnsErr) && dnsErr.Rcode >= 0:
+		return i18n.M(i18n.ReasonDNSServer, strings.TrimSuffix(dnsErr.Name, "."), dns.RcodeToString[dnsErr.Rcode]), true
+	case errors.As(err, &dnsErr):
+		return i18n.M(i18n.ReasonDNSUnreachable, strings.TrimSuffix(dnsErr.Name, ".")), true
+	case errors.As(err, &status):
+		return i18n.M(i18n.ReasonHTTPStatus, status.URL, strconv.Itoa(status.Code)), true
+	case errors.As(err, &certErr), errors.As(err, &hostErr), errors.As(err, &authErr), errors.As(err, &invalid):
+		return i18n.M(i18n.ReasonCert, orUnknown(host)), true
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return i18n.M(i18n.ReasonRefused, orUnknown(host)), true
+	case resolver.IsTimeout(err):
+		return i18n.M(i18n.ReasonTimeout, orUnknown(host)), true
+	case errors.As(err, &opErr):
+		return i18n.M(i18n.ReasonUnreachable, orUnknown(host)), true
+	}
+	return i18n.Msg{}, false
+}
+
+func orUnknown(host string) string {
+	if host == "" {
+		return "?"
+	}
+	return host
 }
 
 func serverView(s settings.Server) jsonServer {
@@ -167,8 +235,12 @@ func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 	}
 	if all {
 		j.Candidates = candidates(r)
-		if c := conflicts(r); len(c) > 0 {
-			j.Warnings = append(j.Warnings, lang.Sprintf(i18n.WarnConflict, strings.Join(c, "; ")))
+		if c := conflicts(r, lang); len(c) > 0 {
+			sep := "; "
+			if lang == i18n.Chinese {
+				sep = "；"
+			}
+			j.Warnings = append(j.Warnings, lang.Sprintf(i18n.WarnConflict, strings.Join(c, sep)))
 		}
 	}
 	if o.verify != nil {
@@ -194,6 +266,10 @@ func errorText(err error, lang i18n.Lang) string {
 		return fmt.Sprintf("%s %q: %s", lang.Sprintf(i18n.ErrInvalidAddress), ae.Input, lang.Format(ae.Why))
 	case errors.Is(err, lookup.ErrNetwork):
 		return lang.Sprintf(i18n.ErrNetwork)
+	case errors.Is(err, context.Canceled):
+		return lang.Sprintf(i18n.LblCancelled)
+	case errors.Is(err, context.DeadlineExceeded):
+		return lang.Sprintf(i18n.LblNotFoundDeadline)
 	case errors.As(err, &nf):
 		return lang.Sprintf(i18n.LblNotFound)
 	case err != nil:
@@ -225,11 +301,11 @@ func candidates(r *lookup.Result) []jsonCandidate {
 
 // conflicts says, for each source that disagrees with the chosen answer,
 // who says what.
-func conflicts(r *lookup.Result) []string {
+func conflicts(r *lookup.Result, lang i18n.Lang) []string {
 	chosen, others := r.Conflicts()
 	var out []string
 	for _, c := range others {
-		out = append(out, fmt.Sprintf("%s says %s, %s says %s",
+		out = append(out, lang.Sprintf(i18n.ConflictSays,
 			chosen.Attempt.Source, endpoint(*chosen.Server), c.Attempt.Source, endpoint(*c.Server)))
 	}
 	return out

@@ -227,3 +227,49 @@ const (
 	MsgInterrupted       = "msg.interrupted"
 	MsgNoProvider        = "msg.no_provider"
 )
+
+// Reasons worded for a person.
+const (
+	ConflictSays         = "conflict.says"
+	ReasonUnfinished     = "reason.unfinished"
+	ReasonCancelled      = "reason.cancelled"
+	ReasonDNSNoHost      = "reason.dns_no_host"
+	ReasonDNSServer      = "reason.dns_server"
+	ReasonDNSUnreachable = "reason.dns_unreachable"
+	ReasonCNAMELoop      = "reason.cname_loop"
+	ReasonHTTPStatus     = "reason.http_status"
+	ReasonCert           = "reason.cert"
+	ReasonRefused        = "reason.refused"
+	ReasonTimeout        = "reason.timeout"
+	ReasonUnreachable    = "reason.unreachable"
+	LblNotFoundDeadline  = "lbl.not_found_deadline"
+	LblCancelled         = "lbl.cancelled"
+)
+
+// Help text.
+const (
+	HelpUsage        = "help.usage"
+	FlagJSON         = "flag.json"
+	FlagLang         = "flag.lang"
+	FlagTimeout      = "flag.timeout"
+	FlagDNS          = "flag.dns"
+	FlagISPDB        = "flag.ispdb"
+	FlagSources      = "flag.sources"
+	FlagOffline      = "flag.offline"
+	FlagAll          = "flag.all"
+	FlagVerify       = "flag.verify"
+	FlagConcurrency  = "flag.concurrency"
+	FlagCSV          = "flag.csv"
+	FlagSSL          = "flag.ssl"
+	FlagSTARTTLS     = "flag.starttls"
+	FlagPlain        = "flag.plain"
+	FlagHelp         = "flag.help"
+	FlagVersion      = "flag.version"
+	CmdProviders     = "cmd.providers"
+	CmdProvidersDesc = "cmd.providers_desc"
+	CmdVerify        = "cmd.verify"
+	CmdVerifyDesc    = "cmd.verify_desc"
+	CmdCompletion    = "cmd.completion"
+	CmdHelp          = "cmd.help"
+	HelpDescription  = "help.description"
+)

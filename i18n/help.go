@@ -1,0 +1,55 @@
+package i18n
+
+// helpDescription is the description in popfind --help.
+const helpDescription = `Where popfind looks, best first: the built-in provider table (no network),
+the domain's Thunderbird autoconfig file (https://autoconfig.DOMAIN/,
+https://DOMAIN/.well-known/), the Thunderbird ISP database, DNS SRV records
+(RFC 6186), Exchange Autodiscover, the domain's MX hosts, autoconfig over plain
+HTTP, and as a last resort probing pop3./pop./mail.DOMAIN. All of them run at
+once; guessing runs only when the others found nothing.
+
+Examples:
+  In a terminal:
+    popfind someone@gmail.com
+    popfind --all someone@example.com          every source side by side
+  In scripts (one JSON object per line):
+    popfind --json someone@qq.com | jq -r '.server.host + ":" + (.server.port|tostring)'
+    popfind --json --offline a@163.com b@126.com | jq -c '{address, found, host: .server.host}'
+  A batch from a file (one address per line; # comments and blank lines skipped):
+    popfind --json - < addresses.txt > settings.jsonl
+  Prove it against the server (no credentials are ever sent):
+    popfind --verify someone@gmail.com
+    popfind verify pop.example.com:995 --ssl
+  Support-desk quick reference:
+    popfind providers 网易
+    popfind providers --csv > providers.csv
+
+Exit status: 0 every address found; 1 at least one not found; 2 usage error or
+invalid address; 3 a server checked with --verify failed; 4 a lookup could not
+be made (no DNS server answered, the network is down); 130 interrupted.`
+
+// helpDescriptionZH is helpDescription in Chinese.
+const helpDescriptionZH = `popfind 的查找顺序（优先者在前）：内置服务商表（不联网）、域名的 Thunderbird
+自动配置文件（https://autoconfig.DOMAIN/、https://DOMAIN/.well-known/）、Thunderbird
+ISP 数据库、DNS SRV 记录（RFC 6186）、Exchange Autodiscover、域名的 MX 主机、明文
+HTTP 的自动配置，最后才会探测 pop3./pop./mail.DOMAIN。所有来源同时查询；只有其他
+来源都一无所获时才会探测。
+
+示例：
+  在终端中：
+    popfind someone@gmail.com
+    popfind --all someone@example.com          并列显示所有来源
+  在脚本中（每行一个 JSON 对象）：
+    popfind --json someone@qq.com | jq -r '.server.host + ":" + (.server.port|tostring)'
+    popfind --json --offline a@163.com b@126.com | jq -c '{address, found, host: .server.host}'
+  从文件批量查询（每行一个地址；跳过 # 注释和空行）：
+    popfind --json - < addresses.txt > settings.jsonl
+  连接服务器验证（从不发送任何凭据）：
+    popfind --verify someone@gmail.com
+    popfind verify pop.example.com:995 --ssl
+  客服速查：
+    popfind providers 网易
+    popfind providers --csv > providers.csv
+
+退出状态：0 全部找到；1 至少一个未找到；2 用法错误或地址无效；3 --verify 检查的服务器
+未通过；4 无法完成查询（没有 DNS 服务器应答、网络不通）；130 被中断。`

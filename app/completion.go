@@ -80,7 +80,7 @@ func manCommand() *cli.Command {
 			if err != nil {
 				return fmt.Errorf("man page: %w", err)
 			}
-			_, err = fmt.Fprint(c.App.Writer, strings.TrimRight(page, "\n")+"\n"+manExtra(c.App))
+			_, err = fmt.Fprint(c.App.Writer, verbatimExamples(strings.TrimRight(page, "\n"))+"\n"+manExtra(c.App))
 			return err
 		},
 	}
@@ -188,4 +188,19 @@ func complete(a *cli.App, args []string) []string {
 		return out
 	}
 	return nil
+}
+
+// verbatimExamples keeps the examples of the description as they are
+// written: roff would otherwise fill their lines into paragraphs.
+func verbatimExamples(page string) string {
+	i := strings.Index(page, "\nExamples:\n")
+	if i < 0 {
+		return page
+	}
+	j := strings.Index(page[i+1:], "\n\n")
+	if j < 0 {
+		return page
+	}
+	j += i + 1
+	return page[:i+1] + ".nf\n" + page[i+1:j] + "\n.fi" + page[j:]
 }

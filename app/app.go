@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mattn/go-runewidth"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
@@ -90,7 +89,10 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 	}
 	var ue *usageErr
 	if errors.As(err, &ue) {
-		fmt.Fprintln(stdio.Err, ue.message(lang))
+		width := screenWidth(stdio.Out, stdio.Getenv)
+		for _, l := range strings.Split(ue.message(lang), "\n") {
+			fmt.Fprintln(stdio.Err, wrap(l, width, 2))
+		}
 		return ExitUsage
 	}
 	var ec cli.ExitCoder
@@ -135,7 +137,7 @@ func textColumn(line string) int {
 		for j < len(line) && line[j] == ' ' {
 			j++
 		}
-		return runewidth.StringWidth(line[:j])
+		return columns.StringWidth(line[:j])
 	}
 	return indent
 }
@@ -310,9 +312,7 @@ func runLanguage(args []string, getenv func(string) string) i18n.Lang {
 	if l = strings.ToLower(strings.TrimSpace(l)); i18n.Known(l) {
 		return i18n.Lang(l)
 	}
-	if l != "" {
-		return i18n.English
-	}
+	// An unknown --lang is reported in the locale's language.
 	return i18n.FromEnv(getenv)
 }
 

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mattn/go-runewidth"
-
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
 )
@@ -29,7 +27,7 @@ func sslText(st lookup.SocketType, lang i18n.Lang) string {
 func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bool) error {
 	j := view(o, lang, all)
 	if o.invalid() {
-		_, err := fmt.Fprintf(errw, "popfind: %s\n", fit(j.Error, sc.width))
+		_, err := fmt.Fprintln(errw, wrap("popfind"+colon(lang)+j.Error, sc.width, 2))
 		return err
 	}
 	if !o.res.Found && !all && o.verify == nil {
@@ -50,7 +48,7 @@ func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bo
 	var b strings.Builder
 	label := func(key string, text string) {
 		l := lang.Sprintf(key) + colon(lang)
-		sc.line(&b, l+text, runewidth.StringWidth(l))
+		sc.line(&b, l+text, columns.StringWidth(l))
 	}
 	if j.Provider != nil {
 		label(i18n.LblProvider, j.Provider.Name)
@@ -76,7 +74,7 @@ func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bo
 	}
 	for _, x := range j.Warnings {
 		l := lang.Sprintf(i18n.LblWarning) + colon(lang)
-		sc.line(&b, sc.yellow(l+x), runewidth.StringWidth(l))
+		sc.line(&b, sc.yellow(l+x), columns.StringWidth(l))
 	}
 	for _, x := range j.Notes {
 		label(i18n.LblNote, x)

@@ -39,6 +39,7 @@ func (s style) dim(t string) string    { return s.wrap("2", t) }
 
 func newTable(w io.Writer, headers ...string) *tablewriter.Table {
 	t := tablewriter.NewTable(w,
+		tablewriter.WithEastAsian(tw.Off),
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
@@ -60,6 +61,11 @@ func shorten(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// columns measures text as terminals show it. Ambiguous-width characters
+// (box drawing, "…", "·") count as one column even in a Chinese locale,
+// as today's terminals draw them; go-runewidth would count two there.
+var columns = &runewidth.Condition{EastAsianWidth: false}
 
 // screen says how human output is laid out where it goes.
 type screen struct {
@@ -105,7 +111,7 @@ func (sc screen) table(w io.Writer, headers []string, rows [][]string) error {
 	// Too narrow for a box: one block of "Header: value" lines per row.
 	keyWidth := 0
 	for _, h := range headers {
-		keyWidth = max(keyWidth, runewidth.StringWidth(h))
+		keyWidth = max(keyWidth, columns.StringWidth(h))
 	}
 	var b strings.Builder
 	for n, r := range rows {
@@ -116,13 +122,13 @@ func (sc screen) table(w io.Writer, headers []string, rows [][]string) error {
 			if c == "" || i >= len(headers) {
 				continue
 			}
-			key := headers[i] + colon(sc.lang) + strings.Repeat(" ", keyWidth-runewidth.StringWidth(headers[i]))
+			key := headers[i] + colon(sc.lang) + strings.Repeat(" ", keyWidth-columns.StringWidth(headers[i]))
 			for j, line := range strings.Split(c, "\n") {
 				prefix := key
 				if j > 0 {
-					prefix = strings.Repeat(" ", runewidth.StringWidth(key))
+					prefix = strings.Repeat(" ", columns.StringWidth(key))
 				}
-				b.WriteString(wrap(prefix+line, sc.width, runewidth.StringWidth(key)) + "\n")
+				b.WriteString(wrap(prefix+line, sc.width, columns.StringWidth(key)) + "\n")
 			}
 		}
 	}
@@ -138,7 +144,7 @@ func boxWidth(headers []string, rows [][]string) int {
 		for i, c := range r {
 			for _, line := range strings.Split(c, "\n") {
 				if i < len(widths) {
-					widths[i] = max(widths[i], runewidth.StringWidth(line))
+					widths[i] = max(widths[i], columns.StringWidth(line))
 				}
 			}
 		}
@@ -182,7 +188,7 @@ func screenWidth(w io.Writer, getenv func(string) string) int {
 // where there are any (Chinese text, which has none, breaks anywhere; a
 // word longer than a line is cut), indenting continuation lines.
 func wrap(s string, width, indent int) string {
-	if width <= 0 || runewidth.StringWidth(s) <= width {
+	if width <= 0 || columns.StringWidth(s) <= width {
 		return s
 	}
 	indent = min(indent, width/2)
@@ -196,8 +202,8 @@ func wrap(s string, width, indent int) string {
 		}
 		// The longest prefix that fits.
 		n, cols := 0, 0
-		for n < len(rs) && cols+runewidth.RuneWidth(rs[n]) <= limit {
-			cols += runewidth.RuneWidth(rs[n])
+		for n < len(rs) && cols+columns.RuneWidth(rs[n]) <= limit {
+			cols += columns.RuneWidth(rs[n])
 			n++
 		}
 		if n == len(rs) {
@@ -226,10 +232,10 @@ func wrap(s string, width, indent int) string {
 
 // fit cuts s to at most width display columns, ending in an ellipsis.
 func fit(s string, width int) string {
-	if width <= 0 || runewidth.StringWidth(s) <= width {
+	if width <= 0 || columns.StringWidth(s) <= width {
 		return s
 	}
-	return runewidth.Truncate(s, width, "…")
+	return columns.Truncate(s, width, "…")
 }
 
 // colon is the separator after a label: a full-width colon in Chinese.

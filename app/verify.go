@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattn/go-runewidth"
 	"github.com/urfave/cli/v2"
 
 	"github.com/popfind/popfind/i18n"
@@ -135,14 +134,14 @@ func (v *verifyReport) writeChecklist(w, errw io.Writer, lang i18n.Lang, sc scre
 		sc.println(w, sc.green(lang.Sprintf(i18n.LblVerifyOK)), 0)
 		for _, x := range v.r.Warnings {
 			l := lang.Sprintf(i18n.LblWarning) + colon(lang)
-			sc.println(w, sc.yellow(l+lang.Format(x)), runewidth.StringWidth(l))
+			sc.println(w, sc.yellow(l+lang.Format(x)), columns.StringWidth(l))
 		}
 		return
 	}
 	l := lang.Sprintf(i18n.LblVerifyNo) + colon(lang)
-	sc.println(errw, sc.red(l)+lang.Format(r.Problem), runewidth.StringWidth(l))
+	sc.println(errw, sc.red(l)+lang.Format(r.Problem), columns.StringWidth(l))
 	l = lang.Sprintf(i18n.LblHint) + colon(lang)
-	sc.println(errw, l+lang.Format(r.Hint), runewidth.StringWidth(l))
+	sc.println(errw, l+lang.Format(r.Hint), columns.StringWidth(l))
 }
 
 func verifyCommand(status *int, lang i18n.Lang) *cli.Command {

@@ -263,7 +263,7 @@ func errorText(err error, lang i18n.Lang) string {
 	var ae *lookup.AddressError
 	switch {
 	case errors.As(err, &ae):
-		return fmt.Sprintf("%s %q: %s", lang.Sprintf(i18n.ErrInvalidAddress), ae.Input, lang.Format(ae.Why))
+		return fmt.Sprintf("%s %q%s%s", lang.Sprintf(i18n.ErrInvalidAddress), ae.Input, colon(lang), lang.Format(ae.Why))
 	case errors.Is(err, lookup.ErrNetwork):
 		return lang.Sprintf(i18n.ErrNetwork)
 	case errors.Is(err, context.Canceled):

@@ -18,12 +18,16 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/popfind/popfind/app"
+	"github.com/popfind/popfind/internal/testnet"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"popfind": func() {
-			os.Exit(app.Run(context.Background(), os.Args, app.IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}))
+			// The scripts' servers may listen on other ports than the
+			// standard ones (no root): follow the map the test passes on.
+			os.Exit(app.Run(context.Background(), os.Args, app.IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+				Dial: testnet.DialWith(os.Getenv(testnet.PortMapEnv))}))
 		},
 	})
 }

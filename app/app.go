@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"slices"
 	"strconv"
@@ -43,6 +44,9 @@ type IO struct {
 	// Getenv reads the environment for the language and colour choices;
 	// nil means os.Getenv. Flags read POPFIND_* from the process environment.
 	Getenv func(string) string
+	// Dial, when set, opens every TCP connection (see lookup.Config.Dial);
+	// tests use it to reach servers on other ports.
+	Dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
 // Run runs popfind with args (args[0] is the program name) and returns the
@@ -245,6 +249,7 @@ func newApp(stdio IO, status *int, lang i18n.Lang) *cli.App {
 		Action:               func(c *cli.Context) error { return lookupAction(c, stdio, status) },
 		Metadata: map[string]any{
 			"getenv": stdio.Getenv,
+			"dial":   stdio.Dial,
 		},
 	}
 	if lang == i18n.Chinese {

@@ -71,6 +71,7 @@ func lookupAction(c *cli.Context, stdio IO, status *int) error {
 	}
 	opts.color = !opts.json && useColor(stdio.Out, stdio.Getenv)
 	opts.width = screenWidth(stdio.Out, stdio.Getenv)
+	opts.dial = stdio.Dial
 	// A progress line on a terminal's stderr, when the results go elsewhere
 	// (a file or a pipe) and there is more than one address.
 	opts.progress = isTerminal(stdio.Err) && !isTerminal(stdio.Out) && (hasStdin(c.Args().Slice()) || c.NArg() > 1)

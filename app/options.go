@@ -1,8 +1,10 @@
 package app
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +32,8 @@ type options struct {
 	// rootCAs replaces the system's trusted roots; only tests set it (the
 	// command honours SSL_CERT_FILE and SSL_CERT_DIR instead).
 	rootCAs *x509.CertPool
+	// dial opens TCP connections; nil means a net.Dialer (IO.Dial).
+	dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
 // config is the library's configuration for o.
@@ -37,7 +41,7 @@ func (o *options) config() lookup.Config {
 	return lookup.Config{
 		DNS: o.dns, Timeout: o.timeout, Sources: o.sources,
 		ISPDB: o.ispdb, NoISPDB: o.ispdb == "",
-		WaitAll: o.all, RootCAs: o.rootCAs,
+		WaitAll: o.all, RootCAs: o.rootCAs, Dial: o.dial,
 	}
 }
 

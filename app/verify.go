@@ -179,7 +179,7 @@ func verifyCommand(status *int, lang i18n.Lang) *cli.Command {
 				}
 			}
 			// A Finder with no source: only its network setup is needed.
-			f, err := lookup.New(lookup.Config{DNS: dns, Sources: []string{}})
+			f, err := lookup.New(lookup.Config{DNS: dns, Sources: []string{}, Dial: c.App.Metadata["dial"].(func(context.Context, string, string) (net.Conn, error))})
 			if err != nil {
 				return usageError(i18n.UsageOther, err.Error())
 			}

@@ -39,7 +39,7 @@ func (w *world) options(tb testing.TB) *options {
 	tb.Helper()
 	return &options{
 		json: true, timeout: 10 * time.Second, dns: w.dns.Addr, ispdb: "https://ispdb.test/v1.1/",
-		concurrency: defaultConcurrency, lang: "en", rootCAs: w.ca.Pool(),
+		concurrency: defaultConcurrency, lang: "en", rootCAs: w.ca.Pool(), dial: testnet.Dial,
 	}
 }
 

@@ -30,7 +30,7 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	w := &world{dns: testnet.NewDNS(t), ca: testnet.NewCA(t)}
-	r := &resolver.Resolver{Servers: []string{w.dns.Addr}}
+	r := &resolver.Resolver{Servers: []string{w.dns.Addr}, Dial: testnet.Dial}
 	tr := &http.Transport{DialContext: r.DialContext, TLSClientConfig: &tls.Config{RootCAs: w.ca.Pool()}}
 	t.Cleanup(tr.CloseIdleConnections)
 	w.fetcher = &autoconfig.Fetcher{Client: &http.Client{Transport: tr}}
@@ -55,7 +55,7 @@ func (w *world) serveHTTP(t *testing.T, h http.Handler, names ...string) {
 // finder returns a library Finder that looks in the world, with sources.
 func (w *world) finder(t *testing.T, cfg lookup.Config) *lookup.Finder {
 	t.Helper()
-	cfg.DNS, cfg.RootCAs = w.dns.Addr, w.ca.Pool()
+	cfg.DNS, cfg.RootCAs, cfg.Dial = w.dns.Addr, w.ca.Pool(), testnet.Dial
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 5 * time.Second
 	}

@@ -248,8 +248,7 @@ func newRedirectWorld(t *testing.T) *redirectWorld {
 			host = lo
 		}
 		w.mu.Unlock()
-		var d net.Dialer
-		return d.DialContext(ctx, network, net.JoinHostPort(host, port))
+		return testnet.Dial(ctx, network, net.JoinHostPort(host, port))
 	}}
 	tr := &http.Transport{DialContext: r.DialContext, TLSClientConfig: &tls.Config{RootCAs: w.ca.Pool()}}
 	t.Cleanup(tr.CloseIdleConnections)

@@ -57,6 +57,11 @@ type Config struct {
 	// CacheSize bounds the number of domains whose answers a Finder keeps.
 	// Zero means 4096.
 	CacheSize int
+	// Dial opens the TCP connections of HTTPS fetches and POP3 checks, to
+	// one address (IP:PORT) at a time, after the Finder has resolved the
+	// name. Nil means a net.Dialer. It can route connections through a
+	// proxy, or, in tests, to servers on other ports.
+	Dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
 // Finder looks up the mail servers of addresses. It caches each domain's
@@ -161,6 +166,7 @@ func (f *Finder) network() (*network, error) {
 			}
 			n.resolver = r
 		}
+		n.resolver.Dial = f.cfg.Dial
 		n.transport = &http.Transport{
 			// Every connection resolves its host through the resolver, and
 			// no proxy is used: a proxy would resolve names behind its back.

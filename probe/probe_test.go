@@ -24,7 +24,7 @@ type lab struct {
 func newLab(t *testing.T) *lab {
 	t.Helper()
 	l := &lab{dns: testnet.NewDNS(t), ca: testnet.NewCA(t)}
-	r := &resolver.Resolver{Servers: []string{l.dns.Addr}}
+	r := &resolver.Resolver{Servers: []string{l.dns.Addr}, Dial: testnet.Dial}
 	l.prober = &probe.Prober{Dial: r.DialContext, RootCAs: l.ca.Pool()}
 	return l
 }

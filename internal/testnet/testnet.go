@@ -5,6 +5,7 @@
 package testnet
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -20,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -37,27 +39,74 @@ func IP() string {
 	return fmt.Sprintf("127.%d.%d.%d", 10+os.Getpid()%200, (n/250)%256, 1+n%250)
 }
 
-// Listen listens on ip:port, skipping the test when that is not allowed
-// (ports below 1024 need root, which CI has).
+// Listen listens on ip:port. A standard port below 1024 needs root; without
+// it, Listen takes a free port instead and notes the mapping, which Dial
+// follows, so that the same tests run for every user.
 func Listen(t testing.TB, ip string, port int) net.Listener {
 	t.Helper()
-	l, err := net.Listen("tcp", net.JoinHostPort(ip, fmt.Sprint(port)))
+	want := net.JoinHostPort(ip, fmt.Sprint(port))
+	l, err := net.Listen("tcp", want)
+	if err != nil && port > 0 && port < 1024 {
+		l, err = net.Listen("tcp", net.JoinHostPort(ip, "0"))
+		if err == nil {
+			portMap.Store(want, l.Addr().String())
+			t.Cleanup(func() { portMap.Delete(want) })
+		}
+	}
 	if err != nil {
-		t.Skipf("cannot listen on %s:%d (privileged ports need root): %v", ip, port, err)
+		t.Fatalf("listen on %s: %v", want, err)
 	}
 	t.Cleanup(func() { l.Close() })
 	return l
 }
 
-// CanListenPrivileged reports whether this process may listen on loopback
-// ports below 1024, as the tests that use standard ports need.
-func CanListenPrivileged() bool {
-	l, err := net.Listen("tcp", net.JoinHostPort(IP(), "443"))
-	if err != nil {
-		return false
+// portMap maps a standard address (ip:443) to where its server really
+// listens, for processes that may not bind ports below 1024.
+var portMap sync.Map
+
+// Dial connects to address, or to the port a test server listens on in its
+// stead (see Listen). Pass it as lookup.Config.Dial or Resolver.Dial.
+func Dial(ctx context.Context, network, address string) (net.Conn, error) {
+	if real, ok := portMap.Load(address); ok {
+		address = real.(string)
 	}
-	l.Close()
-	return true
+	var d net.Dialer
+	return d.DialContext(ctx, network, address)
+}
+
+// PortMapEnv is the environment variable that carries the port mapping to
+// a child process, as "ip:443=ip:40123,...".
+const PortMapEnv = "POPFIND_TEST_PORTS"
+
+// PortMap returns the current mapping in PortMapEnv's form.
+func PortMap() string {
+	var pairs []string
+	portMap.Range(func(k, v any) bool {
+		pairs = append(pairs, k.(string)+"="+v.(string))
+		return true
+	})
+	return strings.Join(pairs, ",")
+}
+
+// DialWith returns a Dial that follows the mapping s, from PortMapEnv; nil
+// when s is empty.
+func DialWith(s string) func(ctx context.Context, network, address string) (net.Conn, error) {
+	if s == "" {
+		return nil
+	}
+	m := map[string]string{}
+	for _, pair := range strings.Split(s, ",") {
+		if k, v, ok := strings.Cut(pair, "="); ok {
+			m[k] = v
+		}
+	}
+	return func(ctx context.Context, network, address string) (net.Conn, error) {
+		if real, ok := m[address]; ok {
+			address = real
+		}
+		var d net.Dialer
+		return d.DialContext(ctx, network, address)
+	}
 }
 
 // CA is a certificate authority made for one test run.

@@ -21,7 +21,6 @@ import (
 type scriptWorld struct {
 	dnsAddr string
 	caFile  string
-	ok      bool
 }
 
 func configXML(id, host string, port int, socket string) string {
@@ -60,7 +59,7 @@ func newScriptWorld(t *testing.T) *scriptWorld {
 	d := testnet.NewDNS(t)
 	// Servers on the standard ports; without root, on other ports that the
 	// popfind under test reaches through the port map (see setup).
-	w := &scriptWorld{dnsAddr: d.Addr, ok: true}
+	w := &scriptWorld{dnsAddr: d.Addr}
 	ca := testnet.NewCA(t)
 	w.caFile = ca.WriteFile(t, t.TempDir())
 	https := func(h http.Handler, names ...string) {
@@ -159,8 +158,6 @@ func (w *scriptWorld) setup(env *testscript.Env) error {
 
 func (w *scriptWorld) condition(cond string) (bool, error) {
 	switch cond {
-	case "servers":
-		return w.ok, nil
 	case "root":
 		return os.Geteuid() == 0, nil
 	}

@@ -157,13 +157,14 @@ func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, wi
 		msg = lang.Sprintf(i18n.LblNotFound)
 	}
 	why, hint := "", lang.Sprintf(i18n.HintNotFound)
+	whyLabel := lang.Sprintf(i18n.LblReason)
 	switch {
 	case o.res.Answer != nil && o.res.Answer.NotOffered != nil:
 		hint = lang.Sprintf(i18n.HintNotOffered)
 		if len(j.Docs) > 0 {
-			why = lang.Sprintf(i18n.LblDocs) + colon(lang) + j.Docs[0]
+			why, whyLabel = j.Docs[0], lang.Sprintf(i18n.LblDocs)
 		} else if len(j.Notes) > 0 {
-			why = j.Notes[0]
+			why, whyLabel = j.Notes[0], lang.Sprintf(i18n.LblNote)
 		}
 	default:
 		if errors.Is(o.res.Err, lookup.ErrNetwork) {
@@ -186,9 +187,9 @@ func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, wi
 	if limit <= 0 {
 		limit = 160
 	}
-	lines := []string{"popfind: " + o.input + colon(lang) + msg}
+	lines := []string{"popfind" + colon(lang) + o.input + colon(lang) + msg}
 	if why != "" {
-		lines = append(lines, lang.Sprintf(i18n.LblReason)+colon(lang)+why)
+		lines = append(lines, whyLabel+colon(lang)+why)
 	}
 	lines = append(lines, lang.Sprintf(i18n.LblHint)+colon(lang)+hint)
 	var b strings.Builder

@@ -8,9 +8,11 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/mattn/go-runewidth"
@@ -24,10 +26,14 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"popfind": func() {
-			// The scripts' servers may listen on other ports than the
-			// standard ones (no root): follow the map the test passes on.
-			os.Exit(app.Run(context.Background(), os.Args, app.IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
-				Dial: testnet.DialWith(os.Getenv(testnet.PortMapEnv))}))
+			// As main does: Ctrl-C cancels the run. The scripts' servers may
+			// listen on other ports than the standard ones (no root): follow
+			// the map the test passes on.
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			code := app.Run(ctx, os.Args, app.IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+				Dial: testnet.DialWith(os.Getenv(testnet.PortMapEnv))})
+			stop()
+			os.Exit(code)
 		},
 	})
 }

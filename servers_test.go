@@ -99,6 +99,8 @@ func newScriptWorld(t *testing.T) *scriptWorld {
 		"hosted-tencent.example. 60 IN MX 5 mxbiz1.qq.com.",
 		"_pop3s._tcp.nopop.example. 60 IN SRV 0 0 0 .",
 	)
+	// A domain whose SRV query is never answered: a lookup that waits.
+	d.Hang("_pop3s._tcp.slow.example")
 
 	// POP3 servers for --verify, verify and guessing, on the standard ports.
 	pop := func(srv *testnet.POP3, port int, names ...string) {

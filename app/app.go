@@ -228,6 +228,8 @@ func newApp(stdio IO, status *int, lang i18n.Lang) *cli.App {
 		&cli.StringFlag{Name: "sources", Value: "all", Usage: t(i18n.FlagSources, strings.Join(lookup.SourceNames(), ", ")), EnvVars: []string{"POPFIND_SOURCES"}},
 		&cli.BoolFlag{Name: "offline", Usage: t(i18n.FlagOffline), EnvVars: []string{"POPFIND_OFFLINE"}},
 		&cli.BoolFlag{Name: "all", Usage: t(i18n.FlagAll), EnvVars: []string{"POPFIND_ALL"}},
+		&cli.StringFlag{Name: "grace", Usage: t(i18n.FlagGrace), EnvVars: []string{"POPFIND_GRACE"}},
+		&cli.BoolFlag{Name: "wait-all", Usage: t(i18n.FlagWaitAll), EnvVars: []string{"POPFIND_WAIT_ALL"}},
 		&cli.BoolFlag{Name: "verify", Usage: t(i18n.FlagVerify), EnvVars: []string{"POPFIND_VERIFY"}},
 		&cli.IntFlag{Name: "concurrency", Value: defaultConcurrency, Usage: t(i18n.FlagConcurrency), EnvVars: []string{"POPFIND_CONCURRENCY"}},
 	)

@@ -14,11 +14,9 @@ import (
 	"github.com/popfind/popfind/internal/testnet"
 )
 
-// TestHangingAutoconfigKeepsSRVAnswer: with --timeout 2s and an autoconfig
-// server that accepts but never answers, the SRV answer comes back when the
-// deadline passes, with a warning, instead of nothing.
-func TestHangingAutoconfigKeepsSRVAnswer(t *testing.T) {
-	t.Parallel()
+// hangingAutoconfig serves hang.example: an autoconfig host that accepts
+// connections and never answers, and SRV records that answer at once.
+func hangingAutoconfig(t testing.TB) *world {
 	w := newWorld(t)
 	ip := testnet.IP()
 	l := testnet.Listen(t, ip, 443)
@@ -34,22 +32,69 @@ func TestHangingAutoconfigKeepsSRVAnswer(t *testing.T) {
 	w.dns.Host(t, ip, "autoconfig.hang.example")
 	w.dns.Add(t, "_pop3s._tcp.hang.example. 60 IN SRV 0 0 995 pop.hang.example.")
 	w.https(t, http.NotFoundHandler(), "ispdb.test")
+	return w
+}
+
+// TestHangingAutoconfigKeepsSRVAnswer: with an autoconfig server that
+// accepts but never answers, the SRV answer comes back once the grace
+// period has passed, with a warning, instead of after the whole timeout;
+// with --wait-all, when the deadline passes.
+func TestHangingAutoconfigKeepsSRVAnswer(t *testing.T) {
+	t.Parallel()
+	w := hangingAutoconfig(t)
+	for _, tc := range []struct {
+		name     string
+		grace    time.Duration
+		min, max time.Duration
+		want     []string
+	}{
+		{"grace", 0, 900 * time.Millisecond, 3500 * time.Millisecond, []string{`"source":"srv"`, `"host":"pop.hang.example"`,
+			`answered early: autoconfig did not finish within the grace period`, `"source":"autoconfig","outcome":"stopped_early","error":"autoconfig: stopped early`}},
+		{"wait-all", -1, 4900 * time.Millisecond, 7 * time.Second, []string{`"source":"srv"`, `"host":"pop.hang.example"`,
+			`source autoconfig did not finish before the deadline`, `"source":"autoconfig","outcome":"error","error":"autoconfig: did not finish before the deadline`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			o := w.options(t)
+			o.timeout, o.grace = 5*time.Second, tc.grace
+			var out bytes.Buffer
+			start := time.Now()
+			code, _ := runBatch(t, o, strings.NewReader("me@hang.example\n"), &out)
+			el := time.Since(start)
+			if code != ExitOK {
+				t.Errorf("exit %d: %s", code, out.String())
+			}
+			if el < tc.min || el > tc.max {
+				t.Errorf("returned after %v; want %v to %v", el, tc.min, tc.max)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("output lacks %s:\n%s", want, out.String())
+				}
+			}
+		})
+	}
+}
+
+// TestSlowAutoconfigWinsWithinGrace: an autoconfig server that answers
+// slowly, but within the grace period, still wins over the SRV records.
+func TestSlowAutoconfigWinsWithinGrace(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.https(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		time.Sleep(700 * time.Millisecond)
+		rw.Header().Set("Content-Type", "text/xml")
+		io.WriteString(rw, `<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="slow.example"><domain>slow.example</domain>
+<incomingServer type="pop3"><hostname>pop.from-autoconfig.example</hostname><port>995</port><socketType>SSL</socketType>
+<username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer></emailProvider></clientConfig>`)
+	}), "autoconfig.slow.example")
+	w.dns.Add(t, "_pop3s._tcp.slow.example. 60 IN SRV 0 0 995 pop.from-srv.example.")
+	w.https(t, http.NotFoundHandler(), "ispdb.test")
 	o := w.options(t)
-	o.timeout = 2 * time.Second
 	var out bytes.Buffer
-	start := time.Now()
-	code, _ := runBatch(t, o, strings.NewReader("me@hang.example\n"), &out)
-	el := time.Since(start)
-	if code != ExitOK {
-		t.Errorf("exit %d: %s", code, out.String())
-	}
-	if el < 1900*time.Millisecond || el > 4*time.Second {
-		t.Errorf("returned after %v; want about the 2s deadline", el)
-	}
-	for _, want := range []string{`"source":"srv"`, `"host":"pop.hang.example"`, `source autoconfig did not finish before the deadline`, `"source":"autoconfig","outcome":"error","error":"autoconfig: did not finish before the deadline`} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %s:\n%s", want, out.String())
-		}
+	runBatch(t, o, strings.NewReader("me@slow.example\n"), &out)
+	if !strings.Contains(out.String(), `"host":"pop.from-autoconfig.example"`) || strings.Contains(out.String(), "stopped_early") {
+		t.Errorf("the slow but working autoconfig answer lost:\n%s", out.String())
 	}
 }
 

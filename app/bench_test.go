@@ -67,6 +67,27 @@ func BenchmarkSRVOnlyLookup(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/lookup")
 }
 
+// BenchmarkHangingAutoconfig: the domain's autoconfig host accepts
+// connections and never answers, its SRV records answer (every DNS answer
+// 100 ms late), and the timeout is the default 10 s. The lookup returns once
+// the grace period after the SRV answer has passed, not at the timeout.
+func BenchmarkHangingAutoconfig(b *testing.B) {
+	w := hangingAutoconfig(b)
+	w.dns.SetDelay(100 * time.Millisecond)
+	o := w.options(b)
+	b.ResetTimer()
+	for range b.N {
+		f := finder(b, o)
+		addr, _ := lookup.ParseAddress("me@hang.example")
+		res := f.FindAddress(context.Background(), addr)
+		f.Close()
+		if !res.Found || res.Source != lookup.SourceSRV || res.Early() == 0 {
+			b.Fatalf("found=%v source=%s early=%v", res.Found, res.Source, res.Early())
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/lookup")
+}
+
 // BenchmarkBuiltinHit is target (b): a domain the built-in table knows, with
 // every source enabled and no network at all.
 func BenchmarkBuiltinHit(b *testing.B) {

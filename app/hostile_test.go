@@ -70,7 +70,7 @@ func TestHostileServers(t *testing.T) {
 				case <-time.After(time.Second):
 				}
 			}
-		}), nil, "deadline"},
+		}), nil, "stopped early"},
 		{"endless redirects", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 			http.Redirect(rw, r, r.URL.Path+"/again", http.StatusFound)
 		}), nil, "more than 5 redirects"},
@@ -90,7 +90,7 @@ func TestHostileServers(t *testing.T) {
 		{"CNAME loop", nil, func(d string) {
 			w.dns.Add(t, "autoconfig."+d+". 60 IN CNAME autoconfig."+d+".")
 		}, "CNAME"},
-		{"DNS server never answers", nil, func(d string) { w.dns.Hang("autoconfig." + d) }, "deadline"},
+		{"DNS server never answers", nil, func(d string) { w.dns.Hang("autoconfig." + d) }, "stopped early"},
 		{"SERVFAIL", nil, func(d string) { w.dns.ServFail("autoconfig." + d) }, "SERVFAIL"},
 		{"certificate for another name", nil, func(d string) {
 			ip := testnet.IP()

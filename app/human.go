@@ -145,6 +145,8 @@ func outcomeText(o string, lang i18n.Lang) string {
 		return lang.Sprintf(i18n.OutNotFound)
 	case lookup.OutcomeError:
 		return lang.Sprintf(i18n.OutError)
+	case lookup.OutcomeStoppedEarly:
+		return lang.Sprintf(i18n.ReasonStoppedEarly)
 	}
 	return lang.Sprintf(i18n.OutSkipped)
 }

@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -33,6 +35,23 @@ func parseOptions(c *cli.Context, getenv func(string) string) (*options, error) 
 		verify:      c.Bool("verify"),
 		concurrency: c.Int("concurrency"),
 		lang:        lang,
+	}
+	switch g := strings.TrimSpace(c.String("grace")); {
+	case c.Bool("wait-all"):
+		o.grace = -1
+	case g == "" || g == "auto":
+	default:
+		d, err := time.ParseDuration(g)
+		if g == "0" {
+			d, err = 0, nil
+		}
+		if err != nil || d < 0 {
+			return nil, usageError(i18n.UsageGrace, strconv.Quote(g))
+		}
+		o.grace = d
+		if d == 0 {
+			o.grace = -1 // --grace 0: wait for every source
+		}
 	}
 	if o.timeout <= 0 {
 		return nil, usageError(i18n.UsageTimeoutPositive, o.timeout.String())

@@ -21,8 +21,10 @@ type options struct {
 	// ispdb is the ISP database's base URL; empty turns it off.
 	ispdb string
 	// sources are the --sources names; nil means all.
-	sources     []string
-	all         bool
+	sources []string
+	all     bool
+	// grace is lookup.Config.Grace: 0 adaptive, negative strict.
+	grace       time.Duration
 	verify      bool
 	concurrency int
 	lang        i18n.Lang
@@ -41,7 +43,7 @@ func (o *options) config() lookup.Config {
 	return lookup.Config{
 		DNS: o.dns, Timeout: o.timeout, Sources: o.sources,
 		ISPDB: o.ispdb, NoISPDB: o.ispdb == "",
-		WaitAll: o.all, RootCAs: o.rootCAs, Dial: o.dial,
+		WaitAll: o.all, Grace: o.grace, RootCAs: o.rootCAs, Dial: o.dial,
 	}
 }
 

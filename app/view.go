@@ -122,6 +122,8 @@ func reasonMsg(err error) (i18n.Msg, bool) {
 		}
 	}
 	switch {
+	case errors.As(err, new(*lookup.StoppedEarlyError)):
+		return i18n.M(i18n.ReasonStoppedEarly), true
 	case errors.As(err, &unfinished) && errors.Is(err, context.Canceled):
 		return i18n.M(i18n.ReasonCancelled), true
 	case errors.As(err, &unfinished):

@@ -273,3 +273,12 @@ const (
 	CmdHelp          = "cmd.help"
 	HelpDescription  = "help.description"
 )
+
+// The grace period.
+const (
+	WarnStoppedEarly   = "warn.stopped_early"
+	ReasonStoppedEarly = "reason.stopped_early"
+	FlagGrace          = "flag.grace"
+	FlagWaitAll        = "flag.wait_all"
+	UsageGrace         = "usage.grace"
+)

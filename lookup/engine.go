@@ -3,6 +3,7 @@ package lookup
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/popfind/popfind/i18n"
@@ -30,6 +31,35 @@ type engine struct {
 	// waitAll waits for every source instead of answering as soon as the
 	// answer is known, so that all of them can be compared.
 	waitAll bool
+	// grace bounds how long an answer in hand waits for sources of higher
+	// precedence that are still running: zero means the adaptive rule of
+	// graceFor, a negative value waits for them as long as the deadline
+	// allows.
+	grace time.Duration
+}
+
+// Bounds of the adaptive grace period.
+const (
+	minGrace = time.Second
+	maxGrace = 3 * time.Second
+)
+
+// graceFor is how long to wait for sources of higher precedence once an
+// answer is in hand: twice what the fastest network source that finished
+// took, so that a slow but working network still lets them answer, but at
+// least a second and at most three, so that a dead host costs seconds, not
+// the whole deadline.
+func (e *engine) graceFor(attempts []*Attempt) time.Duration {
+	if e.grace > 0 {
+		return e.grace
+	}
+	fastest := time.Duration(-1)
+	for i, a := range attempts {
+		if a != nil && !e.sources[i].offline && (fastest < 0 || a.Duration < fastest) {
+			fastest = a.Duration
+		}
+	}
+	return min(max(2*fastest, minGrace), maxGrace)
 }
 
 // find looks addr up. It never returns nil. The answer is returned as soon
@@ -77,16 +107,40 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 		return all
 	}
 	var judge func([]race.Result[Attempt]) bool
+	stop := make(chan struct{})
+	var timer *time.Timer
+	var grace time.Duration
 	if !e.waitAll {
-		judge = func(results []race.Result[Attempt]) bool { return decided(view(results)) }
+		judge = func(results []race.Result[Attempt]) bool {
+			all := view(results)
+			if decided(all) {
+				return true
+			}
+			// An answer in hand, waiting only for sources of higher
+			// precedence: give them the grace period, then answer.
+			if timer == nil && e.grace >= 0 && inHand(all) {
+				grace = e.graceFor(all)
+				timer = time.AfterFunc(grace, func() { close(stop) })
+			}
+			return false
+		}
 	}
-	results, expired := race.Run(ctx, fns, judge, race.Options[Attempt]{})
+	results, expired := race.Run(ctx, fns, judge, race.Options[Attempt]{Stop: stop})
+	early := false
+	if timer != nil && !timer.Stop() {
+		// The grace period ran out: whatever was still running was
+		// stopped early.
+		early = true
+	}
 
 	// A source that ended with a context error was still running when the
 	// answer was known or time ran out: it is reported as such. Anything
 	// else that finished, even while the rest were being cancelled, is in
 	// hand and competes like any other answer.
 	unfinished := make([]bool, len(e.sources))
+	if early && expired == nil {
+		res.early = grace
+	}
 	for k, r := range results {
 		i := index[k]
 		att := r.Val
@@ -120,6 +174,16 @@ func decided(attempts []*Attempt) bool {
 	return insecure
 }
 
+// inHand reports whether a finished source has settled the answer.
+func inHand(attempts []*Attempt) bool {
+	for _, a := range attempts {
+		if a != nil && a.settles() {
+			return true
+		}
+	}
+	return false
+}
+
 // settles reports whether a's answer ends the lookup: it found a server, or
 // it said authoritatively that there is none.
 func (a *Attempt) settles() bool {
@@ -145,6 +209,7 @@ func best(attempts []Attempt) int {
 }
 
 func (e *engine) finish(ctx context.Context, res *Result, attempts []*Attempt, unfinished []bool, expired error) *Result {
+	var early []string
 	for i, s := range e.sources {
 		a := attempts[i]
 		switch {
@@ -155,10 +220,17 @@ func (e *engine) finish(ctx context.Context, res *Result, attempts []*Attempt, u
 			if !errors.Is(expired, context.Canceled) {
 				res.Warnings = append(res.Warnings, i18n.M(i18n.WarnSourceTimeout, s.name))
 			}
+		case unfinished != nil && unfinished[i] && res.early > 0 && precedes(i, attempts):
+			*a = Attempt{Source: s.name, Outcome: OutcomeStoppedEarly, Duration: a.Duration,
+				Err: &StoppedEarlyError{Source: s.name, Grace: res.early}}
+			early = append(early, s.name)
 		case unfinished != nil && unfinished[i]:
 			*a = Attempt{Source: s.name, Outcome: OutcomeSkipped, Duration: a.Duration, Err: settings.Skip(i18n.SkipStopped)}
 		}
 		res.Attempts = append(res.Attempts, *a)
+	}
+	if len(early) > 0 {
+		res.Warnings = append(res.Warnings, i18n.M(i18n.WarnStoppedEarly, strings.Join(early, ", "), res.early.Round(100*time.Millisecond).String()))
 	}
 	// The winner is chosen from what the attempts hold now: an answer that
 	// was dropped above can never be chosen.
@@ -251,6 +323,18 @@ func run(ctx context.Context, s entry, addr Address) Attempt {
 		}
 	}
 	return a
+}
+
+// precedes reports whether source i comes before the first source that
+// settled the answer: one of higher precedence that the answer did not
+// wait for to the end.
+func precedes(i int, attempts []*Attempt) bool {
+	for j, a := range attempts {
+		if a != nil && a.settles() {
+			return i < j
+		}
+	}
+	return false
 }
 
 func attemptErrors(attempts []Attempt) []error {

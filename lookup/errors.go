@@ -3,6 +3,8 @@ package lookup
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 )
 
 // ErrNetwork is matched by a Result's Err when the lookup could not be made:
@@ -79,3 +81,15 @@ func (e *UnfinishedError) Error() string {
 
 // Unwrap returns the cause.
 func (e *UnfinishedError) Unwrap() error { return e.Cause }
+
+// StoppedEarlyError is an Attempt's Err when its source was still running
+// after a source of lower precedence had answered and the grace period
+// had passed (Config.Grace).
+type StoppedEarlyError struct {
+	Source string
+	Grace  time.Duration
+}
+
+func (e *StoppedEarlyError) Error() string {
+	return fmt.Sprintf("%s: stopped early: a source of lower precedence had answered %s before", e.Source, e.Grace.Round(100*time.Millisecond))
+}

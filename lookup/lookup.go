@@ -51,6 +51,12 @@ type Config struct {
 	// can be compared (Result.Candidates), instead of answering as soon as
 	// the best answer is known.
 	WaitAll bool
+	// Grace bounds how long an answer in hand waits for sources of higher
+	// precedence that are still running, before it is given with a warning
+	// (Result.Early). Zero means twice the time the fastest network source
+	// took, at least 1 s and at most 3 s; a negative value waits for them
+	// until Timeout.
+	Grace time.Duration
 	// RootCAs replaces the system's trusted roots for HTTPS and for Check.
 	// Nil means the system's, which honour SSL_CERT_FILE and SSL_CERT_DIR.
 	RootCAs *x509.CertPool
@@ -125,7 +131,7 @@ func New(cfg Config) (*Finder, error) {
 		return nil, err
 	}
 	f := &Finder{cfg: cfg, table: providers.Builtin()}
-	f.engine = &engine{timeout: cfg.Timeout, waitAll: cfg.WaitAll}
+	f.engine = &engine{timeout: cfg.Timeout, waitAll: cfg.WaitAll, grace: cfg.Grace}
 	offline := &network{table: f.table, ispdb: cfg.ISPDB}
 	for _, d := range sourceTable() {
 		e := entry{name: d.name, offline: d.offline}

@@ -58,6 +58,9 @@ const (
 	OutcomeNotFound Outcome = "not_found"
 	OutcomeError    Outcome = "error"
 	OutcomeSkipped  Outcome = "skipped"
+	// OutcomeStoppedEarly: the source was still running when a source of
+	// lower precedence had answered and the grace period had passed.
+	OutcomeStoppedEarly Outcome = "stopped_early"
 )
 
 // Attempt records what one source did for a lookup.
@@ -93,7 +96,15 @@ type Result struct {
 	// *NotFoundError, an *InterruptedError, a *settings.NotOffered or an
 	// *AddressError. It matches ErrNotFound or ErrInvalidAddress.
 	Err error
+	// early is the grace period after which the answer was given without
+	// waiting for sources of higher precedence; zero when it waited.
+	early time.Duration
 }
+
+// Early returns the grace period after which the answer was given while
+// sources of higher precedence were still running (their attempts say
+// OutcomeStoppedEarly), or zero when the lookup waited for them.
+func (r *Result) Early() time.Duration { return r.early }
 
 // Server returns the chosen server, or nil.
 func (r *Result) Server() *Server {

@@ -31,6 +31,9 @@ type Options[T any] struct {
 	// says the one before failed. Zero starts them all at once.
 	Stagger time.Duration
 	Failed  func(T, error) bool
+	// Stop, when closed, ends the race as decided: the alternatives still
+	// running are cancelled, and Run returns with what is in hand.
+	Stop <-chan struct{}
 }
 
 // Run starts fns and waits until decided, called with every result so far
@@ -94,6 +97,8 @@ func Run[T any](ctx context.Context, fns []func(context.Context) (T, error), dec
 			}
 		case <-tick:
 			start()
+		case <-opt.Stop:
+			pending = 0
 		case <-ctx.Done():
 			ctxErr = ctx.Err()
 			pending = 0

@@ -176,11 +176,17 @@ func (f *Finder) network() (*network, error) {
 		n.transport = &http.Transport{
 			// Every connection resolves its host through the resolver, and
 			// no proxy is used: a proxy would resolve names behind its back.
-			Proxy:                  nil,
-			DialContext:            n.resolver.DialContext,
-			ForceAttemptHTTP2:      true,
-			MaxIdleConns:           256,
-			MaxIdleConnsPerHost:    4,
+			Proxy:             nil,
+			DialContext:       n.resolver.DialContext,
+			ForceAttemptHTTP2: true,
+			// Enough idle connections per host for a batch's concurrency:
+			// many lookups share the ISPDB's host, and a new connection costs
+			// a TLS handshake.
+			MaxIdleConns:        256,
+			MaxIdleConnsPerHost: 64,
+			// And no more than that at once: a wide batch queues for the
+			// shared host instead of holding hundreds of TLS connections.
+			MaxConnsPerHost:        64,
 			IdleConnTimeout:        30 * time.Second,
 			TLSHandshakeTimeout:    10 * time.Second,
 			MaxResponseHeaderBytes: 64 << 10,
@@ -231,10 +237,12 @@ func (f *Finder) DNSQueries() int64 {
 	return f.net.resolver.Queries()
 }
 
-// Close releases the Finder's idle connections.
+// Close releases the Finder's idle connections and sockets. The Finder
+// stays usable.
 func (f *Finder) Close() {
-	if f.net != nil && f.net.transport != nil {
+	if f.net != nil {
 		f.net.transport.CloseIdleConnections()
+		f.net.resolver.Close()
 	}
 }
 

@@ -69,7 +69,7 @@ func (r *Resolver) exchangeOne(ctx context.Context, q *dns.Msg, server string, w
 	r.count()
 	q.Id = dns.Id() // a fresh ID for every try
 	tctx, cancel := context.WithTimeout(ctx, wait)
-	m, err := exchangeConn(tctx, "udp", q, server)
+	m, err := r.exchangeUDP(tctx, q, server)
 	cancel()
 	if err != nil || !m.Truncated {
 		return m, err
@@ -79,10 +79,86 @@ func (r *Resolver) exchangeOne(ctx context.Context, q *dns.Msg, server string, w
 	return exchangeConn(ctx, "tcp", q, server)
 }
 
-// exchangeConn sends q to server over network (a new socket each time, so
-// the kernel picks a fresh random source port) and reads until the reply to
-// q arrives or ctx ends. Over UDP, datagrams that do not parse or that
-// answer another question are ignored: anyone can send those.
+// Bounds on the reuse of UDP sockets: a socket keeps its random source port
+// for at most maxSocketUses queries (each with its own random ID), and at
+// most maxIdleSockets wait for reuse per server. Reuse saves the socket,
+// connect and close system calls of most queries in a batch.
+const (
+	maxSocketUses  = 32
+	maxIdleSockets = 64
+)
+
+// udpSocket is a UDP socket connected to one server.
+type udpSocket struct {
+	conn net.Conn
+	uses int
+}
+
+// exchangeUDP is exchangeConn over UDP, on a socket from the pool when one
+// is idle. A socket goes back to the pool only after a clean exchange: one
+// that timed out may still receive the late reply, so it is closed.
+func (r *Resolver) exchangeUDP(ctx context.Context, q *dns.Msg, server string) (*dns.Msg, error) {
+	s, err := r.udpSocket(ctx, server)
+	if err != nil {
+		return nil, err
+	}
+	s.uses++
+	m, err := exchangeOn(ctx, s.conn, "udp", q)
+	if err != nil || ctx.Err() != nil {
+		// The caller's cancellation may have reached the socket's deadline.
+		s.conn.Close()
+		return m, err
+	}
+	r.release(server, s)
+	return m, nil
+}
+
+func (r *Resolver) udpSocket(ctx context.Context, server string) (*udpSocket, error) {
+	r.mu.Lock()
+	if idle := r.idle[server]; len(idle) > 0 {
+		s := idle[len(idle)-1]
+		r.idle[server] = idle[:len(idle)-1]
+		r.mu.Unlock()
+		return s, nil
+	}
+	r.mu.Unlock()
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "udp", server)
+	if err != nil {
+		return nil, err
+	}
+	return &udpSocket{conn: c}, nil
+}
+
+// release returns s to the pool, or closes it when it has served enough
+// queries or the pool is full.
+func (r *Resolver) release(server string, s *udpSocket) {
+	s.conn.SetDeadline(time.Time{})
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s.uses >= maxSocketUses || len(r.idle[server]) >= maxIdleSockets {
+		s.conn.Close()
+		return
+	}
+	if r.idle == nil {
+		r.idle = map[string][]*udpSocket{}
+	}
+	r.idle[server] = append(r.idle[server], s)
+}
+
+// Close closes the idle sockets. The Resolver stays usable.
+func (r *Resolver) Close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for server, idle := range r.idle {
+		for _, s := range idle {
+			s.conn.Close()
+		}
+		delete(r.idle, server)
+	}
+}
+
+// exchangeConn sends q to server over network on a new connection.
 func exchangeConn(ctx context.Context, network string, q *dns.Msg, server string) (*dns.Msg, error) {
 	var d net.Dialer
 	raw, err := d.DialContext(ctx, network, server)
@@ -90,9 +166,15 @@ func exchangeConn(ctx context.Context, network string, q *dns.Msg, server string
 		return nil, err
 	}
 	defer raw.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		raw.SetDeadline(dl)
-	}
+	return exchangeOn(ctx, raw, network, q)
+}
+
+// exchangeOn sends q on raw and reads until the reply to q arrives or ctx
+// ends. Over UDP, datagrams that do not parse or that answer another
+// question are ignored: anyone can send those.
+func exchangeOn(ctx context.Context, raw net.Conn, network string, q *dns.Msg) (*dns.Msg, error) {
+	dl, _ := ctx.Deadline() // zero: no deadline, also on a reused socket
+	raw.SetDeadline(dl)
 	stop := context.AfterFunc(ctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 	conn := &dns.Conn{Conn: raw, UDPSize: 1232}

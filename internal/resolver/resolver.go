@@ -42,6 +42,7 @@ type Resolver struct {
 	flights flight.Group[cacheKey, *dns.Msg]
 	mu      sync.Mutex
 	cache   map[cacheKey]cacheEntry
+	idle    map[string][]*udpSocket // UDP sockets to reuse, by server
 	// queries counts the queries sent, for tests and benchmarks.
 	queries int64
 }

@@ -194,3 +194,25 @@ func hostsOf(a *settings.Answer) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// TestSocketReuse: queries one after another share a UDP socket, but each
+// socket serves a bounded number of them, so the source port changes.
+func TestSocketReuse(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	r := &resolver.Resolver{Servers: []string{d.Addr}}
+	defer r.Close()
+	for i := range 80 {
+		if _, err := r.Query(context.Background(), fmt.Sprintf("n%d.reuse.example", i), dns.TypeA); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ports := d.ClientPorts()
+	most := 0
+	for _, n := range ports {
+		most = max(most, n)
+	}
+	if len(ports) < 3 || len(ports) > 10 || most > 32 {
+		t.Errorf("80 queries came from %d source ports, at most %d from one; want a few ports, none used more than 32 times", len(ports), most)
+	}
+}

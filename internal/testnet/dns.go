@@ -30,6 +30,7 @@ type DNS struct {
 	queries  atomic.Int64
 	byName   map[string]int
 	tcp      map[string]int
+	ports    map[string]int // queries by client address (UDP)
 }
 
 // NewDNS starts a server and stops it when the test ends.
@@ -37,7 +38,7 @@ func NewDNS(t testing.TB) *DNS {
 	t.Helper()
 	d := &DNS{records: map[string][]dns.RR{}, servfail: map[string]bool{}, hang: map[string]bool{},
 		truncate: map[string]bool{}, drop: map[string]int{}, tamper: map[string]func(*dns.Msg){},
-		garbage: map[string]bool{}, byName: map[string]int{}, tcp: map[string]int{}}
+		garbage: map[string]bool{}, byName: map[string]int{}, tcp: map[string]int{}, ports: map[string]int{}}
 	mux := dns.NewServeMux()
 	mux.HandleFunc(".", d.serve)
 	// UDP and TCP on one port: take a free UDP port, then the same TCP port,
@@ -162,6 +163,17 @@ func (d *DNS) set(m map[string]bool, name string) {
 // Queries returns the number of queries received.
 func (d *DNS) Queries() int64 { return d.queries.Load() }
 
+// ClientPorts returns how many UDP queries came from each client address.
+func (d *DNS) ClientPorts() map[string]int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make(map[string]int, len(d.ports))
+	for k, v := range d.ports {
+		out[k] = v
+	}
+	return out
+}
+
 // TCPQueriesFor returns the number of queries received over TCP for name.
 func (d *DNS) TCPQueriesFor(name string) int {
 	d.mu.Lock()
@@ -190,6 +202,8 @@ func (d *DNS) serve(w dns.ResponseWriter, req *dns.Msg) {
 	d.byName[name]++
 	if w.LocalAddr().Network() == "tcp" {
 		d.tcp[name]++
+	} else {
+		d.ports[w.RemoteAddr().String()]++
 	}
 	hang, servfail, trunc, ad := d.hang[name], d.servfail[name], d.truncate[name], d.ad
 	tamper, garbage := d.tamper[name], d.garbage[name]

@@ -33,10 +33,11 @@ func (r *Resolver) LookupIP(ctx context.Context, host string) ([]net.IP, error) 
 		err error
 	}
 	var a, aaaa res
+	// At once: AAAA in a goroutine, A in this one.
 	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); a.ips, a.err = r.lookupType(ctx, host, dns.TypeA) }()
+	wg.Add(1)
 	go func() { defer wg.Done(); aaaa.ips, aaaa.err = r.lookupType(ctx, host, dns.TypeAAAA) }()
+	a.ips, a.err = r.lookupType(ctx, host, dns.TypeA)
 	wg.Wait()
 	ips := append(a.ips, aaaa.ips...)
 	if len(ips) > 0 {

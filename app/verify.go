@@ -121,7 +121,7 @@ func (v *verifyReport) writeChecklist(w, errw io.Writer, lang i18n.Lang, sc scre
 	}
 	if t := r.TLSInfo; t != nil && t.Subject != "" {
 		days := lang.Sprintf(i18n.LblDays, strconv.Itoa(t.DaysLeft))
-		sc.println(w, fmt.Sprintf("    %s, %s; %s; %s (%s)", t.Version, t.Cipher, moreList(t.DNSNames, 3, lang),
+		sc.println(w, fmt.Sprintf("    %s, %s; %s; %s (%s)", t.Version, t.Cipher, namesList(t, lang),
 			t.NotAfter.UTC().Format("2006-01-02"), days), 6)
 	}
 	if r.Greeting != "" {
@@ -246,4 +246,13 @@ func parseTarget(arg string, ssl, starttls, plain bool) (string, int, lookup.Soc
 		}
 	}
 	return host, port, mode, nil
+}
+
+// namesList shows a certificate's first names and how many more it has.
+func namesList(t *probe.TLSInfo, lang i18n.Lang) string {
+	const shown = 3
+	if t.NameCount <= shown || len(t.DNSNames) < shown {
+		return strings.Join(t.DNSNames, ", ")
+	}
+	return strings.Join(t.DNSNames[:shown], ", ") + " " + lang.Sprintf(i18n.LblAndMore, strconv.Itoa(t.NameCount-shown))
 }

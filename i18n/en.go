@@ -218,6 +218,7 @@ var en = map[string]string{
 	FlagGrace:            "how long an answer waits for sources of higher precedence still running (default: twice the fastest source's time, 1s to 3s; 0 waits for them)",
 	FlagWaitAll:          "wait for every source of higher precedence, up to --timeout (same as --grace 0)",
 	UsageGrace:           "--grace %s: want a duration such as 1.5s, or 0 to wait for every source",
+	FailCertNameMore:     "the certificate is not valid for %s; it covers: %s … and %s more",
 	NFBuiltin:            "%s is not in the built-in table",
 	NFNoSRV:              "no %s or %s records",
 	NFNoMX:               "no MX records for %s",

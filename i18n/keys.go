@@ -276,6 +276,7 @@ const (
 
 // The grace period.
 const (
+	FailCertNameMore   = "fail.cert_name_more"
 	WarnStoppedEarly   = "warn.stopped_early"
 	ReasonStoppedEarly = "reason.stopped_early"
 	FlagGrace          = "flag.grace"

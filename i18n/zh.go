@@ -218,6 +218,7 @@ var zh = map[string]string{
 	FlagGrace:            "已有结果时等待更高优先级来源的时长（默认：最快来源用时的两倍，1 到 3 秒；0 表示一直等待）",
 	FlagWaitAll:          "等待所有更高优先级的来源，直到 --timeout（同 --grace 0）",
 	UsageGrace:           "--grace %s：应为时长，例如 1.5s，或用 0 表示等待所有来源",
+	FailCertNameMore:     "证书对 %s 无效；证书覆盖的名称：%s……等另外 %s 个",
 	NFBuiltin:            "%s 不在内置表中",
 	NFNoSRV:              "没有 %s 或 %s 记录",
 	NFNoMX:               "%s 没有 MX 记录",

@@ -52,6 +52,11 @@ func (p *Prober) verifyCert(certs []*x509.Certificate, host string, now time.Tim
 		if len(names) == 0 {
 			names = []string{"(none)"}
 		}
+		if total := len(leaf.DNSNames) + len(leaf.IPAddresses); total > maxNamesShown {
+			// A certificate for hundreds of names: the first few say enough.
+			return failure{KindCertName, i18n.M(i18n.FailCertNameMore, host, strings.Join(names[:maxNamesShown], ", "),
+				strconv.Itoa(total-maxNamesShown)), i18n.M(i18n.HintCertName)}, err
+		}
 		return failure{KindCertName, i18n.M(i18n.FailCertName, host, strings.Join(names, ", ")), i18n.M(i18n.HintCertName)}, err
 	case errors.As(err, &ua):
 		return failure{KindCertAuthority, i18n.M(i18n.FailCertAuthority, printable(leaf.Issuer.String(), maxCertText)), i18n.M(i18n.HintCertAuthority)}, err
@@ -109,3 +114,6 @@ func (p *Prober) classifyIO(err error, target string, elapsed time.Duration, wha
 	}
 	return failure{KindNetwork, i18n.M(i18n.FailNetwork, err.Error()), i18n.M(i18n.HintTimeout)}
 }
+
+// maxNamesShown is how many of a certificate's names a problem lists.
+const maxNamesShown = 5

@@ -69,10 +69,12 @@ type TLSInfo struct {
 	Cipher   string
 	Subject  string
 	Issuer   string
-	DNSNames []string
-	NotAfter time.Time
-	DaysLeft int
-	Verified bool
+	DNSNames []string // at most 100 of them
+	// NameCount is how many names the certificate covers in all.
+	NameCount int
+	NotAfter  time.Time
+	DaysLeft  int
+	Verified  bool
 }
 
 // Report is the outcome of one check.
@@ -313,6 +315,7 @@ func (p *Prober) handshake(ctx context.Context, r *Report, raw net.Conn, host st
 	info.Subject = printable(leaf.Subject.String(), maxCertText)
 	info.Issuer = printable(leaf.Issuer.String(), maxCertText)
 	info.DNSNames = certNames(leaf)
+	info.NameCount = len(leaf.DNSNames) + len(leaf.IPAddresses)
 	info.NotAfter = leaf.NotAfter
 	info.DaysLeft = int(leaf.NotAfter.Sub(now).Hours() / 24)
 	if f, err := p.verifyCert(st.PeerCertificates, host, now); err != nil {

@@ -58,15 +58,16 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 	status := ExitOK
 	lang := runLanguage(args, stdio.Getenv)
 	a := newApp(stdio, &status, lang)
-	// urfave/cli v2 keeps its help and version flags in package variables
-	// that parsing writes to, so parsing is serialised. The command's work
-	// runs after that, outside the lock: actions only note what to do.
+	// Shell completion is answered here, from the command's definition.
 	if len(args) > 1 && args[len(args)-1] == completeFlag {
 		for _, c := range complete(a, args) {
 			fmt.Fprintln(stdio.Out, c)
 		}
 		return ExitOK
 	}
+	// urfave/cli v2 keeps its help and version flags in package variables
+	// that parsing writes to, so parsing is serialised. The command's work
+	// runs after that, outside the lock: actions only note what to do.
 	var work func() error
 	deferActions(a, &work)
 	cliMu.Lock()

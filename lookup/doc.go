@@ -31,7 +31,8 @@
 // found: it matches ErrInvalidAddress for an address that does not parse
 // (and then nothing was sent anywhere), and ErrNotFound when no source had a
 // server or the domain said it offers no POP3. An *InterruptedError says the
-// deadline passed or ctx was cancelled first.
+// deadline passed or ctx was cancelled first, and ErrNetwork that no source
+// could reach the network at all, which is not the same as "not found".
 //
 // # Where it looks
 //
@@ -43,11 +44,13 @@
 // autoconfig over plain HTTP, used only when nothing else answers; and, when
 // every other source came up empty, probing the usual host names.
 //
-// The sources run at once. The answer is the first in that order that found
-// a server, returned as soon as every source before it has finished; the
-// rest are cancelled. When the deadline passes, the best answer so far is
-// returned with a warning for each source that did not finish, so a lookup
-// costs about one network round trip.
+// The sources run at once, so a lookup costs about one network round trip.
+// The answer is the first in that order that found a server, returned as
+// soon as every source before it has finished; the rest are cancelled. A
+// source of higher precedence that hangs gets a grace period (Config.Grace),
+// after which the answer in hand is given with a warning (Result.Early).
+// When the deadline passes, the best answer so far is returned with a
+// warning for each source that did not finish.
 //
 // Result.Attempts says what every source did, and Result.Candidates lays
 // their answers side by side (with Config.WaitAll, every source is waited

@@ -270,14 +270,10 @@ func (e *engine) finish(ctx context.Context, res *Result, attempts []*Attempt, u
 // source that ran failed, and none could say that the domain has no server.
 // (The offline table's "not here" says nothing about the domain.)
 func (e *engine) couldNotLook(attempts []Attempt) bool {
-	offline := map[string]bool{}
-	for _, s := range e.sources {
-		offline[s.name] = s.offline
-	}
 	failed := 0
-	for _, a := range attempts {
+	for i, a := range attempts { // the sources in order, then the fallback
 		switch {
-		case offline[a.Source] || a.Outcome == OutcomeSkipped:
+		case i < len(e.sources) && e.sources[i].offline, a.Outcome == OutcomeSkipped:
 		case a.Outcome == OutcomeError:
 			failed++
 		default:

@@ -215,7 +215,7 @@ func TestDovecot(t *testing.T) {
 		}
 		// The answer comes as soon as the best candidate is known; probes
 		// still running then are not waited for.
-		if got := servers(a); !strings.HasPrefix(got, "pop.guess.test:995/SSL") {
+		if got := testnet.Hosts(a); !strings.HasPrefix(got, "pop.guess.test:995/SSL") {
 			t.Errorf("servers %s, want pop.guess.test:995/SSL first", got)
 		}
 	})

@@ -3,7 +3,6 @@ package dnssource_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -47,7 +46,7 @@ func TestSRVOrdering(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := hostsOf(a); got != tc.want {
+			if got := testnet.Hosts(a); got != tc.want {
 				t.Errorf("order = %s\nwant      %s", got, tc.want)
 			}
 			if a.SourceURL != "_pop3s._tcp.example.org" {
@@ -58,14 +57,6 @@ func TestSRVOrdering(t *testing.T) {
 			}
 		})
 	}
-}
-
-func hostsOf(a *settings.Answer) string {
-	var s []string
-	for _, srv := range a.Servers {
-		s = append(s, fmt.Sprintf("%s:%d/%s", srv.Host, srv.Port, srv.SocketType))
-	}
-	return strings.Join(s, " ")
 }
 
 func TestSRVWeightDistribution(t *testing.T) {
@@ -161,8 +152,8 @@ func TestSRVInternationalDomain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if hostsOf(a) != "pop.xn--fsqu00a.xn--0zwm56d:995/SSL" {
-		t.Errorf("servers = %s", hostsOf(a))
+	if testnet.Hosts(a) != "pop.xn--fsqu00a.xn--0zwm56d:995/SSL" {
+		t.Errorf("servers = %s", testnet.Hosts(a))
 	}
 }
 
@@ -190,7 +181,7 @@ func TestMXHostedProviders(t *testing.T) {
 			t.Errorf("%s: %v", domain, err)
 			continue
 		}
-		if got := hostsOf(a); got != want {
+		if got := testnet.Hosts(a); got != want {
 			t.Errorf("%s: servers %s, want %s", domain, got, want)
 		}
 		if len(a.Warnings) == 0 || !strings.Contains(i18n.English.Format(a.Warnings[len(a.Warnings)-1]), "inferred") {
@@ -241,7 +232,7 @@ func TestSRVOutsideDomainAndOnlyPOP3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := hostsOf(a); got != "mail.hoster.example:110/STARTTLS" {
+	if got := testnet.Hosts(a); got != "mail.hoster.example:110/STARTTLS" {
 		t.Errorf("servers = %s", got)
 	}
 	if len(a.Warnings) != 1 {

@@ -45,8 +45,8 @@ func TestResolverTruncatedRetriesOverTCP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if hostsOf(a) != "pop.big.example:995/SSL" {
-		t.Errorf("servers = %s", hostsOf(a))
+	if testnet.Hosts(a) != "pop.big.example:995/SSL" {
+		t.Errorf("servers = %s", testnet.Hosts(a))
 	}
 	// A slow machine may retry over UDP before the truncated answer comes
 	// back; the truncated answer then leads to exactly one TCP query.
@@ -66,8 +66,8 @@ func TestResolverRetriesLostDatagram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if hostsOf(a) != "pop.flaky.example:995/SSL" {
-		t.Errorf("servers %s", hostsOf(a))
+	if testnet.Hosts(a) != "pop.flaky.example:995/SSL" {
+		t.Errorf("servers %s", testnet.Hosts(a))
 	}
 	if n := d.QueriesFor("_pop3s._tcp.flaky.example"); n != 2 {
 		t.Errorf("%d queries; want the lost one and its retry", n)
@@ -185,14 +185,6 @@ func TestDialSplitsDeadline(t *testing.T) {
 
 func newResolver(d *testnet.DNS) *resolver.Resolver {
 	return &resolver.Resolver{Servers: []string{d.Addr}, QueryTimeout: 500 * time.Millisecond}
-}
-
-func hostsOf(a *settings.Answer) string {
-	var out []string
-	for _, s := range a.Servers {
-		out = append(out, fmt.Sprintf("%s:%d/%s", s.Host, s.Port, s.SocketType))
-	}
-	return strings.Join(out, " ")
 }
 
 // TestSocketReuse: queries one after another share a UDP socket, but each

@@ -70,6 +70,10 @@ func Dial(ctx context.Context, network, address string) (net.Conn, error) {
 	if real, ok := portMap.Load(address); ok {
 		address = real.(string)
 	}
+	return dial(ctx, network, address)
+}
+
+func dial(ctx context.Context, network, address string) (net.Conn, error) {
 	var d net.Dialer
 	return d.DialContext(ctx, network, address)
 }
@@ -104,9 +108,18 @@ func DialWith(s string) func(ctx context.Context, network, address string) (net.
 		if real, ok := m[address]; ok {
 			address = real
 		}
-		var d net.Dialer
-		return d.DialContext(ctx, network, address)
+		return dial(ctx, network, address)
 	}
+}
+
+// Hosts lists an answer's servers as host:port/socket, in order, for
+// comparing in tests.
+func Hosts(a *settings.Answer) string {
+	var out []string
+	for _, s := range a.Servers {
+		out = append(out, fmt.Sprintf("%s:%d/%s", s.Host, s.Port, s.SocketType))
+	}
+	return strings.Join(out, " ")
 }
 
 // CA is a certificate authority made for one test run.

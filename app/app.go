@@ -226,6 +226,7 @@ func newApp(stdio IO, status *int, lang i18n.Lang) *cli.App {
 	flags := append(commonFlags(lang), lookupFlags(lang)...)
 	flags = append(flags,
 		&cli.StringFlag{Name: "ispdb", Value: lookup.DefaultISPDB, Usage: t(i18n.FlagISPDB), EnvVars: []string{"POPFIND_ISPDB"}},
+		&cli.StringFlag{Name: "protocol", Value: "pop3,smtp", Usage: t(i18n.FlagProtocol), EnvVars: []string{"POPFIND_PROTOCOL"}},
 		&cli.StringFlag{Name: "sources", Value: "all", Usage: t(i18n.FlagSources, strings.Join(lookup.SourceNames(), ", ")), EnvVars: []string{"POPFIND_SOURCES"}},
 		&cli.BoolFlag{Name: "offline", Usage: t(i18n.FlagOffline), EnvVars: []string{"POPFIND_OFFLINE"}},
 		&cli.BoolFlag{Name: "all", Usage: t(i18n.FlagAll), EnvVars: []string{"POPFIND_ALL"}},
@@ -237,7 +238,7 @@ func newApp(stdio IO, status *int, lang i18n.Lang) *cli.App {
 	a := &cli.App{
 		Name:                 "popfind",
 		Usage:                t(i18n.HelpUsage),
-		UsageText:            "popfind [options] ADDRESS...\npopfind [options] -        (read addresses from standard input, one per line)\npopfind providers [FILTER]\npopfind verify HOST[:PORT] [--ssl | --starttls | --plain]",
+		UsageText:            "popfind [options] ADDRESS...\npopfind [options] -        (read addresses from standard input, one per line)\npopfind providers [FILTER]\npopfind verify HOST[:PORT] [--protocol pop3|imap|smtp] [--ssl | --starttls | --plain]",
 		Description:          t(i18n.HelpDescription),
 		Version:              Version,
 		Flags:                flags,

@@ -30,7 +30,7 @@ func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bo
 		_, err := fmt.Fprintln(errw, wrap("popfind"+colon(lang)+j.Error, sc.width, 2))
 		return err
 	}
-	if !o.res.Found && !all && o.verify == nil {
+	if !anyFound(o.res) && !all && o.verified() == nil {
 		return writeNotFound(errw, o, j, lang, sc.width)
 	}
 	if _, err := fmt.Fprintln(w, sc.bold(fit(o.input, sc.width))); err != nil {
@@ -53,8 +53,25 @@ func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bo
 	if j.Provider != nil {
 		label(i18n.LblProvider, j.Provider.Name)
 	}
-	if j.SourceURL != "" {
-		label(i18n.HdrSource, j.Source+" ("+j.SourceURL+")")
+	// Where each answer came from: one line when every protocol's came
+	// from the same place, else one per protocol.
+	sources := map[string]bool{}
+	for _, p := range j.Protocols {
+		if v := j.Servers[p]; v.SourceURL != "" {
+			sources[v.Source+" ("+v.SourceURL+")"] = true
+		}
+	}
+	for _, p := range j.Protocols {
+		v := j.Servers[p]
+		if v.SourceURL == "" {
+			continue
+		}
+		if len(sources) == 1 {
+			label(i18n.HdrSource, v.Source+" ("+v.SourceURL+")")
+			break
+		}
+		l := lang.Sprintf(i18n.HdrSource) + " (" + v.protocol.Label() + ")" + colon(lang)
+		sc.line(&b, l+v.Source+" ("+v.SourceURL+")", columns.StringWidth(l))
 	}
 	if j.DNSSEC {
 		sc.line(&b, lang.Sprintf(i18n.LblDNSSEC), 0)
@@ -70,7 +87,7 @@ func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bo
 		}
 	}
 	if !o.res.Found && j.Error != "" {
-		sc.line(&b, sc.red(j.Error), 0)
+		sc.line(&b, sc.red(o.res.Protocol.Label()+colon(lang)+j.Error), 0)
 	}
 	for _, x := range j.Warnings {
 		l := lang.Sprintf(i18n.LblWarning) + colon(lang)
@@ -83,8 +100,10 @@ func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bo
 		label(i18n.LblDocs, x)
 	}
 	var problem strings.Builder
-	if o.verify != nil {
-		o.verify.writeChecklist(&b, &problem, lang, sc)
+	for _, v := range o.verify {
+		if v != nil {
+			v.writeChecklist(&b, &problem, lang, sc)
+		}
 	}
 	b.WriteString("\n")
 	if _, err = io.WriteString(w, b.String()); err != nil {
@@ -94,29 +113,57 @@ func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bo
 	return err
 }
 
-func writeServers(w io.Writer, j *jsonResult, lang i18n.Lang, sc screen) error {
-	if j.Server == nil {
-		return nil
+// anyFound reports whether some protocol of r has a server.
+func anyFound(r *lookup.Result) bool {
+	for _, x := range r.All() {
+		if x.Found {
+			return true
+		}
 	}
+	return false
+}
+
+// writeServers writes one row per server, each protocol's in the order
+// asked; a protocol without a server gets a row saying so.
+func writeServers(w io.Writer, j *jsonResult, lang i18n.Lang, sc screen) error {
 	headers := []string{lang.Sprintf(i18n.HdrProtocol), lang.Sprintf(i18n.HdrHost), lang.Sprintf(i18n.HdrPort),
 		lang.Sprintf(i18n.HdrSSL), lang.Sprintf(i18n.HdrUsername), lang.Sprintf(i18n.HdrSource)}
 	var rows [][]string
-	for i, s := range append([]jsonServer{*j.Server}, j.Alternatives...) {
-		src := j.Source
-		if i > 0 {
-			src = j.Source + " (" + lang.Sprintf(i18n.LblAlt) + ")"
+	for _, p := range j.Protocols {
+		v := j.Servers[p]
+		label := v.protocol.Label()
+		if v.Server == nil {
+			rows = append(rows, []string{label, "—", "", "", "", lang.Sprintf(i18n.OutNotFound)})
+			continue
 		}
-		rows = append(rows, []string{"POP3", s.Host, strconv.Itoa(s.Port), sslText(s.SocketType, lang), s.Username, src})
+		for i, s := range append([]jsonServer{*v.Server}, v.Alternatives...) {
+			src := v.Source
+			if i > 0 {
+				src = v.Source + " (" + lang.Sprintf(i18n.LblAlt) + ")"
+			}
+			rows = append(rows, []string{label, s.Host, strconv.Itoa(s.Port), sslText(s.SocketType, lang), s.Username, src})
+		}
 	}
 	return sc.table(w, headers, rows)
 }
 
+// writeCandidates writes what every source said, protocol by protocol.
 func writeCandidates(w io.Writer, j *jsonResult, lang i18n.Lang, sc screen) error {
-	headers := []string{lang.Sprintf(i18n.HdrChosen), lang.Sprintf(i18n.HdrSource), lang.Sprintf(i18n.HdrHost),
+	headers := []string{lang.Sprintf(i18n.HdrProtocol), lang.Sprintf(i18n.HdrChosen), lang.Sprintf(i18n.HdrSource), lang.Sprintf(i18n.HdrHost),
 		lang.Sprintf(i18n.HdrPort), lang.Sprintf(i18n.HdrSSL), lang.Sprintf(i18n.HdrUsername),
 		lang.Sprintf(i18n.HdrOutcome), lang.Sprintf(i18n.HdrTime)}
 	var rows [][]string
-	for _, c := range j.Candidates {
+	for _, p := range j.Protocols {
+		for _, row := range candidateRows(j.Servers[p], lang) {
+			rows = append(rows, append([]string{j.Servers[p].protocol.Label()}, row...))
+		}
+	}
+	return sc.table(w, headers, rows)
+}
+
+func candidateRows(v *jsonProtocol, lang i18n.Lang) [][]string {
+	var rows [][]string
+	for _, c := range v.Candidates {
 		mark := ""
 		switch {
 		case c.Chosen:
@@ -134,7 +181,7 @@ func writeCandidates(w io.Writer, j *jsonResult, lang i18n.Lang, sc screen) erro
 		}
 		rows = append(rows, []string{mark, c.Source, host, port, ssl, user, out, lang.Sprintf(i18n.LblMillis, strconv.FormatInt(c.MS, 10))})
 	}
-	return sc.table(w, headers, rows)
+	return rows
 }
 
 func outcomeText(o string, lang i18n.Lang) string {
@@ -156,12 +203,12 @@ func outcomeText(o string, lang i18n.Lang) string {
 func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, width int) error {
 	msg := j.Error
 	if msg == "" {
-		msg = lang.Sprintf(i18n.LblNotFound)
+		msg = lang.Sprintf(i18n.LblNotFound, o.res.Protocol.Label())
 	}
 	why, hint := "", lang.Sprintf(i18n.HintNotFound)
 	whyLabel := lang.Sprintf(i18n.LblReason)
 	switch {
-	case o.res.Answer != nil && o.res.Answer.NotOffered != nil:
+	case o.res.Answer.NotOfferedFor(o.res.Protocol) != nil:
 		hint = lang.Sprintf(i18n.HintNotOffered)
 		if len(j.Docs) > 0 {
 			why, whyLabel = j.Docs[0], lang.Sprintf(i18n.LblDocs)

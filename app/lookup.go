@@ -77,6 +77,9 @@ func parseOptions(c *cli.Context, getenv func(string) string) (*options, error) 
 	if o.sources, err = parseSources(list); err != nil {
 		return nil, err
 	}
+	if o.protocols, err = lookup.ParseProtocols(c.String("protocol")); err != nil {
+		return nil, usageError(i18n.UsageProtocol, strconv.Quote(c.String("protocol")))
+	}
 	return o, nil
 }
 
@@ -255,9 +258,20 @@ func (b *batch) process(ctx context.Context, s *slot) *outcome {
 	}
 	o.res = b.finder.FindAddress(ctx, addr)
 	if b.verify != nil {
-		if srv := o.res.Server(); srv != nil {
-			o.verify = b.verify(ctx, *srv)
+		// Every protocol's chosen server, checked at once.
+		all := o.res.All()
+		o.verify = make([]*verifyReport, len(all))
+		var wg sync.WaitGroup
+		for i, r := range all {
+			if srv := r.Server(); srv != nil {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					o.verify[i] = b.verify(ctx, *srv)
+				}()
+			}
 		}
+		wg.Wait()
 	}
 	return o
 }
@@ -276,7 +290,7 @@ func exitCode(o *outcome) int {
 		return ExitUsage
 	case !o.res.Found && errors.Is(o.res.Err, lookup.ErrNetwork):
 		return ExitNetwork
-	case o.verify != nil && !o.verify.ok():
+	case o.verifyFailed():
 		return ExitVerify
 	case !o.res.Found:
 		return ExitNotFound

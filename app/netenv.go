@@ -34,7 +34,7 @@ func verifier(f *lookup.Finder, o *options) func(context.Context, lookup.Server)
 		return r, ok
 	}
 	return func(ctx context.Context, s lookup.Server) *verifyReport {
-		key := fmt.Sprintf("%s:%d/%s", s.Host, s.Port, s.SocketType)
+		key := fmt.Sprintf("%s %s:%d/%s", s.Protocol, s.Host, s.Port, s.SocketType)
 		if r, ok := cached(key); ok {
 			return r
 		}
@@ -44,9 +44,9 @@ func verifier(f *lookup.Finder, o *options) func(context.Context, lookup.Server)
 			}
 			cctx, cancel := context.WithTimeout(ctx, o.timeout)
 			defer cancel()
-			r, err := f.Check(cctx, s.Host, s.Port, s.SocketType)
+			r, err := f.Check(cctx, s.Protocol, s.Host, s.Port, s.SocketType)
 			if err != nil {
-				r = probe.Interrupted(s.Host, s.Port, s.SocketType, err)
+				r = probe.Interrupted(s.Protocol, s.Host, s.Port, s.SocketType, err)
 			}
 			rep := &verifyReport{r: r}
 			if ctx.Err() == nil {
@@ -57,7 +57,7 @@ func verifier(f *lookup.Finder, o *options) func(context.Context, lookup.Server)
 			return rep, nil
 		})
 		if err != nil {
-			return &verifyReport{r: probe.Interrupted(s.Host, s.Port, s.SocketType, err)}
+			return &verifyReport{r: probe.Interrupted(s.Protocol, s.Host, s.Port, s.SocketType, err)}
 		}
 		return rep
 	}

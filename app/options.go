@@ -22,7 +22,9 @@ type options struct {
 	ispdb string
 	// sources are the --sources names; nil means all.
 	sources []string
-	all     bool
+	// protocols are the --protocol list, the first deciding the status.
+	protocols []lookup.Protocol
+	all       bool
 	// grace is lookup.Config.Grace: 0 adaptive, negative strict.
 	grace       time.Duration
 	verify      bool
@@ -41,7 +43,7 @@ type options struct {
 // config is the library's configuration for o.
 func (o *options) config() lookup.Config {
 	return lookup.Config{
-		DNS: o.dns, Timeout: o.timeout, Sources: o.sources,
+		DNS: o.dns, Timeout: o.timeout, Sources: o.sources, Protocols: o.protocols,
 		ISPDB: o.ispdb, NoISPDB: o.ispdb == "",
 		WaitAll: o.all, Grace: o.grace, RootCAs: o.rootCAs, Dial: o.dial,
 	}

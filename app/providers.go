@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,20 +59,32 @@ type providerJSON struct {
 	Domains []string     `json:"domains"`
 	MX      []string     `json:"mx"`
 	Servers []jsonServer `json:"servers"`
-	POP3    bool         `json:"pop3"`
-	Error   string       `json:"error,omitempty"`
-	Notes   []string     `json:"notes"`
-	Docs    []string     `json:"docs"`
+	// POP3, IMAP and SMTP say whether the provider offers each protocol.
+	POP3 bool `json:"pop3"`
+	IMAP bool `json:"imap"`
+	SMTP bool `json:"smtp"`
+	// Error says why there is no POP3; NotOffered says it for every
+	// protocol the provider does not offer.
+	Error      string            `json:"error,omitempty"`
+	NotOffered map[string]string `json:"not_offered"`
+	Notes      []string          `json:"notes"`
+	Docs       []string          `json:"docs"`
 }
 
 func providerView(p *providers.Provider, lang i18n.Lang) providerJSON {
 	v := providerJSON{ID: p.ID, Name: p.Name, NameZH: p.NameZH, Domains: nonNil(p.Domains), MX: nonNil(p.MX),
-		Servers: []jsonServer{}, POP3: p.NoPOP == nil, Notes: []string{}, Docs: nonNil(p.Docs)}
+		Servers: []jsonServer{}, NotOffered: map[string]string{}, Notes: []string{}, Docs: nonNil(p.Docs)}
 	for _, s := range p.Servers {
 		v.Servers = append(v.Servers, serverView(s))
 	}
-	if p.NoPOP != nil {
-		v.Error = lang.Format(*p.NoPOP)
+	v.POP3 = len(p.Offers(settings.POP3)) > 0
+	v.IMAP = len(p.Offers(settings.IMAP)) > 0
+	v.SMTP = len(p.Offers(settings.SMTP)) > 0
+	for proto, why := range p.Without {
+		v.NotOffered[string(proto)] = lang.Format(why)
+	}
+	if why, ok := p.Without[settings.POP3]; ok {
+		v.Error = lang.Format(why)
 	}
 	for _, n := range p.Notes {
 		v.Notes = append(v.Notes, lang.Format(n))
@@ -102,25 +115,36 @@ func displayName(p *providers.Provider, lang i18n.Lang) string {
 	return p.Name
 }
 
-// serverCells renders a provider's servers one per line.
-func serverCells(p *providers.Provider, lang i18n.Lang) (host, port, ssl, user string) {
-	if p.NoPOP != nil {
-		return lang.Sprintf(i18n.LblNoPOPHere), "", "", ""
+// serverCells renders a provider's servers one per line, POP3 first, then
+// IMAP and SMTP; a protocol it does not offer gets a line saying so.
+func serverCells(p *providers.Provider, lang i18n.Lang) (proto, host, port, ssl, user string) {
+	var pr, h, po, s, u []string
+	for _, want := range settings.AllProtocols {
+		servers := p.Offers(want)
+		if len(servers) == 0 {
+			pr = append(pr, want.Label())
+			h = append(h, lang.Sprintf(i18n.LblNotOfferedHere))
+			po, s, u = append(po, ""), append(s, ""), append(u, "")
+			continue
+		}
+		for _, srv := range servers {
+			pr = append(pr, want.Label())
+			h = append(h, srv.Host)
+			po = append(po, strconv.Itoa(srv.Port))
+			s = append(s, sslText(srv.SocketType, lang))
+			u = append(u, usernameForm(srv.Username, lang))
+		}
 	}
-	var h, po, s, u []string
-	for _, srv := range p.Servers {
-		h = append(h, srv.Host)
-		po = append(po, strconv.Itoa(srv.Port))
-		s = append(s, sslText(srv.SocketType, lang))
-		u = append(u, usernameForm(srv.Username, lang))
-	}
-	return strings.Join(h, "\n"), strings.Join(po, "\n"), strings.Join(s, "\n"), strings.Join(u, "\n")
+	j := func(l []string) string { return strings.Join(l, "\n") }
+	return j(pr), j(h), j(po), j(s), j(u)
 }
 
 func providerNotes(p *providers.Provider, lang i18n.Lang) []string {
 	var notes []string
-	if p.NoPOP != nil {
-		notes = append(notes, lang.Format(*p.NoPOP))
+	for _, proto := range settings.AllProtocols {
+		if why, ok := p.Without[proto]; ok && !slices.Contains(notes, lang.Format(why)) {
+			notes = append(notes, lang.Format(why))
+		}
 	}
 	for _, n := range p.Notes {
 		notes = append(notes, lang.Format(n))
@@ -129,12 +153,12 @@ func providerNotes(p *providers.Provider, lang i18n.Lang) []string {
 }
 
 func writeProvidersTable(w io.Writer, list []*providers.Provider, lang i18n.Lang, sc screen) error {
-	headers := []string{lang.Sprintf(i18n.HdrName), lang.Sprintf(i18n.HdrDomains), lang.Sprintf(i18n.HdrHost),
-		lang.Sprintf(i18n.HdrPort), lang.Sprintf(i18n.HdrSSL), lang.Sprintf(i18n.HdrUsername),
+	headers := []string{lang.Sprintf(i18n.HdrName), lang.Sprintf(i18n.HdrDomains), lang.Sprintf(i18n.HdrProtocol),
+		lang.Sprintf(i18n.HdrHost), lang.Sprintf(i18n.HdrPort), lang.Sprintf(i18n.HdrSSL), lang.Sprintf(i18n.HdrUsername),
 		lang.Sprintf(i18n.HdrNotes), lang.Sprintf(i18n.HdrDocs)}
 	var rows [][]string
 	for _, p := range list {
-		host, port, ssl, user := serverCells(p, lang)
+		proto, host, port, ssl, user := serverCells(p, lang)
 		doms := moreList(p.Domains, 6, lang)
 		if len(p.MX) > 0 {
 			doms += "\nMX" + colon(lang) + moreList(p.MX, 3, lang)
@@ -149,7 +173,7 @@ func writeProvidersTable(w io.Writer, list []*providers.Provider, lang i18n.Lang
 				notes[i] = wrap(n, 48, 0)
 			}
 		}
-		rows = append(rows, []string{displayName(p, lang), doms, host, port, ssl, user, strings.Join(notes, "\n"), doc})
+		rows = append(rows, []string{displayName(p, lang), doms, proto, host, port, ssl, user, strings.Join(notes, "\n"), doc})
 	}
 	return sc.table(w, headers, rows)
 }
@@ -167,13 +191,18 @@ func usernameForm(u string, lang i18n.Lang) string {
 
 func writeProvidersCSV(w io.Writer, list []*providers.Provider, lang i18n.Lang) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"id", "name", "domains", "host", "port", "ssl", "username", "notes", "docs"}); err != nil {
+	// protocol comes last, so that the columns before it keep their places.
+	if err := cw.Write([]string{"id", "name", "domains", "host", "port", "ssl", "username", "notes", "docs", "protocol"}); err != nil {
 		return err
 	}
 	for _, p := range list {
-		rows := p.Servers
-		if len(rows) == 0 {
-			rows = []settings.Server{{}}
+		var rows []settings.Server
+		for _, proto := range settings.AllProtocols {
+			servers := p.Offers(proto)
+			if len(servers) == 0 {
+				servers = []settings.Server{{Protocol: proto}}
+			}
+			rows = append(rows, servers...)
 		}
 		for _, s := range rows {
 			port := ""
@@ -181,7 +210,8 @@ func writeProvidersCSV(w io.Writer, list []*providers.Provider, lang i18n.Lang) 
 				port = strconv.Itoa(s.Port)
 			}
 			if err := cw.Write([]string{p.ID, displayName(p, lang), strings.Join(p.Domains, " "), s.Host, port,
-				string(s.SocketType), usernameForm(s.Username, lang), strings.Join(providerNotes(p, lang), " "), strings.Join(p.Docs, " ")}); err != nil {
+				string(s.SocketType), usernameForm(s.Username, lang), strings.Join(providerNotes(p, lang), " "), strings.Join(p.Docs, " "),
+				string(s.Protocol)}); err != nil {
 				return err
 			}
 		}

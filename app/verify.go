@@ -43,6 +43,7 @@ type verifyStep struct {
 // verifyJSON is the verify object of the JSON contract.
 type verifyJSON struct {
 	OK           bool              `json:"ok"`
+	Protocol     string            `json:"protocol"`
 	Host         string            `json:"host"`
 	Port         int               `json:"port"`
 	SocketType   lookup.SocketType `json:"socket_type"`
@@ -53,12 +54,16 @@ type verifyJSON struct {
 	TLS          *verifyTLS        `json:"tls,omitempty"`
 	Greeting     string            `json:"greeting,omitempty"`
 	Capabilities []string          `json:"capabilities"`
-	STLS         bool              `json:"stls"`
-	SASL         []string          `json:"sasl"`
-	Steps        []verifyStep      `json:"steps"`
-	Kind         string            `json:"kind,omitempty"`
-	Error        string            `json:"error,omitempty"`
-	Hint         string            `json:"hint,omitempty"`
+	// STLS is true when the server offers STARTTLS (POP3 STLS).
+	STLS bool     `json:"stls"`
+	SASL []string `json:"sasl"`
+	// LoginDisabled is IMAP's LOGINDISABLED; Size is SMTP's SIZE.
+	LoginDisabled bool         `json:"login_disabled,omitempty"`
+	Size          int64        `json:"size,omitempty"`
+	Steps         []verifyStep `json:"steps"`
+	Kind          string       `json:"kind,omitempty"`
+	Error         string       `json:"error,omitempty"`
+	Hint          string       `json:"hint,omitempty"`
 	// Warnings are problems that do not fail the check: plain text, a
 	// certificate close to expiry.
 	Warnings []string `json:"warnings"`
@@ -67,9 +72,10 @@ type verifyJSON struct {
 func (v *verifyReport) json(lang i18n.Lang) *verifyJSON {
 	r := v.r
 	j := &verifyJSON{
-		OK: r.OK, Host: r.Host, Port: r.Port, SocketType: r.SocketType, Addr: r.Addr,
+		OK: r.OK, Protocol: string(r.Protocol), Host: r.Host, Port: r.Port, SocketType: r.SocketType, Addr: r.Addr,
 		ConnectMS: r.Connect.Milliseconds(), TLSMS: r.TLS.Milliseconds(), TotalMS: r.Total.Milliseconds(),
 		Greeting: r.Greeting, Capabilities: nonNil(r.Capa.Lines), STLS: r.Capa.STLS, SASL: nonNil(r.Capa.SASL),
+		LoginDisabled: r.Capa.LoginDisabled, Size: r.Capa.Size,
 		Steps: []verifyStep{}, Warnings: []string{},
 	}
 	for _, w := range r.Warnings {
@@ -110,7 +116,7 @@ func (v *verifyReport) warnings(lang i18n.Lang) []string {
 // the check failed, the problem and the hint go to errw, like every error.
 func (v *verifyReport) writeChecklist(w, errw io.Writer, lang i18n.Lang, sc screen) {
 	r := v.r
-	sc.println(w, fmt.Sprintf("%s %s:%d (%s)", lang.Sprintf(i18n.LblVerify), r.Host, r.Port, sslText(r.SocketType, lang)), 2)
+	sc.println(w, fmt.Sprintf("%s %s %s:%d (%s)", lang.Sprintf(i18n.LblVerify), r.Protocol.Label(), r.Host, r.Port, sslText(r.SocketType, lang)), 2)
 	for _, s := range r.Steps {
 		mark := sc.green("✓")
 		if !s.OK {
@@ -128,7 +134,7 @@ func (v *verifyReport) writeChecklist(w, errw io.Writer, lang i18n.Lang, sc scre
 		sc.println(w, "    "+r.Greeting, 6)
 	}
 	if len(r.Capa.Lines) > 0 {
-		sc.println(w, "    CAPA"+colon(lang)+moreListSep(r.Capa.Lines, 12, " · ", lang), 6)
+		sc.println(w, "    "+capaName(r.Protocol)+colon(lang)+moreListSep(r.Capa.Lines, 12, " · ", lang), 6)
 	}
 	if r.OK {
 		sc.println(w, sc.green(lang.Sprintf(i18n.LblVerifyOK)), 0)
@@ -154,6 +160,7 @@ func verifyCommand(status *int, lang i18n.Lang) *cli.Command {
 			&cli.BoolFlag{Name: "ssl", Usage: lang.Sprintf(i18n.FlagSSL)},
 			&cli.BoolFlag{Name: "starttls", Usage: lang.Sprintf(i18n.FlagSTARTTLS)},
 			&cli.BoolFlag{Name: "plain", Usage: lang.Sprintf(i18n.FlagPlain)},
+			&cli.StringFlag{Name: "protocol", Value: "pop3", Usage: lang.Sprintf(i18n.FlagVerifyProtocol)},
 		),
 		Action: func(c *cli.Context) error {
 			getenv := c.App.Metadata["getenv"].(func(string) string)
@@ -164,7 +171,11 @@ func verifyCommand(status *int, lang i18n.Lang) *cli.Command {
 			if c.NArg() != 1 {
 				return usageError(i18n.UsageVerifyArgs, strconv.Itoa(c.NArg()))
 			}
-			host, port, mode, err := parseTarget(c.Args().First(), c.Bool("ssl"), c.Bool("starttls"), c.Bool("plain"))
+			proto, err := verifyProtocol(c.String("protocol"))
+			if err != nil {
+				return err
+			}
+			host, port, mode, err := parseTarget(c.Args().First(), proto, c.Bool("ssl"), c.Bool("starttls"), c.Bool("plain"))
 			if err != nil {
 				return err
 			}
@@ -186,7 +197,7 @@ func verifyCommand(status *int, lang i18n.Lang) *cli.Command {
 			defer f.Close()
 			ctx, cancel := context.WithTimeout(c.Context, timeout)
 			defer cancel()
-			r, err := f.Check(ctx, host, port, mode)
+			r, err := f.Check(ctx, proto, host, port, mode)
 			if err != nil {
 				return usageError(i18n.UsageNoResolver, err.Error())
 			}
@@ -203,8 +214,19 @@ func verifyCommand(status *int, lang i18n.Lang) *cli.Command {
 	}
 }
 
-// parseTarget reads HOST[:PORT] and the mode flags.
-func parseTarget(arg string, ssl, starttls, plain bool) (string, int, lookup.SocketType, error) {
+// verifyProtocol reads verify's --protocol: one protocol.
+func verifyProtocol(s string) (lookup.Protocol, error) {
+	ps, err := lookup.ParseProtocols(s)
+	if err != nil || len(ps) != 1 {
+		return "", usageError(i18n.UsageVerifyProtocol, strconv.Quote(s))
+	}
+	return ps[0], nil
+}
+
+// parseTarget reads HOST[:PORT] and the mode flags. The port defaults to
+// the protocol's for the mode; a port given without a mode picks STARTTLS
+// when it is the protocol's STARTTLS port (110, 143, 587, or 25 for SMTP).
+func parseTarget(arg string, proto lookup.Protocol, ssl, starttls, plain bool) (string, int, lookup.SocketType, error) {
 	n := 0
 	mode := lookup.SSL
 	for _, f := range []struct {
@@ -234,18 +256,29 @@ func parseTarget(arg string, ssl, starttls, plain bool) (string, int, lookup.Soc
 		}
 		host = h
 	}
-	port := mode.DefaultPort()
+	port := proto.DefaultPort(mode)
 	if portStr != "" {
 		p, err := strconv.Atoi(portStr)
 		if err != nil || p < 1 || p > 65535 {
 			return "", 0, "", usageError(i18n.UsageVerifyPort, strconv.Quote(arg), strconv.Quote(portStr))
 		}
 		port = p
-		if n == 0 && p == 110 {
+		if n == 0 && (p == proto.DefaultPort(lookup.STARTTLS) || proto == lookup.SMTP && p == 25) {
 			mode = lookup.STARTTLS
 		}
 	}
 	return host, port, mode, nil
+}
+
+// capaName names the capability command of p, as the check list shows it.
+func capaName(p lookup.Protocol) string {
+	switch p {
+	case lookup.IMAP:
+		return "CAPABILITY"
+	case lookup.SMTP:
+		return "EHLO"
+	}
+	return "CAPA"
 }
 
 // namesList shows a certificate's first names and how many more it has.

@@ -24,10 +24,13 @@ import (
 // The JSON contract belongs to the command: these types say how a result
 // looks in --json. Fields may be added; none may be renamed.
 
-// jsonResult is one address.
+// jsonResult is one address. Its found, server, source, source_url,
+// alternatives, attempts and candidates describe the first protocol asked
+// for; servers describes every protocol.
 type jsonResult struct {
 	Address      string          `json:"address"`
 	Domain       string          `json:"domain"`
+	Protocols    []string        `json:"protocols"`
 	Found        bool            `json:"found"`
 	Server       *jsonServer     `json:"server"`
 	Source       string          `json:"source,omitempty"`
@@ -42,6 +45,23 @@ type jsonResult struct {
 	Candidates   []jsonCandidate `json:"candidates,omitempty"`
 	Verify       *verifyJSON     `json:"verify,omitempty"`
 	Error        string          `json:"error,omitempty"`
+	// Servers holds one entry per protocol asked for, keyed by protocol.
+	Servers map[string]*jsonProtocol `json:"servers"`
+}
+
+// jsonProtocol is what a lookup found for one protocol.
+type jsonProtocol struct {
+	Found        bool            `json:"found"`
+	Server       *jsonServer     `json:"server"`
+	Source       string          `json:"source"`
+	SourceURL    string          `json:"source_url"`
+	Alternatives []jsonServer    `json:"alternatives"`
+	Error        string          `json:"error"`
+	Candidates   []jsonCandidate `json:"candidates,omitempty"`
+	Verify       *verifyJSON     `json:"verify,omitempty"`
+	// protocol and warnings are for human output.
+	protocol lookup.Protocol
+	res      *lookup.Result
 }
 
 // jsonServer is one server.
@@ -162,17 +182,37 @@ func serverView(s settings.Server) jsonServer {
 	if auth == nil {
 		auth = []string{}
 	}
-	return jsonServer{Protocol: s.Protocol, Host: s.Host, Port: s.Port, SocketType: s.SocketType, Username: s.Username,
+	return jsonServer{Protocol: string(s.Protocol), Host: s.Host, Port: s.Port, SocketType: s.SocketType, Username: s.Username,
 		Auth: auth, LeaveMessagesOnServer: s.LeaveMessagesOnServer,
 		DaysToLeaveMessagesOnServer: s.DaysToLeaveMessagesOnServer, DownloadOnBiff: s.DownloadOnBiff}
 }
 
 // outcome is everything the renderers need for one input line.
 type outcome struct {
-	input  string
-	res    *lookup.Result // nil when the input line could not be read
-	err    error          // the input error, when res is nil
-	verify *verifyReport  // set with --verify
+	input string
+	res   *lookup.Result // nil when the input line could not be read
+	err   error          // the input error, when res is nil
+	// verify holds, with --verify, the check of each protocol's chosen
+	// server, in the order of res.All(); nil where there is none.
+	verify []*verifyReport
+}
+
+// verified returns the check of the first protocol's server, or nil.
+func (o *outcome) verified() *verifyReport {
+	if len(o.verify) == 0 {
+		return nil
+	}
+	return o.verify[0]
+}
+
+// verifyFailed reports whether a check was made and failed.
+func (o *outcome) verifyFailed() bool {
+	for _, v := range o.verify {
+		if v != nil && !v.ok() {
+			return true
+		}
+	}
+	return false
 }
 
 // invalid reports whether the input was not a usable address.
@@ -183,8 +223,8 @@ func (o *outcome) invalid() bool {
 // view turns an outcome into the JSON shape, with messages in lang.
 func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 	j := &jsonResult{
-		Address: o.input, Warnings: []string{}, Notes: []string{}, Docs: []string{},
-		Alternatives: []jsonServer{}, Attempts: []jsonAttempt{},
+		Address: o.input, Protocols: []string{}, Warnings: []string{}, Notes: []string{}, Docs: []string{},
+		Alternatives: []jsonServer{}, Attempts: []jsonAttempt{}, Servers: map[string]*jsonProtocol{},
 	}
 	if o.invalid() {
 		err := o.err
@@ -196,38 +236,66 @@ func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 	}
 	r := o.res
 	j.Domain = r.Address.Domain
-	j.Found = r.Found
-	j.Source = r.Source
-	if s := r.Server(); s != nil {
-		v := serverView(*s)
-		j.Server = &v
-		for _, alt := range r.Alternatives() {
-			j.Alternatives = append(j.Alternatives, serverView(alt))
+	first := protocolView(r, lang, all)
+	j.Found = first.Found
+	j.Source = first.Source
+	j.Server = first.Server
+	j.SourceURL = first.SourceURL
+	j.Alternatives = first.Alternatives
+	j.Error = first.Error
+	j.Candidates = first.Candidates
+	seen := map[string]bool{}
+	add := func(list *[]string, s string) {
+		if !seen[s] {
+			seen[s] = true
+			*list = append(*list, s)
 		}
 	}
-	for _, w := range r.AllWarnings() {
-		j.Warnings = append(j.Warnings, lang.Format(w))
-	}
-	if a := r.Answer; a != nil {
-		j.SourceURL = a.SourceURL
-		if p := a.Provider; p != nil {
-			j.Provider = &jsonProvider{ID: p.ID, Name: p.Name}
-			if lang == i18n.Chinese && p.NameZH != "" {
-				j.Provider.Name = p.NameZH
+	for i, pr := range r.All() {
+		pv := first
+		if i > 0 {
+			pv = protocolView(pr, lang, all)
+		}
+		j.Protocols = append(j.Protocols, string(pr.Protocol))
+		j.Servers[string(pr.Protocol)] = pv
+		// The first protocol's warnings as they are; another's say which
+		// protocol they are about, and a missing one is a warning too.
+		prefix := ""
+		if i > 0 {
+			prefix = pr.Protocol.Label() + colon(lang)
+			if !pv.Found {
+				add(&j.Warnings, missingWarning(pr, pv, lang))
 			}
 		}
-		j.DNSSEC = a.DNSSEC
-		for _, n := range a.Notes {
-			j.Notes = append(j.Notes, lang.Format(n))
+		for _, w := range pr.AllWarnings() {
+			add(&j.Warnings, prefix+lang.Format(w))
 		}
-		j.Docs = append(j.Docs, a.Docs...)
-		if a.NotOffered != nil {
-			j.Error = lang.Format(*a.NotOffered)
+		if a := pr.Answer; a != nil {
+			if p := a.Provider; p != nil && j.Provider == nil {
+				j.Provider = &jsonProvider{ID: p.ID, Name: p.Name}
+				if lang == i18n.Chinese && p.NameZH != "" {
+					j.Provider.Name = p.NameZH
+				}
+			}
+			if i == 0 {
+				j.DNSSEC = a.DNSSEC
+			}
+			for _, n := range a.Notes {
+				add(&j.Notes, lang.Format(n))
+			}
+			for _, d := range a.Docs {
+				add(&j.Docs, d)
+			}
+		}
+		if i < len(o.verify) && o.verify[i] != nil {
+			v := o.verify[i]
+			pv.Verify = v.json(lang)
+			for _, w := range v.warnings(lang) {
+				add(&j.Warnings, prefix+w)
+			}
 		}
 	}
-	if j.Error == "" && r.Err != nil {
-		j.Error = errorText(r.Err, lang)
-	}
+	j.Verify = first.Verify
 	for _, at := range r.Attempts {
 		ja := jsonAttempt{Source: at.Source, Outcome: string(at.Outcome), MS: at.Duration.Milliseconds()}
 		if at.Err != nil {
@@ -236,20 +304,58 @@ func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 		j.Attempts = append(j.Attempts, ja)
 	}
 	if all {
-		j.Candidates = candidates(r)
-		if c := conflicts(r, lang); len(c) > 0 {
-			sep := "; "
-			if lang == i18n.Chinese {
-				sep = "；"
+		sep := "; "
+		if lang == i18n.Chinese {
+			sep = "；"
+		}
+		for i, pr := range r.All() {
+			if c := conflicts(pr, lang); len(c) > 0 {
+				w := lang.Sprintf(i18n.WarnConflict, strings.Join(c, sep))
+				if i > 0 {
+					w = pr.Protocol.Label() + colon(lang) + w
+				}
+				add(&j.Warnings, w)
 			}
-			j.Warnings = append(j.Warnings, lang.Sprintf(i18n.WarnConflict, strings.Join(c, sep)))
 		}
 	}
-	if o.verify != nil {
-		j.Verify = o.verify.json(lang)
-		j.Warnings = append(j.Warnings, o.verify.warnings(lang)...)
-	}
 	return j
+}
+
+// missingWarning says that a protocol other than the first has no server,
+// and why.
+func missingWarning(r *lookup.Result, v *jsonProtocol, lang i18n.Lang) string {
+	var nf *lookup.NotFoundError
+	var ie *lookup.InterruptedError
+	if (errors.As(r.Err, &nf) || errors.As(r.Err, &ie)) && !errors.Is(r.Err, lookup.ErrNetwork) {
+		// "no SMTP server found" says it all.
+		return v.Error
+	}
+	return lang.Sprintf(i18n.WarnProtocolMissing, r.Protocol.Label(), v.Error)
+}
+
+// protocolView is the servers entry of one protocol's result.
+func protocolView(r *lookup.Result, lang i18n.Lang, all bool) *jsonProtocol {
+	v := &jsonProtocol{Found: r.Found, Source: r.Source, Alternatives: []jsonServer{}, protocol: r.Protocol, res: r}
+	if s := r.Server(); s != nil {
+		sv := serverView(*s)
+		v.Server = &sv
+		for _, alt := range r.Alternatives() {
+			v.Alternatives = append(v.Alternatives, serverView(alt))
+		}
+	}
+	if a := r.Answer; a != nil {
+		v.SourceURL = a.SourceURL
+		if m := a.NotOfferedFor(r.Protocol); m != nil {
+			v.Error = lang.Format(*m)
+		}
+	}
+	if v.Error == "" && r.Err != nil {
+		v.Error = errorText(r.Err, lang, r.Protocol.Label())
+	}
+	if all {
+		v.Candidates = candidates(r)
+	}
+	return v
 }
 
 // oneLine renders an error on one line: joined errors are separated by "; ".
@@ -260,7 +366,13 @@ func oneLine(err error) string {
 // maxErrorText caps an error shown in output; errors can quote servers.
 const maxErrorText = 1000
 
-func errorText(err error, lang i18n.Lang) string {
+// errorText words a result's error for a person. Errors that say nothing
+// was found name the protocol, label.
+func errorText(err error, lang i18n.Lang, label ...string) string {
+	proto := "POP3"
+	if len(label) > 0 {
+		proto = label[0]
+	}
 	var nf *lookup.NotFoundError
 	var ae *lookup.AddressError
 	switch {
@@ -271,9 +383,9 @@ func errorText(err error, lang i18n.Lang) string {
 	case errors.Is(err, context.Canceled):
 		return lang.Sprintf(i18n.LblCancelled)
 	case errors.Is(err, context.DeadlineExceeded):
-		return lang.Sprintf(i18n.LblNotFoundDeadline)
+		return lang.Sprintf(i18n.LblNotFoundDeadline, proto)
 	case errors.As(err, &nf):
-		return lang.Sprintf(i18n.LblNotFound)
+		return lang.Sprintf(i18n.LblNotFound, proto)
 	case err != nil:
 		return oneLine(err)
 	}

@@ -97,7 +97,7 @@ func TestAutodiscover(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []string
-			for _, x := range a.Servers {
+			for _, x := range a.Only(settings.POP3).Servers {
 				got = append(got, fmt.Sprintf("%s:%d/%s/%s", x.Host, x.Port, x.SocketType, x.Username))
 			}
 			if strings.Join(got, " ") != tt.want {
@@ -120,7 +120,6 @@ func TestAutodiscover(t *testing.T) {
 		notFound bool
 		want     string
 	}{
-		{"me@imaponly.example", true, "no POP3 protocol"},
 		{"me@login.example", true, "never sends credentials"},
 		{"me@broken.example", false, "parse"},
 		{"me@downgrade.example", false, "HTTPS only"},
@@ -131,5 +130,47 @@ func TestAutodiscover(t *testing.T) {
 		if err == nil || errors.Is(err, settings.ErrNotFound) != tt.notFound || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err %v; want notFound=%v mentioning %q", tt.email, err, tt.notFound, tt.want)
 		}
+	}
+	// An answer with IMAP alone says, for the other protocols, that it has
+	// none.
+	a, err := s.Lookup(context.Background(), testnet.Addr(t, "me@imaponly.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := testnet.Hosts(a); got != "imap.imaponly.example:993/SSL" {
+		t.Errorf("IMAP-only answer: %s", got)
+	}
+	if m := a.Parts[settings.POP3]; m == nil || m.Missing == nil || !strings.Contains(i18n.English.Format(*m.Missing), "no POP3 protocol") {
+		t.Errorf("POP3 part %+v; want it to say there is no POP3 protocol", m)
+	}
+}
+
+// IMAP and SMTP Protocol elements: Encryption names the socket type, and
+// without it the port does (143 and 587 STARTTLS, others implicit TLS).
+func TestAutodiscoverIMAPAndSMTP(t *testing.T) {
+	t.Parallel()
+	addr := testnet.Addr(t, "me@ex.example")
+	doc := adXML(`<Action>settings</Action>
+  <Protocol><Type>IMAP</Type><Server>imap.ex.example</Server><Port>993</Port><SSL>on</SSL></Protocol>
+  <Protocol><Type>IMAP</Type><Server>imap.ex.example</Server><Port>143</Port><SSL>on</SSL></Protocol>
+  <Protocol><Type>SMTP</Type><Server>smtp.ex.example</Server><Port>587</Port><SSL>on</SSL><Encryption>TLS</Encryption></Protocol>
+  <Protocol><Type>SMTP</Type><Server>smtp.ex.example</Server><Port>465</Port><SSL>on</SSL></Protocol>
+  <Protocol><Type>SMTP</Type><Server>smtp.ex.example</Server><SSL>on</SSL></Protocol>
+  <Protocol><Type>SMTP</Type><Server>bad host</Server><Port>587</Port></Protocol>
+  <Protocol><Type>EXCH</Type><Server>exch.ex.example</Server></Protocol>`)
+	ad, err := autoconfig.ParseAutodiscover([]byte(doc), addr, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, x := range ad.Servers {
+		got = append(got, fmt.Sprintf("%s %s:%d/%s", x.Protocol, x.Host, x.Port, x.SocketType))
+	}
+	want := "imap imap.ex.example:993/SSL imap imap.ex.example:143/STARTTLS smtp smtp.ex.example:587/STARTTLS smtp smtp.ex.example:465/SSL smtp smtp.ex.example:465/SSL"
+	if strings.Join(got, " ") != want {
+		t.Errorf("servers %s\nwant    %s", strings.Join(got, " "), want)
+	}
+	if len(ad.Skipped[settings.SMTP]) != 1 || !strings.Contains(ad.Skipped[settings.SMTP][0], "Protocol 6 (SMTP)") {
+		t.Errorf("skipped %q; want the SMTP element with a bad host", ad.Skipped)
 	}
 }

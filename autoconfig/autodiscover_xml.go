@@ -61,7 +61,9 @@ type Autodiscover struct {
 	Servers      []settings.Server
 	RedirectAddr string
 	RedirectURL  string
-	Skipped      []string
+	// Skipped says, by protocol, why each invalid Protocol element was
+	// left out.
+	Skipped map[settings.Protocol][]string
 	// PerAddress is true when a login name is neither the address nor its
 	// local part: the answer then holds for this address alone.
 	PerAddress bool
@@ -93,12 +95,16 @@ func parseAutodiscover(in io.Reader, addr, asked settings.Address) (*Autodiscove
 		return out, nil
 	}
 	for i, p := range acct.Protocols {
-		if !strings.EqualFold(strings.TrimSpace(p.Type), "POP3") {
-			continue
+		proto, ok := adTypes[strings.ToUpper(strings.TrimSpace(p.Type))]
+		if !ok {
+			continue // EXCH, EXPR, WEB: not what a POP, IMAP or SMTP client needs
 		}
-		srv, literal, err := adServer(p, addr, asked)
+		srv, literal, err := adServer(p, proto, addr, asked)
 		if err != nil {
-			out.Skipped = append(out.Skipped, fmt.Sprintf("Protocol %d: %v", i+1, err))
+			if out.Skipped == nil {
+				out.Skipped = map[settings.Protocol][]string{}
+			}
+			out.Skipped[proto] = append(out.Skipped[proto], fmt.Sprintf("Protocol %d (%s): %v", i+1, proto.Label(), err))
 			continue
 		}
 		out.PerAddress = out.PerAddress || literal
@@ -107,10 +113,19 @@ func parseAutodiscover(in io.Reader, addr, asked settings.Address) (*Autodiscove
 	return out, nil
 }
 
-// adServer maps one POP3 Protocol element: SSL off or Encryption None is
-// plain text; otherwise port 110 means STARTTLS and anything else SSL.
-func adServer(p adProtocol, addr, asked settings.Address) (srv settings.Server, literal bool, err error) {
-	srv = settings.Server{Protocol: "pop3", Auth: []string{"password-cleartext"}}
+// adTypes maps the Type of a Protocol element to the protocol it gives.
+var adTypes = map[string]settings.Protocol{
+	"POP3": settings.POP3,
+	"IMAP": settings.IMAP,
+	"SMTP": settings.SMTP,
+}
+
+// adServer maps one POP3, IMAP or SMTP Protocol element: SSL off or
+// Encryption None is plain text; Encryption TLS is STARTTLS and SSL is
+// implicit TLS; otherwise the protocol's STARTTLS port (110, 143, 587, or
+// 25 for SMTP) means STARTTLS and anything else implicit TLS.
+func adServer(p adProtocol, proto settings.Protocol, addr, asked settings.Address) (srv settings.Server, literal bool, err error) {
+	srv = settings.Server{Protocol: proto, Auth: []string{"password-cleartext"}}
 	host := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(p.Server), "."))
 	if err := settings.ValidHost(host); err != nil {
 		return srv, false, err
@@ -125,16 +140,21 @@ func adServer(p adProtocol, addr, asked settings.Address) (srv settings.Server, 
 		}
 		port = n
 	}
+	enc := strings.ToLower(strings.TrimSpace(p.Encryption))
 	switch {
 	case plain:
 		srv.SocketType = settings.Plain
-	case port == 110:
+	case enc == "tls":
+		srv.SocketType = settings.STARTTLS
+	case enc == "ssl":
+		srv.SocketType = settings.SSL
+	case port == proto.DefaultPort(settings.STARTTLS), proto == settings.SMTP && port == 25:
 		srv.SocketType = settings.STARTTLS
 	default:
 		srv.SocketType = settings.SSL
 	}
 	if port == 0 {
-		port = srv.SocketType.DefaultPort()
+		port = proto.DefaultPort(srv.SocketType)
 	}
 	srv.Port = port
 	if strings.EqualFold(strings.TrimSpace(p.SPA), "on") {

@@ -19,18 +19,20 @@ import (
 	"github.com/popfind/popfind/lookup/settings"
 )
 
-// Config is the POP3 part of an autoconfig file.
+// Config is what popfind reads of an autoconfig file: the provider, and its
+// POP3, IMAP and SMTP sections.
 type Config struct {
 	ID        string
 	Name      string
 	ShortName string
 	Domains   []string
-	// Servers are the valid POP3 sections in document order; the first is
-	// the answer and the rest are alternatives. Usernames keep their
-	// placeholders; host names are filled for the address.
+	// Servers are the valid POP3, IMAP and SMTP sections in document
+	// order; each protocol's first is its answer and the rest are
+	// alternatives. Usernames keep their placeholders; host names are
+	// filled for the address.
 	Servers []settings.Server
-	// Skipped says why each invalid POP3 section was left out.
-	Skipped      []string
+	// Skipped says, by protocol, why each invalid section was left out.
+	Skipped      map[settings.Protocol][]string
 	Docs         []string
 	Instructions []Instruction
 }
@@ -45,7 +47,7 @@ type Instruction struct {
 // incomingAuth maps the authentication values Thunderbird accepts for an
 // incoming server to their current spelling (two older spellings are still
 // found in the wild). none, client-IP-address, smtp-after-pop and
-// TLS-client-cert are not ways to log in to a POP3 server.
+// TLS-client-cert are not ways to log in to a POP3 or IMAP server.
 var incomingAuth = map[string]string{
 	"password-cleartext": "password-cleartext",
 	"plain":              "password-cleartext",
@@ -54,6 +56,34 @@ var incomingAuth = map[string]string{
 	"GSSAPI":             "GSSAPI",
 	"NTLM":               "NTLM",
 	"OAuth2":             "OAuth2",
+}
+
+// outgoingAuth is incomingAuth for an SMTP server, which Thunderbird also
+// lets send without logging in: none (an open relay for the provider's
+// network), client-IP-address (the sender's address is trusted) and
+// smtp-after-pop (a POP login shortly before opens the door).
+var outgoingAuth = map[string]string{
+	"password-cleartext": "password-cleartext",
+	"plain":              "password-cleartext",
+	"password-encrypted": "password-encrypted",
+	"secure":             "password-encrypted",
+	"GSSAPI":             "GSSAPI",
+	"NTLM":               "NTLM",
+	"OAuth2":             "OAuth2",
+	"none":               "none",
+	"client-IP-address":  "client-IP-address",
+	"smtp-after-pop":     "smtp-after-pop",
+}
+
+// sections lists the elements popfind reads: which element, of which type,
+// and the protocol it gives.
+var sections = []struct {
+	element, typ string
+	protocol     settings.Protocol
+}{
+	{"incomingServer", "pop3", settings.POP3},
+	{"incomingServer", "imap", settings.IMAP},
+	{"outgoingServer", "smtp", settings.SMTP},
 }
 
 // Caps on the text an autoconfig file can put in front of a user.
@@ -122,18 +152,23 @@ func ParseReader(r io.Reader, addr settings.Address) (*Config, error) {
 		}
 		return nil, errors.New("parse: emailProvider has no domain")
 	}
-	n := 0
-	for _, in := range p.all("incomingServer") {
-		if t, _ := in.attr("type"); t != "pop3" {
-			continue
+	for _, sec := range sections {
+		n := 0
+		for _, in := range p.all(sec.element) {
+			if t, _ := in.attr("type"); t != sec.typ {
+				continue
+			}
+			n++
+			srv, err := section(in, sec.protocol, addr)
+			if err != nil {
+				if c.Skipped == nil {
+					c.Skipped = map[settings.Protocol][]string{}
+				}
+				c.Skipped[sec.protocol] = append(c.Skipped[sec.protocol], fmt.Sprintf("%s section %d: %v", sec.protocol.Label(), n, err))
+				continue
+			}
+			c.Servers = append(c.Servers, srv)
 		}
-		n++
-		srv, err := popServer(in, addr)
-		if err != nil {
-			c.Skipped = append(c.Skipped, fmt.Sprintf("POP3 section %d: %v", n, err))
-			continue
-		}
-		c.Servers = append(c.Servers, srv)
 	}
 	for _, d := range p.all("documentation") {
 		if u, ok := d.attr("url"); ok {
@@ -186,9 +221,10 @@ func isWebURL(u string) bool {
 	return strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")
 }
 
-// popServer checks one POP3 section the way Thunderbird does and converts it.
-func popServer(n *node, addr settings.Address) (settings.Server, error) {
-	srv := settings.Server{Protocol: "pop3"}
+// section checks one server section the way Thunderbird does and converts
+// it to a server of protocol proto.
+func section(n *node, proto settings.Protocol, addr settings.Address) (settings.Server, error) {
+	srv := settings.Server{Protocol: proto}
 	for _, f := range []string{"hostname", "port", "socketType", "username", "authentication"} {
 		for _, c := range n.all(f) {
 			if _, err := c.value(); err != nil {
@@ -227,7 +263,9 @@ func popServer(n *node, addr settings.Address) (settings.Server, error) {
 		return srv, fmt.Errorf("no known socketType in %q", types)
 	}
 	user, ok, _ := n.field("username")
-	if !ok {
+	if !ok && proto != settings.SMTP {
+		// An outgoing server may have none: it is then the incoming
+		// server's login, or no login at all.
 		return srv, errors.New("no username")
 	}
 	if safetext.Unsafe(user) {
@@ -239,9 +277,13 @@ func popServer(n *node, addr settings.Address) (settings.Server, error) {
 	srv.Username = user
 	srv.Auth = []string{}
 	var auths []string
+	known := incomingAuth
+	if proto == settings.SMTP {
+		known = outgoingAuth
+	}
 	for _, a := range n.all("authentication") {
 		v, _ := a.value()
-		if m, ok := incomingAuth[v]; ok {
+		if m, ok := known[v]; ok {
 			if !slices.Contains(srv.Auth, m) {
 				srv.Auth = append(srv.Auth, m)
 			}
@@ -250,9 +292,13 @@ func popServer(n *node, addr settings.Address) (settings.Server, error) {
 		}
 	}
 	if len(srv.Auth) == 0 {
-		return srv, fmt.Errorf("no authentication usable for an incoming server in %q", auths)
+		kind := "an incoming"
+		if proto == settings.SMTP {
+			kind = "an outgoing"
+		}
+		return srv, fmt.Errorf("no authentication usable for %s server in %q", kind, auths)
 	}
-	if p := n.first("pop3"); p != nil {
+	if p := n.first("pop3"); p != nil && proto == settings.POP3 {
 		if v, ok, err := p.field("leaveMessagesOnServer"); ok && err == nil {
 			if b, ok := parseBool(v); ok {
 				srv.LeaveMessagesOnServer = &b
@@ -298,9 +344,20 @@ func parseBool(s string) (bool, bool) {
 	return false, false
 }
 
-// Answer converts c into a lookup answer from sourceURL.
+// Answer converts c into a lookup answer from sourceURL. A protocol without
+// a valid section has its part say so.
 func (c *Config) Answer(sourceURL string) *settings.Answer {
 	a := &settings.Answer{SourceURL: sourceURL, Servers: c.Servers, Docs: c.Docs}
+	for _, sec := range sections {
+		if a.Offers(sec.protocol) {
+			continue
+		}
+		m := i18n.M(i18n.NFNoSectionFor, sourceURL, sec.protocol.Label())
+		if skipped := c.Skipped[sec.protocol]; len(skipped) > 0 {
+			m = i18n.M(i18n.NFNoValidSectionFor, sourceURL, sec.protocol.Label(), strings.Join(skipped, "; "))
+		}
+		a.Part(sec.protocol).Missing = &m
+	}
 	if c.ID != "" || c.Name != "" {
 		a.Provider = &settings.Provider{ID: c.ID, Name: c.Name}
 	}

@@ -36,10 +36,11 @@ func TestParseFull(t *testing.T) {
 	if strings.Join(c.Domains, ",") != "example.net,example.org" {
 		t.Errorf("domains = %v", c.Domains)
 	}
-	if len(c.Servers) != 2 {
-		t.Fatalf("servers = %+v; want the two POP3 sections, not IMAP", c.Servers)
+	pop := only(c.Servers, settings.POP3)
+	if len(pop) != 2 {
+		t.Fatalf("POP3 servers = %+v; want the two POP3 sections", pop)
 	}
-	s := c.Servers[0]
+	s := pop[0]
 	if s.Host != "pop.example.org" || s.Port != 995 || s.SocketType != settings.SSL {
 		t.Errorf("first server %s:%d %s; want the placeholder filled, port trimmed", s.Host, s.Port, s.SocketType)
 	}
@@ -52,7 +53,7 @@ func TestParseFull(t *testing.T) {
 	if s.LeaveMessagesOnServer == nil || !*s.LeaveMessagesOnServer || s.DaysToLeaveMessagesOnServer == nil || *s.DaysToLeaveMessagesOnServer != 14 || s.DownloadOnBiff == nil || *s.DownloadOnBiff {
 		t.Errorf("pop3 element not read: %+v", s)
 	}
-	alt := c.Servers[1]
+	alt := pop[1]
 	if alt.SocketType != settings.STARTTLS || alt.Port != 110 {
 		t.Errorf("alternative %+v; want STARTTLS (the first socketType it knows)", alt)
 	}
@@ -71,6 +72,49 @@ func TestParseFull(t *testing.T) {
 	}
 }
 
+func only(servers []settings.Server, p settings.Protocol) []settings.Server {
+	var out []settings.Server
+	for _, s := range servers {
+		if s.Protocol == p {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// IMAP and SMTP sections are read by the same rules as POP3, with the
+// outgoing server's own authentication values and its optional username.
+func TestParseIMAPAndSMTP(t *testing.T) {
+	t.Parallel()
+	a := testnet.Addr(t, "jane@example.org")
+	c, err := Parse(fixture(t, "full.xml"), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imap := only(c.Servers, settings.IMAP)
+	if len(imap) != 1 || imap[0].Host != "imap.example.net" || imap[0].Port != 993 || imap[0].SocketType != settings.SSL || imap[0].Username != "%EMAILADDRESS%" {
+		t.Errorf("IMAP = %+v", imap)
+	}
+	smtp := only(c.Servers, settings.SMTP)
+	if len(smtp) != 2 {
+		t.Fatalf("SMTP = %+v; want two valid sections (the third offers only a client certificate)", smtp)
+	}
+	if s := smtp[0]; s.Host != "smtp.example.org" || s.Port != 465 || s.SocketType != settings.SSL || s.Username != "" || strings.Join(s.Auth, ",") != "client-IP-address,none" {
+		t.Errorf("first SMTP server %+v", s)
+	}
+	if s := smtp[1]; s.SocketType != settings.STARTTLS || s.Port != 587 || strings.Join(s.Auth, ",") != "password-encrypted,smtp-after-pop" {
+		t.Errorf("second SMTP server %+v", s)
+	}
+	if len(c.Skipped[settings.SMTP]) != 1 || !strings.Contains(c.Skipped[settings.SMTP][0], "SMTP section 3") {
+		t.Errorf("skipped SMTP sections %q", c.Skipped[settings.SMTP])
+	}
+	for _, s := range c.Servers {
+		if s.Protocol != settings.POP3 && s.LeaveMessagesOnServer != nil {
+			t.Errorf("%s server with POP3 settings: %+v", s.Protocol, s)
+		}
+	}
+}
+
 func TestParseSkipsInvalidSections(t *testing.T) {
 	t.Parallel()
 	c, err := Parse(fixture(t, "invalid-sections.xml"), testnet.Addr(t, "x@bad.example"))
@@ -80,11 +124,11 @@ func TestParseSkipsInvalidSections(t *testing.T) {
 	if len(c.Servers) != 1 || c.Servers[0].Host != "last.bad.example" {
 		t.Errorf("servers = %+v; want only the last, valid section", c.Servers)
 	}
-	if len(c.Skipped) != 11 {
-		t.Errorf("skipped %d sections, want 11: %q", len(c.Skipped), c.Skipped)
+	if len(c.Skipped[settings.POP3]) != 11 {
+		t.Errorf("skipped %d sections, want 11: %q", len(c.Skipped[settings.POP3]), c.Skipped)
 	}
 	for _, want := range []string{"not a valid host name", "empty hostname", "whole number", "socketType", "authentication"} {
-		if !strings.Contains(strings.Join(c.Skipped, "\n"), want) {
+		if !strings.Contains(strings.Join(c.Skipped[settings.POP3], "\n"), want) {
 			t.Errorf("no skip reason mentions %q", want)
 		}
 	}
@@ -93,8 +137,18 @@ func TestParseSkipsInvalidSections(t *testing.T) {
 func TestParseNoPOP3IsNotAnError(t *testing.T) {
 	t.Parallel()
 	c, err := Parse(fixture(t, "imap-only.xml"), testnet.Addr(t, "x@imaponly.example"))
-	if err != nil || len(c.Servers) != 0 {
-		t.Errorf("got %+v, %v; want an empty config and no error", c, err)
+	if err != nil || len(only(c.Servers, settings.POP3)) != 0 || len(only(c.Servers, settings.IMAP)) != 1 {
+		t.Fatalf("got %+v, %v; want the IMAP server, no POP3 and no error", c, err)
+	}
+	a := c.Answer("https://autoconfig.imaponly.example/mail/config-v1.1.xml")
+	for _, p := range []settings.Protocol{settings.POP3, settings.SMTP} {
+		part := a.Parts[p]
+		if part == nil || part.Missing == nil || !strings.Contains(i18n.English.Format(*part.Missing), "no "+p.Label()+" section") {
+			t.Errorf("%s part %+v; want it to say the file has no such section", p, part)
+		}
+	}
+	if a.Offers(settings.POP3) || !a.Offers(settings.IMAP) {
+		t.Error("Offers disagrees with the servers")
 	}
 }
 
@@ -137,8 +191,8 @@ type refServer struct {
 	Auth        []string `xml:"authentication"`
 }
 
-func (s refServer) accepted(a settings.Address) (host string, port int, st string, ok bool) {
-	if s.Hostname == nil || s.Username == nil {
+func (s refServer) accepted(a settings.Address, outgoing bool) (host string, port int, st string, ok bool) {
+	if s.Hostname == nil || s.Username == nil && !outgoing {
 		return "", 0, "", false
 	}
 	host = strings.ToLower(strings.TrimSpace(settings.Expand(*s.Hostname, a)))
@@ -160,6 +214,8 @@ func (s refServer) accepted(a settings.Address) (host string, port int, st strin
 		switch x {
 		case "password-cleartext", "plain", "password-encrypted", "secure", "GSSAPI", "NTLM", "OAuth2":
 			auth = true
+		case "none", "client-IP-address", "smtp-after-pop":
+			auth = auth || outgoing
 		}
 	}
 	return host, port, st, st != "" && auth
@@ -172,7 +228,7 @@ func TestISPDBCorpus(t *testing.T) {
 	if len(files) == 0 {
 		t.Skipf("no ISPDB snapshot at %s", dir)
 	}
-	pop := 0
+	count := map[settings.Protocol]int{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -186,32 +242,50 @@ func TestISPDBCorpus(t *testing.T) {
 			continue
 		}
 		var ref struct {
-			Servers []refServer `xml:"emailProvider>incomingServer"`
+			Incoming []refServer `xml:"emailProvider>incomingServer"`
+			Outgoing []refServer `xml:"emailProvider>outgoingServer"`
 		}
 		if err := xml.Unmarshal(data, &ref); err != nil {
 			t.Fatalf("%s: reference decode: %v", f, err)
 		}
-		var want []string
-		for _, s := range ref.Servers {
-			if s.Type != "pop3" {
-				continue
+		for _, p := range []struct {
+			proto    settings.Protocol
+			typ      string
+			sections []refServer
+			outgoing bool
+		}{
+			{settings.POP3, "pop3", ref.Incoming, false},
+			{settings.IMAP, "imap", ref.Incoming, false},
+			{settings.SMTP, "smtp", ref.Outgoing, true},
+		} {
+			var want []string
+			for _, s := range p.sections {
+				if s.Type != p.typ {
+					continue
+				}
+				if host, port, st, ok := s.accepted(a, p.outgoing); ok {
+					user := ""
+					if s.Username != nil {
+						user = strings.TrimSpace(*s.Username)
+					}
+					want = append(want, host+":"+strconv.Itoa(port)+"/"+st+"/"+user)
+				}
 			}
-			if host, port, st, ok := s.accepted(a); ok {
-				want = append(want, host+":"+strconv.Itoa(port)+"/"+st+"/"+strings.TrimSpace(*s.Username))
+			var got []string
+			for _, s := range only(c.Servers, p.proto) {
+				got = append(got, s.Host+":"+strconv.Itoa(s.Port)+"/"+string(s.SocketType)+"/"+s.Username)
 			}
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("%s %s:\n got  %v\n want %v", filepath.Base(f), p.proto, got, want)
+			}
+			count[p.proto] += len(got)
 		}
-		var got []string
-		for _, s := range c.Servers {
-			got = append(got, s.Host+":"+strconv.Itoa(s.Port)+"/"+string(s.SocketType)+"/"+s.Username)
-		}
-		if strings.Join(got, " ") != strings.Join(want, " ") {
-			t.Errorf("%s:\n got  %v\n want %v", filepath.Base(f), got, want)
-		}
-		pop += len(got)
 	}
-	t.Logf("%d files, %d POP3 sections", len(files), pop)
-	if pop < 100 {
-		t.Errorf("only %d POP3 sections parsed from %d files", pop, len(files))
+	t.Logf("%d files: %d POP3, %d IMAP and %d SMTP sections", len(files), count[settings.POP3], count[settings.IMAP], count[settings.SMTP])
+	for p, min := range map[settings.Protocol]int{settings.POP3: 100, settings.IMAP: 100, settings.SMTP: 100} {
+		if count[p] < min {
+			t.Errorf("only %d %s sections parsed from %d files", count[p], p, len(files))
+		}
 	}
 }
 

@@ -77,8 +77,10 @@ var (
 	_ settings.Source = (*PlainHTTPSource)(nil)
 )
 
-// Config fetches the autoconfig file at u and returns its POP3 answer. A
-// missing file or one without a valid POP3 section is settings.ErrNotFound.
+// Config fetches the autoconfig file at u and returns its answer for every
+// protocol. A missing file or one without a valid POP3, IMAP or SMTP
+// section is settings.ErrNotFound; a protocol without a valid section has
+// its part say why.
 func (f *Fetcher) Config(ctx context.Context, u string, addr settings.Address) (*settings.Answer, error) {
 	var c *Config
 	doc, err := f.get(ctx, u, func(r io.Reader) (err error) {
@@ -89,10 +91,14 @@ func (f *Fetcher) Config(ctx context.Context, u string, addr settings.Address) (
 		return nil, err
 	}
 	if len(c.Servers) == 0 {
-		if len(c.Skipped) > 0 {
-			return nil, settings.NotFound(i18n.NFNoValidPOPSection, doc.URL, strings.Join(c.Skipped, "; "))
+		var all []string
+		for _, sec := range sections {
+			all = append(all, c.Skipped[sec.protocol]...)
 		}
-		return nil, settings.NotFound(i18n.NFNoPOPSection, doc.URL)
+		if len(all) > 0 {
+			return nil, settings.NotFound(i18n.NFNoValidSection, doc.URL, strings.Join(all, "; "))
+		}
+		return nil, settings.NotFound(i18n.NFNoSection, doc.URL)
 	}
 	a := c.Answer(doc.URL)
 	a.Warnings = append(a.Warnings, doc.Warnings...)

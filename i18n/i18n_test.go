@@ -1,10 +1,31 @@
 package i18n
 
 import (
+	"fmt"
+	"regexp"
 	"sort"
-	"strings"
+	"strconv"
 	"testing"
 )
+
+// verbs lists the arguments a format uses, in order: "1 2 3" for
+// "%s %s %s" and for "%[1]s %[3]s %[2]s" alike.
+func verbs(format string) string {
+	var used []int
+	next := 1
+	for _, m := range verbRE.FindAllStringSubmatch(format, -1) {
+		n := next
+		if m[1] != "" {
+			n, _ = strconv.Atoi(m[1])
+		}
+		used = append(used, n)
+		next = n + 1
+	}
+	sort.Ints(used)
+	return fmt.Sprint(used)
+}
+
+var verbRE = regexp.MustCompile(`%(?:\[(\d+)\])?s`)
 
 func TestCataloguesAgree(t *testing.T) {
 	t.Parallel()
@@ -19,8 +40,8 @@ func TestCataloguesAgree(t *testing.T) {
 			if !keys[k] {
 				t.Errorf("%s lacks %q", lang, k)
 			}
-			if strings.Count(catalogues[lang][k], "%s") != strings.Count(catalogues[English][k], "%s") {
-				t.Errorf("%s %q takes a different number of arguments from English", lang, k)
+			if got, want := verbs(catalogues[lang][k]), verbs(catalogues[English][k]); got != want {
+				t.Errorf("%s %q takes arguments %s, English %s", lang, k, got, want)
 			}
 		}
 		if len(keys) != len(en) {

@@ -16,10 +16,16 @@ type entry struct {
 	name    string
 	src     settings.Source
 	offline bool // answers from memory: consulted before the network
+	// narrow, for the fallback, returns the source looking for the given
+	// protocols alone.
+	narrow func([]Protocol) settings.Source
 }
 
 // engine runs sources for an address and picks the answer by precedence.
 type engine struct {
+	// protocols are what a lookup finds servers for; the first one's
+	// answer decides the result.
+	protocols []Protocol
 	// sources are consulted at once; their order is their precedence.
 	sources []entry
 	// fallback, when set, runs only after every source has come up empty
@@ -62,11 +68,16 @@ func (e *engine) graceFor(attempts []*Attempt) time.Duration {
 	return min(max(2*fastest, minGrace), maxGrace)
 }
 
-// find looks addr up. It never returns nil. The answer is returned as soon
-// as a source has found one and every source of higher precedence has
-// finished; the others are cancelled and waited for. When the deadline
-// passes, the best answer found so far is returned, with a warning for each
-// source that did not finish. Placeholders are left in the result, for
+// find looks addr up for every protocol of e.protocols. It never returns
+// nil: the result describes the first protocol, and its Others the rest.
+//
+// Every source runs once for all protocols, and each protocol is decided on
+// its own by precedence: its answer is known when a source has settled it
+// and every source of higher precedence has finished. The lookup returns
+// when every protocol is decided; once the first protocol has an answer in
+// hand, the rest wait for at most the grace period. When the deadline
+// passes, the best answers found so far are returned, with a warning for
+// each source that did not finish. Placeholders are left in the result, for
 // Result.For to fill.
 func (e *engine) find(ctx context.Context, addr Address) *Result {
 	if e.timeout > 0 {
@@ -74,10 +85,9 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 		ctx, cancel = context.WithTimeout(ctx, e.timeout)
 		defer cancel()
 	}
-	res := &Result{Address: addr}
 	attempts := make([]*Attempt, len(e.sources))
 
-	// Offline sources first: when one of them settles the answer, no network
+	// Offline sources first: when they settle every protocol, no network
 	// source is started at all.
 	for i, s := range e.sources {
 		if s.offline {
@@ -85,8 +95,8 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 			attempts[i] = &a
 		}
 	}
-	if !e.waitAll && decided(attempts) {
-		return e.finish(ctx, res, attempts, nil, nil)
+	if !e.waitAll && e.allDecided(attempts) {
+		return e.finish(ctx, addr, attempts, nil, nil, 0)
 	}
 
 	var fns []func(context.Context) (Attempt, error)
@@ -113,12 +123,13 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 	if !e.waitAll {
 		judge = func(results []race.Result[Attempt]) bool {
 			all := view(results)
-			if decided(all) {
+			if e.allDecided(all) {
 				return true
 			}
-			// An answer in hand, waiting only for sources of higher
-			// precedence: give them the grace period, then answer.
-			if timer == nil && e.grace >= 0 && inHand(all) {
+			// The first protocol's answer is in hand, and the lookup waits
+			// only for sources of higher precedence or for the other
+			// protocols: give them the grace period, then answer.
+			if timer == nil && e.grace >= 0 && inHand(project(all, e.protocols[0])) {
 				grace = e.graceFor(all)
 				timer = time.AfterFunc(grace, func() { close(stop) })
 			}
@@ -126,11 +137,11 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 		}
 	}
 	results, expired := race.Run(ctx, fns, judge, race.Options[Attempt]{Stop: stop})
-	early := false
-	if timer != nil && !timer.Stop() {
+	early := time.Duration(0)
+	if timer != nil && !timer.Stop() && expired == nil {
 		// The grace period ran out: whatever was still running was
 		// stopped early.
-		early = true
+		early = grace
 	}
 
 	// A source that ended with a context error was still running when the
@@ -138,13 +149,10 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 	// else that finished, even while the rest were being cancelled, is in
 	// hand and competes like any other answer.
 	unfinished := make([]bool, len(e.sources))
-	if early && expired == nil {
-		res.early = grace
-	}
 	for k, r := range results {
 		i := index[k]
 		att := r.Val
-		if !r.Done || !att.settles() && (errors.Is(att.Err, context.Canceled) || errors.Is(att.Err, context.DeadlineExceeded)) {
+		if !r.Done || att.Answer == nil && (errors.Is(att.Err, context.Canceled) || errors.Is(att.Err, context.DeadlineExceeded)) {
 			unfinished[i] = true
 			if !r.Done {
 				att = Attempt{Source: e.sources[i].name}
@@ -152,7 +160,74 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 		}
 		attempts[i] = &att
 	}
-	return e.finish(ctx, res, attempts, unfinished, expired)
+	return e.finish(ctx, addr, attempts, unfinished, expired, early)
+}
+
+// allDecided reports whether every protocol's answer is known.
+func (e *engine) allDecided(attempts []*Attempt) bool {
+	for _, p := range e.protocols {
+		if !decided(project(attempts, p)) {
+			return false
+		}
+	}
+	return true
+}
+
+// project returns what each attempt says of protocol p alone; a nil
+// attempt (a source still running) stays nil.
+func project(attempts []*Attempt, p Protocol) []*Attempt {
+	out := make([]*Attempt, len(attempts))
+	for i, a := range attempts {
+		if a != nil {
+			pa := a.only(p)
+			out[i] = &pa
+		}
+	}
+	return out
+}
+
+// only returns what a says of protocol p: found when its answer has a
+// server of p, an error when the part of the source that looks for p
+// failed, and otherwise not found, with the source's reason.
+func (a *Attempt) only(p Protocol) Attempt {
+	if a.Answer == nil {
+		return *a
+	}
+	out := *a
+	var failed []error
+	if part := a.Answer.Parts[p]; part != nil {
+		failed = part.Failed
+	}
+	ans := a.Answer.Only(p)
+	out.Answer = ans
+	switch {
+	case len(ans.Servers) > 0:
+		out.Outcome = OutcomeFound
+		out.Err = nil
+		if len(ans.Failed) > 0 {
+			out.Err = errors.Join(ans.Failed...)
+		}
+	case ans.NotOfferedFor(p) != nil:
+		out.Outcome = OutcomeNotFound
+		out.Err = &settings.NotOffered{Source: a.Source, Protocol: p, Reason: *ans.NotOfferedFor(p)}
+	case len(failed) > 0:
+		out.Outcome = OutcomeError
+		out.Answer = nil
+		out.Err = errors.Join(failed...)
+	default:
+		out.Outcome = OutcomeNotFound
+		out.Answer = nil
+		if part := ans.Parts[p]; part != nil && part.Missing != nil {
+			out.Err = &settings.Missing{Reason: *part.Missing}
+		} else {
+			where := ans.SourceURL
+			if where == "" {
+				where = a.Source
+			}
+			out.Err = settings.NotFound(i18n.NFNoProtocol, where, p.Label())
+		}
+	}
+	return out
 }
 
 // decided reports whether the answer is known: a source has settled it and
@@ -184,10 +259,22 @@ func inHand(attempts []*Attempt) bool {
 	return false
 }
 
-// settles reports whether a's answer ends the lookup: it found a server, or
-// it said authoritatively that there is none.
+// settles reports whether a's answer, already narrowed to one protocol,
+// ends that protocol's search: it found a server, or it said
+// authoritatively that there is none.
 func (a *Attempt) settles() bool {
-	return a.Answer != nil && (a.Outcome == OutcomeFound || a.Answer.NotOffered != nil)
+	if a.Answer == nil {
+		return false
+	}
+	if a.Outcome == OutcomeFound {
+		return true
+	}
+	for _, part := range a.Answer.Parts {
+		if part.NotOffered != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // best returns the index of the best finished answer, or -1: the first
@@ -208,7 +295,48 @@ func best(attempts []Attempt) int {
 	return insecure
 }
 
-func (e *engine) finish(ctx context.Context, res *Result, attempts []*Attempt, unfinished []bool, expired error) *Result {
+// finish turns the sources' attempts into a result per protocol, runs the
+// fallback for the protocols no source found, and returns the first
+// protocol's result with the others in its Others.
+func (e *engine) finish(ctx context.Context, addr Address, attempts []*Attempt, unfinished []bool, expired error, early time.Duration) *Result {
+	results := make([]*Result, len(e.protocols))
+	var missing []Protocol
+	for k, p := range e.protocols {
+		res := &Result{Address: addr, Protocol: p, early: early}
+		e.settle(res, project(attempts, p), unfinished, expired)
+		results[k] = res
+		if res.Answer == nil {
+			missing = append(missing, p)
+		}
+	}
+	if e.fallback != nil {
+		e.runFallback(ctx, results, missing, attempts, expired, early)
+	}
+	for _, res := range results {
+		if res.Answer != nil {
+			continue
+		}
+		network := e.couldNotLook(res.Attempts) && !errors.Is(expired, context.Canceled)
+		if expired != nil {
+			res.Err = &InterruptedError{Protocol: res.Protocol, Cause: expired, Errs: attemptErrors(res.Attempts), Network: network}
+		} else {
+			res.Err = &NotFoundError{Protocol: res.Protocol, Errs: attemptErrors(res.Attempts), Network: network}
+		}
+	}
+	top := results[0]
+	top.Others = results[1:]
+	return top
+}
+
+// settle fills res, the result of one protocol, from the sources' attempts
+// narrowed to it, and chooses its answer.
+func (e *engine) settle(res *Result, attempts []*Attempt, unfinished []bool, expired error) {
+	answered := false
+	for _, a := range attempts {
+		if a != nil && a.settles() {
+			answered = true
+		}
+	}
 	var early []string
 	for i, s := range e.sources {
 		a := attempts[i]
@@ -220,7 +348,7 @@ func (e *engine) finish(ctx context.Context, res *Result, attempts []*Attempt, u
 			if !errors.Is(expired, context.Canceled) {
 				res.Warnings = append(res.Warnings, i18n.M(i18n.WarnSourceTimeout, s.name))
 			}
-		case unfinished != nil && unfinished[i] && res.early > 0 && precedes(i, attempts):
+		case unfinished != nil && unfinished[i] && res.early > 0 && (!answered || precedes(i, attempts)):
 			*a = Attempt{Source: s.name, Outcome: OutcomeStoppedEarly, Duration: a.Duration,
 				Err: &StoppedEarlyError{Source: s.name, Grace: res.early}}
 			early = append(early, s.name)
@@ -229,41 +357,91 @@ func (e *engine) finish(ctx context.Context, res *Result, attempts []*Attempt, u
 		}
 		res.Attempts = append(res.Attempts, *a)
 	}
-	if len(early) > 0 {
-		res.Warnings = append(res.Warnings, i18n.M(i18n.WarnStoppedEarly, strings.Join(early, ", "), res.early.Round(100*time.Millisecond).String()))
+	grace := res.early.Round(100 * time.Millisecond).String()
+	switch {
+	case len(early) > 0 && answered:
+		res.Warnings = append(res.Warnings, i18n.M(i18n.WarnStoppedEarly, strings.Join(early, ", "), grace))
+	case len(early) > 0:
+		res.Warnings = append(res.Warnings, i18n.M(i18n.WarnProtocolUnfinished, res.Protocol.Label(), strings.Join(early, ", "), grace))
+	}
+	if !answered {
+		res.early = 0
 	}
 	// The winner is chosen from what the attempts hold now: an answer that
 	// was dropped above can never be chosen.
 	if winner := best(res.Attempts); winner >= 0 {
 		res.choose(res.Attempts[winner])
-		if e.fallback != nil {
-			why := i18n.SkipAnswered
-			if res.Answer.NotOffered != nil {
-				// The domain says it has no POP3: guessing would contradict it.
-				why = i18n.SkipNotOffered
+	}
+}
+
+// runFallback runs the fallback (guessing) for the protocols no source
+// found, and records in every protocol's attempts what it did. Once the
+// first protocol has its answer, the others get at most the grace period.
+func (e *engine) runFallback(ctx context.Context, results []*Result, missing []Protocol, attempts []*Attempt, expired error, early time.Duration) {
+	skip := func(res *Result, key string) {
+		res.Attempts = append(res.Attempts, Attempt{Source: e.fallback.name, Outcome: OutcomeSkipped, Err: settings.Skip(key)})
+	}
+	for _, res := range results {
+		switch {
+		case res.Answer != nil && res.Answer.NotOfferedFor(res.Protocol) != nil:
+			// The domain says it has no such server: guessing would
+			// contradict it.
+			skip(res, i18n.SkipNotOffered)
+		case res.Answer != nil:
+			skip(res, i18n.SkipAnswered)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	firstFound := results[0].Answer != nil
+	var fctx context.Context
+	var bound time.Duration
+	switch {
+	case expired != nil || ctx.Err() != nil:
+	case firstFound && early > 0:
+		// The grace period has run out already.
+	case firstFound && !e.waitAll && e.grace >= 0:
+		bound = e.graceFor(attempts)
+		var cancel context.CancelFunc
+		fctx, cancel = context.WithTimeout(ctx, bound)
+		defer cancel()
+	default:
+		fctx = ctx
+	}
+	for _, res := range results {
+		if res.Answer != nil {
+			continue
+		}
+		if fctx == nil {
+			key := i18n.SkipNoTime
+			if early > 0 {
+				key = i18n.SkipGraceOver
 			}
-			res.Attempts = append(res.Attempts, Attempt{Source: e.fallback.name, Outcome: OutcomeSkipped, Err: settings.Skip(why)})
-		}
-		return res
-	}
-	if e.fallback != nil {
-		fb := Attempt{Source: e.fallback.name, Outcome: OutcomeSkipped, Err: settings.Skip(i18n.SkipNoTime)}
-		if expired == nil && ctx.Err() == nil {
-			fb = run(ctx, *e.fallback, res.Address)
-		}
-		res.Attempts = append(res.Attempts, fb)
-		if fb.settles() {
-			res.choose(fb)
-			return res
+			skip(res, key)
 		}
 	}
-	network := e.couldNotLook(res.Attempts) && !errors.Is(expired, context.Canceled)
-	if expired != nil {
-		res.Err = &InterruptedError{Cause: expired, Errs: attemptErrors(res.Attempts), Network: network}
-		return res
+	if fctx == nil {
+		return
 	}
-	res.Err = &NotFoundError{Errs: attemptErrors(res.Attempts), Network: network}
-	return res
+	fb := run(fctx, entry{name: e.fallback.name, src: e.fallback.narrow(missing)}, results[0].Address)
+	for _, res := range results {
+		if res.Answer != nil {
+			continue
+		}
+		a := fb.only(res.Protocol)
+		if bound > 0 && !a.settles() && fctx.Err() != nil && ctx.Err() == nil {
+			// The first protocol's answer does not wait for this one's
+			// guessing any longer than the grace period.
+			a = Attempt{Source: e.fallback.name, Outcome: OutcomeStoppedEarly, Duration: a.Duration,
+				Err: &StoppedEarlyError{Source: e.fallback.name, Grace: bound}}
+			res.Warnings = append(res.Warnings, i18n.M(i18n.WarnProtocolUnfinished, res.Protocol.Label(), e.fallback.name, bound.Round(100*time.Millisecond).String()))
+		}
+		res.Attempts = append(res.Attempts, a)
+		if a.settles() {
+			res.choose(a)
+		}
+	}
 }
 
 // couldNotLook reports whether the lookup could not be made: every network
@@ -287,12 +465,14 @@ func (r *Result) choose(a Attempt) {
 	r.Source = a.Source
 	r.Answer = a.Answer
 	r.Found = len(a.Answer.Servers) > 0
+	r.Err = nil
 	if !r.Found {
-		r.Err = &settings.NotOffered{Source: a.Source, Reason: *a.Answer.NotOffered}
+		r.Err = &settings.NotOffered{Source: a.Source, Protocol: r.Protocol, Reason: *a.Answer.NotOfferedFor(r.Protocol)}
 	}
 }
 
-// run consults one source and times it.
+// run consults one source and times it. The attempt holds what the source
+// said of every protocol; project narrows it to one.
 func run(ctx context.Context, s entry, addr Address) Attempt {
 	start := time.Now()
 	ans, err := s.src.Lookup(ctx, addr)
@@ -304,13 +484,12 @@ func run(ctx context.Context, s entry, addr Address) Attempt {
 		a.Outcome = OutcomeNotFound
 	case err != nil:
 		a.Outcome = OutcomeError
-	case ans == nil || len(ans.Servers) == 0 && ans.NotOffered == nil:
+	case ans == nil || len(ans.Servers) == 0 && len(ans.Parts) == 0:
 		a.Outcome = OutcomeNotFound
 		a.Err = settings.NotFound(i18n.NFEmptyAnswer)
 	case len(ans.Servers) == 0:
 		a.Outcome = OutcomeNotFound
 		a.Answer = ans
-		a.Err = &settings.NotOffered{Source: s.name, Reason: *ans.NotOffered}
 	default:
 		a.Outcome = OutcomeFound
 		a.Answer = ans

@@ -17,7 +17,9 @@ var ErrNetwork = errors.New("the lookup could not be made: no source could reach
 // NotFoundError is a Result's Err when every source finished and none found
 // a server. It keeps every source's error.
 type NotFoundError struct {
-	Errs []error
+	// Protocol is the protocol no server was found for.
+	Protocol Protocol
+	Errs     []error
 	// Network is true when no source could look at all (see ErrNetwork).
 	Network bool
 }
@@ -26,7 +28,15 @@ func (e *NotFoundError) Error() string {
 	if e.Network {
 		return ErrNetwork.Error()
 	}
-	return "no POP3 server found"
+	return "no " + label(e.Protocol) + " server found"
+}
+
+// label names p for an error message; a zero Protocol is POP3.
+func label(p Protocol) string {
+	if p == "" {
+		p = POP3
+	}
+	return p.Label()
 }
 
 // Unwrap returns the sources' errors.
@@ -43,7 +53,9 @@ func (e *NotFoundError) Is(target error) bool {
 // keeps every source's error, and matches ErrNotFound, context.Canceled or
 // context.DeadlineExceeded.
 type InterruptedError struct {
-	Cause error // context.DeadlineExceeded or context.Canceled
+	// Protocol is the protocol no server was found for.
+	Protocol Protocol
+	Cause    error // context.DeadlineExceeded or context.Canceled
 	Errs  []error
 	// Network is true when no source that finished could look at all.
 	Network bool
@@ -53,7 +65,7 @@ func (e *InterruptedError) Error() string {
 	if errors.Is(e.Cause, context.Canceled) {
 		return "lookup cancelled"
 	}
-	return "no POP3 server found before the deadline"
+	return "no " + label(e.Protocol) + " server found before the deadline"
 }
 
 // Unwrap returns the cause and the sources' errors.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +28,10 @@ const (
 	DefaultISPDB   = "https://autoconfig.thunderbird.net/v1.1/"
 )
 
+// DefaultProtocols are what a Config without Protocols looks for: POP3, and
+// SMTP to send through.
+var DefaultProtocols = settings.DefaultProtocols
+
 // Config says how a Finder looks. Its zero value looks everywhere, with
 // the system's DNS servers and a 10-second deadline per address.
 type Config struct {
@@ -38,6 +44,10 @@ type Config struct {
 	// Timeout bounds the lookup of one address, every source included.
 	// Zero means DefaultTimeout.
 	Timeout time.Duration
+	// Protocols are what a lookup finds servers for, the one whose answer
+	// decides the result first. Nil means DefaultProtocols: POP3, and SMTP
+	// to send through.
+	Protocols []Protocol
 	// Sources names the sources to consult, from SourceNames. Nil means
 	// all of them; an empty list means none, for a Finder used only to
 	// Check servers.
@@ -93,6 +103,8 @@ type network struct {
 	fetcher   *autoconfig.Fetcher
 	prober    *probe.Prober
 	ispdb     string
+	// protocols are the ones the Finder looks for.
+	protocols []Protocol
 }
 
 // New returns a Finder configured by cfg. It fails for an unknown source
@@ -126,13 +138,30 @@ func New(cfg Config) (*Finder, error) {
 			cfg.ISPDB += "/"
 		}
 	}
+	if cfg.Protocols == nil {
+		cfg.Protocols = DefaultProtocols
+	}
+	if len(cfg.Protocols) == 0 {
+		return nil, errors.New("lookup: no protocol to look for")
+	}
+	seen := map[Protocol]bool{}
+	for _, p := range cfg.Protocols {
+		if !p.Valid() {
+			return nil, &settings.UnknownProtocolError{Name: string(p)}
+		}
+		if seen[p] {
+			return nil, fmt.Errorf("lookup: protocol %s given twice", p)
+		}
+		seen[p] = true
+	}
+	cfg.Protocols = slices.Clone(cfg.Protocols)
 	enabled, err := enabledSources(cfg.Sources)
 	if err != nil {
 		return nil, err
 	}
 	f := &Finder{cfg: cfg, table: providers.Builtin()}
-	f.engine = &engine{timeout: cfg.Timeout, waitAll: cfg.WaitAll, grace: cfg.Grace}
-	offline := &network{table: f.table, ispdb: cfg.ISPDB}
+	f.engine = &engine{protocols: cfg.Protocols, timeout: cfg.Timeout, waitAll: cfg.WaitAll, grace: cfg.Grace}
+	offline := &network{table: f.table, ispdb: cfg.ISPDB, protocols: cfg.Protocols}
 	for _, d := range sourceTable() {
 		e := entry{name: d.name, offline: d.offline}
 		switch {
@@ -146,6 +175,13 @@ func New(cfg Config) (*Finder, error) {
 				return nil, err
 			}
 			e.src = d.make(n, enabled)
+			if d.narrow != nil {
+				e.narrow = func(ps []Protocol) settings.Source { return d.narrow(n, ps) }
+			}
+		}
+		if e.narrow == nil {
+			src := e.src
+			e.narrow = func([]Protocol) settings.Source { return src }
 		}
 		if d.fallback {
 			f.engine.fallback = &e
@@ -161,7 +197,7 @@ func New(cfg Config) (*Finder, error) {
 // on first use.
 func (f *Finder) network() (*network, error) {
 	f.netOnce.Do(func() {
-		n := &network{table: f.table, ispdb: f.cfg.ISPDB}
+		n := &network{table: f.table, ispdb: f.cfg.ISPDB, protocols: f.cfg.Protocols}
 		if f.cfg.DNS != "" {
 			n.resolver = &resolver.Resolver{Servers: []string{f.cfg.DNS}}
 		} else {
@@ -199,7 +235,7 @@ func (f *Finder) network() (*network, error) {
 	return f.net, f.netErr
 }
 
-// Find looks up the POP3 server for address. It never returns nil: an
+// Find looks up the mail servers of address, for the Finder's protocols. It never returns nil: an
 // invalid address comes back with Err set to an *AddressError, and no
 // network traffic. Placeholders in host and user names are filled for the
 // address.
@@ -216,17 +252,18 @@ func (f *Finder) FindAddress(ctx context.Context, addr Address) *Result {
 	return f.memo.find(ctx, addr)
 }
 
-// Check connects to a POP3 server and checks it: TLS and the certificate,
-// the greeting and the capabilities. It never logs in. It goes through the
+// Check connects to a POP3, IMAP or SMTP server and checks it: TLS and the
+// certificate, the greeting, the capabilities and STARTTLS. It never logs
+// in. It goes through the
 // Finder's DNS server and trusted roots, and is bounded by ctx. The error
 // is for a Finder that cannot reach the network at all (no resolver); a
 // failed check is a Report with OK false.
-func (f *Finder) Check(ctx context.Context, host string, port int, mode SocketType) (*probe.Report, error) {
+func (f *Finder) Check(ctx context.Context, proto Protocol, host string, port int, mode SocketType) (*probe.Report, error) {
 	n, err := f.network()
 	if err != nil {
 		return nil, err
 	}
-	return n.prober.Check(ctx, host, port, mode), nil
+	return n.prober.Check(ctx, proto, host, port, mode), nil
 }
 
 // DNSQueries returns how many DNS queries the Finder has sent.

@@ -17,8 +17,10 @@ type (
 	Address = settings.Address
 	// AddressError says why an address is invalid.
 	AddressError = settings.AddressError
-	// Server is one POP3 server and how to log in to it.
+	// Server is one mail server and how to log in to it.
 	Server = settings.Server
+	// Protocol names a mail protocol: POP3, IMAP or SMTP.
+	Protocol = settings.Protocol
 	// SocketType says how a client secures its connection: SSL, STARTTLS
 	// or Plain.
 	SocketType = settings.SocketType
@@ -27,6 +29,17 @@ type (
 	// Provider names who runs a mail service.
 	Provider = settings.Provider
 )
+
+// The protocols.
+const (
+	POP3 = settings.POP3 // download mail, RFC 1939
+	IMAP = settings.IMAP // keep mail on the server, RFC 9051
+	SMTP = settings.SMTP // send mail: message submission, RFC 6409
+)
+
+// ParseProtocols reads a comma-separated list of protocols, such as
+// "pop3,smtp".
+func ParseProtocols(s string) ([]Protocol, error) { return settings.ParseProtocols(s) }
 
 // The socket types.
 const (
@@ -77,15 +90,22 @@ type Attempt struct {
 	Answer *Answer
 }
 
-// Result is the outcome of a whole lookup for one address.
+// Result is the outcome of a whole lookup for one address. It describes
+// the first protocol the lookup was asked for (POP3 unless told otherwise);
+// Others holds one Result for each other protocol, in the order asked.
 type Result struct {
 	Address Address
+	// Protocol is the protocol this result is for.
+	Protocol Protocol
+	// Others are the results for the other protocols asked for; each has no
+	// Others of its own.
+	Others []*Result
 	// Found is true when Answer holds at least one server.
 	Found bool
 	// Source names the source whose answer was chosen.
 	Source string
-	// Answer is the chosen answer; it may be set with Found false when the
-	// chosen source said POP3 is not offered.
+	// Answer is the chosen answer, narrowed to Protocol; it may be set with
+	// Found false when the chosen source said the protocol is not offered.
 	Answer *Answer
 	// Attempts lists every source in precedence order.
 	Attempts []Attempt
@@ -105,6 +125,22 @@ type Result struct {
 // sources of higher precedence were still running (their attempts say
 // OutcomeStoppedEarly), or zero when the lookup waited for them.
 func (r *Result) Early() time.Duration { return r.early }
+
+// All returns the result of every protocol asked for, in the order asked:
+// r first, then its Others.
+func (r *Result) All() []*Result {
+	return append([]*Result{r}, r.Others...)
+}
+
+// Get returns the result for protocol p, or nil when it was not asked for.
+func (r *Result) Get(p Protocol) *Result {
+	for _, x := range r.All() {
+		if x.Protocol == p {
+			return x
+		}
+	}
+	return nil
+}
 
 // Server returns the chosen server, or nil.
 func (r *Result) Server() *Server {
@@ -131,7 +167,7 @@ func (r *Result) AllWarnings() []i18n.Msg {
 		out = append(out, r.Answer.Warnings...)
 	}
 	if s := r.Server(); s != nil && s.SocketType == Plain {
-		out = append(out, i18n.M(i18n.WarnPlainPOP))
+		out = append(out, i18n.M(i18n.WarnPlainText, s.Protocol.Label()))
 	}
 	return out
 }
@@ -203,7 +239,13 @@ func (r *Result) For(addr Address) *Result {
 	}
 	if out.Found && len(out.Answer.Servers) == 0 {
 		out.Found = false
-		out.Err = &NotFoundError{Errs: []error{settings.NotFound(i18n.NFNoValidHost, out.Source, addr.String())}}
+		out.Err = &NotFoundError{Protocol: r.Protocol, Errs: []error{settings.NotFound(i18n.NFNoValidHost, out.Source, addr.String())}}
+	}
+	if len(r.Others) > 0 {
+		out.Others = make([]*Result, len(r.Others))
+		for i, o := range r.Others {
+			out.Others[i] = o.For(addr)
+		}
 	}
 	return &out
 }
@@ -219,6 +261,11 @@ func (r *Result) servesAddress(addr Address) bool {
 	}
 	for _, a := range r.Attempts {
 		if !ok(a.Answer) {
+			return false
+		}
+	}
+	for _, o := range r.Others {
+		if !o.servesAddress(addr) {
 			return false
 		}
 	}

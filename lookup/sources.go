@@ -38,6 +38,9 @@ type sourceDef struct {
 	fallback bool
 	// make builds the source from what a Finder shares.
 	make func(n *network, enabled map[string]bool) settings.Source
+	// narrow, for the fallback, builds it to look for some protocols only:
+	// those no other source found.
+	narrow func(n *network, protocols []Protocol) settings.Source
 }
 
 // sourceTable lists every source, best first: the order is the precedence.
@@ -62,7 +65,7 @@ func sourceTable() []sourceDef {
 			return &autoconfig.ISPDBSource{Fetcher: n.fetcher, Base: n.ispdb}
 		}},
 		{name: SourceSRV, make: func(n *network, _ map[string]bool) settings.Source {
-			return &dnssource.SRVSource{Resolver: n.resolver}
+			return &dnssource.SRVSource{Resolver: n.resolver, Protocols: n.protocols}
 		}},
 		{name: SourceAutodiscover, make: func(n *network, _ map[string]bool) settings.Source {
 			return &autoconfig.AutodiscoverSource{Fetcher: n.fetcher, Resolver: n.resolver}
@@ -83,7 +86,9 @@ func sourceTable() []sourceDef {
 			return &autoconfig.PlainHTTPSource{Fetcher: n.fetcher}
 		}},
 		{name: SourceGuess, fallback: true, make: func(n *network, _ map[string]bool) settings.Source {
-			return &probe.GuessSource{Prober: n.prober}
+			return &probe.GuessSource{Prober: n.prober, Protocols: n.protocols}
+		}, narrow: func(n *network, protocols []Protocol) settings.Source {
+			return &probe.GuessSource{Prober: n.prober, Protocols: protocols}
 		}},
 	}
 }

@@ -77,7 +77,8 @@ func round(d time.Duration) string {
 }
 
 // classifyDial names a connection failure.
-func classifyDial(err error, target string, elapsed time.Duration) failure {
+func (d *dialect) classifyDial(err error, target string, elapsed time.Duration) failure {
+	tls, starttls := d.ports()
 	var de *resolver.DNSError
 	var ne *net.DNSError
 	host, _, _ := net.SplitHostPort(target)
@@ -90,29 +91,31 @@ func classifyDial(err error, target string, elapsed time.Duration) failure {
 		return failure{KindDNS, i18n.M(i18n.FailDNSServer, host, dns.RcodeToString[de.Rcode]), i18n.M(i18n.HintDNSServer)}
 	case errors.As(err, &de) && !errors.Is(err, context.Canceled):
 		// The DNS server never answered, or refused the connection: a DNS
-		// problem, not the POP3 port's.
+		// problem, not the mail port's.
 		return failure{KindDNS, i18n.M(i18n.FailDNSUnreachable, host), i18n.M(i18n.HintDNSUnreachable)}
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return failure{KindRefused, i18n.M(i18n.FailRefused, target), i18n.M(i18n.HintRefused)}
 	case resolver.IsTimeout(err), errors.Is(err, context.Canceled):
-		return failure{KindTimeout, i18n.M(i18n.FailTimeout, target, round(elapsed)), i18n.M(i18n.HintTimeout)}
+		return failure{KindTimeout, i18n.M(i18n.FailTimeout, target, round(elapsed)), i18n.M(i18n.HintTimeout, tls, starttls)}
 	}
-	return failure{KindNetwork, i18n.M(i18n.FailNetwork, err.Error()), i18n.M(i18n.HintTimeout)}
+	return failure{KindNetwork, i18n.M(i18n.FailNetwork, err.Error()), i18n.M(i18n.HintTimeout, tls, starttls)}
 }
 
 // classifyIO names a failure while talking to the server.
-func (p *Prober) classifyIO(err error, target string, elapsed time.Duration, what string) failure {
+func (d *dialect) classifyIO(err error, target string, elapsed time.Duration, what string) failure {
+	tls, starttls := d.ports()
+	label := d.proto.Label()
 	switch {
 	case resolver.IsTimeout(err):
-		return failure{KindTimeout, i18n.M(i18n.FailTimeout, target, round(elapsed)), i18n.M(i18n.HintTimeout)}
+		return failure{KindTimeout, i18n.M(i18n.FailTimeout, target, round(elapsed)), i18n.M(i18n.HintTimeout, tls, starttls)}
 	case errors.Is(err, errCapaTooLong):
-		return failure{KindNotPOP3, i18n.M(i18n.FailCapaTooLong, strconv.Itoa(maxCapaLine)), i18n.M(i18n.HintNotPOP3)}
-	case errors.Is(err, errLineTooLong):
-		return failure{KindNotPOP3, i18n.M(i18n.FailNotPOP3, err.Error()), i18n.M(i18n.HintNotPOP3)}
+		return failure{d.wrongKind(), i18n.M(i18n.FailCapaTooLong, d.capaCmd, strconv.Itoa(maxCapaLine)), i18n.M(i18n.HintWrongProtocol, label)}
+	case errors.Is(err, errLineTooLong), errors.Is(err, errBadReply):
+		return failure{d.wrongKind(), i18n.M(i18n.FailWrongProtocol, label, err.Error()), i18n.M(i18n.HintWrongProtocol, label)}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
-		return failure{KindClosed, i18n.M(i18n.FailClosed, what), i18n.M(i18n.HintClosed)}
+		return failure{KindClosed, i18n.M(i18n.FailClosed, what), i18n.M(i18n.HintClosed, label)}
 	}
-	return failure{KindNetwork, i18n.M(i18n.FailNetwork, err.Error()), i18n.M(i18n.HintTimeout)}
+	return failure{KindNetwork, i18n.M(i18n.FailNetwork, err.Error()), i18n.M(i18n.HintTimeout, tls, starttls)}
 }
 
 // maxNamesShown is how many of a certificate's names a problem lists.

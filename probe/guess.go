@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/popfind/popfind/i18n"
@@ -16,9 +17,14 @@ import (
 // GuessSource is the last resort: it probes the usual host names of a domain
 // that publishes nothing. It touches hosts the domain never advertised, so
 // the Finder runs it only when every other source came up empty. Each probe
-// sends CAPA, STLS and QUIT only, never a user name or a password.
+// asks for capabilities and STARTTLS only (POP3 CAPA and STLS, IMAP
+// CAPABILITY and STARTTLS, SMTP EHLO and STARTTLS), never sends a user name
+// or a password, and never tries port 25, which is for servers, not for
+// people sending mail.
 type GuessSource struct {
 	Prober *Prober
+	// Protocols are the protocols to guess; nil means POP3 alone.
+	Protocols []settings.Protocol
 	// Stagger spaces the start of successive probes; zero means 200ms. A
 	// probe also starts at once when the one before it fails.
 	Stagger time.Duration
@@ -26,26 +32,97 @@ type GuessSource struct {
 
 var _ settings.Source = (*GuessSource)(nil)
 
-// candidate is one host and port to probe. A port-110 probe asks for
-// STARTTLS and, when the server offers no STLS, yields a plain candidate.
+// candidate is one host and port to probe. A STARTTLS probe that finds no
+// STARTTLS yields a plain candidate.
 type candidate struct {
-	host string
-	port int
-	mode settings.SocketType
+	proto settings.Protocol
+	host  string
+	port  int
+	mode  settings.SocketType
 }
 
 // found is the servers one probe proved usable, best first.
 type found = []settings.Server
 
-// Lookup probes pop3.<domain>, pop.<domain>, mail.<domain> and <domain>,
-// each on 995 with TLS and on 110 with STLS or, failing that, plain text.
-// Servers with TLS rank above plain ones; within each, the order above.
-// Probes start one Stagger apart, or at once when the one before failed.
+// guessHosts are the host names tried for each protocol, best first.
+var guessHosts = map[settings.Protocol][]string{
+	settings.POP3: {"pop3.", "pop.", "mail.", ""},
+	settings.IMAP: {"imap.", "mail.", ""},
+	settings.SMTP: {"smtp.", "mail.", ""},
+}
+
+// Lookup probes, for each protocol at once, its usual names: pop3., pop.,
+// mail. and the domain for POP3 (995 with TLS, 110 with STARTTLS or plain
+// text); imap., mail. and the domain for IMAP (993, 143); smtp., mail. and
+// the domain for SMTP (465, 587). Servers with TLS rank above plain ones;
+// within each, the order above. Within a protocol, probes start one Stagger
+// apart, or at once when the one before failed.
 func (g *GuessSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
+	protos := g.Protocols
+	if len(protos) == 0 {
+		protos = []settings.Protocol{settings.POP3}
+	}
+	type outcome struct {
+		servers []settings.Server
+		part    *settings.Part
+		err     error
+	}
+	outs := make([]outcome, len(protos))
+	var wg sync.WaitGroup
+	for i, p := range protos {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var o outcome
+			o.servers, o.part, o.err = g.guess(ctx, p, addr)
+			outs[i] = o
+		}()
+	}
+	wg.Wait()
+	ans := &settings.Answer{}
+	var errs []error
+	missing := 0
+	for i, p := range protos {
+		o := outs[i]
+		if o.part != nil {
+			ans.Part(p)
+			ans.Parts[p] = o.part
+		}
+		switch {
+		case len(o.servers) > 0:
+			ans.Servers = append(ans.Servers, o.servers...)
+			if ans.SourceURL == "" {
+				ans.SourceURL = o.part.SourceURL
+			}
+		case errors.Is(o.err, settings.ErrNotFound):
+			missing++
+			errs = append(errs, o.err)
+		default:
+			errs = append(errs, o.err)
+		}
+	}
+	switch {
+	case len(ans.Servers) > 0, missing > 0 && missing < len(errs):
+		return ans, nil
+	case len(errs) == 1:
+		return nil, errs[0]
+	case missing == len(errs):
+		return nil, fmt.Errorf("%w: %v", settings.ErrNotFound, errors.Join(errs...))
+	}
+	return nil, errors.Join(errs...)
+}
+
+// guess probes one protocol's candidates. It returns the servers found, or
+// the protocol's part of the answer saying why there are none, and an error
+// that is settings.ErrNotFound when the probes reached the hosts and found
+// nothing.
+func (g *GuessSource) guess(ctx context.Context, p settings.Protocol, addr settings.Address) ([]settings.Server, *settings.Part, error) {
 	d := addr.Domain
 	var fns []func(context.Context) (found, error)
-	for _, h := range []string{"pop3." + d, "pop." + d, "mail." + d, d} {
-		for _, c := range []candidate{{h, 995, settings.SSL}, {h, 110, settings.STARTTLS}} {
+	for _, prefix := range guessHosts[p] {
+		h := prefix + d
+		for _, mode := range []settings.SocketType{settings.SSL, settings.STARTTLS} {
+			c := candidate{p, h, p.DefaultPort(mode), mode}
 			fns = append(fns, func(ctx context.Context) (found, error) { return g.probe(ctx, c) })
 		}
 	}
@@ -58,9 +135,10 @@ func (g *GuessSource) Lookup(ctx context.Context, addr settings.Address) (*setti
 		return ok
 	}, race.Options[found]{Stagger: stagger, Failed: func(_ found, err error) bool { return err != nil }})
 	if best, ok := settled(got); ok {
-		return g.answer(got, best), nil
+		s, part := g.answer(got, best)
+		return s, part, nil
 	}
-	return g.partial(got, addr, ctxErr)
+	return g.partial(got, p, addr, ctxErr)
 }
 
 // settled reports whether the best candidate is known: the first with a
@@ -77,7 +155,7 @@ func settled(got []race.Result[found]) (int, bool) {
 	return 0, false
 }
 
-func (g *GuessSource) answer(got []race.Result[found], best int) *settings.Answer {
+func (g *GuessSource) answer(got []race.Result[found], best int) ([]settings.Server, *settings.Part) {
 	var secure, plain []settings.Server
 	order := append([]int{best}, indexes(len(got), best)...)
 	for _, i := range order {
@@ -90,9 +168,9 @@ func (g *GuessSource) answer(got []race.Result[found], best int) *settings.Answe
 		}
 	}
 	servers := append(secure, plain...)
-	a := &settings.Answer{Servers: servers, SourceURL: fmt.Sprintf("%s:%d", servers[0].Host, servers[0].Port)}
-	a.Warnings = append(a.Warnings, i18n.M(i18n.WarnGuessed, a.SourceURL))
-	return a
+	part := &settings.Part{SourceURL: fmt.Sprintf("%s:%d", servers[0].Host, servers[0].Port)}
+	part.Warnings = append(part.Warnings, i18n.M(i18n.WarnGuessed, part.SourceURL))
+	return servers, part
 }
 
 func indexes(n, skip int) []int {
@@ -107,10 +185,11 @@ func indexes(n, skip int) []int {
 
 // partial returns what the probes found when not all of them finished, or
 // why none worked.
-func (g *GuessSource) partial(got []race.Result[found], addr settings.Address, ctxErr error) (*settings.Answer, error) {
+func (g *GuessSource) partial(got []race.Result[found], p settings.Protocol, addr settings.Address, ctxErr error) ([]settings.Server, *settings.Part, error) {
 	for i, r := range got {
 		if len(r.Val) > 0 {
-			return g.answer(got, i), nil
+			s, part := g.answer(got, i)
+			return s, part, nil
 		}
 	}
 	var reasons []string
@@ -129,22 +208,25 @@ func (g *GuessSource) partial(got []race.Result[found], addr settings.Address, c
 	}
 	if !looked {
 		// Nothing was reached: that is no evidence that nothing is there.
-		return nil, fmt.Errorf("no probe of the usual names of %s could reach them: %s", addr.Domain, strings.Join(reasons, "; "))
+		err := fmt.Errorf("no probe of the usual %s names of %s could reach them: %s", p.Label(), addr.Domain, strings.Join(reasons, "; "))
+		return nil, &settings.Part{Failed: []error{err}}, err
 	}
-	return nil, settings.NotFound(i18n.NFGuess, addr.Domain, strings.Join(reasons, "; "))
+	m := i18n.M(i18n.NFGuess, p.Label(), addr.Domain, strings.Join(reasons, "; "))
+	return nil, &settings.Part{Missing: &m}, &settings.Missing{Reason: m}
 }
 
 // probe checks one candidate and returns the servers it proved usable.
 func (g *GuessSource) probe(ctx context.Context, c candidate) ([]settings.Server, error) {
-	r := g.Prober.Check(ctx, c.host, c.port, c.mode)
+	r := g.Prober.Check(ctx, c.proto, c.host, c.port, c.mode)
 	server := func(st settings.SocketType) settings.Server {
-		return settings.Server{Protocol: "pop3", Host: c.host, Port: c.port, SocketType: st,
+		return settings.Server{Protocol: c.proto, Host: c.host, Port: c.port, SocketType: st,
 			Username: settings.PlaceholderAddress, Auth: authFromCapa(r.Capa)}
 	}
 	if r.OK {
 		return []settings.Server{server(c.mode)}, nil
 	}
-	// Port 110 without STLS still speaks POP3: a plain-text candidate.
+	// A STARTTLS port without STARTTLS still speaks the protocol: a
+	// plain-text candidate.
 	if c.mode == settings.STARTTLS && r.Kind == KindNoSTLS {
 		return []settings.Server{server(settings.Plain)}, nil
 	}

@@ -45,12 +45,23 @@ func readLine(r *bufio.Reader) (string, error) {
 	}
 }
 
-// Capabilities is a parsed CAPA answer (RFC 2449).
+// Capabilities is what a server says it can do: a POP3 CAPA answer (RFC
+// 2449), an IMAP CAPABILITY response, or an SMTP EHLO reply's extensions.
 type Capabilities struct {
-	// Lines are the capability lines as sent.
+	// Lines are the capabilities as sent: CAPA lines, IMAP capability
+	// atoms, EHLO extension lines.
 	Lines []string
-	STLS  bool
-	SASL  []string
+	// STLS is true when the server offers to upgrade to TLS (POP3 STLS,
+	// IMAP and SMTP STARTTLS).
+	STLS bool
+	// SASL lists the authentication mechanisms offered (POP3 SASL, IMAP
+	// AUTH=, SMTP AUTH).
+	SASL []string
+	// LoginDisabled is IMAP's LOGINDISABLED: no password login until TLS.
+	LoginDisabled bool
+	// Size is the largest message an SMTP server accepts (SIZE), in bytes;
+	// zero when it does not say.
+	Size int64
 }
 
 // readCapa reads a CAPA answer after its status line: capability lines up

@@ -1,7 +1,8 @@
-// Package probe talks to POP3 servers without logging in: it connects,
-// checks TLS and the certificate, reads the greeting and the capabilities,
-// and says QUIT. --verify and last-resort guessing share it. It never sends
-// a user name or a password.
+// Package probe talks to POP3, IMAP and SMTP servers without logging in:
+// it connects, checks TLS and the certificate, reads the greeting and the
+// capabilities, upgrades with STARTTLS where asked, and says goodbye.
+// --verify and last-resort guessing share it. It never sends a user name, a
+// password, AUTH or MAIL FROM.
 package probe
 
 import (
@@ -14,7 +15,6 @@ import (
 	"io"
 	"net"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/popfind/popfind/i18n"
@@ -22,7 +22,7 @@ import (
 	"github.com/popfind/popfind/lookup/settings"
 )
 
-// Prober checks POP3 servers. Its fields are its dependencies; the zero
+// Prober checks mail servers. Its fields are its dependencies; the zero
 // value dials with the system resolver and trusts the system roots.
 type Prober struct {
 	// Dial opens TCP connections; popfind passes its resolver's DialContext
@@ -49,6 +49,8 @@ const (
 	KindCert          Kind = "cert"
 	KindTLS           Kind = "tls_handshake"
 	KindNotPOP3       Kind = "not_pop3"
+	KindNotIMAP       Kind = "not_imap"
+	KindNotSMTP       Kind = "not_smtp"
 	KindNoSTLS        Kind = "no_stls"
 	KindSTLSRefused   Kind = "stls_refused"
 	KindNoGreeting    Kind = "no_greeting"
@@ -79,7 +81,9 @@ type TLSInfo struct {
 
 // Report is the outcome of one check.
 type Report struct {
-	OK         bool
+	OK bool
+	// Protocol is the protocol the check spoke.
+	Protocol   settings.Protocol
 	Host       string
 	Port       int
 	SocketType settings.SocketType
@@ -107,9 +111,10 @@ type Report struct {
 
 // Interrupted is the report of a check that its caller stopped waiting for
 // (err is the caller's context error) before it finished.
-func Interrupted(host string, port int, mode settings.SocketType, err error) *Report {
-	r := &Report{Host: host, Port: port, SocketType: mode, Err: err, Kind: KindTimeout,
-		Problem: i18n.M(i18n.FailNetwork, "the check was cancelled"), Hint: i18n.M(i18n.HintTimeout)}
+func Interrupted(proto settings.Protocol, host string, port int, mode settings.SocketType, err error) *Report {
+	tls, starttls := dialectFor(proto).ports()
+	r := &Report{Protocol: dialectFor(proto).proto, Host: host, Port: port, SocketType: mode, Err: err, Kind: KindTimeout,
+		Problem: i18n.M(i18n.FailNetwork, "the check was cancelled"), Hint: i18n.M(i18n.HintTimeout, tls, starttls)}
 	if errors.Is(err, context.DeadlineExceeded) {
 		r.Problem = i18n.M(i18n.FailNetwork, "the check did not finish before the deadline")
 	}
@@ -119,11 +124,14 @@ func Interrupted(host string, port int, mode settings.SocketType, err error) *Re
 // ExpiryWarning is how close to its end a certificate gets a warning.
 const ExpiryWarning = 14 * 24 * time.Hour
 
-// Check connects to host:port in mode and reports what it found. It never
-// logs in. Every step is bounded by ctx.
-func (p *Prober) Check(ctx context.Context, host string, port int, mode settings.SocketType) *Report {
+// Check connects to host:port in mode, speaking proto, and reports what it
+// found. It never logs in: it reads the greeting, asks for the
+// capabilities, upgrades with STARTTLS when mode says so, and says goodbye.
+// Every step is bounded by ctx.
+func (p *Prober) Check(ctx context.Context, proto settings.Protocol, host string, port int, mode settings.SocketType) *Report {
+	d := dialectFor(proto)
 	start := time.Now()
-	r := &Report{Host: host, Port: port, SocketType: mode}
+	r := &Report{Protocol: d.proto, Host: host, Port: port, SocketType: mode}
 	defer func() { r.Total = time.Since(start) }()
 	target := net.JoinHostPort(host, strconv.Itoa(port))
 
@@ -137,7 +145,7 @@ func (p *Prober) Check(ctx context.Context, host string, port int, mode settings
 	r.Connect = time.Since(t0)
 	r.step(i18n.M(i18n.StepConnect, target), err == nil, r.Connect)
 	if err != nil {
-		r.fail(classifyDial(err, target, time.Since(start)), err)
+		r.fail(d.classifyDial(err, target, time.Since(start)), err)
 		return r
 	}
 	r.Addr = raw.RemoteAddr().String()
@@ -153,7 +161,7 @@ func (p *Prober) Check(ctx context.Context, host string, port int, mode settings
 
 	// 2. Implicit TLS comes first.
 	if mode == settings.SSL {
-		tc, ok := p.handshake(ctx, r, raw, host)
+		tc, ok := p.handshake(ctx, d, r, raw, host)
 		if !ok {
 			return r
 		}
@@ -163,105 +171,122 @@ func (p *Prober) Check(ctx context.Context, host string, port int, mode settings
 
 	// 3. The greeting.
 	t0 = time.Now()
-	greeting, err := readLine(br)
-	if err != nil {
-		r.step(i18n.M(i18n.StepGreeting), false, time.Since(t0))
-		f := p.classifyIO(err, target, time.Since(start), "no greeting")
+	greeting, ok, refused, err := d.greeting(br)
+	label := d.proto.Label()
+	if err != nil && !errors.Is(err, errBadReply) {
+		r.step(i18n.M(i18n.StepGreeting, label), false, time.Since(t0))
+		f := d.classifyIO(err, target, time.Since(start), "no greeting")
 		if f.kind == KindTimeout && greeting == "" {
 			// The connection (and TLS) worked: a firewall is not to blame,
 			// whatever listens there just does not speak first.
-			f = failure{KindNoGreeting, i18n.M(i18n.FailNoGreeting, target, round(time.Since(t0))), i18n.M(i18n.HintNoGreeting)}
+			tls, starttls := d.ports()
+			f = failure{KindNoGreeting, i18n.M(i18n.FailNoGreeting, target, round(time.Since(t0))), i18n.M(i18n.HintNoGreeting, tls, starttls)}
 		}
 		r.fail(f, err)
 		return r
 	}
 	r.Greeting = printable(greeting, 200)
-	if !strings.HasPrefix(greeting, "+OK") {
-		r.step(i18n.M(i18n.StepGreeting), false, time.Since(t0))
-		r.fail(failure{KindNotPOP3, i18n.M(i18n.FailNotPOP3, strconv.Quote(printable(greeting, 100))), i18n.M(i18n.HintNotPOP3)},
-			fmt.Errorf("greeting %q is not +OK", printable(greeting, 100)))
+	if refused {
+		r.step(i18n.M(i18n.StepGreeting, label), false, time.Since(t0))
+		r.fail(failure{KindClosed, i18n.M(i18n.FailClosed, strconv.Quote(printable(greeting, 100))), i18n.M(i18n.HintClosed, label)},
+			fmt.Errorf("the server turned the connection away: %q", printable(greeting, 100)))
 		return r
 	}
-	r.step(i18n.M(i18n.StepGreeting), true, time.Since(t0))
+	if !ok {
+		r.step(i18n.M(i18n.StepGreeting, label), false, time.Since(t0))
+		r.fail(failure{d.wrongKind(), i18n.M(i18n.FailWrongProtocol, label, strconv.Quote(printable(greeting, 100))), i18n.M(i18n.HintWrongProtocol, label)},
+			fmt.Errorf("greeting %q is not a %s greeting", printable(greeting, 100), label))
+		return r
+	}
+	r.step(i18n.M(i18n.StepGreeting, label), true, time.Since(t0))
 
-	// 4. Capabilities, and for STARTTLS the upgrade and a second CAPA, since
-	// a server may change them once the connection is secure (RFC 2595).
-	if !p.capa(r, conn, br, target, start) {
+	// 4. Capabilities, and for STARTTLS the upgrade and a second look,
+	// since a server may change them once the connection is secure (RFC
+	// 2595, RFC 3207 requires a new EHLO).
+	if !p.capa(d, r, conn, br, target, start) {
 		return r
 	}
 	if mode == settings.STARTTLS {
+		tlsPort, _ := d.ports()
 		if !r.Capa.STLS {
-			r.step(i18n.M(i18n.StepSTLS), false, 0)
-			r.fail(failure{KindNoSTLS, i18n.M(i18n.FailNoSTLS), i18n.M(i18n.HintNoSTLS)}, errors.New("CAPA does not list STLS"))
+			r.step(i18n.M(i18n.StepSTLS, d.stlsCmd), false, 0)
+			r.fail(failure{KindNoSTLS, i18n.M(i18n.FailNoSTLS, d.stlsCmd), i18n.M(i18n.HintNoSTLS, tlsPort)}, fmt.Errorf("%s does not list %s", d.capaCmd, d.stlsCmd))
 			return r
 		}
 		t0 = time.Now()
-		line, err := command(conn, br, "STLS")
+		line, ok, err := d.starttls(conn, br)
 		if err != nil {
-			r.step(i18n.M(i18n.StepSTLS), false, time.Since(t0))
-			r.fail(p.classifyIO(err, target, time.Since(start), "no STLS answer"), err)
+			r.step(i18n.M(i18n.StepSTLS, d.stlsCmd), false, time.Since(t0))
+			r.fail(d.classifyIO(err, target, time.Since(start), "no "+d.stlsCmd+" answer"), err)
 			return r
 		}
-		if !strings.HasPrefix(line, "+OK") {
+		if !ok {
 			// Advertised, then refused: not the same as not offered.
-			r.step(i18n.M(i18n.StepSTLS), false, time.Since(t0))
+			r.step(i18n.M(i18n.StepSTLS, d.stlsCmd), false, time.Since(t0))
 			answer := printable(line, 100)
-			r.fail(failure{KindSTLSRefused, i18n.M(i18n.FailSTLSRefused, strconv.Quote(answer)), i18n.M(i18n.HintSTLSRefused)},
-				fmt.Errorf("STLS answered %q", answer))
+			r.fail(failure{KindSTLSRefused, i18n.M(i18n.FailSTLSRefused, d.stlsCmd, strconv.Quote(answer)), i18n.M(i18n.HintSTLSRefused, tlsPort)},
+				fmt.Errorf("%s answered %q", d.stlsCmd, answer))
 			return r
 		}
-		r.step(i18n.M(i18n.StepSTLS), true, time.Since(t0))
+		r.step(i18n.M(i18n.StepSTLS, d.stlsCmd), true, time.Since(t0))
 		if br.Buffered() > 0 {
-			// Bytes after +OK and before the handshake would be injected
-			// plain text (CVE-2011-0411 style): refuse them.
-			r.fail(failure{KindTLS, i18n.M(i18n.FailTLS, "data after the STLS answer"), i18n.M(i18n.HintTLS)}, errors.New("plain text after STLS +OK"))
+			// Bytes after the answer and before the handshake would be
+			// injected plain text (CVE-2011-0411 style): refuse them.
+			tls, starttls := d.ports()
+			r.fail(failure{KindTLS, i18n.M(i18n.FailTLS, "data after the "+d.stlsCmd+" answer"), i18n.M(i18n.HintTLS, tls, starttls)},
+				fmt.Errorf("plain text after the %s answer", d.stlsCmd))
 			return r
 		}
-		tc, ok := p.handshake(ctx, r, raw, host)
+		tc, ok := p.handshake(ctx, d, r, raw, host)
 		if !ok {
 			return r
 		}
 		conn = tc
 		br = bufio.NewReaderSize(conn, 4096)
-		if !p.capa(r, conn, br, target, start) {
+		if !p.capa(d, r, conn, br, target, start) {
 			return r
 		}
-		// Servers stop listing STLS once it is done (RFC 2595 §4).
+		// Servers stop listing STARTTLS once it is done (RFC 2595 §4).
 		r.Capa.STLS = true
 	}
 	if mode == settings.Plain {
 		r.Warnings = append(r.Warnings, i18n.M(i18n.WarnPlainVerify))
 	}
 
-	// 5. QUIT, politely; its answer does not change the verdict.
+	// 5. Goodbye, politely; its answer does not change the verdict.
 	t0 = time.Now()
-	_, err = command(conn, br, "QUIT")
-	r.step(i18n.M(i18n.StepQuit), err == nil, time.Since(t0))
+	err = d.quit(conn, br)
+	r.step(i18n.M(i18n.StepQuit, d.quitCmd), err == nil, time.Since(t0))
 	r.OK = true
 	return r
+}
+
+// wrongKind is the failure kind of a server that does not speak d.
+func (d *dialect) wrongKind() Kind {
+	switch d.proto {
+	case settings.IMAP:
+		return KindNotIMAP
+	case settings.SMTP:
+		return KindNotSMTP
+	}
+	return KindNotPOP3
 }
 
 func (r *Report) step(name i18n.Msg, ok bool, d time.Duration) {
 	r.Steps = append(r.Steps, Step{Name: name, OK: ok, Duration: d})
 }
 
-// capa sends CAPA and records the answer. A server that refuses CAPA (an
-// RFC 1939 server) passes, with capabilities unknown.
-func (p *Prober) capa(r *Report, conn net.Conn, br *bufio.Reader, target string, start time.Time) bool {
+// capa asks for the capabilities and records them. A server that refuses
+// the command (an RFC 1939 POP3 server) passes, with capabilities unknown.
+func (p *Prober) capa(d *dialect, r *Report, conn net.Conn, br *bufio.Reader, target string, start time.Time) bool {
 	t0 := time.Now()
-	status, err := command(conn, br, "CAPA")
-	if err == nil && strings.HasPrefix(status, "+OK") {
-		var c Capabilities
-		c, err = readCapa(br)
-		if err == nil {
-			r.Capa, r.CapaKnown = c, true
-		}
-	} else if err == nil {
-		r.Capa, r.CapaKnown = Capabilities{}, false
+	c, known, err := d.capa(conn, br)
+	if err == nil {
+		r.Capa, r.CapaKnown = c, known
 	}
-	r.step(i18n.M(i18n.StepCAPA), err == nil, time.Since(t0))
+	r.step(i18n.M(i18n.StepCAPA, d.capaCmd), err == nil, time.Since(t0))
 	if err != nil {
-		r.fail(p.classifyIO(err, target, time.Since(start), "no CAPA answer"), err)
+		r.fail(d.classifyIO(err, target, time.Since(start), "no "+d.capaCmd+" answer"), err)
 		return false
 	}
 	return true
@@ -277,7 +302,7 @@ func command(conn net.Conn, br *bufio.Reader, cmd string) (string, error) {
 
 // handshake runs the TLS handshake, then checks the certificate itself so
 // that a failed check still reports what the certificate says.
-func (p *Prober) handshake(ctx context.Context, r *Report, raw net.Conn, host string) (*tls.Conn, bool) {
+func (p *Prober) handshake(ctx context.Context, d *dialect, r *Report, raw net.Conn, host string) (*tls.Conn, bool) {
 	t0 := time.Now()
 	tc := tls.Client(raw, &tls.Config{
 		ServerName: host,
@@ -291,9 +316,10 @@ func (p *Prober) handshake(ctx context.Context, r *Report, raw net.Conn, host st
 	name := "TLS"
 	if err != nil {
 		r.step(i18n.M(i18n.StepTLS, name), false, r.TLS)
-		f := failure{KindTLS, i18n.M(i18n.FailTLS, tlsReason(err)), i18n.M(i18n.HintTLS)}
+		tlsPort, starttls := d.ports()
+		f := failure{KindTLS, i18n.M(i18n.FailTLS, tlsReason(err)), i18n.M(i18n.HintTLS, tlsPort, starttls)}
 		if ctx.Err() != nil || resolver.IsTimeout(err) {
-			f = failure{KindTimeout, i18n.M(i18n.FailTimeout, raw.RemoteAddr().String(), round(time.Since(t0))), i18n.M(i18n.HintTimeout)}
+			f = failure{KindTimeout, i18n.M(i18n.FailTimeout, raw.RemoteAddr().String(), round(time.Since(t0))), i18n.M(i18n.HintTimeout, tlsPort, starttls)}
 		}
 		r.fail(f, err)
 		return nil, false

@@ -21,12 +21,14 @@ type Provider struct {
 	// MX lists glob patterns (path.Match syntax, lowercase, no trailing dot)
 	// for the MX hosts of domains hosted at the provider.
 	MX []string
-	// Servers are its POP3 servers, the preferred first. Usernames hold
-	// autoconfig placeholders such as %EMAILADDRESS%.
+	// Servers are its POP3, IMAP and SMTP servers, the preferred of each
+	// protocol first. Usernames hold autoconfig placeholders such as
+	// %EMAILADDRESS%.
 	Servers []settings.Server
-	// NoPOP, when set, says the provider offers no POP3 at all, and why.
-	NoPOP *i18n.Msg
-	Notes []i18n.Msg
+	// Without says, by protocol, why the provider does not offer it (iCloud
+	// has no POP3). Every protocol has servers or a reason here.
+	Without map[settings.Protocol]i18n.Msg
+	Notes   []i18n.Msg
 	// Docs are the provider's own help pages; the first is the page the
 	// entry was checked against.
 	Docs []string
@@ -43,9 +45,9 @@ func (p *Provider) Answer() *settings.Answer {
 		s.Auth = append([]string(nil), s.Auth...)
 		a.Servers = append(a.Servers, s)
 	}
-	if p.NoPOP != nil {
-		msg := *p.NoPOP
-		a.NotOffered = &msg
+	for proto, why := range p.Without {
+		why := why
+		a.Part(proto).NotOffered = &why
 	}
 	return a
 }
@@ -95,7 +97,18 @@ func (t *Table) ByMX(host string) (*Provider, bool) {
 	return nil, false
 }
 
-// Filter returns the providers whose id, names, domains or POP3 hosts
+// Offers returns p's servers of protocol proto, the preferred first.
+func (p *Provider) Offers(proto settings.Protocol) []settings.Server {
+	var out []settings.Server
+	for _, s := range p.Servers {
+		if s.Protocol == proto {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Filter returns the providers whose id, names, domains or server hosts
 // contain q, case-insensitively. An empty q matches every provider.
 func (t *Table) Filter(q string) []*Provider {
 	q = strings.ToLower(strings.TrimSpace(q))

@@ -94,10 +94,10 @@ func TestSRVTargetDot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.NotOffered == nil || len(a.Servers) != 0 {
+	if a.NotOfferedFor(settings.POP3) == nil || len(a.Servers) != 0 {
 		t.Fatalf("want NotOffered and no servers, got %+v", a)
 	}
-	if got := i18n.English.Format(*a.NotOffered); !strings.Contains(got, "not offered") {
+	if got := i18n.English.Format(*a.NotOfferedFor(settings.POP3)); !strings.Contains(got, "POP3 is deliberately not offered") {
 		t.Errorf("reason %q", got)
 	}
 }
@@ -181,7 +181,7 @@ func TestMXHostedProviders(t *testing.T) {
 			t.Errorf("%s: %v", domain, err)
 			continue
 		}
-		if got := testnet.Hosts(a); got != want {
+		if got := testnet.Hosts(a.Only(settings.POP3)); got != want {
 			t.Errorf("%s: servers %s, want %s", domain, got, want)
 		}
 		if len(a.Warnings) == 0 || !strings.Contains(i18n.English.Format(a.Warnings[len(a.Warnings)-1]), "inferred") {
@@ -209,6 +209,7 @@ func TestSRVFailureBesideAnswer(t *testing.T) {
 	if err != nil || len(a.Servers) != 1 || a.Servers[0].Port != 110 {
 		t.Fatalf("%+v, %v", a, err)
 	}
+	a = a.Only(settings.POP3)
 	if len(a.Failed) != 1 || !strings.Contains(a.Failed[0].Error(), "SERVFAIL") {
 		t.Errorf("failed parts %v; want the SERVFAIL reported", a.Failed)
 	}
@@ -235,11 +236,76 @@ func TestSRVOutsideDomainAndOnlyPOP3(t *testing.T) {
 	if got := testnet.Hosts(a); got != "mail.hoster.example:110/STARTTLS" {
 		t.Errorf("servers = %s", got)
 	}
+	a = a.Only(settings.POP3)
 	if len(a.Warnings) != 1 {
 		t.Fatalf("warnings = %v, want one", a.Warnings)
 	}
 	w := i18n.English.Format(a.Warnings[0])
 	if !strings.Contains(w, "mail.hoster.example") || !strings.Contains(w, "corp.example") {
 		t.Errorf("warning %q should name the target and the domain", w)
+	}
+}
+
+// Every protocol is looked up at once and decided on its own: one query
+// per SRV name, each protocol with its own source name, a "." target that
+// refuses one protocol alone, and a failure that touches one protocol only.
+func TestSRVEveryProtocol(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t,
+		"_pop3s._tcp.all.example. 60 IN SRV 0 0 995 pop.all.example.",
+		"_imap._tcp.all.example. 60 IN SRV 0 0 143 imap.all.example.",
+		"_imaps._tcp.all.example. 60 IN SRV 0 0 993 imap.all.example.",
+		"_submission._tcp.all.example. 60 IN SRV 0 0 587 smtp.all.example.",
+		"_pop3s._tcp.mixed.example. 60 IN SRV 0 0 995 pop.mixed.example.",
+		"_submissions._tcp.mixed.example. 60 IN SRV 0 0 0 .",
+		"_submission._tcp.mixed.example. 60 IN SRV 0 0 0 .",
+	)
+	d.ServFail("_imaps._tcp.mixed.example")
+	d.ServFail("_imap._tcp.mixed.example")
+	all := []settings.Protocol{settings.POP3, settings.IMAP, settings.SMTP}
+	s := &dnssource.SRVSource{Resolver: newResolver(d), Protocols: all}
+
+	before := d.Queries()
+	a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@all.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := d.Queries() - before; n != 6 {
+		t.Errorf("%d queries for three protocols; want 6, one per SRV name", n)
+	}
+	want := map[settings.Protocol]string{
+		settings.POP3: "pop.all.example:995/SSL",
+		settings.IMAP: "imap.all.example:993/SSL imap.all.example:143/STARTTLS",
+		settings.SMTP: "smtp.all.example:587/STARTTLS",
+	}
+	for p, w := range want {
+		if got := testnet.Hosts(a.Only(p)); got != w {
+			t.Errorf("%s: %s, want %s", p, got, w)
+		}
+	}
+	if got := a.Only(settings.SMTP).SourceURL; got != "_submission._tcp.all.example" {
+		t.Errorf("SMTP source %q", got)
+	}
+
+	a, err = s.Lookup(context.Background(), testnet.Addr(t, "x@mixed.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := testnet.Hosts(a.Only(settings.POP3)); got != "pop.mixed.example:995/SSL" {
+		t.Errorf("POP3: %s", got)
+	}
+	if m := a.NotOfferedFor(settings.SMTP); m == nil || !strings.Contains(i18n.English.Format(*m), "SMTP is deliberately not offered") {
+		t.Errorf("SMTP: not offered = %v", m)
+	}
+	if a.NotOfferedFor(settings.POP3) != nil || a.NotOfferedFor(settings.IMAP) != nil {
+		t.Error("the refusal of SMTP spilled over to another protocol")
+	}
+	imap := a.Parts[settings.IMAP]
+	if imap == nil || len(imap.Failed) != 2 || len(a.Only(settings.IMAP).Servers) != 0 {
+		t.Errorf("IMAP part %+v; want both SERVFAILs and no server", imap)
+	}
+	if len(a.Only(settings.POP3).Failed) != 0 {
+		t.Error("IMAP's failures spilled over to POP3")
 	}
 }

@@ -44,8 +44,8 @@ func FuzzDNSAnswers(f *testing.F) {
 		if len(a.records) > maxSRV {
 			t.Fatalf("%d records kept", len(a.records))
 		}
-		ans, err := s.answer(addr, [2]srvAnswer{a, b})
-		if err == nil && ans.NotOffered == nil {
+		ans, err := s.answer(addr, []settings.Protocol{settings.POP3}, [][2]srvAnswer{{a, b}})
+		if err == nil {
 			for _, srv := range ans.Servers {
 				if srv.Port < 1 || srv.Port > 65535 || !validTarget(srv.Host) {
 					t.Fatalf("bad server %+v", srv)

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/miekg/dns"
 
@@ -17,10 +18,13 @@ import (
 // maxSRV bounds how many SRV records of one answer are considered.
 const maxSRV = 64
 
-// SRVSource reads RFC 6186 SRV records: _pop3s._tcp (implicit TLS) before
-// _pop3._tcp (settings.STARTTLS), as RFC 8314 prefers.
+// SRVSource reads RFC 6186 SRV records for each protocol it is asked for:
+// _pop3s before _pop3, _imaps before _imap, _submissions before
+// _submission, implicit TLS first as RFC 8314 prefers.
 type SRVSource struct {
 	Resolver *resolver.Resolver
+	// Protocols are the protocols to look for; nil means POP3 alone.
+	Protocols []settings.Protocol
 	// Rand returns a random number in [0, n) for the weighted choice of RFC
 	// 2782; nil means math/rand.
 	Rand func(n int) int
@@ -35,32 +39,110 @@ type srvAnswer struct {
 	err     error
 }
 
-// Lookup asks for both SRV names at once.
+// services are the SRV services of each protocol, implicit TLS first.
+var services = map[settings.Protocol][2]string{
+	settings.POP3: {"_pop3s", "_pop3"},
+	settings.IMAP: {"_imaps", "_imap"},
+	settings.SMTP: {"_submissions", "_submission"},
+}
+
+// srvNames returns the two SRV names of protocol p for domain.
+func srvNames(p settings.Protocol, domain string) [2]string {
+	s := services[p]
+	return [2]string{s[0] + "._tcp." + domain, s[1] + "._tcp." + domain}
+}
+
+func (s *SRVSource) protocols() []settings.Protocol {
+	if len(s.Protocols) == 0 {
+		return []settings.Protocol{settings.POP3}
+	}
+	return s.Protocols
+}
+
+// Lookup asks for every SRV name of every protocol at once: a lookup of
+// three protocols costs one round trip, like a lookup of one.
 func (s *SRVSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
-	names := srvNames(addr.Domain)
-	// Both at once: _pop3 in a goroutine, _pop3s in this one.
-	var results [2]srvAnswer
-	done := make(chan struct{})
-	go func() {
-		results[1] = s.query(ctx, names[1])
-		close(done)
-	}()
-	results[0] = s.query(ctx, names[0])
-	<-done
-	return s.answer(addr, results)
+	protos := s.protocols()
+	results := make([][2]srvAnswer, len(protos))
+	var wg sync.WaitGroup
+	for i, p := range protos {
+		for j, name := range srvNames(p, addr.Domain) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i][j] = s.query(ctx, name)
+			}()
+		}
+	}
+	wg.Wait()
+	return s.answer(addr, protos, results)
 }
 
-func srvNames(domain string) [2]string {
-	return [2]string{"_pop3s._tcp." + domain, "_pop3._tcp." + domain}
-}
-
-// answer turns the two SRV answers into servers: _pop3s (settings.SSL) before _pop3
-// (settings.STARTTLS), each in RFC 2782 order.
-func (s *SRVSource) answer(addr settings.Address, results [2]srvAnswer) (*settings.Answer, error) {
-	socket := [2]settings.SocketType{settings.SSL, settings.STARTTLS}
+// answer turns each protocol's two SRV answers into servers, implicit TLS
+// before STARTTLS, each in RFC 2782 order. What concerns one protocol alone
+// (its source name, a target of ".", a failed query) goes in its part.
+func (s *SRVSource) answer(addr settings.Address, protos []settings.Protocol, results [][2]srvAnswer) (*settings.Answer, error) {
 	ans := &settings.Answer{DNSSEC: true}
 	var errs []error
-	refused := []string{}
+	allFailed := true
+	settled := false
+	for k, p := range protos {
+		part, got, failed := s.protocol(addr, p, results[k])
+		ans.Servers = append(ans.Servers, got...)
+		if len(got) > 0 && ans.SourceURL == "" {
+			ans.SourceURL = part.SourceURL
+		}
+		if len(got) > 0 || part.NotOffered != nil {
+			settled = true
+		}
+		if len(failed) == 0 || len(got) > 0 {
+			allFailed = false
+		}
+		errs = append(errs, failed...)
+		ans.Parts = setPart(ans.Parts, p, part)
+		for _, r := range results[k] {
+			if r.err == nil {
+				ans.DNSSEC = ans.DNSSEC && r.ad
+			}
+		}
+	}
+	switch {
+	case settled:
+		return ans, nil
+	case allFailed:
+		return nil, errors.Join(errs...)
+	case len(errs) == 0 && len(protos) == 1:
+		n := srvNames(protos[0], addr.Domain)
+		return nil, settings.NotFound(i18n.NFNoSRV, n[0], n[1])
+	case len(errs) == 0:
+		var names []string
+		for _, p := range protos {
+			n := srvNames(p, addr.Domain)
+			names = append(names, n[0], n[1])
+		}
+		return nil, settings.NotFound(i18n.NFNoSRVAny, strings.Join(names, ", "))
+	}
+	// Some protocols failed, the others have no records: each part says
+	// which.
+	return ans, nil
+}
+
+func setPart(parts map[settings.Protocol]*settings.Part, p settings.Protocol, part *settings.Part) map[settings.Protocol]*settings.Part {
+	if parts == nil {
+		parts = map[settings.Protocol]*settings.Part{}
+	}
+	parts[p] = part
+	return parts
+}
+
+// protocol reads one protocol's two SRV answers: its servers, its part of
+// the answer, and the failures that left it without an answer.
+func (s *SRVSource) protocol(addr settings.Address, p settings.Protocol, results [2]srvAnswer) (*settings.Part, []settings.Server, []error) {
+	socket := [2]settings.SocketType{settings.SSL, settings.STARTTLS}
+	part := &settings.Part{}
+	var servers []settings.Server
+	var errs []error
+	var refused []string
 	outside := map[string]bool{}
 	for i, r := range results {
 		if r.err != nil {
@@ -76,40 +158,43 @@ func (s *SRVSource) answer(addr settings.Address, results [2]srvAnswer) (*settin
 			if rec.Port == 0 || settings.ValidHost(target) != nil {
 				continue
 			}
-			if ans.SourceURL == "" {
-				ans.SourceURL = r.name
+			if part.SourceURL == "" {
+				part.SourceURL = r.name
 			}
-			ans.Servers = append(ans.Servers, settings.Server{
-				Protocol: "pop3", Host: target, Port: int(rec.Port), SocketType: socket[i],
+			servers = append(servers, settings.Server{
+				Protocol: p, Host: target, Port: int(rec.Port), SocketType: socket[i],
 				Username: settings.PlaceholderAddress, Auth: []string{"password-cleartext"},
 			})
 			if !inDomain(target, addr.Domain) && !outside[target] {
 				outside[target] = true
-				ans.Warnings = append(ans.Warnings, i18n.M(i18n.WarnSRVOutside, target, addr.Domain))
+				part.Warnings = append(part.Warnings, i18n.M(i18n.WarnSRVOutside, target, addr.Domain))
 			}
 		}
-		ans.DNSSEC = ans.DNSSEC && r.ad
 	}
-	if len(ans.Servers) > 0 {
+	names := srvNames(p, addr.Domain)
+	switch {
+	case len(servers) > 0:
 		// A failure next to an answer is not swallowed: the better record
 		// may exist and be unreachable just now.
 		for _, r := range results {
 			if r.err != nil {
-				ans.Failed = append(ans.Failed, r.err)
-				ans.Warnings = append(ans.Warnings, i18n.M(i18n.WarnSRVFailed, r.name, dnsReason(r.err), ans.SourceURL))
+				part.Failed = append(part.Failed, r.err)
+				part.Warnings = append(part.Warnings, i18n.M(i18n.WarnSRVFailed, r.name, dnsReason(r.err), part.SourceURL))
 			}
 		}
-		return ans, nil
+		return part, servers, nil
+	case len(errs) > 0:
+		part.Failed = errs
+		return part, nil, errs
+	case len(refused) > 0:
+		msg := i18n.M(i18n.NoPOPSRV, strings.Join(refused, ", "), p.Label())
+		part.NotOffered = &msg
+		part.SourceURL = refused[0]
+	default:
+		msg := i18n.M(i18n.NFNoSRV, names[0], names[1])
+		part.Missing = &msg
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	if len(refused) > 0 {
-		msg := i18n.M(i18n.NoPOPSRV, strings.Join(refused, ", "))
-		return &settings.Answer{NotOffered: &msg, SourceURL: refused[0], DNSSEC: results[0].ad && results[1].ad}, nil
-	}
-	names := srvNames(addr.Domain)
-	return nil, settings.NotFound(i18n.NFNoSRV, names[0], names[1])
+	return part, nil, nil
 }
 
 // dnsReason says briefly why a DNS query failed.

@@ -7,6 +7,7 @@ package settings
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,18 +33,15 @@ func ParseSocketType(s string) (SocketType, bool) {
 	return "", false
 }
 
-// DefaultPort is the IANA port for POP3 over st.
-func (st SocketType) DefaultPort() int {
-	if st == SSL {
-		return 995
-	}
-	return 110
-}
+// DefaultPort is the IANA port for POP3 over st; Protocol.DefaultPort
+// gives it for every protocol.
+func (st SocketType) DefaultPort() int { return POP3.DefaultPort(st) }
 
-// Server is one POP3 server and how to log in to it.
+// Server is one mail server and how to log in to it.
 type Server struct {
-	// Protocol is "pop3".
-	Protocol string
+	// Protocol is what the server speaks: POP3, IMAP or SMTP (message
+	// submission).
+	Protocol Protocol
 	// Host is a host name (or IPv4 address) that passed ValidHost.
 	Host       string
 	Port       int
@@ -52,7 +50,8 @@ type Server struct {
 	// %EMAILADDRESS% in it; Result.For fills them for one address.
 	Username string
 	// Auth lists the ways to log in, as autoconfig spells them:
-	// password-cleartext, password-encrypted, OAuth2, GSSAPI, NTLM.
+	// password-cleartext, password-encrypted, OAuth2, GSSAPI, NTLM; an SMTP
+	// server can also say none, client-IP-address or smtp-after-pop.
 	Auth []string
 	// LeaveMessagesOnServer and DaysToLeaveMessagesOnServer come from the
 	// autoconfig pop3 element, when the provider says.
@@ -63,7 +62,7 @@ type Server struct {
 
 // Same reports whether s and o name the same endpoint with the same security.
 func (s Server) Same(o Server) bool {
-	return strings.EqualFold(s.Host, o.Host) && s.Port == o.Port && s.SocketType == o.SocketType
+	return s.Protocol == o.Protocol && strings.EqualFold(s.Host, o.Host) && s.Port == o.Port && s.SocketType == o.SocketType
 }
 
 // Provider names who runs a mail service.
@@ -74,14 +73,16 @@ type Provider struct {
 	NameZH string
 }
 
-// Answer is what a source found for a domain.
+// Answer is what a source found for a domain: servers of one or more
+// protocols. Only gives the part of it for one protocol.
 type Answer struct {
-	// Servers lists POP3 servers, the preferred one first.
+	// Servers lists servers, the preferred one of each protocol first
+	// among that protocol's.
 	Servers []Server
-	// NotOffered, when set, is the source's authoritative word that the
-	// domain offers no POP3 at all (an SRV target of ".", a provider without
-	// POP3). The lookup then stops with found=false and does not guess.
-	NotOffered *i18n.Msg
+	// Parts holds what the source said of one protocol alone: that the
+	// domain does not offer it, why no server of it was found, where that
+	// protocol's answer came from, its warnings and failures.
+	Parts map[Protocol]*Part
 	// SourceURL is the URL, DNS name or MX host the answer came from.
 	SourceURL string
 	// Provider names who runs the service, when the source knows.
@@ -90,15 +91,16 @@ type Answer struct {
 	// from MX, an answer fetched through a redirect to another domain).
 	Warnings []i18n.Msg
 	// Notes are the provider's hints: enable POP first, an app password or
-	// 授权码 is needed.
+	// 授权码 is needed. A note about one protocol is kept for that
+	// protocol alone (see Only).
 	Notes []i18n.Msg
 	// Docs are URLs of the provider's own help pages.
 	Docs []string
 	// DNSSEC is true when a validating resolver vouched for the answer.
 	DNSSEC bool
 	// Failed holds the errors of the parts of a source that failed while
-	// another part answered (a SERVFAIL on _pop3s when _pop3 answered).
-	// The attempt reports them, and the source adds a warning.
+	// another part answered. The attempt reports them, and the source adds
+	// a warning.
 	Failed []error
 	// OnlyFor, when set, is the address this answer was given for alone: it
 	// holds a value (an Autodiscover login name) that another address of
@@ -109,6 +111,110 @@ type Answer struct {
 	// anyone on the path can alter it. A lookup uses such an answer only
 	// when no other source found a server.
 	Insecure bool
+}
+
+// Part is what a source said of one protocol, beyond its servers.
+type Part struct {
+	// NotOffered, when set, is the source's authoritative word that the
+	// domain does not offer the protocol at all (an SRV target of ".", a
+	// provider without POP3). The lookup then reports the protocol as not
+	// found and does not guess it.
+	NotOffered *i18n.Msg
+	// Missing says why the source has no server of the protocol although it
+	// answered (every IMAP section of an autoconfig file invalid, say).
+	Missing *i18n.Msg
+	// SourceURL, when set, replaces the answer's for this protocol (the SRV
+	// name its records came from).
+	SourceURL string
+	// Warnings and Failed are added to the answer's for this protocol. A
+	// protocol with failures and no server was not looked up: its attempt
+	// is an error, not "not found".
+	Warnings []i18n.Msg
+	Failed   []error
+}
+
+// Part returns a's part for p, adding an empty one when there is none.
+func (a *Answer) Part(p Protocol) *Part {
+	if a.Parts == nil {
+		a.Parts = map[Protocol]*Part{}
+	}
+	if a.Parts[p] == nil {
+		a.Parts[p] = &Part{}
+	}
+	return a.Parts[p]
+}
+
+// Offers reports whether a has a server for p, or says that p is not
+// offered: whether it settles p.
+func (a *Answer) Offers(p Protocol) bool {
+	if a == nil {
+		return false
+	}
+	if a.NotOfferedFor(p) != nil {
+		return true
+	}
+	for _, s := range a.Servers {
+		if s.Protocol == p {
+			return true
+		}
+	}
+	return false
+}
+
+// NotOfferedFor returns the reason a gives for not offering p, or nil.
+func (a *Answer) NotOfferedFor(p Protocol) *i18n.Msg {
+	if a == nil || a.Parts[p] == nil {
+		return nil
+	}
+	return a.Parts[p].NotOffered
+}
+
+// Only returns the part of a for protocol p: its servers of p, its part for
+// p folded in, and the notes that are not about another protocol. The
+// result shares nothing mutable with a; its Parts holds p's alone.
+func (a *Answer) Only(p Protocol) *Answer {
+	if a == nil {
+		return nil
+	}
+	out := *a
+	out.Servers = nil
+	for _, s := range a.Servers {
+		if s.Protocol == p {
+			s.Auth = slices.Clone(s.Auth)
+			out.Servers = append(out.Servers, s)
+		}
+	}
+	out.Notes = nil
+	for _, n := range a.Notes {
+		if np, ok := noteProtocol[n.Key]; !ok || np == p {
+			out.Notes = append(out.Notes, n)
+		}
+	}
+	out.Warnings = slices.Clone(a.Warnings)
+	out.Docs = slices.Clone(a.Docs)
+	out.Failed = slices.Clone(a.Failed)
+	out.Parts = nil
+	if part := a.Parts[p]; part != nil {
+		cp := *part
+		out.Parts = map[Protocol]*Part{p: &cp}
+		if part.SourceURL != "" {
+			out.SourceURL = part.SourceURL
+		}
+		out.Warnings = append(out.Warnings, part.Warnings...)
+		out.Failed = append(out.Failed, part.Failed...)
+	}
+	return &out
+}
+
+// noteProtocol names the notes that concern one protocol only; the others
+// concern the whole account.
+var noteProtocol = map[string]Protocol{
+	i18n.NoteEnablePOP:        POP3,
+	i18n.NoteWorkspaceAdmin:   POP3,
+	i18n.NoteLeaveOnServer:    POP3,
+	i18n.NoteLeaveOnServerFor: POP3,
+	i18n.NoteDeleteOnServer:   POP3,
+	i18n.NoteEnableIMAP:       IMAP,
 }
 
 // Placeholders understood in host names and user names, as Thunderbird's

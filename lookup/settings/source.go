@@ -7,10 +7,11 @@ import (
 	"github.com/popfind/popfind/i18n"
 )
 
-// A Source finds POP3 servers for an address: the built-in table, an
+// A Source finds mail servers for an address: the built-in table, an
 // autoconfig file, DNS records, a live probe. It must honour ctx and be safe
-// for concurrent use. It answers with servers, or with the domain's word
-// that it offers no POP3 (Answer.NotOffered), or with an error: *Missing
+// for concurrent use. It answers with servers of every protocol it knows
+// (the lookup keeps those it was asked for), or with the domain's word that
+// it does not offer a protocol (Answer.NotOffered), or with an error: *Missing
 // when it looked and found nothing, *Skipped when it did not look, and any
 // other error when it could not look (the network failed).
 type Source interface {
@@ -64,14 +65,20 @@ func (e *Skipped) Error() string { return "skipped: " + i18n.English.Format(e.Re
 // Is makes a *Skipped match ErrSkipped.
 func (e *Skipped) Is(target error) bool { return target == ErrSkipped }
 
-// NotOffered says that a source stated that the domain offers no POP3.
+// NotOffered says that a source stated that the domain does not offer a
+// protocol.
 type NotOffered struct {
-	Source string
-	Reason i18n.Msg
+	Source   string
+	Protocol Protocol
+	Reason   i18n.Msg
 }
 
 func (e *NotOffered) Error() string {
-	return e.Source + ": POP3 is not offered: " + i18n.English.Format(e.Reason)
+	p := e.Protocol
+	if p == "" {
+		p = POP3
+	}
+	return e.Source + ": " + p.Label() + " is not offered: " + i18n.English.Format(e.Reason)
 }
 
 // Is makes a *NotOffered match ErrNotFound.

@@ -3,6 +3,8 @@ module github.com/popfind/popfind
 go 1.26.8
 
 require (
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
+	github.com/emersion/go-smtp v0.25.1
 	github.com/mattn/go-runewidth v0.0.19
 	github.com/miekg/dns v1.1.73
 	github.com/olekukonko/tablewriter v1.1.5

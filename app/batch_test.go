@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/tls"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -194,7 +195,22 @@ func TestVerifyOncePerServer(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d:\n%s", code, out.String())
 	}
-	if n := strings.Count(out.String(), `"verify":{"ok":true`); n != 3 {
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var r struct {
+			Verify  *struct{ OK bool } `json:"verify"`
+			Servers map[string]struct {
+				Verify *struct{ OK bool } `json:"verify"`
+			} `json:"servers"`
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Verify != nil && r.Verify.OK && r.Servers["pop3"].Verify != nil && r.Servers["pop3"].Verify.OK {
+			n++
+		}
+	}
+	if n != 3 {
 		t.Errorf("%d verified results, want 3", n)
 	}
 	if got := strings.Join(srv.Received(), ","); got != "CAPA,QUIT" {

@@ -50,6 +50,9 @@ func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bo
 		l := lang.Sprintf(key) + colon(lang)
 		sc.line(&b, l+text, columns.StringWidth(l))
 	}
+	if !all {
+		alternatives(&b, j, lang, sc)
+	}
 	if j.Provider != nil {
 		label(i18n.LblProvider, j.Provider.Name)
 	}
@@ -70,7 +73,7 @@ func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bo
 			label(i18n.HdrSource, v.Source+" ("+v.SourceURL+")")
 			break
 		}
-		l := lang.Sprintf(i18n.HdrSource) + " (" + v.protocol.Label() + ")" + colon(lang)
+		l := lang.Sprintf(i18n.HdrSource) + paren(lang, v.protocol.Label()) + colon(lang)
 		sc.line(&b, l+v.Source+" ("+v.SourceURL+")", columns.StringWidth(l))
 	}
 	if j.DNSSEC {
@@ -136,15 +139,31 @@ func writeServers(w io.Writer, j *jsonResult, lang i18n.Lang, sc screen) error {
 			rows = append(rows, []string{label, "—", "", "", "", lang.Sprintf(i18n.OutNotFound)})
 			continue
 		}
-		for i, s := range append([]jsonServer{*v.Server}, v.Alternatives...) {
-			src := v.Source
-			if i > 0 {
-				src = v.Source + " (" + lang.Sprintf(i18n.LblAlt) + ")"
-			}
-			rows = append(rows, []string{label, s.Host, strconv.Itoa(s.Port), sslText(s.SocketType, lang), s.Username, src})
-		}
+		s := v.Server
+		rows = append(rows, []string{label, s.Host, strconv.Itoa(s.Port), sslText(s.SocketType, lang), s.Username, v.Source})
 	}
 	return sc.table(w, headers, rows)
+}
+
+// alternatives lists, one line per protocol, the servers its source gave
+// besides the chosen one.
+func alternatives(b *strings.Builder, j *jsonResult, lang i18n.Lang, sc screen) {
+	for _, p := range j.Protocols {
+		v := j.Servers[p]
+		if len(v.Alternatives) == 0 {
+			continue
+		}
+		var list []string
+		for _, s := range v.Alternatives {
+			list = append(list, fmt.Sprintf("%s:%d %s", s.Host, s.Port, sslText(s.SocketType, lang)))
+		}
+		sep := "; "
+		if lang == i18n.Chinese {
+			sep = "；"
+		}
+		l := lang.Sprintf(i18n.LblAlt) + paren(lang, v.protocol.Label()) + colon(lang)
+		sc.line(b, l+strings.Join(list, sep), columns.StringWidth(l))
+	}
 }
 
 // writeCandidates writes what every source said, protocol by protocol.

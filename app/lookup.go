@@ -77,8 +77,12 @@ func parseOptions(c *cli.Context, getenv func(string) string) (*options, error) 
 	if o.sources, err = parseSources(list); err != nil {
 		return nil, err
 	}
-	if o.protocols, err = lookup.ParseProtocols(c.String("protocol")); err != nil {
-		return nil, usageError(i18n.UsageProtocol, strconv.Quote(c.String("protocol")))
+	// An empty --protocol (or POPFIND_PROTOCOL set to nothing) is the
+	// default.
+	if list := c.String("protocol"); strings.TrimSpace(list) != "" {
+		if o.protocols, err = lookup.ParseProtocols(list); err != nil {
+			return nil, usageError(i18n.UsageProtocol, strconv.Quote(list))
+		}
 	}
 	return o, nil
 }

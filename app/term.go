@@ -246,6 +246,15 @@ func colon(lang i18n.Lang) string {
 	return ": "
 }
 
+// paren puts s in parentheses after a label: " (s)", or "（s）" in
+// Chinese.
+func paren(lang i18n.Lang, s string) string {
+	if lang == i18n.Chinese {
+		return "（" + s + "）"
+	}
+	return " (" + s + ")"
+}
+
 // moreList lists at most n items, then says how many more there are.
 func moreList(items []string, n int, lang i18n.Lang) string {
 	return moreListSep(items, n, ", ", lang)

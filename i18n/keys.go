@@ -152,7 +152,6 @@ const ErrNetwork = "err.network"
 const (
 	NFBuiltin           = "nf.builtin"
 	NFNoSRV             = "nf.no_srv"
-	NFNoSRVAny          = "nf.no_srv_any"
 	NFNoMX              = "nf.no_mx"
 	NFMXUnknown         = "nf.mx_unknown"
 	NFNoSection         = "nf.no_section"

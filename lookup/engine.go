@@ -44,6 +44,15 @@ type engine struct {
 	grace time.Duration
 }
 
+// protos returns the protocols to find; an engine built without them finds
+// POP3.
+func (e *engine) protos() []Protocol {
+	if len(e.protocols) == 0 {
+		return []Protocol{POP3}
+	}
+	return e.protocols
+}
+
 // Bounds of the adaptive grace period.
 const (
 	minGrace = time.Second
@@ -68,7 +77,7 @@ func (e *engine) graceFor(attempts []*Attempt) time.Duration {
 	return min(max(2*fastest, minGrace), maxGrace)
 }
 
-// find looks addr up for every protocol of e.protocols. It never returns
+// find looks addr up for every protocol of e.protos(). It never returns
 // nil: the result describes the first protocol, and its Others the rest.
 //
 // Every source runs once for all protocols, and each protocol is decided on
@@ -129,7 +138,7 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 			// The first protocol's answer is in hand, and the lookup waits
 			// only for sources of higher precedence or for the other
 			// protocols: give them the grace period, then answer.
-			if timer == nil && e.grace >= 0 && inHand(project(all, e.protocols[0])) {
+			if timer == nil && e.grace >= 0 && inHand(project(all, e.protos()[0])) {
 				grace = e.graceFor(all)
 				timer = time.AfterFunc(grace, func() { close(stop) })
 			}
@@ -165,7 +174,7 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 
 // allDecided reports whether every protocol's answer is known.
 func (e *engine) allDecided(attempts []*Attempt) bool {
-	for _, p := range e.protocols {
+	for _, p := range e.protos() {
 		if !decided(project(attempts, p)) {
 			return false
 		}
@@ -299,9 +308,9 @@ func best(attempts []Attempt) int {
 // fallback for the protocols no source found, and returns the first
 // protocol's result with the others in its Others.
 func (e *engine) finish(ctx context.Context, addr Address, attempts []*Attempt, unfinished []bool, expired error, early time.Duration) *Result {
-	results := make([]*Result, len(e.protocols))
+	results := make([]*Result, len(e.protos()))
 	var missing []Protocol
-	for k, p := range e.protocols {
+	for k, p := range e.protos() {
 		res := &Result{Address: addr, Protocol: p, early: early}
 		e.settle(res, project(attempts, p), unfinished, expired)
 		results[k] = res
@@ -424,7 +433,11 @@ func (e *engine) runFallback(ctx context.Context, results []*Result, missing []P
 	if fctx == nil {
 		return
 	}
-	fb := run(fctx, entry{name: e.fallback.name, src: e.fallback.narrow(missing)}, results[0].Address)
+	src := e.fallback.src
+	if e.fallback.narrow != nil {
+		src = e.fallback.narrow(missing)
+	}
+	fb := run(fctx, entry{name: e.fallback.name, src: src}, results[0].Address)
 	for _, res := range results {
 		if res.Answer != nil {
 			continue

@@ -56,7 +56,7 @@ type InterruptedError struct {
 	// Protocol is the protocol no server was found for.
 	Protocol Protocol
 	Cause    error // context.DeadlineExceeded or context.Canceled
-	Errs  []error
+	Errs     []error
 	// Network is true when no source that finished could look at all.
 	Network bool
 }

@@ -165,7 +165,7 @@ type insecureSource struct{}
 
 func (insecureSource) Name() string { return "autoconfig" }
 func (insecureSource) Lookup(context.Context, Address) (*Answer, error) {
-	return &Answer{Insecure: true, Servers: []Server{{Host: "http.example", Port: 995, SocketType: SSL}}}, nil
+	return &Answer{Insecure: true, Servers: []Server{{Protocol: POP3, Host: "http.example", Port: 995, SocketType: SSL}}}, nil
 }
 
 // waitGoroutines fails when goroutines started during a test outlive it.
@@ -213,8 +213,8 @@ type notOfferedSource struct{}
 
 func (notOfferedSource) Name() string { return "srv" }
 func (notOfferedSource) Lookup(context.Context, Address) (*Answer, error) {
-	m := i18n.M(i18n.NoPOPSRV, "_pop3s._tcp.nopop.example")
-	return &Answer{NotOffered: &m}, nil
+	m := i18n.M(i18n.NoPOPSRV, "_pop3s._tcp.nopop.example", "POP3")
+	return &Answer{Parts: map[Protocol]*settings.Part{POP3: {NotOffered: &m}}}, nil
 }
 
 // A domain's word that it offers no POP3 ends the lookup: no guessing.

@@ -20,11 +20,20 @@ import (
 
 const dovecotBin = "/usr/sbin/dovecot"
 
-// dovecot runs a real Dovecot POP3 server on loopback with its own
-// configuration: a valid certificate by default, an expired one for SNI
-// name expired.test and one for other names for SNI name mismatch.test.
-// It returns the plain (STLS) and implicit-TLS ports.
-func startDovecot(t *testing.T, l *lab) (ip string, pop3, pop3s int) {
+// dovecotIMAP is the IMAP login process of Debian's dovecot-imapd.
+const dovecotIMAP = "/usr/lib/dovecot/imap-login"
+
+// dovecotPorts are where a test Dovecot listens; imap and imaps are zero
+// when dovecot-imapd is not installed.
+type dovecotPorts struct {
+	pop3, pop3s, imap, imaps int
+}
+
+// startDovecot runs a real Dovecot POP3 and IMAP server on loopback with
+// its own configuration: a valid certificate by default, an expired one for
+// SNI name expired.test and one for other names for SNI name
+// mismatch.test. It returns the ports.
+func startDovecot(t *testing.T, l *lab) (ip string, ports dovecotPorts) {
 	t.Helper()
 	if _, err := os.Stat(dovecotBin); err != nil {
 		t.Skipf("Dovecot is not installed (%s): apt-get install dovecot-pop3d to run this test", dovecotBin)
@@ -41,14 +50,32 @@ func startDovecot(t *testing.T, l *lab) (ip string, pop3, pop3s int) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	valid, validKey := testnet.WritePEM(t, dir, "valid", l.ca.Leaf(t, time.Now().Add(60*24*time.Hour), "pop.valid.test", "pop.guess.test"))
+	valid, validKey := testnet.WritePEM(t, dir, "valid", l.ca.Leaf(t, time.Now().Add(60*24*time.Hour),
+		"pop.valid.test", "pop.guess.test", "imap.valid.test", "imap.guess.test"))
 	expired, expiredKey := testnet.WritePEM(t, dir, "expired", l.ca.Leaf(t, time.Now().Add(-24*time.Hour), "expired.test"))
 	other, otherKey := testnet.WritePEM(t, dir, "other", l.ca.Leaf(t, time.Now().Add(60*24*time.Hour), "elsewhere.example", "www.elsewhere.example"))
 	// The standard ports, on an address of its own, so that guessing can
 	// find it as it would find a real server.
 	ip = testnet.IP()
-	pop3, pop3s = 110, 995
-	conf := fmt.Sprintf(`protocols = pop3
+	ports = dovecotPorts{pop3: 110, pop3s: 995}
+	protocols, imapService := "pop3", ""
+	if _, err := os.Stat(dovecotIMAP); err == nil {
+		ports.imap, ports.imaps = 143, 993
+		protocols = "pop3 imap"
+		imapService = fmt.Sprintf(`service imap-login {
+  inet_listener imap {
+    address = %[1]s
+    port = %[2]d
+  }
+  inet_listener imaps {
+    address = %[1]s
+    port = %[3]d
+    ssl = yes
+  }
+}
+`, ip, ports.imap, ports.imaps)
+	}
+	conf := fmt.Sprintf(`protocols = %[11]s
 listen = %[1]s
 base_dir = %[2]s/run
 state_dir = %[2]s/state
@@ -95,7 +122,7 @@ service stats {
     mode = 0600
   }
 }
-`, ip, dir, valid, validKey, expired, expiredKey, other, otherKey, pop3, pop3s)
+`, ip, dir, valid, validKey, expired, expiredKey, other, otherKey, ports.pop3, ports.pop3s, protocols) + imapService
 	confFile := filepath.Join(dir, "dovecot.conf")
 	if err := os.WriteFile(confFile, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
@@ -124,7 +151,10 @@ service stats {
 		return string(a) + string(b)
 	}
 	deadline := time.Now().Add(15 * time.Second)
-	for _, port := range []int{pop3, pop3s} {
+	for _, port := range []int{ports.pop3, ports.pop3s, ports.imap, ports.imaps} {
+		if port == 0 {
+			continue
+		}
 		for {
 			c, err := net.DialTimeout("tcp", net.JoinHostPort(ip, fmt.Sprint(port)), time.Second)
 			if err == nil {
@@ -142,13 +172,14 @@ service stats {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
-	l.dns.Host(t, ip, "pop.valid.test", "expired.test", "mismatch.test", "pop.guess.test")
-	return ip, pop3, pop3s
+	l.dns.Host(t, ip, "pop.valid.test", "expired.test", "mismatch.test", "pop.guess.test", "imap.valid.test", "imap.guess.test")
+	return ip, ports
 }
 
 func TestDovecot(t *testing.T) {
 	l := newLab(t)
-	_, pop3, pop3s := startDovecot(t, l)
+	_, ports := startDovecot(t, l)
+	pop3, pop3s := ports.pop3, ports.pop3s
 	ok := []struct {
 		name string
 		port int
@@ -217,6 +248,87 @@ func TestDovecot(t *testing.T) {
 		// still running then are not waited for.
 		if got := testnet.Hosts(a); !strings.HasPrefix(got, "pop.guess.test:995/SSL") {
 			t.Errorf("servers %s, want pop.guess.test:995/SSL first", got)
+		}
+	})
+}
+
+// TestDovecotIMAP checks the IMAP checks against Dovecot's IMAP server:
+// the greeting, CAPABILITY (LOGINDISABLED before TLS), STARTTLS and the
+// certificate failures, and guessing of imap.<domain>.
+func TestDovecotIMAP(t *testing.T) {
+	l := newLab(t)
+	_, ports := startDovecot(t, l)
+	if ports.imap == 0 {
+		t.Skipf("dovecot-imapd is not installed (%s): apt-get install dovecot-imapd to run this test", dovecotIMAP)
+	}
+	imapCheck := func(t *testing.T, host string, port int, mode settings.SocketType) *probe.Report {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return l.prober.Check(ctx, settings.IMAP, host, port, mode)
+	}
+	for _, tt := range []struct {
+		name string
+		port int
+		mode settings.SocketType
+	}{
+		{"SSL", ports.imaps, settings.SSL},
+		{"STARTTLS", ports.imap, settings.STARTTLS},
+		{"plain", ports.imap, settings.Plain},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := imapCheck(t, "imap.valid.test", tt.port, tt.mode)
+			if !r.OK {
+				t.Fatalf("check failed: %s (%v)", i18n.English.Format(r.Problem), r.Err)
+			}
+			if !strings.HasPrefix(r.Greeting, "* OK") || !strings.Contains(r.Greeting, "Dovecot") {
+				t.Errorf("greeting %q", r.Greeting)
+			}
+			if !r.CapaKnown || !contains(r.Capa.Lines, "IMAP4rev1") {
+				t.Errorf("capabilities %+v", r.Capa)
+			}
+			if tt.mode == settings.Plain {
+				// Dovecot refuses password login before TLS, and says so.
+				if !r.Capa.LoginDisabled || !r.Capa.STLS {
+					t.Errorf("plain capabilities %+v; want STARTTLS and LOGINDISABLED", r.Capa)
+				}
+			} else if r.Capa.LoginDisabled || !contains(r.Capa.SASL, "PLAIN") || r.TLSInfo == nil || !r.TLSInfo.Verified {
+				t.Errorf("over TLS: capabilities %+v, TLS %+v", r.Capa, r.TLSInfo)
+			}
+		})
+	}
+	for _, tt := range []struct {
+		name, host string
+		port       int
+		mode       settings.SocketType
+		kind       probe.Kind
+		want       string
+	}{
+		{"expired after STARTTLS", "expired.test", ports.imap, settings.STARTTLS, probe.KindCertExpired, "expired on"},
+		{"other names", "mismatch.test", ports.imaps, settings.SSL, probe.KindCertName, "elsewhere.example"},
+		{"SSL on the plain port", "imap.valid.test", ports.imap, settings.SSL, probe.KindTLS, "TLS"},
+		{"POP3 spoken to IMAP", "imap.valid.test", ports.imaps, settings.SSL, probe.KindNotPOP3, "does not speak POP3"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			proto := settings.IMAP
+			if tt.kind == probe.KindNotPOP3 {
+				proto = settings.POP3
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			r := l.prober.Check(ctx, proto, tt.host, tt.port, tt.mode)
+			if r.OK || r.Kind != tt.kind || !strings.Contains(i18n.English.Format(r.Problem), tt.want) {
+				t.Errorf("ok=%v kind=%q problem %q; want %q mentioning %q", r.OK, r.Kind, i18n.English.Format(r.Problem), tt.kind, tt.want)
+			}
+		})
+	}
+	t.Run("guess finds Dovecot's IMAP", func(t *testing.T) {
+		g := &probe.GuessSource{Prober: l.prober, Protocols: []settings.Protocol{settings.IMAP}}
+		a, err := g.Lookup(context.Background(), testnet.Addr(t, "someone@guess.test"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := testnet.Hosts(a); !strings.HasPrefix(got, "imap.guess.test:993/SSL") {
+			t.Errorf("servers %s, want imap.guess.test:993/SSL first", got)
 		}
 	})
 }

@@ -32,8 +32,9 @@ func TestGuess(t *testing.T) {
 		if got := testnet.Hosts(a); got != "pop.guess1.example:995/SSL" {
 			t.Errorf("servers %s", got)
 		}
-		if len(a.Warnings) != 1 || !strings.Contains(i18n.English.Format(a.Warnings[0]), "guessed") {
-			t.Errorf("warnings %v", a.Warnings)
+		pop := a.Only(settings.POP3)
+		if len(pop.Warnings) != 1 || !strings.Contains(i18n.English.Format(pop.Warnings[0]), "guessed") {
+			t.Errorf("warnings %v", pop.Warnings)
 		}
 	})
 

@@ -47,7 +47,7 @@ func check(t *testing.T, l *lab, host string, port int, mode settings.SocketType
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	return l.prober.Check(ctx, host, port, mode)
+	return l.prober.Check(ctx, settings.POP3, host, port, mode)
 }
 
 func TestCheckPasses(t *testing.T) {
@@ -186,7 +186,7 @@ func TestCheckRefusedAndDNS(t *testing.T) {
 	dead := &probe.Prober{Dial: (&resolver.Resolver{Servers: []string{deadDNS(t)}}).DialContext}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	r = dead.Check(ctx, "pop.example.org", 995, settings.SSL)
+	r = dead.Check(ctx, settings.POP3, "pop.example.org", 995, settings.SSL)
 	if p := i18n.English.Format(r.Problem); r.Kind != probe.KindDNS || !strings.Contains(p, "no DNS server answered") {
 		t.Errorf("dead DNS server: kind %q problem %q; want a DNS problem, not the port", r.Kind, p)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,12 +49,23 @@ func TestTableShape(t *testing.T) {
 					t.Errorf("MX pattern %q: %v", pat, err)
 				}
 			}
-			if (p.NoPOP == nil) == (len(p.Servers) == 0) {
-				t.Error("an entry needs either servers or a NoPOP reason, not both or neither")
+			for _, proto := range settings.AllProtocols {
+				_, without := p.Without[proto]
+				if without == (len(p.Offers(proto)) > 0) {
+					t.Errorf("%s: an entry needs either servers or a reason in Without, not both or neither", proto)
+				}
+			}
+			for proto := range p.Without {
+				if !proto.Valid() {
+					t.Errorf("Without names protocol %q", proto)
+				}
 			}
 			for _, s := range p.Servers {
-				if s.Protocol != "pop3" {
+				if !s.Protocol.Valid() {
 					t.Errorf("server %s: protocol %q", s.Host, s.Protocol)
+				}
+				if s.Port != s.Protocol.DefaultPort(s.SocketType) {
+					t.Errorf("server %s: %s port %d with %s; the table uses the standard ports", s.Host, s.Protocol, s.Port, s.SocketType)
 				}
 				if _, err := settings.ParseAddress("x@" + s.Host); err != nil {
 					t.Errorf("server host %q is not a valid host name: %v", s.Host, err)
@@ -65,7 +77,7 @@ func TestTableShape(t *testing.T) {
 					t.Errorf("server %s: socket type %q", s.Host, s.SocketType)
 				}
 				if s.SocketType == settings.Plain {
-					t.Errorf("server %s: plain-text POP has no place in the built-in table", s.Host)
+					t.Errorf("server %s: plain text has no place in the built-in table", s.Host)
 				}
 				if s.Username != settings.PlaceholderAddress && s.Username != settings.PlaceholderLocal {
 					t.Errorf("server %s: username form %q", s.Host, s.Username)
@@ -83,7 +95,11 @@ func TestTableShape(t *testing.T) {
 					t.Errorf("help page %q is not an https URL", d)
 				}
 			}
-			for _, n := range append(p.Notes, derefMsg(p.NoPOP)...) {
+			notes := slices.Clone(p.Notes)
+			for _, m := range p.Without {
+				notes = append(notes, m)
+			}
+			for _, n := range notes {
 				for _, lang := range i18n.Languages() {
 					if got := lang.Format(n); got == n.Key || got == "" {
 						t.Errorf("note %q has no %s text", n.Key, lang)
@@ -92,13 +108,6 @@ func TestTableShape(t *testing.T) {
 			}
 		})
 	}
-}
-
-func derefMsg(m *i18n.Msg) []i18n.Msg {
-	if m == nil {
-		return nil
-	}
-	return []i18n.Msg{*m}
 }
 
 func TestTableLookups(t *testing.T) {
@@ -117,6 +126,7 @@ func TestTableLookups(t *testing.T) {
 		{"yeah.net", "netease-yeah", "pop.yeah.net", 995},
 		{"hotmail.com", "outlook", "outlook.office365.com", 995},
 		{"icloud.com", "icloud", "", 0},
+		{"me.com", "icloud", "", 0},
 		{"proton.me", "proton", "", 0},
 	}
 	for _, tt := range tests {
@@ -125,15 +135,25 @@ func TestTableLookups(t *testing.T) {
 			t.Errorf("ByDomain(%q) = %v, %v; want %s", tt.domain, p, ok, tt.id)
 			continue
 		}
-		a := p.Answer()
+		a := p.Answer().Only(settings.POP3)
 		if tt.host == "" {
-			if a.NotOffered == nil || len(a.Servers) != 0 {
+			if a.NotOfferedFor(settings.POP3) == nil || len(a.Servers) != 0 {
 				t.Errorf("%s: want NotOffered and no servers, got %+v", tt.domain, a)
 			}
 			continue
 		}
 		if a.Servers[0].Host != tt.host || a.Servers[0].Port != tt.port {
 			t.Errorf("%s: got %s:%d, want %s:%d", tt.domain, a.Servers[0].Host, a.Servers[0].Port, tt.host, tt.port)
+		}
+	}
+	// Every provider answers all three protocols: a server, or its word
+	// that there is none.
+	for _, p := range tab.All() {
+		a := p.Answer()
+		for _, proto := range settings.AllProtocols {
+			if !a.Offers(proto) {
+				t.Errorf("%s: the answer says nothing of %s", p.ID, proto)
+			}
 		}
 	}
 	if _, ok := tab.ByDomain("example.com"); ok {
@@ -208,24 +228,27 @@ func TestFilter(t *testing.T) {
 	}
 }
 
+// ispdbServer is one server section of an ISPDB file.
+type ispdbServer struct {
+	Type       string `xml:"type,attr"`
+	Hostname   string `xml:"hostname"`
+	Port       int    `xml:"port"`
+	SocketType string `xml:"socketType"`
+}
+
 // ispdbConfig is the little of the ISPDB format this cross-check needs; the
 // real parser lives in package autoconfig.
 type ispdbConfig struct {
 	Provider struct {
-		Domains  []string `xml:"domain"`
-		Incoming []struct {
-			Type       string `xml:"type,attr"`
-			Hostname   string `xml:"hostname"`
-			Port       int    `xml:"port"`
-			SocketType string `xml:"socketType"`
-		} `xml:"incomingServer"`
+		Domains  []string      `xml:"domain"`
+		Incoming []ispdbServer `xml:"incomingServer"`
+		Outgoing []ispdbServer `xml:"outgoingServer"`
 	} `xml:"emailProvider"`
 }
 
 // TestAgreesWithISPDB checks the table against Thunderbird's ISP database:
-// for every domain both know, the ISPDB's first POP3 server must be among
-// the table's, and a provider the ISPDB lists without POP3 must not get one
-// from the table unless its help page says so.
+// for every domain both know, the ISPDB's first POP3, IMAP and SMTP server
+// must each be among the table's servers of that protocol.
 func TestAgreesWithISPDB(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join("..", "..", "shared", "data", "ispdb")
@@ -234,7 +257,7 @@ func TestAgreesWithISPDB(t *testing.T) {
 		t.Skipf("no ISPDB snapshot at %s", dir)
 	}
 	tab := Builtin()
-	checked := 0
+	checked := map[settings.Protocol]int{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -249,26 +272,37 @@ func TestAgreesWithISPDB(t *testing.T) {
 			if !ok {
 				continue
 			}
-			for _, in := range c.Provider.Incoming {
-				if in.Type != "pop3" {
-					continue
-				}
-				checked++
-				found := false
-				for _, s := range p.Servers {
-					if s.Host == in.Hostname && s.Port == in.Port && string(s.SocketType) == in.SocketType {
-						found = true
+			for _, want := range []struct {
+				proto    settings.Protocol
+				sections []ispdbServer
+			}{
+				{settings.POP3, c.Provider.Incoming},
+				{settings.IMAP, c.Provider.Incoming},
+				{settings.SMTP, c.Provider.Outgoing},
+			} {
+				for _, in := range want.sections {
+					if in.Type != string(want.proto) {
+						continue
 					}
+					checked[want.proto]++
+					found := false
+					for _, s := range p.Offers(want.proto) {
+						if s.Host == in.Hostname && s.Port == in.Port && string(s.SocketType) == in.SocketType {
+							found = true
+						}
+					}
+					if !found {
+						t.Errorf("%s (%s): ISPDB says %s %s:%d %s; the table says %v", d, filepath.Base(f), want.proto, in.Hostname, in.Port, in.SocketType, p.Offers(want.proto))
+					}
+					break // the first server of a protocol is the ISPDB's preferred one
 				}
-				if !found {
-					t.Errorf("%s (%s): ISPDB says %s:%d %s; the table says %v", d, filepath.Base(f), in.Hostname, in.Port, in.SocketType, p.Servers)
-				}
-				break // the first POP3 server is the ISPDB's preferred one
 			}
 		}
 	}
-	if checked < 20 {
-		t.Errorf("only %d domains cross-checked; the snapshot should cover far more", checked)
+	for _, proto := range settings.AllProtocols {
+		if checked[proto] < 20 {
+			t.Errorf("only %d domains cross-checked for %s; the snapshot should cover far more", checked[proto], proto)
+		}
 	}
-	t.Logf("cross-checked %d domains against the ISPDB", checked)
+	t.Logf("cross-checked against the ISPDB: %d POP3, %d IMAP, %d SMTP", checked[settings.POP3], checked[settings.IMAP], checked[settings.SMTP])
 }

@@ -114,16 +114,9 @@ func (s *SRVSource) answer(addr settings.Address, protos []settings.Protocol, re
 	case len(errs) == 0 && len(protos) == 1:
 		n := srvNames(protos[0], addr.Domain)
 		return nil, settings.NotFound(i18n.NFNoSRV, n[0], n[1])
-	case len(errs) == 0:
-		var names []string
-		for _, p := range protos {
-			n := srvNames(p, addr.Domain)
-			names = append(names, n[0], n[1])
-		}
-		return nil, settings.NotFound(i18n.NFNoSRVAny, strings.Join(names, ", "))
 	}
-	// Some protocols failed, the others have no records: each part says
-	// which.
+	// No protocol has records, or some failed and the others have none:
+	// each part says which names it asked for, or what failed.
 	return ans, nil
 }
 

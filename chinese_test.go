@@ -21,7 +21,8 @@ var (
 		// source names, quoted code, and what a server said.
 		`Thunderbird ISP|Exchange Autodiscover|JSON Lines|SSL/TLS|\(default: [^)]*\)|` +
 		`\b(builtin|autoconfig|well-known|ispdb|srv|autodiscover|mx|autoconfig-http|guess|all)\b|'[^']*'|` +
-		`^\s+\+OK.*|CAPA：.*`)
+		`\b(POP3|IMAP|SMTP|STARTTLS)\b|` +
+		`^\s+(\+OK|\* OK|220[ -]).*|"(\+OK|\* OK|220)[^"]*"?|\bESMTP\b.*|(CAPA|CAPABILITY|EHLO)：.*`)
 )
 
 // commandLine splits a script's command line as testscript does: spaces

@@ -46,6 +46,47 @@ func configXML(id, host string, port int, socket string) string {
 `, id, id, id, host, port, socket, id)
 }
 
+// accountXML is an autoconfig file with POP3, IMAP and SMTP sections, the
+// way providers publish them.
+func accountXML(id string) string {
+	return fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
+<clientConfig version="1.1">
+  <emailProvider id="%[1]s">
+    <domain>%[1]s</domain>
+    <displayName>%[1]s Mail</displayName>
+    <incomingServer type="imap">
+      <hostname>imap.%[1]s</hostname>
+      <port>993</port>
+      <socketType>SSL</socketType>
+      <username>%%EMAILADDRESS%%</username>
+      <authentication>password-cleartext</authentication>
+    </incomingServer>
+    <incomingServer type="pop3">
+      <hostname>pop.%[1]s</hostname>
+      <port>995</port>
+      <socketType>SSL</socketType>
+      <username>%%EMAILADDRESS%%</username>
+      <authentication>password-cleartext</authentication>
+    </incomingServer>
+    <outgoingServer type="smtp">
+      <hostname>smtp.%[1]s</hostname>
+      <port>587</port>
+      <socketType>STARTTLS</socketType>
+      <username>%%EMAILADDRESS%%</username>
+      <authentication>password-cleartext</authentication>
+    </outgoingServer>
+    <outgoingServer type="smtp">
+      <hostname>smtp.%[1]s</hostname>
+      <port>465</port>
+      <socketType>SSL</socketType>
+      <username>%%EMAILADDRESS%%</username>
+      <authentication>password-cleartext</authentication>
+    </outgoingServer>
+  </emailProvider>
+</clientConfig>
+`, id)
+}
+
 func xmlAt(path, body string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
@@ -116,7 +157,38 @@ func newScriptWorld(t *testing.T) *scriptWorld {
 	pop(&testnet.POP3{STLS: true, Cert: leaf(90, "mail.verify.example")}, 110, "mail.verify.example")
 	pop(&testnet.POP3{TLS: true, Cert: leaf(-2, "pop.expired.example")}, 995, "pop.expired.example")
 	pop(&testnet.POP3{TLS: true, Cert: leaf(5, "pop.expiring.example")}, 995, "pop.expiring.example")
-	pop(&testnet.POP3{Greeting: "220 smtp.verify.example ESMTP"}, 110, "smtp.verify.example")
+	// smtp.verify.example: real SMTP submission (go-smtp) on 465 and 587,
+	// and on 110 something that greets like SMTP where POP3 is expected.
+	smtpIP := testnet.IP()
+	d.Host(t, smtpIP, "smtp.verify.example")
+	(&testnet.POP3{Greeting: "220 smtp.verify.example ESMTP"}).Listen(t, smtpIP, 110)
+	(&testnet.SMTP{TLS: true, Cert: leaf(90, "smtp.verify.example"), Domain: "smtp.verify.example"}).Listen(t, smtpIP, 465)
+	(&testnet.SMTP{Cert: leaf(90, "smtp.verify.example"), Domain: "smtp.verify.example"}).Listen(t, smtpIP, 587)
+	// imap.verify.example: IMAP on 993 and 143 (STARTTLS).
+	imapIP := testnet.IP()
+	d.Host(t, imapIP, "imap.verify.example")
+	(&testnet.IMAP{TLS: true, Cert: leaf(90, "imap.verify.example")}).Listen(t, imapIP, 993)
+	(&testnet.IMAP{STARTTLS: true, Cert: leaf(90, "imap.verify.example")}).Listen(t, imapIP, 143)
+	// The whole account by SRV alone, every protocol on the verify servers.
+	d.Add(t,
+		"_pop3s._tcp.srvall.example. 60 IN SRV 0 0 995 pop.verify.example.",
+		"_imaps._tcp.srvall.example. 60 IN SRV 0 0 993 imap.verify.example.",
+		"_imap._tcp.srvall.example. 60 IN SRV 0 0 143 imap.verify.example.",
+		"_submissions._tcp.srvall.example. 60 IN SRV 0 0 465 smtp.verify.example.",
+		"_submission._tcp.srvall.example. 60 IN SRV 0 0 587 smtp.verify.example.",
+	)
+	// The whole account by autoconfig alone.
+	https(xmlAt("/mail/config-v1.1.xml", accountXML("acall.example")), "autoconfig.acall.example")
+	// Each protocol from another source: POP3 from SRV, SMTP from the
+	// domain's autoconfig (which lists no POP3), IMAP from nowhere; and a
+	// "." target that says submission is not offered at all.
+	d.Add(t, "_pop3s._tcp.mixed.example. 60 IN SRV 0 0 995 pop.mixed.example.")
+	https(xmlAt("/mail/config-v1.1.xml", strings.Replace(accountXML("mixed.example"), `<incomingServer type="pop3">`, `<incomingServer type="pop3-disabled">`, 1)), "autoconfig.mixed.example")
+	d.Add(t,
+		"_pop3s._tcp.nosubmit.example. 60 IN SRV 0 0 995 pop.nosubmit.example.",
+		"_submissions._tcp.nosubmit.example. 60 IN SRV 0 0 0 .",
+		"_submission._tcp.nosubmit.example. 60 IN SRV 0 0 0 .",
+	)
 	// A plain-text server whose greeting tries to drive the terminal and
 	// reverse the text after it; a domain whose autoconfig names it.
 	pop(&testnet.POP3{Greeting: "+OK \x1b]0;owned\x07ready \u202egnp.exe\u009b2J"}, 110, "plain.verify.example")

@@ -52,8 +52,24 @@ func BenchmarkSRVOnlyLookup(b *testing.B) {
 	w := newWorld(b)
 	w.https(b, http.NotFoundHandler(), "ispdb.test")
 	w.dns.Delay = 100 * time.Millisecond
-	domains := w.srvOnly(b, b.N)
 	o := w.options(b)
+	o.protocols = []lookup.Protocol{lookup.POP3}
+	benchSRVLookup(b, o, w.srvOnly(b, b.N))
+}
+
+// BenchmarkSRVOnlyLookup3 is BenchmarkSRVOnlyLookup for the whole account:
+// --protocol pop3,imap,smtp on domains that publish all three by SRV. The
+// six SRV queries go out at once, so it costs what one protocol costs.
+func BenchmarkSRVOnlyLookup3(b *testing.B) {
+	w := newWorld(b)
+	w.https(b, http.NotFoundHandler(), "ispdb.test")
+	w.dns.Delay = 100 * time.Millisecond
+	o := w.options(b)
+	o.protocols = []lookup.Protocol{lookup.POP3, lookup.IMAP, lookup.SMTP}
+	benchSRVLookup(b, o, w.srvAll(b, b.N))
+}
+
+func benchSRVLookup(b *testing.B, o *options, domains []string) {
 	b.ResetTimer()
 	for i := range b.N {
 		// A fresh Finder each time: nothing cached from the last run.
@@ -61,8 +77,10 @@ func BenchmarkSRVOnlyLookup(b *testing.B) {
 		addr, _ := lookup.ParseAddress("me@" + domains[i])
 		res := f.FindAddress(context.Background(), addr)
 		f.Close()
-		if !res.Found || res.Source != lookup.SourceSRV {
-			b.Fatalf("%s: found=%v source=%s", domains[i], res.Found, res.Source)
+		for _, r := range res.All() {
+			if !r.Found || r.Source != lookup.SourceSRV || r.Early() != 0 {
+				b.Fatalf("%s %s: found=%v source=%s early=%v", domains[i], r.Protocol, r.Found, r.Source, r.Early())
+			}
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/lookup")
@@ -76,6 +94,7 @@ func BenchmarkHangingAutoconfig(b *testing.B) {
 	w := hangingAutoconfig(b)
 	w.dns.SetDelay(100 * time.Millisecond)
 	o := w.options(b)
+	o.protocols = []lookup.Protocol{lookup.POP3}
 	b.ResetTimer()
 	for range b.N {
 		f := finder(b, o)
@@ -115,24 +134,33 @@ func BenchmarkBuiltinHit(b *testing.B) {
 // BenchmarkBatch is target (c): 800 addresses over 400 SRV-only domains, every
 // DNS answer 20ms late, default settings. It reports addresses a second, DNS
 // queries per domain and the peak heap.
-func BenchmarkBatch(b *testing.B) { benchBatch(b, defaultConcurrency) }
+func BenchmarkBatch(b *testing.B) { benchBatch(b, defaultConcurrency, false) }
 
 // BenchmarkBatchWide is BenchmarkBatch with --concurrency 1024: what memory
 // a lookup in flight costs.
-func BenchmarkBatchWide(b *testing.B) { benchBatch(b, 1024) }
+func BenchmarkBatchWide(b *testing.B) { benchBatch(b, 1024, false) }
 
-func benchBatch(b *testing.B, concurrency int) {
+// BenchmarkBatch3 is BenchmarkBatch for the whole account: --protocol
+// pop3,imap,smtp over 400 domains that publish all three by SRV.
+func BenchmarkBatch3(b *testing.B) { benchBatch(b, defaultConcurrency, true) }
+
+func benchBatch(b *testing.B, concurrency int, account bool) {
 	for range b.N {
 		b.StopTimer()
 		w := newWorld(b)
 		w.https(b, http.NotFoundHandler(), "ispdb.test")
 		w.dns.Delay = 20 * time.Millisecond
+		o := w.options(b)
+		o.protocols = []lookup.Protocol{lookup.POP3}
 		domains := w.srvOnly(b, 400)
+		if account {
+			o.protocols = []lookup.Protocol{lookup.POP3, lookup.IMAP, lookup.SMTP}
+			domains = w.srvAll(b, 400)
+		}
 		var in strings.Builder
 		for i := range 800 {
 			fmt.Fprintf(&in, "user%d@%s\n", i, domains[i%400])
 		}
-		o := w.options(b)
 		o.concurrency = concurrency
 		var out bytes.Buffer
 		b.StartTimer()
@@ -144,8 +172,10 @@ func benchBatch(b *testing.B, concurrency int) {
 		})
 		el, cpu := time.Since(start), cpuTime()-cpu0
 		b.StopTimer()
-		if n := strings.Count(out.String(), `"found":true`); n != 800 {
-			b.Fatalf("%d of 800 found", n)
+		// Each protocol's entry in servers, and the top level for POP3.
+		want := 800 * (len(o.protocols) + 1)
+		if n := strings.Count(out.String(), `"found":true`); n != want {
+			b.Fatalf("%d of %d found", n, want)
 		}
 		b.ReportMetric(800/el.Seconds(), "addr/s")
 		// Queries for the batch's own domains; the ISP database's host is

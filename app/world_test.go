@@ -54,6 +54,22 @@ func (w *world) srvOnly(tb testing.TB, n int) []string {
 	return domains
 }
 
+// srvAll adds n domains that publish POP3, IMAP and submission by SRV
+// records alone, implicit TLS only.
+func (w *world) srvAll(tb testing.TB, n int) []string {
+	var domains []string
+	for i := range n {
+		d := fmt.Sprintf("all%04d.example", i)
+		w.dns.Add(tb,
+			fmt.Sprintf("_pop3s._tcp.%s. 300 IN SRV 0 0 995 pop.%s.", d, d),
+			fmt.Sprintf("_imaps._tcp.%s. 300 IN SRV 0 0 993 imap.%s.", d, d),
+			fmt.Sprintf("_submissions._tcp.%s. 300 IN SRV 0 0 465 smtp.%s.", d, d),
+		)
+		domains = append(domains, d)
+	}
+	return domains
+}
+
 // runBatch runs a batch over in with o, writing to out.
 func runBatch(tb testing.TB, o *options, in io.Reader, out io.Writer) (int, *lookup.Finder) {
 	tb.Helper()

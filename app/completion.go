@@ -151,6 +151,11 @@ func complete(a *cli.App, args []string) []string {
 			return []string{"en", "zh"}
 		case "--sources":
 			return append([]string{"all"}, lookup.SourceNames()...)
+		case "--protocol":
+			if cmd != nil && cmd.Name == "verify" {
+				return []string{"pop3", "imap", "smtp"}
+			}
+			return []string{"pop3,smtp", "pop3,imap,smtp", "imap,smtp", "pop3", "imap", "smtp"}
 		}
 		if takesValue(flags, words[len(words)-1]) {
 			return nil // a value the shell completes as a file or not at all

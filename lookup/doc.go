@@ -1,7 +1,8 @@
-// Package lookup finds the POP3 server of an email address: host, port,
-// security and login name, where the answer came from, and how far to trust
-// it. It is the library behind the popfind command, with the same sources,
-// defaults and limits.
+// Package lookup finds the mail servers of an email address — POP3, IMAP
+// and the SMTP server to send through — with host, port, security and login
+// name, where each answer came from, and how far to trust it. It is the
+// library behind the popfind command, with the same sources, defaults and
+// limits.
 //
 // # A lookup
 //
@@ -27,10 +28,16 @@
 //		...
 //	}
 //
+// Config.Protocols says which protocols to find (DefaultProtocols: POP3
+// and SMTP). A Result describes the first of them; Result.Get and
+// Result.All give each protocol's own Result, with its own source:
+//
+//	smtp := res.Get(lookup.SMTP) // nil when SMTP was not asked for
+//
 // Find never returns nil and never panics. Result.Err says why nothing was
 // found: it matches ErrInvalidAddress for an address that does not parse
 // (and then nothing was sent anywhere), and ErrNotFound when no source had a
-// server or the domain said it offers no POP3. An *InterruptedError says the
+// server or the domain said it does not offer the protocol. An *InterruptedError says the
 // deadline passed or ctx was cancelled first, and ErrNetwork that no source
 // could reach the network at all, which is not the same as "not found".
 //
@@ -44,9 +51,12 @@
 // autoconfig over plain HTTP, used only when nothing else answers; and, when
 // every other source came up empty, probing the usual host names.
 //
-// The sources run at once, so a lookup costs about one network round trip.
-// The answer is the first in that order that found a server, returned as
-// soon as every source before it has finished; the rest are cancelled. A
+// The sources run at once, each once for every protocol, so a lookup costs
+// about one network round trip however many protocols it asks for. Each
+// protocol's answer is the first in that order that found a server of that
+// protocol, known as soon as every source before it has finished; when every
+// protocol's answer is known the rest are cancelled. Once the first
+// protocol has its answer, the others wait for at most the grace period. A
 // source of higher precedence that hangs gets a grace period (Config.Grace),
 // after which the answer in hand is given with a warning (Result.Early).
 // When the deadline passes, the best answer so far is returned with a
@@ -61,7 +71,9 @@
 // Everything a server sends is bounded in size and time, checked, and
 // cleaned of control and bidirectional characters before it reaches a
 // Result. No credentials are ever sent: Finder.Check, which proves a server
-// by talking to it, says CAPA, STLS and QUIT only. Answers that came over
+// by talking to it, asks for its capabilities and STARTTLS and says goodbye
+// (POP3 CAPA, STLS, QUIT; IMAP CAPABILITY, STARTTLS, LOGOUT; SMTP EHLO,
+// STARTTLS, QUIT), never a login, AUTH or MAIL FROM. Answers that came over
 // plain HTTP carry a warning and lose to any other.
 //
 // # Words

@@ -47,6 +47,30 @@ func ExampleNew() {
 	// from srv _pop3s._tcp.srv.example
 }
 
+// The whole account: POP3, IMAP and the SMTP server to send through, in
+// one lookup. The result describes the first protocol asked for; Get and
+// All give each protocol's own result, with its own source.
+func ExampleConfig_protocols() {
+	f, err := lookup.New(lookup.Config{DNS: exampleDNS, Timeout: 5 * time.Second,
+		Protocols: []lookup.Protocol{lookup.POP3, lookup.IMAP, lookup.SMTP}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer f.Close()
+	res := f.Find(context.Background(), "someone@srv.example")
+	for _, r := range res.All() {
+		s := r.Server()
+		fmt.Printf("%s %s:%d %s from %s\n", r.Protocol.Label(), s.Host, s.Port, s.SocketType, r.Answer.SourceURL)
+	}
+	fmt.Println(res.Get(lookup.SMTP).Server().Host)
+	// Output:
+	// POP3 pop.srv.example:995 SSL from _pop3s._tcp.srv.example
+	// IMAP imap.srv.example:993 SSL from _imaps._tcp.srv.example
+	// SMTP smtp.srv.example:587 STARTTLS from _submission._tcp.srv.example
+	// smtp.srv.example
+}
+
 // Errors say what went wrong, and match the package's sentinel errors.
 func ExampleFinder_Find_errors() {
 	f, err := lookup.New(lookup.Config{DNS: exampleDNS, Sources: []string{"builtin", "srv"}})

@@ -37,8 +37,10 @@ func TestMain(m *testing.M) {
 
 func startExampleDNS() (stop func(), err error) {
 	zone := map[string][]string{
-		"_pop3s._tcp.srv.example.": {"_pop3s._tcp.srv.example. 300 IN SRV 0 0 995 pop.srv.example."},
-		"_pop3._tcp.srv.example.":  {"_pop3._tcp.srv.example. 300 IN SRV 0 0 110 pop.srv.example."},
+		"_pop3s._tcp.srv.example.":      {"_pop3s._tcp.srv.example. 300 IN SRV 0 0 995 pop.srv.example."},
+		"_pop3._tcp.srv.example.":       {"_pop3._tcp.srv.example. 300 IN SRV 0 0 110 pop.srv.example."},
+		"_imaps._tcp.srv.example.":      {"_imaps._tcp.srv.example. 300 IN SRV 0 0 993 imap.srv.example."},
+		"_submission._tcp.srv.example.": {"_submission._tcp.srv.example. 300 IN SRV 0 0 587 smtp.srv.example."},
 	}
 	mux := dns.NewServeMux()
 	mux.HandleFunc(".", func(w dns.ResponseWriter, req *dns.Msg) {

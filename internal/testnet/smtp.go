@@ -93,4 +93,3 @@ func (x *smtpSession) Reset()                               {}
 func (x *smtpSession) Logout() error                        { return nil }
 
 var _ smtp.AuthSession = (*smtpSession)(nil)
-

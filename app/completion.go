@@ -7,6 +7,7 @@ import (
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/providers"
 	"github.com/urfave/cli/v2"
 )
 
@@ -151,6 +152,8 @@ func complete(a *cli.App, args []string) []string {
 			return []string{"en", "zh"}
 		case "--sources":
 			return append([]string{"all"}, lookup.SourceNames()...)
+		case "--region":
+			return providers.Builtin().Regions()
 		case "--protocol":
 			if cmd != nil && cmd.Name == "verify" {
 				return []string{"pop3", "imap", "smtp"}

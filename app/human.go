@@ -102,6 +102,11 @@ func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bo
 	for _, x := range j.Docs {
 		label(i18n.LblDocs, x)
 	}
+	// The classic POP surprise, said wherever a POP3 server is given: mail
+	// downloaded by POP leaves the server unless the client keeps a copy.
+	if r := o.res.Get(lookup.POP3); r != nil && r.Found {
+		label(i18n.LblNote, lang.Sprintf(i18n.LblPOPCopy))
+	}
 	var problem strings.Builder
 	for _, v := range o.verify {
 		if v != nil {

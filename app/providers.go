@@ -21,7 +21,8 @@ func providersCommand(status *int, lang i18n.Lang) *cli.Command {
 		Usage:       lang.Sprintf(i18n.CmdProviders),
 		ArgsUsage:   "[FILTER]",
 		Description: lang.Sprintf(i18n.CmdProvidersDesc),
-		Flags:       append(commonFlags(lang), &cli.BoolFlag{Name: "csv", Usage: lang.Sprintf(i18n.FlagCSV)}),
+		Flags: append(commonFlags(lang), &cli.BoolFlag{Name: "csv", Usage: lang.Sprintf(i18n.FlagCSV)},
+			&cli.StringFlag{Name: "region", Usage: lang.Sprintf(i18n.FlagRegion)}),
 		Action: func(c *cli.Context) error {
 			getenv := c.App.Metadata["getenv"].(func(string) string)
 			lang, err := language(c, getenv)
@@ -34,7 +35,15 @@ func providersCommand(status *int, lang i18n.Lang) *cli.Command {
 			if c.Bool("json") && c.Bool("csv") {
 				return usageError(i18n.UsageJSONCSV)
 			}
-			list := providers.Builtin().Filter(c.Args().First())
+			table := providers.Builtin()
+			list := table.Filter(c.Args().First())
+			if r := c.String("region"); r != "" {
+				region, ok := table.NormalizeRegion(r)
+				if !ok {
+					return usageError(i18n.UsageRegion, strconv.Quote(r), strings.Join(table.Regions(), ", "))
+				}
+				list = providers.InRegion(list, region)
+			}
 			if len(list) == 0 {
 				*status = ExitNotFound
 				fmt.Fprintln(c.App.ErrWriter, "popfind"+colon(lang)+lang.Sprintf(i18n.MsgNoProvider, strconv.Quote(c.Args().First())))
@@ -67,13 +76,24 @@ type providerJSON struct {
 	// protocol the provider does not offer.
 	Error      string            `json:"error,omitempty"`
 	NotOffered map[string]string `json:"not_offered"`
-	Notes      []string          `json:"notes"`
-	Docs       []string          `json:"docs"`
+	// Unlisted are the protocols the table leaves to other sources.
+	Unlisted []string `json:"unlisted"`
+	// Region is a country code, eu or intl; POPStep is "enable", "on" or
+	// "none"; Login names the password clients log in with.
+	Region  string   `json:"region"`
+	POPStep string   `json:"pop_step"`
+	Login   string   `json:"login"`
+	Notes   []string `json:"notes"`
+	Docs    []string `json:"docs"`
 }
 
 func providerView(p *providers.Provider, lang i18n.Lang) providerJSON {
 	v := providerJSON{ID: p.ID, Name: p.Name, NameZH: p.NameZH, Domains: nonNil(p.Domains), MX: nonNil(p.MX),
-		Servers: []jsonServer{}, NotOffered: map[string]string{}, Notes: []string{}, Docs: nonNil(p.Docs)}
+		Servers: []jsonServer{}, NotOffered: map[string]string{}, Unlisted: []string{}, Notes: []string{}, Docs: nonNil(p.Docs),
+		Region: p.Region, POPStep: string(p.POP()), Login: p.Login()}
+	for _, u := range p.Unlisted {
+		v.Unlisted = append(v.Unlisted, string(u))
+	}
 	for _, s := range p.Servers {
 		v.Servers = append(v.Servers, serverView(s))
 	}
@@ -116,30 +136,32 @@ func displayName(p *providers.Provider, lang i18n.Lang) string {
 }
 
 // serverCells renders a provider's servers one per line, POP3 first, then
-// IMAP and SMTP; a protocol it does not offer gets a line saying so.
-func serverCells(p *providers.Provider, lang i18n.Lang) (proto, host, port, ssl, user string) {
-	var pr, h, po, s, u []string
+// IMAP and SMTP, as "POP3 pop.example.com:995 SSL/TLS"; a protocol it does
+// not offer, or that the table does not list, gets a line saying so. user
+// lists the username forms, once each.
+func serverCells(p *providers.Provider, lang i18n.Lang) (servers, user string) {
+	var lines, users []string
 	for _, want := range settings.AllProtocols {
-		servers := p.Offers(want)
-		if len(servers) == 0 {
-			pr = append(pr, want.Label())
-			h = append(h, lang.Sprintf(i18n.LblNotOfferedHere))
-			po, s, u = append(po, ""), append(s, ""), append(u, "")
-			continue
+		list := p.Offers(want)
+		switch {
+		case len(list) == 0 && slices.Contains(p.Unlisted, want):
+			lines = append(lines, want.Label()+" "+lang.Sprintf(i18n.LblNotListedHere))
+		case len(list) == 0:
+			lines = append(lines, want.Label()+" "+lang.Sprintf(i18n.LblNotOfferedHere))
 		}
-		for _, srv := range servers {
-			pr = append(pr, want.Label())
-			h = append(h, srv.Host)
-			po = append(po, strconv.Itoa(srv.Port))
-			s = append(s, sslText(srv.SocketType, lang))
-			u = append(u, usernameForm(srv.Username, lang))
+		for _, srv := range list {
+			lines = append(lines, fmt.Sprintf("%s %s:%d %s", want.Label(), srv.Host, srv.Port, sslText(srv.SocketType, lang)))
+			if u := usernameForm(srv.Username, lang); !slices.Contains(users, u) {
+				users = append(users, u)
+			}
 		}
 	}
-	j := func(l []string) string { return strings.Join(l, "\n") }
-	return j(pr), j(h), j(po), j(s), j(u)
+	return strings.Join(lines, "\n"), strings.Join(users, "\n")
 }
 
-func providerNotes(p *providers.Provider, lang i18n.Lang) []string {
+// providerNotes lists a provider's notes in words; short leaves out those
+// that the POP and login columns say already.
+func providerNotes(p *providers.Provider, lang i18n.Lang, short bool) []string {
 	var notes []string
 	for _, proto := range settings.AllProtocols {
 		if why, ok := p.Without[proto]; ok && !slices.Contains(notes, lang.Format(why)) {
@@ -147,18 +169,46 @@ func providerNotes(p *providers.Provider, lang i18n.Lang) []string {
 		}
 	}
 	for _, n := range p.Notes {
+		if short && providers.Summarized(n) {
+			continue
+		}
 		notes = append(notes, lang.Format(n))
 	}
 	return notes
 }
 
+// popStepText words what must be done before POP works.
+func popStepText(p *providers.Provider, lang i18n.Lang) string {
+	switch p.POP() {
+	case providers.POPTurnOn:
+		return lang.Sprintf(i18n.POPOnEnable)
+	case providers.POPNone:
+		return lang.Sprintf(i18n.POPOnNone)
+	}
+	return lang.Sprintf(i18n.POPOnAlways)
+}
+
+// loginText words which password a mail client logs in with.
+func loginText(p *providers.Provider, lang i18n.Lang) string {
+	if len(p.Servers) == 0 {
+		return ""
+	}
+	key := map[string]string{
+		"auth_code": i18n.LoginAuthCode, "client_password": i18n.LoginClientPass, "app_password": i18n.LoginAppPassword,
+		"app_password_with_2fa": i18n.LoginAppIf2FA, "oauth2": i18n.LoginOAuth2, "mail_password": i18n.LoginMailPassword,
+	}[p.Login()]
+	if key == "" {
+		key = i18n.LoginAccount
+	}
+	return lang.Sprintf(key)
+}
+
 func writeProvidersTable(w io.Writer, list []*providers.Provider, lang i18n.Lang, sc screen) error {
-	headers := []string{lang.Sprintf(i18n.HdrName), lang.Sprintf(i18n.HdrDomains), lang.Sprintf(i18n.HdrProtocol),
-		lang.Sprintf(i18n.HdrHost), lang.Sprintf(i18n.HdrPort), lang.Sprintf(i18n.HdrSSL), lang.Sprintf(i18n.HdrUsername),
-		lang.Sprintf(i18n.HdrNotes), lang.Sprintf(i18n.HdrDocs)}
+	headers := []string{lang.Sprintf(i18n.HdrName), lang.Sprintf(i18n.HdrRegion), lang.Sprintf(i18n.HdrDomains), lang.Sprintf(i18n.HdrServers),
+		lang.Sprintf(i18n.HdrUsername), lang.Sprintf(i18n.HdrPOPOn), lang.Sprintf(i18n.HdrLogin), lang.Sprintf(i18n.HdrNotes), lang.Sprintf(i18n.HdrDocs)}
 	var rows [][]string
 	for _, p := range list {
-		proto, host, port, ssl, user := serverCells(p, lang)
+		servers, user := serverCells(p, lang)
 		doms := moreList(p.Domains, 6, lang)
 		if len(p.MX) > 0 {
 			doms += "\nMX" + colon(lang) + moreList(p.MX, 3, lang)
@@ -167,13 +217,14 @@ func writeProvidersTable(w io.Writer, list []*providers.Provider, lang i18n.Lang
 		if len(p.Docs) > 0 {
 			doc = p.Docs[0]
 		}
-		notes := providerNotes(p, lang)
+		notes := providerNotes(p, lang, true)
 		if !sc.plain() {
 			for i, n := range notes {
 				notes[i] = wrap(n, 48, 0)
 			}
 		}
-		rows = append(rows, []string{displayName(p, lang), doms, proto, host, port, ssl, user, strings.Join(notes, "\n"), doc})
+		rows = append(rows, []string{displayName(p, lang), p.Region, doms, servers, user,
+			popStepText(p, lang), loginText(p, lang), strings.Join(notes, "\n"), doc})
 	}
 	return sc.table(w, headers, rows)
 }
@@ -191,8 +242,9 @@ func usernameForm(u string, lang i18n.Lang) string {
 
 func writeProvidersCSV(w io.Writer, list []*providers.Provider, lang i18n.Lang) error {
 	cw := csv.NewWriter(w)
-	// protocol comes last, so that the columns before it keep their places.
-	if err := cw.Write([]string{"id", "name", "domains", "host", "port", "ssl", "username", "notes", "docs", "protocol"}); err != nil {
+	// New columns come last, so that the columns before them keep their
+	// places.
+	if err := cw.Write([]string{"id", "name", "domains", "host", "port", "ssl", "username", "notes", "docs", "protocol", "region", "pop_step", "login"}); err != nil {
 		return err
 	}
 	for _, p := range list {
@@ -210,8 +262,8 @@ func writeProvidersCSV(w io.Writer, list []*providers.Provider, lang i18n.Lang) 
 				port = strconv.Itoa(s.Port)
 			}
 			if err := cw.Write([]string{p.ID, displayName(p, lang), strings.Join(p.Domains, " "), s.Host, port,
-				string(s.SocketType), usernameForm(s.Username, lang), strings.Join(providerNotes(p, lang), " "), strings.Join(p.Docs, " "),
-				string(s.Protocol)}); err != nil {
+				string(s.SocketType), usernameForm(s.Username, lang), strings.Join(providerNotes(p, lang, false), " "), strings.Join(p.Docs, " "),
+				string(s.Protocol), p.Region, string(p.POP()), p.Login()}); err != nil {
 				return err
 			}
 		}

@@ -2,6 +2,7 @@ package providers
 
 import (
 	"encoding/xml"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -50,9 +51,18 @@ func TestTableShape(t *testing.T) {
 				}
 			}
 			for _, proto := range settings.AllProtocols {
-				_, without := p.Without[proto]
-				if without == (len(p.Offers(proto)) > 0) {
-					t.Errorf("%s: an entry needs either servers or a reason in Without, not both or neither", proto)
+				n := 0
+				if _, ok := p.Without[proto]; ok {
+					n++
+				}
+				if len(p.Offers(proto)) > 0 {
+					n++
+				}
+				if slices.Contains(p.Unlisted, proto) {
+					n++
+				}
+				if n != 1 {
+					t.Errorf("%s: an entry needs servers, a reason in Without, or the protocol in Unlisted: one of the three", proto)
 				}
 			}
 			for proto := range p.Without {
@@ -151,8 +161,8 @@ func TestTableLookups(t *testing.T) {
 	for _, p := range tab.All() {
 		a := p.Answer()
 		for _, proto := range settings.AllProtocols {
-			if !a.Offers(proto) {
-				t.Errorf("%s: the answer says nothing of %s", p.ID, proto)
+			if a.Offers(proto) == slices.Contains(p.Unlisted, proto) {
+				t.Errorf("%s: the answer and Unlisted disagree on %s", p.ID, proto)
 			}
 		}
 	}
@@ -230,10 +240,12 @@ func TestFilter(t *testing.T) {
 
 // ispdbServer is one server section of an ISPDB file.
 type ispdbServer struct {
-	Type       string `xml:"type,attr"`
-	Hostname   string `xml:"hostname"`
-	Port       int    `xml:"port"`
-	SocketType string `xml:"socketType"`
+	Type       string   `xml:"type,attr"`
+	Hostname   string   `xml:"hostname"`
+	Port       int      `xml:"port"`
+	SocketType string   `xml:"socketType"`
+	Username   string   `xml:"username"`
+	Auth       []string `xml:"authentication"`
 }
 
 // ispdbConfig is the little of the ISPDB format this cross-check needs; the
@@ -246,9 +258,30 @@ type ispdbConfig struct {
 	} `xml:"emailProvider"`
 }
 
+// authSet renders authentication values as a sorted set, old spellings
+// mapped to current ones.
+func authSet(auth []string) string {
+	var out []string
+	for _, a := range auth {
+		switch a = strings.TrimSpace(a); a {
+		case "plain":
+			a = "password-cleartext"
+		case "secure":
+			a = "password-encrypted"
+		}
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(out, ",")
+}
+
 // TestAgreesWithISPDB checks the table against Thunderbird's ISP database:
 // for every domain both know, the ISPDB's first POP3, IMAP and SMTP server
-// must each be among the table's servers of that protocol.
+// must each be among the table's servers of that protocol, with the same
+// username form and the same authentication methods, unless the
+// disagreement is listed in ispdbDisagreements with its reason.
 func TestAgreesWithISPDB(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join("..", "..", "shared", "data", "ispdb")
@@ -258,6 +291,7 @@ func TestAgreesWithISPDB(t *testing.T) {
 	}
 	tab := Builtin()
 	checked := map[settings.Protocol]int{}
+	seen := map[string]bool{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -285,18 +319,41 @@ func TestAgreesWithISPDB(t *testing.T) {
 						continue
 					}
 					checked[want.proto]++
-					found := false
+					d := strings.ToLower(d)
+					var match *settings.Server
 					for _, s := range p.Offers(want.proto) {
 						if s.Host == in.Hostname && s.Port == in.Port && string(s.SocketType) == in.SocketType {
-							found = true
+							match = &s
+							break
 						}
 					}
-					if !found {
-						t.Errorf("%s (%s): ISPDB says %s %s:%d %s; the table says %v", d, filepath.Base(f), want.proto, in.Hostname, in.Port, in.SocketType, p.Offers(want.proto))
+					key := fmt.Sprintf("%s %s", d, want.proto)
+					got := "server not in the table"
+					if match != nil {
+						got = ""
+						if match.Username != in.Username {
+							got = fmt.Sprintf("username %s, ISPDB %s", match.Username, in.Username)
+						} else if a, b := authSet(match.Auth), authSet(in.Auth); a != b {
+							got = fmt.Sprintf("auth %s, ISPDB %s", a, b)
+						}
+					}
+					seen[key] = true
+					why, deliberate := ispdbDisagreements[key]
+					switch {
+					case got != "" && !deliberate:
+						t.Errorf("%s (%s): %s; ISPDB says %s:%d %s %s %v; the table says %v", key, filepath.Base(f), got,
+							in.Hostname, in.Port, in.SocketType, in.Username, in.Auth, p.Offers(want.proto))
+					case got == "" && deliberate:
+						t.Errorf("%s: listed as a deliberate disagreement (%s), but the table now agrees with the ISPDB: drop it from the list", key, why)
 					}
 					break // the first server of a protocol is the ISPDB's preferred one
 				}
 			}
+		}
+	}
+	for key := range ispdbDisagreements {
+		if !seen[key] {
+			t.Errorf("%s: listed as a deliberate disagreement, but the ISPDB snapshot has no such entry", key)
 		}
 	}
 	for _, proto := range settings.AllProtocols {
@@ -305,4 +362,14 @@ func TestAgreesWithISPDB(t *testing.T) {
 		}
 	}
 	t.Logf("cross-checked against the ISPDB: %d POP3, %d IMAP, %d SMTP", checked[settings.POP3], checked[settings.IMAP], checked[settings.SMTP])
+}
+
+// ispdbDisagreements lists, by "domain protocol", where the table
+// deliberately differs from the ISPDB snapshot, and why: each reason names
+// the provider's page it rests on. A disagreement not listed here fails
+// TestAgreesWithISPDB, and so does a listed one that has gone away.
+var ispdbDisagreements = map[string]string{
+	"nifty.com pop3": "the ISPDB gives plain text on 110; @nifty's connection guide (https://support.nifty.com/) gives SSL on 995, and the table lists no plain text",
+	"nifty.com smtp": "the ISPDB gives plain text on 587; @nifty's connection guide (https://support.nifty.com/) gives SSL on 465, and the table lists no plain text",
+	"rediffmail.com smtp": "the ISPDB's first choice is implicit TLS on port 586, which no standard assigns to submission; the table gives its second, 465 (RFC 8314)",
 }

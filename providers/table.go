@@ -10,6 +10,7 @@ const (
 	emailAddress = settings.PlaceholderAddress
 	localPart    = settings.PlaceholderLocal
 	pwClear      = "password-cleartext"
+	pwEncrypted  = "password-encrypted"
 	oauth2       = "OAuth2"
 )
 
@@ -74,6 +75,41 @@ func merge(ms ...map[settings.Protocol]i18n.Msg) map[settings.Protocol]i18n.Msg 
 	return out
 }
 
+// zohoPersonal is a Zoho data centre outside the US for personal accounts
+// on its own domains: pop.<centre>.
+func zohoPersonal(id, name, region, domain string, more ...string) *Provider {
+	return &Provider{
+		ID: id, Name: "Zoho Mail (" + name + ")", Region: region,
+		Domains: append([]string{domain}, more...),
+		Servers: []settings.Server{
+			ssl("pop."+domain, emailAddress, pwClear),
+			imap("imap."+domain, emailAddress, pwClear),
+			smtps("smtp."+domain, emailAddress, pwClear),
+			submission("smtp."+domain, emailAddress, pwClear),
+		},
+		Notes: notes(i18n.NoteEnablePOP, i18n.NoteZohoFreeNoPOP, i18n.NoteAppPassword, i18n.NoteZohoPOP),
+		Docs:  []string{"https://www.zoho.com/mail/help/pop-access.html"},
+	}
+}
+
+// zohoOrg is the same data centre for organizations, found by their MX
+// hosts (mx.<centre>): their servers carry "pro" (poppro.zoho.eu, not
+// pop.zoho.eu), as Zoho's POP page gives them.
+func zohoOrg(id, name, region, domain string) *Provider {
+	return &Provider{
+		ID: id, Name: "Zoho Mail (organization, " + name + ")", Region: region,
+		MX: []string{"mx." + domain, "mx2." + domain, "mx3." + domain},
+		Servers: []settings.Server{
+			ssl("poppro."+domain, emailAddress, pwClear),
+			imap("imappro."+domain, emailAddress, pwClear),
+			smtps("smtppro."+domain, emailAddress, pwClear),
+			submission("smtppro."+domain, emailAddress, pwClear),
+		},
+		Notes: notes(i18n.NoteEnablePOP, i18n.NoteWorkspaceAdmin, i18n.NoteAppPassword, i18n.NoteZohoPOP),
+		Docs:  []string{"https://www.zoho.com/mail/help/pop-access.html"},
+	}
+}
+
 // builtin is the table. Each entry was checked against the provider's own
 // help page, the first of its Docs; where Thunderbird's ISP database also
 // lists the provider, a test checks that the two agree.
@@ -81,6 +117,7 @@ func builtin() []*Provider {
 	return []*Provider{
 		{
 			ID: "gmail", Name: "Gmail", NameZH: "谷歌邮箱",
+			Region:  "intl",
 			Domains: []string{"gmail.com", "googlemail.com"},
 			MX:      []string{"aspmx.l.google.com", "*.aspmx.l.google.com", "*.googlemail.com", "smtp.google.com"},
 			Servers: []settings.Server{
@@ -89,38 +126,25 @@ func builtin() []*Provider {
 				smtps("smtp.gmail.com", emailAddress, oauth2, pwClear),
 				submission("smtp.gmail.com", emailAddress, oauth2, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPassword, i18n.NoteWorkspaceAdmin),
+			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPassword, i18n.NoteWorkspaceAdmin, i18n.NoteGmailPOP),
 			Docs:  []string{"https://support.google.com/mail/answer/7104828", "https://support.google.com/accounts/answer/185833"},
 		},
 		{
 			ID: "outlook", Name: "Outlook.com (Hotmail, Live, MSN)", NameZH: "Outlook 邮箱",
-			Domains: []string{
-				"outlook.com", "hotmail.com", "live.com", "msn.com", "windowslive.com", "passport.com",
-				"outlook.at", "outlook.be", "outlook.cl", "outlook.co.id", "outlook.co.il", "outlook.co.nz",
-				"outlook.co.th", "outlook.com.ar", "outlook.com.au", "outlook.com.br", "outlook.com.gr",
-				"outlook.com.tr", "outlook.com.vn", "outlook.cz", "outlook.de", "outlook.dk", "outlook.es",
-				"outlook.fr", "outlook.hu", "outlook.ie", "outlook.in", "outlook.it", "outlook.jp",
-				"outlook.kr", "outlook.lv", "outlook.my", "outlook.ph", "outlook.pt", "outlook.sa",
-				"outlook.sg", "outlook.sk",
-				"hotmail.be", "hotmail.ca", "hotmail.ch", "hotmail.cl", "hotmail.co.jp", "hotmail.co.uk",
-				"hotmail.com.ar", "hotmail.com.au", "hotmail.com.br", "hotmail.com.mx", "hotmail.de",
-				"hotmail.dk", "hotmail.es", "hotmail.fi", "hotmail.fr", "hotmail.gr", "hotmail.it",
-				"hotmail.nl", "hotmail.no", "hotmail.se",
-				"live.at", "live.be", "live.ca", "live.cl", "live.cn", "live.co.uk", "live.com.ar",
-				"live.com.au", "live.com.mx", "live.de", "live.dk", "live.fr", "live.ie", "live.in",
-				"live.it", "live.jp", "live.nl", "live.no", "live.ru", "live.se",
-			},
-			MX: []string{"*.olc.protection.outlook.com"},
+			Region:  "intl",
+			Domains: outlookDomains(),
+			MX:      []string{"*.olc.protection.outlook.com"},
 			Servers: []settings.Server{
 				ssl("outlook.office365.com", emailAddress, oauth2),
 				imap("outlook.office365.com", emailAddress, oauth2),
 				submission("smtp-mail.outlook.com", emailAddress, oauth2),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteOAuth2Only),
+			Notes: notes(i18n.NoteEnablePOP, i18n.NoteOAuth2Only, i18n.NoteOutlookPOP),
 			Docs:  []string{"https://support.microsoft.com/en-us/office/pop-imap-and-smtp-settings-for-outlook-com-d088b986-291d-42b8-9564-9c414e2aa040"},
 		},
 		{
 			ID: "microsoft365", Name: "Microsoft 365 (Exchange Online)", NameZH: "微软 Microsoft 365",
+			Region:  "intl",
 			Domains: []string{"onmicrosoft.com"},
 			MX:      []string{"*.mail.protection.outlook.com", "*.mx.microsoft"},
 			Servers: []settings.Server{
@@ -129,10 +153,14 @@ func builtin() []*Provider {
 				submission("smtp.office365.com", emailAddress, oauth2),
 			},
 			Notes: notes(i18n.NoteWorkspaceAdmin, i18n.NoteOAuth2Only),
-			Docs:  []string{"https://support.microsoft.com/en-us/office/pop-imap-and-smtp-settings-8361e398-8af4-4e97-b147-6c6c4ac95353"},
+			// The page for work and school accounts, where the administrator
+			// turns POP and IMAP on or off; the support.microsoft.com page
+			// recorded before opens the consumer Outlook.com settings.
+			Docs: []string{"https://learn.microsoft.com/en-us/exchange/clients-and-mobile-in-exchange-online/pop3-and-imap4/pop3-and-imap4"},
 		},
 		{
 			ID: "yahoo", Name: "Yahoo Mail", NameZH: "雅虎邮箱",
+			Region: "intl",
 			Domains: []string{
 				"yahoo.com", "ymail.com", "rocketmail.com", "yahoo.ca", "yahoo.co.in", "yahoo.co.uk",
 				"yahoo.co.nz", "yahoo.com.ar", "yahoo.com.au", "yahoo.com.br", "yahoo.com.hk",
@@ -150,7 +178,8 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "aol", Name: "AOL Mail",
-			Domains: []string{"aol.com", "aim.com", "aol.co.uk", "aol.de", "aol.fr", "aol.it", "aol.es", "verizon.net"},
+			Region:  "us",
+			Domains: aolDomains(),
 			Servers: []settings.Server{
 				ssl("pop.aol.com", emailAddress, oauth2, pwClear),
 				imap("imap.aol.com", emailAddress, oauth2, pwClear),
@@ -162,6 +191,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "icloud", Name: "iCloud Mail", NameZH: "iCloud 邮件",
+			Region:  "intl",
 			Domains: []string{"icloud.com", "me.com", "mac.com"},
 			MX:      []string{"mx0?.mail.icloud.com"},
 			Servers: []settings.Server{
@@ -173,6 +203,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "gmx", Name: "GMX (gmx.net, gmx.de)",
+			Region:  "de",
 			Domains: []string{"gmx.net", "gmx.de", "gmx.at", "gmx.ch", "gmx.eu", "gmx.org", "gmx.info", "gmx.biz"},
 			Servers: []settings.Server{
 				ssl("pop.gmx.net", emailAddress, pwClear), starttls("pop.gmx.net", emailAddress, pwClear),
@@ -186,7 +217,8 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "gmx-com", Name: "GMX (gmx.com)",
-			Domains: []string{"gmx.com", "gmx.us", "gmx.co.uk", "gmx.fr", "gmx.es", "gmx.ca"},
+			Region:  "intl",
+			Domains: gmxComDomains(),
 			Servers: []settings.Server{
 				ssl("pop.gmx.com", emailAddress, pwClear), starttls("pop.gmx.com", emailAddress, pwClear),
 				imap("imap.gmx.com", emailAddress, pwClear),
@@ -199,7 +231,8 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "mail-com", Name: "mail.com",
-			Domains: []string{"mail.com", "email.com", "usa.com", "post.com", "consultant.com", "engineer.com"},
+			Region:  "intl",
+			Domains: mailComDomains(),
 			Servers: []settings.Server{
 				ssl("pop.mail.com", emailAddress, pwClear), starttls("pop.mail.com", emailAddress, pwClear),
 				imap("imap.mail.com", emailAddress, pwClear),
@@ -212,19 +245,25 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "webde", Name: "WEB.DE",
+			Region:  "de",
 			Domains: []string{"web.de"},
+			// The login name is the local part: the ISPDB and other mail
+			// clients' databases agree on it. WEB.DE's own server page could
+			// not be checked from the stored copies; the full address was
+			// given here before, on no source.
 			Servers: []settings.Server{
-				ssl("pop3.web.de", emailAddress, pwClear), starttls("pop3.web.de", emailAddress, pwClear),
-				imap("imap.web.de", emailAddress, pwClear),
-				imapSTARTTLS("imap.web.de", emailAddress, pwClear),
-				submission("smtp.web.de", emailAddress, pwClear),
-				smtps("smtp.web.de", emailAddress, pwClear),
+				ssl("pop3.web.de", localPart, pwClear), starttls("pop3.web.de", localPart, pwClear),
+				imap("imap.web.de", localPart, pwClear),
+				imapSTARTTLS("imap.web.de", localPart, pwClear),
+				submission("smtp.web.de", localPart, pwClear),
+				smtps("smtp.web.de", localPart, pwClear),
 			},
 			Notes: notes(i18n.NoteEnablePOP),
 			Docs:  []string{"https://hilfe.web.de/pop-imap/pop3/serverdaten.html"},
 		},
 		{
 			ID: "t-online", Name: "T-Online (Telekom)",
+			Region:  "de",
 			Domains: []string{"t-online.de", "magenta.de"},
 			Servers: []settings.Server{
 				ssl("securepop.t-online.de", emailAddress, pwClear),
@@ -237,30 +276,37 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "yandex", Name: "Yandex Mail (Yandex 360)", NameZH: "Yandex 邮箱",
+			Region:  "ru",
 			Domains: []string{"yandex.ru", "yandex.com", "ya.ru", "yandex.by", "yandex.kz", "yandex.ua", "narod.ru"},
 			MX:      []string{"mx.yandex.net", "mx.yandex.ru"},
+			// POP3 takes a password (an app password), not OAuth2; the ISPDB
+			// lists password login alone for all three protocols.
 			Servers: []settings.Server{
-				ssl("pop.yandex.com", emailAddress, oauth2, pwClear),
-				imap("imap.yandex.com", emailAddress, oauth2, pwClear),
-				smtps("smtp.yandex.com", emailAddress, oauth2, pwClear),
+				ssl("pop.yandex.com", emailAddress, pwClear),
+				imap("imap.yandex.com", emailAddress, pwClear),
+				smtps("smtp.yandex.com", emailAddress, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPassword),
+			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPassword, i18n.NoteYandexPOP),
 			Docs:  []string{"https://yandex.com/support/mail/mail-clients/others.html"},
 		},
 		{
 			ID: "mailru", Name: "Mail.ru (VK WorkMail)",
+			Region:  "ru",
 			Domains: []string{"mail.ru", "inbox.ru", "list.ru", "bk.ru", "internet.ru"},
 			MX:      []string{"emx.mail.ru", "mxs.mail.ru"},
 			Servers: []settings.Server{
 				ssl("pop.mail.ru", emailAddress, oauth2, pwClear),
 				imap("imap.mail.ru", emailAddress, oauth2, pwClear),
-				smtps("smtp.mail.ru", emailAddress, oauth2, pwClear),
+				smtps("smtp.mail.ru", emailAddress, pwClear),
 			},
-			Notes: notes(i18n.NoteAppPassword),
+			// Mail.ru requires a "password for external apps" for every mail
+			// client, two-step verification or not.
+			Notes: notes(i18n.NoteExternalPassword),
 			Docs:  []string{"https://help.mail.ru/mail/mailer/popsmtp"},
 		},
 		{
 			ID: "zoho", Name: "Zoho Mail (personal)",
+			Region:  "intl",
 			Domains: []string{"zoho.com", "zohomail.com"},
 			Servers: []settings.Server{
 				ssl("pop.zoho.com", emailAddress, pwClear),
@@ -268,36 +314,41 @@ func builtin() []*Provider {
 				smtps("smtp.zoho.com", emailAddress, pwClear),
 				submission("smtp.zoho.com", emailAddress, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPassword),
+			// Zoho's POP page: POP is not available on free accounts created
+			// since 2019.
+			Notes: notes(i18n.NoteEnablePOP, i18n.NoteZohoFreeNoPOP, i18n.NoteAppPassword, i18n.NoteZohoPOP),
 			Docs:  []string{"https://www.zoho.com/mail/help/pop-access.html"},
 		},
 		{
 			ID: "zoho-org", Name: "Zoho Mail (organization)",
-			MX: []string{"mx.zoho.com", "mx2.zoho.com", "mx3.zoho.com"},
+			Region: "intl",
+			MX:     []string{"mx.zoho.com", "mx2.zoho.com", "mx3.zoho.com"},
 			Servers: []settings.Server{
 				ssl("poppro.zoho.com", emailAddress, pwClear),
 				imap("imappro.zoho.com", emailAddress, pwClear),
 				smtps("smtppro.zoho.com", emailAddress, pwClear),
 				submission("smtppro.zoho.com", emailAddress, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteWorkspaceAdmin, i18n.NoteAppPassword),
+			Notes: notes(i18n.NoteEnablePOP, i18n.NoteWorkspaceAdmin, i18n.NoteAppPassword, i18n.NoteZohoPOP),
 			Docs:  []string{"https://www.zoho.com/mail/help/pop-access.html"},
 		},
-		{
-			ID: "zoho-eu", Name: "Zoho Mail (EU)",
-			Domains: []string{"zoho.eu", "zohomail.eu"},
-			MX:      []string{"mx.zoho.eu", "mx2.zoho.eu", "mx3.zoho.eu"},
-			Servers: []settings.Server{
-				ssl("pop.zoho.eu", emailAddress, pwClear),
-				imap("imap.zoho.eu", emailAddress, pwClear),
-				smtps("smtp.zoho.eu", emailAddress, pwClear),
-				submission("smtp.zoho.eu", emailAddress, pwClear),
-			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPassword),
-			Docs:  []string{"https://www.zoho.com/mail/help/pop-access.html"},
-		},
+		// Zoho's other data centres: personal accounts on the data centre's
+		// domains, organizations by their MX hosts, whose servers carry
+		// "pro" (poppro.zoho.eu, not pop.zoho.eu), as Zoho's POP page gives
+		// them for zoho.com and zoho.in.
+		zohoPersonal("zoho-eu", "EU", "eu", "zoho.eu", "zohomail.eu"),
+		zohoOrg("zoho-eu-org", "EU", "eu", "zoho.eu"),
+		zohoPersonal("zoho-in", "India", "in", "zoho.in", "zohomail.in"),
+		zohoOrg("zoho-in-org", "India", "in", "zoho.in"),
+		zohoPersonal("zoho-au", "Australia", "au", "zoho.com.au", "zohomail.com.au"),
+		zohoOrg("zoho-au-org", "Australia", "au", "zoho.com.au"),
+		zohoPersonal("zoho-jp", "Japan", "jp", "zoho.jp", "zohomail.jp"),
+		zohoOrg("zoho-jp-org", "Japan", "jp", "zoho.jp"),
+		zohoPersonal("zoho-ca", "Canada", "ca", "zohocloud.ca", "zohomailcloud.ca"),
+		zohoOrg("zoho-ca-org", "Canada", "ca", "zohocloud.ca"),
 		{
 			ID: "fastmail", Name: "Fastmail",
+			Region:  "intl",
 			Domains: []string{"fastmail.com", "fastmail.fm", "fastmail.cn", "fastmail.de", "fastmail.jp", "fastmail.uk", "fastmail.us", "sent.com", "messagingengine.com"},
 			MX:      []string{"*.messagingengine.com"},
 			Servers: []settings.Server{
@@ -306,11 +357,13 @@ func builtin() []*Provider {
 				smtps("smtp.fastmail.com", emailAddress, oauth2, pwClear),
 				submission("smtp.fastmail.com", emailAddress, oauth2, pwClear),
 			},
-			Notes: notes(i18n.NoteAppPassword),
+			// Fastmail accepts an app password alone from mail clients.
+			Notes: notes(i18n.NoteAppPasswordAlways),
 			Docs:  []string{"https://www.fastmail.help/hc/en-us/articles/1500000278342-Server-names-and-ports"},
 		},
 		{
 			ID: "proton", Name: "Proton Mail",
+			Region:  "ch",
 			Domains: []string{"proton.me", "protonmail.com", "protonmail.ch", "pm.me"},
 			MX:      []string{"mail.protonmail.ch", "mailsec.protonmail.ch"},
 			Without: merge(without(i18n.NoPOPProton, settings.POP3), without(i18n.NoDirectProton, settings.IMAP, settings.SMTP)),
@@ -318,6 +371,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "qq", Name: "QQ Mail", NameZH: "QQ邮箱",
+			Region:  "cn",
 			Domains: []string{"qq.com", "vip.qq.com"},
 			Servers: []settings.Server{
 				ssl("pop.qq.com", emailAddress, pwClear),
@@ -330,6 +384,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "foxmail", Name: "Foxmail (QQ Mail)", NameZH: "Foxmail 邮箱（QQ邮箱）",
+			Region:  "cn",
 			Domains: []string{"foxmail.com"},
 			Servers: []settings.Server{
 				ssl("pop.qq.com", emailAddress, pwClear),
@@ -342,6 +397,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "exmail", Name: "Tencent Exmail (QQ enterprise mail)", NameZH: "腾讯企业邮",
+			Region:  "cn",
 			Domains: []string{"exmail.qq.com"},
 			MX:      []string{"mxbiz1.qq.com", "mxbiz2.qq.com"},
 			Servers: []settings.Server{
@@ -354,6 +410,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "netease-163", Name: "NetEase 163 Mail", NameZH: "网易163邮箱",
+			Region:  "cn",
 			Domains: []string{"163.com"},
 			Servers: []settings.Server{
 				ssl("pop.163.com", emailAddress, pwClear),
@@ -365,6 +422,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "netease-126", Name: "NetEase 126 Mail", NameZH: "网易126邮箱",
+			Region:  "cn",
 			Domains: []string{"126.com"},
 			Servers: []settings.Server{
 				ssl("pop.126.com", emailAddress, pwClear),
@@ -376,6 +434,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "netease-yeah", Name: "NetEase yeah.net Mail", NameZH: "网易yeah.net邮箱",
+			Region:  "cn",
 			Domains: []string{"yeah.net"},
 			Servers: []settings.Server{
 				ssl("pop.yeah.net", emailAddress, pwClear),
@@ -387,18 +446,30 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "netease-qiye", Name: "NetEase Enterprise Mail", NameZH: "网易企业邮箱",
+			Region:  "cn",
 			Domains: []string{"qiye.163.com"},
 			MX:      []string{"*.qiye.163.com", "qiye163mx0?.mxmail.netease.com"},
+			// The sources disagree: third-party guides give pop.qiye.163.com,
+			// pophz.qiye.163.com (the Hangzhou servers) and
+			// pop3.qiye.163.com; NetEase's own client page, first in Docs,
+			// could not be checked from the stored copies. The table keeps
+			// pop.qiye.163.com and offers the Hangzhou names as the
+			// alternatives, so that a client that cannot reach one has the
+			// other.
 			Servers: []settings.Server{
 				ssl("pop.qiye.163.com", emailAddress, pwClear),
+				ssl("pophz.qiye.163.com", emailAddress, pwClear),
 				imap("imap.qiye.163.com", emailAddress, pwClear),
+				imap("imaphz.qiye.163.com", emailAddress, pwClear),
 				smtps("smtp.qiye.163.com", emailAddress, pwClear),
+				smtps("smtphz.qiye.163.com", emailAddress, pwClear),
 			},
 			Notes: notes(i18n.NoteEnablePOP, i18n.NoteClientPassword),
 			Docs:  []string{"https://qiye.163.com/help/client-profile.html", "https://qiye.163.com/help/af988e.html"},
 		},
 		{
 			ID: "sina", Name: "Sina Mail", NameZH: "新浪邮箱",
+			Region:  "cn",
 			Domains: []string{"sina.com"},
 			Servers: []settings.Server{
 				ssl("pop.sina.com", emailAddress, pwClear),
@@ -410,6 +481,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "sina-cn", Name: "Sina Mail (sina.cn)", NameZH: "新浪邮箱（sina.cn）",
+			Region:  "cn",
 			Domains: []string{"sina.cn"},
 			Servers: []settings.Server{
 				ssl("pop.sina.cn", emailAddress, pwClear),
@@ -421,7 +493,12 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "sina-vip", Name: "Sina VIP Mail", NameZH: "新浪VIP邮箱",
+			Region:  "cn",
 			Domains: []string{"vip.sina.com"},
+			// pop3.vip.sina.com, not pop.vip.sina.com: a third-party guide
+			// gives pop3.vip.sina.com and smtp.vip.sina.com, as the table
+			// does; Sina's help page, in Docs, could not be checked from the
+			// stored copies.
 			Servers: []settings.Server{
 				ssl("pop3.vip.sina.com", emailAddress, pwClear),
 				imap("imap.vip.sina.com", emailAddress, pwClear),
@@ -432,6 +509,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "sohu", Name: "Sohu Mail", NameZH: "搜狐邮箱",
+			Region:  "cn",
 			Domains: []string{"sohu.com"},
 			Servers: []settings.Server{
 				ssl("pop3.sohu.com", emailAddress, pwClear),
@@ -443,6 +521,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "aliyun", Name: "Aliyun Mail (personal)", NameZH: "阿里邮箱（个人版）",
+			Region:  "cn",
 			Domains: []string{"aliyun.com"},
 			Servers: []settings.Server{
 				ssl("pop3.aliyun.com", emailAddress, pwClear),
@@ -454,6 +533,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "alimail", Name: "Alibaba Mail (enterprise)", NameZH: "阿里企业邮箱",
+			Region:  "cn",
 			Domains: []string{"qiye.aliyun.com"},
 			MX:      []string{"*.qiye.aliyun.com", "*.mxhichina.com"},
 			Servers: []settings.Server{
@@ -466,6 +546,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "139", Name: "139 Mail (China Mobile)", NameZH: "139邮箱（中国移动）",
+			Region:  "cn",
 			Domains: []string{"139.com"},
 			Servers: []settings.Server{
 				ssl("pop.139.com", emailAddress, pwClear),
@@ -477,6 +558,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "189", Name: "189 Mail (China Telecom)", NameZH: "189邮箱（中国电信）",
+			Region:  "cn",
 			Domains: []string{"189.cn"},
 			Servers: []settings.Server{
 				ssl("pop.189.cn", emailAddress, pwClear),
@@ -488,29 +570,35 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "naver", Name: "Naver Mail", NameZH: "Naver 邮箱",
+			Region:  "kr",
 			Domains: []string{"naver.com"},
 			Servers: []settings.Server{
 				ssl("pop.naver.com", emailAddress, pwClear),
 				imap("imap.naver.com", emailAddress, pwClear),
-				smtps("smtp.naver.com", emailAddress, pwClear),
-				submission("smtp.naver.com", emailAddress, pwClear),
+				// The ISPDB gives encrypted password login for SMTP.
+				smtps("smtp.naver.com", emailAddress, pwEncrypted),
+				submission("smtp.naver.com", emailAddress, pwEncrypted),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPassword),
+			// Naver now requires an app password from every mail client,
+			// with two-step verification or without.
+			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPasswordAlways),
 			Docs:  []string{"https://help.naver.com/service/5626/contents/18737"},
 		},
 		{
 			ID: "daum", Name: "Daum Mail (Kakao)", NameZH: "Daum 邮箱（Kakao）",
+			Region:  "kr",
 			Domains: []string{"daum.net", "hanmail.net"},
 			Servers: []settings.Server{
 				ssl("pop.daum.net", emailAddress, pwClear),
 				imap("imap.daum.net", emailAddress, pwClear),
-				smtps("smtp.daum.net", emailAddress, pwClear),
+				smtps("smtp.daum.net", emailAddress, pwEncrypted),
 			},
 			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPassword),
 			Docs:  []string{"https://cs.daum.net/faq/43/11479.html"},
 		},
 		{
 			ID: "kakao", Name: "Kakao Mail", NameZH: "Kakao 邮箱",
+			Region:  "kr",
 			Domains: []string{"kakao.com"},
 			Servers: []settings.Server{
 				ssl("pop.kakao.com", emailAddress, pwClear),
@@ -522,6 +610,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "comcast", Name: "Xfinity (Comcast)",
+			Region:  "us",
 			Domains: []string{"comcast.net"},
 			Servers: []settings.Server{
 				ssl("mail.comcast.net", emailAddress, oauth2, pwClear), starttls("mail.comcast.net", emailAddress, oauth2, pwClear),
@@ -530,10 +619,14 @@ func builtin() []*Provider {
 				smtps("smtp.comcast.net", emailAddress, oauth2, pwClear),
 				submission("smtp.comcast.net", emailAddress, oauth2, pwClear),
 			},
-			Docs: []string{"https://www.xfinity.com/support/articles/email-client-programs-with-xfinity-email"},
+			// Xfinity refuses mail clients until "Third Party Access
+			// Security" is turned on in the Xfinity Connect settings.
+			Notes: notes(i18n.NoteThirdPartyAccess),
+			Docs:  []string{"https://www.xfinity.com/support/articles/email-client-programs-with-xfinity-email"},
 		},
 		{
 			ID: "att", Name: "AT&T Mail",
+			Region:  "us",
 			Domains: []string{"att.net", "sbcglobal.net", "bellsouth.net", "pacbell.net", "prodigy.net", "swbell.net", "ameritech.net", "flash.net", "snet.net", "nvbell.net", "wans.net"},
 			Servers: []settings.Server{
 				ssl("inbound.att.net", emailAddress, oauth2, pwClear),
@@ -546,6 +639,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "seznam", Name: "Seznam Email",
+			Region:  "cz",
 			Domains: []string{"seznam.cz", "email.cz", "post.cz", "spoluzaci.cz"},
 			Servers: []settings.Server{
 				ssl("pop3.seznam.cz", emailAddress, pwClear),
@@ -557,6 +651,7 @@ func builtin() []*Provider {
 		},
 		{
 			ID: "yahoo-jp", Name: "Yahoo! JAPAN Mail", NameZH: "雅虎日本邮箱",
+			Region:  "jp",
 			Domains: []string{"yahoo.co.jp"},
 			Servers: []settings.Server{
 				ssl("pop.mail.yahoo.co.jp", localPart, pwClear),
@@ -566,5 +661,433 @@ func builtin() []*Provider {
 			Notes: notes(i18n.NoteEnablePOP),
 			Docs:  []string{"https://support.yahoo-net.jp/PccMail/s/article/H000007321"},
 		},
+		// Providers added from here on were checked against the ISPDB
+		// snapshot and, where the stored copies hold it, the provider's own
+		// page; an entry whose page could not be checked says which
+		// sources it rests on. Docs then name the provider's help portal.
+		{
+			// Tuta's FAQ ("Can I use a third-party email app like
+			// Thunderbird?"): no, its encryption rules out IMAP.
+			ID: "tuta", Name: "Tuta (Tutanota)",
+			Region:  "de",
+			Domains: []string{"tuta.com", "tutanota.com", "tutanota.de", "tutamail.com", "tuta.io", "keemail.me"},
+			MX:      []string{"mail.tutanota.de"},
+			Without: without(i18n.NoTuta, settings.POP3, settings.IMAP, settings.SMTP),
+			Docs:    []string{"https://tuta.com/support/howto"},
+		},
+		{
+			// Rests on the ISPDB.
+			ID: "orange", Name: "Orange (Wanadoo)",
+			Region:  "fr",
+			Domains: []string{"orange.fr", "wanadoo.fr"},
+			Servers: []settings.Server{
+				ssl("pop.orange.fr", emailAddress, pwClear),
+				imap("imap.orange.fr", emailAddress, pwClear),
+				smtps("smtp.orange.fr", emailAddress, pwClear),
+			},
+			Docs: []string{"https://assistance.orange.fr/"},
+		},
+		{
+			// Rests on the ISPDB: the login is the part before the @.
+			ID: "free", Name: "Free",
+			Region:  "fr",
+			Domains: []string{"free.fr"},
+			Servers: []settings.Server{
+				ssl("pop.free.fr", localPart, pwClear),
+				imap("imap.free.fr", localPart, pwClear),
+				smtps("smtp.free.fr", localPart, pwClear),
+			},
+			Docs: []string{"https://assistance.free.fr/"},
+		},
+		{
+			// Rests on the ISPDB.
+			ID: "sfr", Name: "SFR (neuf, Club-Internet)",
+			Region:  "fr",
+			Domains: []string{"sfr.fr", "neuf.fr", "club-internet.fr"},
+			Servers: []settings.Server{
+				ssl("pop.sfr.fr", emailAddress, pwClear),
+				imap("imap.sfr.fr", emailAddress, pwClear),
+				smtps("smtp.sfr.fr", emailAddress, pwClear),
+			},
+			Docs: []string{"https://assistance.sfr.fr/"},
+		},
+		{
+			// Rests on the ISPDB.
+			ID: "libero", Name: "Libero Mail (Italiaonline)",
+			Region:  "it",
+			Domains: []string{"libero.it", "iol.it", "blu.it", "inwind.it", "giallo.it"},
+			Servers: []settings.Server{
+				ssl("popmail.libero.it", emailAddress, pwClear),
+				imap("imapmail.libero.it", emailAddress, pwClear),
+				smtps("smtp.libero.it", emailAddress, pwClear),
+			},
+			Docs: []string{"https://aiuto.libero.it/"},
+		},
+		{
+			// Rests on the ISPDB: STARTTLS on the standard ports.
+			ID: "tim", Name: "TIM Mail",
+			Region:  "it",
+			Domains: []string{"tim.it"},
+			Servers: []settings.Server{
+				starttls("pop.tim.it", emailAddress, pwClear),
+				imapSTARTTLS("imap.tim.it", emailAddress, pwClear),
+				submission("smtp.tim.it", emailAddress, pwClear),
+			},
+			Docs: []string{"https://www.tim.it/assistenza"},
+		},
+		{
+			// Rests on the ISPDB.
+			ID: "alice", Name: "Alice Mail (TIM)",
+			Region:  "it",
+			Domains: []string{"alice.it"},
+			Servers: []settings.Server{
+				starttls("in.alice.it", emailAddress, pwClear),
+				imapSTARTTLS("in.alice.it", emailAddress, pwClear),
+				submission("out.alice.it", emailAddress, pwClear),
+			},
+			Docs: []string{"https://www.tim.it/assistenza"},
+		},
+		{
+			// Rests on the ISPDB.
+			ID: "virgilio", Name: "Virgilio Mail (Italiaonline)",
+			Region:  "it",
+			Domains: []string{"virgilio.it"},
+			Servers: []settings.Server{
+				ssl("in.virgilio.it", emailAddress, pwClear),
+				imap("in.virgilio.it", emailAddress, pwClear),
+				smtps("out.virgilio.it", emailAddress, pwClear),
+			},
+			Docs: []string{"https://aiuto.virgilio.it/"},
+		},
+		{
+			// Rests on the ISPDB (the login is the part before the @); WP
+			// Poczta refuses mail programs until they are allowed in its
+			// settings.
+			ID: "wp", Name: "WP Poczta",
+			Region:  "pl",
+			Domains: []string{"wp.pl"},
+			Servers: []settings.Server{
+				ssl("pop3.wp.pl", localPart, pwClear),
+				imap("imap.wp.pl", localPart, pwClear),
+				smtps("smtp.wp.pl", localPart, pwClear),
+			},
+			Notes: notes(i18n.NoteEnableClients),
+			Docs:  []string{"https://poczta.wp.pl/"},
+		},
+		{
+			// Rests on the ISPDB; o2 belongs to WP and shares its rule.
+			ID: "o2", Name: "Poczta o2",
+			Region:  "pl",
+			Domains: []string{"o2.pl", "go2.pl", "tlen.pl", "prokonto.pl"},
+			Servers: []settings.Server{
+				ssl("poczta.o2.pl", localPart, pwClear),
+				imap("poczta.o2.pl", localPart, pwClear),
+				smtps("poczta.o2.pl", localPart, pwClear),
+				submission("poczta.o2.pl", localPart, pwClear),
+			},
+			Notes: notes(i18n.NoteEnableClients),
+			Docs:  []string{"https://poczta.o2.pl/"},
+		},
+		{
+			// Rests on the ISPDB.
+			ID: "onet", Name: "Onet Poczta",
+			Region:  "pl",
+			Domains: onetDomains(),
+			Servers: []settings.Server{
+				ssl("pop3.poczta.onet.pl", emailAddress, pwClear),
+				imap("imap.poczta.onet.pl", emailAddress, pwClear),
+				smtps("smtp.poczta.onet.pl", emailAddress, pwClear),
+				submission("smtp.poczta.onet.pl", emailAddress, pwClear),
+			},
+			Notes: notes(i18n.NoteEnableClients),
+			Docs:  []string{"https://poczta.onet.pl/"},
+		},
+		{
+			// Not in the ISPDB snapshot; rests on third-party setup guides,
+			// which agree on poczta.interia.pl for all three.
+			ID: "interia", Name: "Poczta Interia",
+			Region:  "pl",
+			Domains: []string{"interia.pl", "interia.eu", "poczta.fm"},
+			Servers: []settings.Server{
+				ssl("poczta.interia.pl", emailAddress, pwClear),
+				imap("poczta.interia.pl", emailAddress, pwClear),
+				smtps("poczta.interia.pl", emailAddress, pwClear),
+			},
+			Notes: notes(i18n.NoteEnableClients),
+			Docs:  []string{"https://poczta.interia.pl/"},
+		},
+		{
+			// Rests on the ISPDB; Rambler asks for mail programs to be
+			// allowed in its settings.
+			ID: "rambler", Name: "Rambler Mail", NameZH: "Rambler 邮箱",
+			Region:  "ru",
+			Domains: []string{"rambler.ru", "lenta.ru", "ro.ru", "autorambler.ru", "myrambler.ru"},
+			Servers: []settings.Server{
+				ssl("pop.rambler.ru", emailAddress, pwClear),
+				imap("imap.rambler.ru", emailAddress, pwClear),
+				smtps("smtp.rambler.ru", emailAddress, pwClear),
+			},
+			Notes: notes(i18n.NoteEnableClients),
+			Docs:  []string{"https://help.rambler.ru/"},
+		},
+		{
+			// Not in the ISPDB snapshot; rests on third-party setup guides.
+			ID: "ukrnet", Name: "ukr.net",
+			Region:  "ua",
+			Domains: []string{"ukr.net"},
+			Servers: []settings.Server{
+				ssl("pop3.ukr.net", emailAddress, pwClear),
+				imap("imap.ukr.net", emailAddress, pwClear),
+				smtps("smtp.ukr.net", emailAddress, pwClear),
+			},
+			Notes: notes(i18n.NoteEnableClients),
+			Docs:  []string{"https://www.ukr.net/"},
+		},
+		netEase("netease-vip163", "NetEase VIP Mail (vip.163.com)", "网易VIP邮箱（vip.163.com）", "vip.163.com"),
+		netEase("netease-vip126", "NetEase VIP Mail (vip.126.com)", "网易VIP邮箱（vip.126.com）", "vip.126.com"),
+		netEase("netease-188", "NetEase 188 Mail", "网易188财富邮", "188.com"),
+		{
+			// Not in the ISPDB snapshot; rests on third-party setup guides.
+			ID: "21cn", Name: "21CN Mail (China Telecom)", NameZH: "21CN邮箱",
+			Region:  "cn",
+			Domains: []string{"21cn.com"},
+			Servers: []settings.Server{
+				ssl("pop.21cn.com", emailAddress, pwClear),
+				imap("imap.21cn.com", emailAddress, pwClear),
+				smtps("smtp.21cn.com", emailAddress, pwClear),
+			},
+			Notes: notes(i18n.NoteEnablePOP),
+			Docs:  []string{"https://mail.21cn.com/"},
+		},
+		{
+			// Not in the ISPDB snapshot; rests on third-party setup guides.
+			ID: "nate", Name: "Nate Mail", NameZH: "Nate 邮箱",
+			Region:  "kr",
+			Domains: []string{"nate.com"},
+			Servers: []settings.Server{
+				ssl("pop3.nate.com", emailAddress, pwClear),
+				imap("imap.nate.com", emailAddress, pwClear),
+				smtps("smtp.mail.nate.com", emailAddress, pwClear),
+			},
+			Notes: notes(i18n.NoteEnablePOP),
+			Docs:  []string{"https://helpdesk.nate.com/"},
+		},
+		{
+			// Rests on the ISPDB: the login is the part before the @, and
+			// submission is STARTTLS on 587.
+			ID: "uol", Name: "UOL Mail",
+			Region:  "br",
+			Domains: []string{"uol.com.br"},
+			Servers: []settings.Server{
+				ssl("pop3.uol.com.br", localPart, pwClear),
+				imap("imap.uol.com.br", localPart, pwClear),
+				submission("smtps.uol.com.br", localPart, pwClear),
+			},
+			Docs: []string{"https://sac.uol.com.br/"},
+		},
+		{
+			// Rests on the ISPDB.
+			ID: "bol", Name: "BOL Mail (UOL)",
+			Region:  "br",
+			Domains: []string{"bol.com.br"},
+			Servers: []settings.Server{
+				ssl("pop3.bol.com.br", localPart, pwClear),
+				imap("imap.bol.com.br", localPart, pwClear),
+				smtps("smtps.bol.com.br", localPart, pwClear),
+				submission("smtps.bol.com.br", localPart, pwClear),
+			},
+			Docs: []string{"https://sac.uol.com.br/"},
+		},
+		{
+			// Not in the ISPDB snapshot; rests on third-party setup guides.
+			ID: "terra", Name: "Terra Mail",
+			Region:  "br",
+			Domains: []string{"terra.com.br"},
+			Servers: []settings.Server{
+				ssl("pop.terra.com.br", emailAddress, pwClear),
+				imap("imap.terra.com.br", emailAddress, pwClear),
+				submission("smtp.terra.com.br", emailAddress, pwClear),
+			},
+			Docs: []string{"https://www.terra.com.br/"},
+		},
+		{
+			// Rests on the ISPDB, which lists no IMAP: the table leaves IMAP
+			// to the other sources.
+			ID: "rediffmail", Name: "Rediffmail",
+			Region:   "in",
+			Domains:  []string{"rediffmail.com"},
+			Unlisted: []settings.Protocol{settings.IMAP},
+			Servers: []settings.Server{
+				ssl("pop.rediffmail.com", emailAddress, pwClear),
+				smtps("smtp.rediffmail.com", emailAddress, pwClear),
+			},
+			Docs: []string{"https://www.rediff.com/"},
+		},
+		{
+			// Rests on the ISPDB: one host for all three.
+			ID: "bt", Name: "BT Email",
+			Region:  "gb",
+			Domains: []string{"btinternet.com", "btopenworld.com", "talk21.com"},
+			Servers: []settings.Server{
+				ssl("mail.btinternet.com", emailAddress, pwClear),
+				imap("mail.btinternet.com", emailAddress, pwClear),
+				smtps("mail.btinternet.com", emailAddress, pwClear),
+			},
+			Docs: []string{"https://www.bt.com/help/email"},
+		},
+		{
+			// Rests on the ISPDB.
+			ID: "sky", Name: "Sky Mail",
+			Region:  "gb",
+			Domains: []string{"sky.com"},
+			Servers: []settings.Server{
+				ssl("pop.tools.sky.com", emailAddress, pwClear),
+				imap("imap.tools.sky.com", emailAddress, pwClear),
+				smtps("smtp.tools.sky.com", emailAddress, pwClear),
+			},
+			Docs: []string{"https://www.sky.com/help"},
+		},
+		virginMedia("virginmedia", "virginmedia.com", "pop3.virginmedia.com", "imap.virginmedia.com", "smtp.virginmedia.com"),
+		virginMedia("virginmedia-virgin", "virgin.net", "pop.virgin.net", "imap4.virgin.net", "smtp.virgin.net"),
+		virginMedia("virginmedia-ntlworld", "ntlworld.com", "pop3.ntlworld.com", "imap.ntlworld.com", "smtp.ntlworld.com"),
+		virginMedia("virginmedia-blueyonder", "blueyonder.co.uk", "pop3.blueyonder.co.uk", "imap4.blueyonder.co.uk", "smtp.blueyonder.co.uk"),
+		{
+			// IONOS's hosted domains, found by their MX hosts, use the
+			// ionos.de servers (the 1und1.de names are their aliases).
+			ID: "ionos", Name: "IONOS (hosted domains)",
+			Region: "de",
+			MX:     []string{"mx00.ionos.de", "mx01.ionos.de", "mx00.kundenserver.de", "mx01.kundenserver.de"},
+			Servers: []settings.Server{
+				ssl("pop.ionos.de", emailAddress, pwClear), starttls("pop.ionos.de", emailAddress, pwClear),
+				imap("imap.ionos.de", emailAddress, pwClear), imapSTARTTLS("imap.ionos.de", emailAddress, pwClear),
+				smtps("smtp.ionos.de", emailAddress, pwClear), submission("smtp.ionos.de", emailAddress, pwClear),
+			},
+			Docs: []string{"https://www.ionos.de/hilfe/e-mail/"},
+		},
+		{
+			// 1&1's own domains, as the ISPDB lists them.
+			ID: "1und1", Name: "1&1 (IONOS)",
+			Region:  "de",
+			Domains: []string{"online.de", "onlinehome.de", "sofortstart.de", "sofort-start.de", "sofortsurf.de", "sofort-surf.de", "go4more.de", "kundenserver.de", "schlund.de"},
+			Servers: []settings.Server{
+				ssl("pop.1und1.de", emailAddress, pwClear), starttls("pop.1und1.de", emailAddress, pwClear),
+				imap("imap.1und1.de", emailAddress, pwClear), imapSTARTTLS("imap.1und1.de", emailAddress, pwClear),
+				smtps("smtp.1und1.de", emailAddress, pwClear), submission("smtp.1und1.de", emailAddress, pwClear),
+			},
+			Docs: []string{"https://www.ionos.de/hilfe/e-mail/"},
+		},
+		{
+			// Not in the ISPDB snapshot; rests on third-party setup guides,
+			// which agree on mx.freenet.de for all three.
+			ID: "freenet", Name: "freenet Mail",
+			Region:  "de",
+			Domains: []string{"freenet.de"},
+			Servers: []settings.Server{
+				ssl("mx.freenet.de", emailAddress, pwClear),
+				imap("mx.freenet.de", emailAddress, pwClear),
+				smtps("mx.freenet.de", emailAddress, pwClear),
+				submission("mx.freenet.de", emailAddress, pwClear),
+			},
+			Docs: []string{"https://hilfe.freenet.de/"},
+		},
+		{
+			// mailbox.org's configuration page: the full address, and an
+			// application password once two-factor authentication is on.
+			ID: "mailbox-org", Name: "mailbox.org",
+			Region:  "de",
+			Domains: []string{"mailbox.org"},
+			MX:      []string{"mxext1.mailbox.org", "mxext2.mailbox.org", "mxext3.mailbox.org"},
+			Servers: []settings.Server{
+				ssl("pop3.mailbox.org", emailAddress, pwClear),
+				imap("imap.mailbox.org", emailAddress, pwClear),
+				smtps("smtp.mailbox.org", emailAddress, pwClear),
+				submission("smtp.mailbox.org", emailAddress, pwClear),
+			},
+			Notes: notes(i18n.NoteAppPassword),
+			Docs:  []string{"https://kb.mailbox.org/en/private/e-mail/e-mail-configuration", "https://kb.mailbox.org/en/business/e-mail/e-mail-configuration/"},
+		},
+		{
+			// Rests on the ISPDB: posteo.de itself serves all three.
+			ID: "posteo", Name: "Posteo",
+			Region:  "de",
+			Domains: posteoDomains(),
+			Servers: []settings.Server{
+				ssl("posteo.de", emailAddress, pwClear), starttls("posteo.de", emailAddress, pwClear),
+				imap("posteo.de", emailAddress, pwClear), imapSTARTTLS("posteo.de", emailAddress, pwClear),
+				smtps("posteo.de", emailAddress, pwClear), submission("posteo.de", emailAddress, pwClear),
+			},
+			Docs: []string{"https://posteo.de/en/help"},
+		},
+		{
+			// Rests on the ISPDB, which lists no IMAP: the table leaves IMAP
+			// to the other sources.
+			ID: "ocn", Name: "OCN (NTT Docomo)",
+			Region:   "jp",
+			Domains:  []string{"ocn.ne.jp", "ocn.ad.jp"},
+			Unlisted: []settings.Protocol{settings.IMAP},
+			Servers: []settings.Server{
+				ssl("pop.ocn.ne.jp", emailAddress, pwClear),
+				smtps("smtp.ocn.ne.jp", emailAddress, pwClear),
+			},
+			Docs: []string{"https://support.ocn.ne.jp/"},
+		},
+		{
+			// Rests on the ISPDB, which lists no IMAP.
+			ID: "biglobe", Name: "BIGLOBE Mail",
+			Region:   "jp",
+			Domains:  []string{"biglobe.ne.jp"},
+			Unlisted: []settings.Protocol{settings.IMAP},
+			Servers: []settings.Server{
+				ssl("mail.biglobe.ne.jp", emailAddress, pwClear),
+				smtps("mail.biglobe.ne.jp", emailAddress, pwClear),
+			},
+			Docs: []string{"https://support.biglobe.ne.jp/"},
+		},
+		{
+			// The ISPDB lists plain text (POP3 on 110, SMTP on 587); @nifty's
+			// connection guide gives SSL on 995 and 465, and the table
+			// lists no plain text. IMAP is left to the other sources.
+			ID: "nifty", Name: "@nifty Mail",
+			Region:   "jp",
+			Domains:  []string{"nifty.com"},
+			Unlisted: []settings.Protocol{settings.IMAP},
+			Servers: []settings.Server{
+				ssl("pop.nifty.com", localPart, pwEncrypted),
+				smtps("smtp.nifty.com", localPart, pwEncrypted),
+			},
+			Docs: []string{"https://support.nifty.com/"},
+		},
+	}
+}
+
+// netEase is a NetEase mailbox served like 163.com: pop., imap. and smtp.
+// of its own domain, a 授权码 for clients, POP off until turned on. The
+// NetEase help page covers them all.
+func netEase(id, name, nameZH, domain string) *Provider {
+	return &Provider{
+		ID: id, Name: name, NameZH: nameZH, Region: "cn",
+		Domains: []string{domain},
+		Servers: []settings.Server{
+			ssl("pop."+domain, emailAddress, pwClear),
+			imap("imap."+domain, emailAddress, pwClear),
+			smtps("smtp."+domain, emailAddress, pwClear),
+		},
+		Notes: notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
+		Docs:  []string{"https://help.mail.163.com/faqDetail.do?code=d7a5dc8471cd0c0e8b4b8f4f8e49998b374173cfe9171305fa1ce630d7f67ac21b87735d7227c217"},
+	}
+}
+
+// virginMedia is one of Virgin Media's mail domains, with the servers the
+// ISPDB gives it: the older domains keep their own.
+func virginMedia(id, domain, pop, imapHost, smtp string) *Provider {
+	return &Provider{
+		ID: id, Name: "Virgin Media (" + domain + ")", Region: "gb",
+		Domains: []string{domain},
+		Servers: []settings.Server{
+			ssl(pop, emailAddress, pwClear),
+			imap(imapHost, emailAddress, pwClear),
+			smtps(smtp, emailAddress, pwClear),
+		},
+		Docs: []string{"https://www.virginmedia.com/help"},
 	}
 }

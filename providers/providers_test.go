@@ -369,7 +369,7 @@ func TestAgreesWithISPDB(t *testing.T) {
 // the provider's page it rests on. A disagreement not listed here fails
 // TestAgreesWithISPDB, and so does a listed one that has gone away.
 var ispdbDisagreements = map[string]string{
-	"nifty.com pop3": "the ISPDB gives plain text on 110; @nifty's connection guide (https://support.nifty.com/) gives SSL on 995, and the table lists no plain text",
-	"nifty.com smtp": "the ISPDB gives plain text on 587; @nifty's connection guide (https://support.nifty.com/) gives SSL on 465, and the table lists no plain text",
+	"nifty.com pop3":      "the ISPDB gives plain text on 110; @nifty's connection guide (https://support.nifty.com/) gives SSL on 995, and the table lists no plain text",
+	"nifty.com smtp":      "the ISPDB gives plain text on 587; @nifty's connection guide (https://support.nifty.com/) gives SSL on 465, and the table lists no plain text",
 	"rediffmail.com smtp": "the ISPDB's first choice is implicit TLS on port 586, which no standard assigns to submission; the table gives its second, 465 (RFC 8314)",
 }

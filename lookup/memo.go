@@ -53,7 +53,7 @@ func (m *memo) find(ctx context.Context, addr Address) *Result {
 		return r, nil
 	})
 	if err != nil {
-		return interrupted(addr, err)
+		return m.engine.interrupted(addr, err)
 	}
 	if !r.servesAddress(addr) {
 		// Another address of the domain got an answer meant for it alone.
@@ -61,7 +61,7 @@ func (m *memo) find(ctx context.Context, addr Address) *Result {
 			return m.engine.find(fctx, addr), nil
 		})
 		if err != nil {
-			return interrupted(addr, err)
+			return m.engine.interrupted(addr, err)
 		}
 	}
 	return r.For(addr)
@@ -69,8 +69,13 @@ func (m *memo) find(ctx context.Context, addr Address) *Result {
 
 // interrupted is the result of a lookup whose caller's context ended before
 // the shared lookup did.
-func interrupted(addr Address, err error) *Result {
-	return &Result{Address: addr, Err: &InterruptedError{Cause: err}}
+func (e *engine) interrupted(addr Address, err error) *Result {
+	var all []*Result
+	for _, p := range e.protos() {
+		all = append(all, &Result{Address: addr, Protocol: p, Err: &InterruptedError{Protocol: p, Cause: err}})
+	}
+	all[0].Others = all[1:]
+	return all[0]
 }
 
 func (m *memo) get(domain string) (*Result, bool) {

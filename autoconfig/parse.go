@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -62,17 +63,15 @@ var incomingAuth = map[string]string{
 // lets send without logging in: none (an open relay for the provider's
 // network), client-IP-address (the sender's address is trusted) and
 // smtp-after-pop (a POP login shortly before opens the door).
-var outgoingAuth = map[string]string{
-	"password-cleartext": "password-cleartext",
-	"plain":              "password-cleartext",
-	"password-encrypted": "password-encrypted",
-	"secure":             "password-encrypted",
-	"GSSAPI":             "GSSAPI",
-	"NTLM":               "NTLM",
-	"OAuth2":             "OAuth2",
-	"none":               "none",
-	"client-IP-address":  "client-IP-address",
-	"smtp-after-pop":     "smtp-after-pop",
+var outgoingAuth = withAuth(incomingAuth, "none", "client-IP-address", "smtp-after-pop")
+
+// withAuth returns auth with the values more added, each spelt as itself.
+func withAuth(auth map[string]string, more ...string) map[string]string {
+	out := maps.Clone(auth)
+	for _, m := range more {
+		out[m] = m
+	}
+	return out
 }
 
 // sections lists the elements popfind reads: which element, of which type,

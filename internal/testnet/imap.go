@@ -45,37 +45,7 @@ func (m *IMAP) Listen(t testing.TB, ip string, port int) int {
 	if m.TLS {
 		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{*m.Cert}})
 	}
-	done := make(chan struct{})
-	t.Cleanup(func() {
-		close(done)
-		l.Close()
-		m.wg.Wait()
-	})
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			m.wg.Add(1)
-			go func() {
-				defer m.wg.Done()
-				defer c.Close()
-				stop := make(chan struct{})
-				defer close(stop)
-				go func() {
-					select {
-					case <-done:
-						c.Close()
-					case <-stop:
-					}
-				}()
-				m.session(c)
-			}()
-		}
-	}()
+	serveSessions(t, l, &m.wg, m.session)
 	return l.Addr().(*net.TCPAddr).Port
 }
 

@@ -46,37 +46,7 @@ func (p *POP3) Serve(t testing.TB, l net.Listener) {
 	if p.TLS {
 		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{*p.Cert}})
 	}
-	done := make(chan struct{})
-	t.Cleanup(func() {
-		close(done)
-		l.Close()
-		p.wg.Wait()
-	})
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			p.wg.Add(1)
-			go func() {
-				defer p.wg.Done()
-				defer c.Close()
-				stop := make(chan struct{})
-				defer close(stop)
-				go func() {
-					select {
-					case <-done:
-						c.Close()
-					case <-stop:
-					}
-				}()
-				p.session(c)
-			}()
-		}
-	}()
+	serveSessions(t, l, &p.wg, p.session)
 }
 
 // Listen serves p on a new port of ip and returns its port.

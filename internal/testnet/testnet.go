@@ -243,6 +243,43 @@ func serve(t testing.TB, l net.Listener, h http.Handler) {
 	})
 }
 
+// serveSessions accepts connections on l until the test ends and runs
+// session on each in a goroutine of its own, counted in wg. When the test
+// ends, the listener and every connection are closed and waited for.
+func serveSessions(t testing.TB, l net.Listener, wg *sync.WaitGroup, session func(net.Conn)) {
+	done := make(chan struct{})
+	t.Cleanup(func() {
+		close(done)
+		l.Close()
+		wg.Wait()
+	})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				stop := make(chan struct{})
+				defer close(stop)
+				go func() {
+					select {
+					case <-done:
+						c.Close()
+					case <-stop:
+					}
+				}()
+				session(c)
+			}()
+		}
+	}()
+}
+
 // WritePEM writes cert and its key into dir as NAME.pem and NAME.key and
 // returns their paths.
 func WritePEM(t testing.TB, dir, name string, cert tls.Certificate) (certFile, keyFile string) {

@@ -90,7 +90,8 @@ func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bo
 		}
 	}
 	if !o.res.Found && j.Error != "" {
-		sc.line(&b, sc.red(o.res.Protocol.Label()+colon(lang)+j.Error), 0)
+		l := o.res.Protocol.Label() + colon(lang)
+		sc.line(&b, sc.red(l+j.Error), columns.StringWidth(l))
 	}
 	for _, x := range j.Warnings {
 		l := lang.Sprintf(i18n.LblWarning) + colon(lang)

@@ -22,6 +22,8 @@ var (
 		`Thunderbird ISP|Exchange Autodiscover|JSON Lines|SSL/TLS|\(default: [^)]*\)|` +
 		`\b(builtin|autoconfig|well-known|ispdb|srv|autodiscover|mx|autoconfig-http|guess|all)\b|'[^']*'|` +
 		`\b(POP3|IMAP|SMTP|STARTTLS)\b|` +
+		// Command lines quoted as examples.
+		`\bpopfind [^，；\n]*|` +
 		// Lists of region codes (cn, de, intl).
 		`\b(?:[a-z]{2}|intl)(?:, (?:[a-z]{2}|intl))+,?|` +
 		`^\s+(\+OK|\* OK|220[ -]).*|"(\+OK|\* OK|220)[^"]*"?|\bESMTP\b.*|(CAPA|CAPABILITY|EHLO)：.*`)

@@ -5,13 +5,15 @@ const helpDescription = `Where popfind looks, best first: the built-in provider 
 the domain's Thunderbird autoconfig file (https://autoconfig.DOMAIN/,
 https://DOMAIN/.well-known/), the Thunderbird ISP database, DNS SRV records
 (RFC 6186), Exchange Autodiscover, the domain's MX hosts, autoconfig over plain
-HTTP, and as a last resort probing pop3./pop./mail.DOMAIN. All of them run at
-once; guessing runs only when the others found nothing.
+HTTP, and as a last resort probing the usual names (pop3./pop./mail.DOMAIN, imap.,
+smtp.). All of them run at once, for every protocol asked for (--protocol, POP3
+and SMTP by default); guessing runs only for a protocol the others did not find.
 
 Examples:
   In a terminal:
     popfind someone@gmail.com
     popfind --all someone@example.com          every source side by side
+    popfind --protocol pop3,imap,smtp someone@qq.com   the whole account
   In scripts (one JSON object per line):
     popfind --json someone@qq.com | jq -r '.server.host + ":" + (.server.port|tostring)'
     popfind --json --offline a@163.com b@126.com | jq -c '{address, found, host: .server.host}'
@@ -20,8 +22,10 @@ Examples:
   Prove it against the server (no credentials are ever sent):
     popfind --verify someone@gmail.com
     popfind verify pop.example.com:995 --ssl
+    popfind verify --protocol smtp smtp.example.com:587
   Support-desk quick reference:
     popfind providers 网易
+    popfind providers --region cn
     popfind providers --csv > providers.csv
 
 Exit status: 0 every address found; 1 at least one not found; 2 usage error or
@@ -32,13 +36,15 @@ be made (no DNS server answered, the network is down); 130 interrupted.`
 const helpDescriptionZH = `popfind 的查找顺序（优先者在前）：内置服务商表（不联网）、域名的 Thunderbird
 自动配置文件（https://autoconfig.DOMAIN/、https://DOMAIN/.well-known/）、Thunderbird
 ISP 数据库、DNS SRV 记录（RFC 6186）、Exchange Autodiscover、域名的 MX 主机、明文
-HTTP 的自动配置，最后才会探测 pop3./pop./mail.DOMAIN。所有来源同时查询；只有其他
-来源都一无所获时才会探测。
+HTTP 的自动配置，最后才会探测常用主机名（pop3./pop./mail.DOMAIN、imap.、smtp.）。
+所有来源同时为所请求的每个协议查询（--protocol，默认 POP3 和 SMTP）；只有其他来源
+都没找到某个协议时才会探测该协议。
 
 示例：
   在终端中：
     popfind someone@gmail.com
     popfind --all someone@example.com          并列显示所有来源
+    popfind --protocol pop3,imap,smtp someone@qq.com   整个账号
   在脚本中（每行一个 JSON 对象）：
     popfind --json someone@qq.com | jq -r '.server.host + ":" + (.server.port|tostring)'
     popfind --json --offline a@163.com b@126.com | jq -c '{address, found, host: .server.host}'
@@ -47,8 +53,10 @@ HTTP 的自动配置，最后才会探测 pop3./pop./mail.DOMAIN。所有来源�
   连接服务器验证（从不发送任何凭据）：
     popfind --verify someone@gmail.com
     popfind verify pop.example.com:995 --ssl
+    popfind verify --protocol smtp smtp.example.com:587
   客服速查：
     popfind providers 网易
+    popfind providers --region cn
     popfind providers --csv > providers.csv
 
 退出状态：0 全部找到；1 至少一个未找到；2 用法错误或地址无效；3 --verify 检查的服务器

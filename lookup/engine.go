@@ -44,6 +44,10 @@ type engine struct {
 	grace time.Duration
 }
 
+// errNotNeeded is the reason of every source an answer did not need: one
+// value, never changed, shared by every result.
+var errNotNeeded = settings.Skip(i18n.SkipNotNeeded)
+
 // protos returns the protocols to find; an engine built without them finds
 // POP3.
 func (e *engine) protos() []Protocol {
@@ -138,7 +142,7 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 			// The first protocol's answer is in hand, and the lookup waits
 			// only for sources of higher precedence or for the other
 			// protocols: give them the grace period, then answer.
-			if timer == nil && e.grace >= 0 && inHand(project(all, e.protos()[0])) {
+			if timer == nil && e.grace >= 0 && inHand(all, e.protos()[0]) {
 				grace = e.graceFor(all)
 				timer = time.AfterFunc(grace, func() { close(stop) })
 			}
@@ -175,7 +179,7 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 // allDecided reports whether every protocol's answer is known.
 func (e *engine) allDecided(attempts []*Attempt) bool {
 	for _, p := range e.protos() {
-		if !decided(project(attempts, p)) {
+		if !decided(attempts, p) {
 			return false
 		}
 	}
@@ -239,16 +243,17 @@ func (a *Attempt) only(p Protocol) Attempt {
 	return out
 }
 
-// decided reports whether the answer is known: a source has settled it and
-// every source of higher precedence has finished. Answers that came over
-// plain HTTP win only when every source has finished without a better one.
-func decided(attempts []*Attempt) bool {
+// decided reports whether protocol p's answer is known: a source has
+// settled it and every source of higher precedence has finished. Answers
+// that came over plain HTTP win only when every source has finished without
+// a better one.
+func decided(attempts []*Attempt, p Protocol) bool {
 	insecure := false
 	for _, a := range attempts {
 		if a == nil {
 			return false
 		}
-		if a.settles() {
+		if a.settlesFor(p) {
 			if !a.Answer.Insecure {
 				return true
 			}
@@ -258,14 +263,20 @@ func decided(attempts []*Attempt) bool {
 	return insecure
 }
 
-// inHand reports whether a finished source has settled the answer.
-func inHand(attempts []*Attempt) bool {
+// inHand reports whether a finished source has settled protocol p.
+func inHand(attempts []*Attempt, p Protocol) bool {
 	for _, a := range attempts {
-		if a != nil && a.settles() {
+		if a != nil && a.settlesFor(p) {
 			return true
 		}
 	}
 	return false
+}
+
+// settlesFor reports whether a, which holds what a source said of every
+// protocol, settles p: what settles says of a.only(p), without narrowing.
+func (a *Attempt) settlesFor(p Protocol) bool {
+	return a.Answer != nil && a.Answer.Offers(p)
 }
 
 // settles reports whether a's answer, already narrowed to one protocol,
@@ -351,7 +362,7 @@ func (e *engine) settle(res *Result, attempts []*Attempt, unfinished []bool, exp
 		a := attempts[i]
 		switch {
 		case a == nil:
-			a = &Attempt{Source: s.name, Outcome: OutcomeSkipped, Err: settings.Skip(i18n.SkipNotNeeded)}
+			a = &Attempt{Source: s.name, Outcome: OutcomeSkipped, Err: errNotNeeded}
 		case unfinished != nil && unfinished[i] && expired != nil:
 			*a = Attempt{Source: s.name, Outcome: OutcomeError, Duration: a.Duration, Err: &UnfinishedError{Source: s.name, Cause: expired}}
 			if !errors.Is(expired, context.Canceled) {

@@ -68,13 +68,17 @@ func (p *Provider) Answer() *settings.Answer {
 type Table struct {
 	providers []*Provider
 	byDomain  map[string]*Provider
+	// answers holds each provider's Answer, made once: answers are never
+	// changed once made, so one serves every lookup.
+	answers map[*Provider]*settings.Answer
 }
 
 // NewTable indexes providers. Later entries never replace earlier ones for a
 // domain; the table's own test rejects duplicates.
 func NewTable(providers []*Provider) *Table {
-	t := &Table{providers: providers, byDomain: map[string]*Provider{}}
+	t := &Table{providers: providers, byDomain: map[string]*Provider{}, answers: map[*Provider]*settings.Answer{}}
 	for _, p := range providers {
+		t.answers[p] = p.Answer()
 		for _, d := range p.Domains {
 			if _, ok := t.byDomain[d]; !ok {
 				t.byDomain[d] = p

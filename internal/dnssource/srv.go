@@ -64,9 +64,16 @@ func (s *SRVSource) protocols() []settings.Protocol {
 func (s *SRVSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
 	protos := s.protocols()
 	results := make([][2]srvAnswer, len(protos))
+	// Every name at once: the last in this goroutine, the others in
+	// goroutines of their own.
 	var wg sync.WaitGroup
+	last := len(protos) - 1
 	for i, p := range protos {
 		for j, name := range srvNames(p, addr.Domain) {
+			if i == last && j == 1 {
+				results[i][j] = s.query(ctx, name)
+				continue
+			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

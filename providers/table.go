@@ -1019,8 +1019,7 @@ func builtin() []*Provider {
 			Docs: []string{"https://posteo.de/en/help"},
 		},
 		{
-			// Rests on the ISPDB, which lists no IMAP: the table leaves IMAP
-			// to the other sources.
+			// Rests on the ISPDB, which lists no IMAP.
 			ID: "ocn", Name: "OCN (NTT Docomo)",
 			Region:   "jp",
 			Domains:  []string{"ocn.ne.jp", "ocn.ad.jp"},
@@ -1029,7 +1028,9 @@ func builtin() []*Provider {
 				ssl("pop.ocn.ne.jp", emailAddress, pwClear),
 				smtps("smtp.ocn.ne.jp", emailAddress, pwClear),
 			},
-			Docs: []string{"https://support.ocn.ne.jp/"},
+			// OCN's page on leaving mail on the server says IMAP exists, but
+			// names no host: guessing finds it when IMAP is asked for.
+			Docs: []string{"https://support.ocn.ne.jp/", "https://support.ntt.com/ocn/support/pid2900000gc2"},
 		},
 		{
 			// Rests on the ISPDB, which lists no IMAP.

@@ -384,7 +384,9 @@ func (e *engine) settle(res *Result, attempts []*Attempt, unfinished []bool, exp
 	case len(early) > 0:
 		res.Warnings = append(res.Warnings, i18n.M(i18n.WarnProtocolUnfinished, res.Protocol.Label(), strings.Join(early, ", "), grace))
 	}
-	if !answered {
+	if len(early) == 0 || !answered {
+		// Nothing this protocol's answer could have waited for was
+		// stopped: it was not given early.
 		res.early = 0
 	}
 	// The winner is chosen from what the attempts hold now: an answer that

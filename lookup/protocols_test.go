@@ -169,3 +169,27 @@ func TestProtocolNotOffered(t *testing.T) {
 		t.Errorf("SMTP attempts %s", got)
 	}
 }
+
+// When the first protocol is decided at once and only another protocol
+// waits out the grace period, the first protocol's answer was not given
+// early: nothing it could have used was stopped.
+func TestOnlyTheWaitingProtocolIsEarly(t *testing.T) {
+	t.Parallel()
+	srv := &accountSource{name: "srv", protocols: []Protocol{POP3}}
+	hang := &accountSource{name: "mx", block: true}
+	e := &engine{protocols: []Protocol{POP3, SMTP}, sources: entries(srv, hang), timeout: 10 * time.Second, grace: 100 * time.Millisecond}
+	res := e.lookup(context.Background(), testnet.Addr(t, "x@example.org"))
+	if !res.Found || res.Early() != 0 || len(res.Warnings) != 0 {
+		t.Errorf("POP3 found %v early %s warnings %v; want found, not early, no warning", res.Found, res.Early(), res.Warnings)
+	}
+	if got := outcomes(res); got != "srv=found mx=skipped" {
+		t.Errorf("POP3 attempts %s", got)
+	}
+	smtp := res.Get(SMTP)
+	if smtp.Found || len(smtp.Warnings) != 1 || smtp.Warnings[0].Key != i18n.WarnProtocolUnfinished {
+		t.Errorf("SMTP found %v warnings %v", smtp.Found, smtp.Warnings)
+	}
+	if got := outcomes(smtp); got != "srv=not_found mx=stopped_early" {
+		t.Errorf("SMTP attempts %s", got)
+	}
+}

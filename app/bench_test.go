@@ -69,6 +69,29 @@ func BenchmarkSRVOnlyLookup3(b *testing.B) {
 	benchSRVLookup(b, o, w.srvAll(b, b.N))
 }
 
+// BenchmarkNoSMTPLookup is the default lookup (POP3 and SMTP) of a domain
+// that publishes POP3 by SRV and no SMTP at all, DNS 100 ms late: SMTP is
+// searched for, guessing included, for at most the grace period after the
+// POP3 answer, never for the whole timeout.
+func BenchmarkNoSMTPLookup(b *testing.B) {
+	w := newWorld(b)
+	w.https(b, http.NotFoundHandler(), "ispdb.test")
+	w.dns.Delay = 100 * time.Millisecond
+	o := w.options(b)
+	domains := w.srvOnly(b, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		f := finder(b, o)
+		addr, _ := lookup.ParseAddress("me@" + domains[i])
+		res := f.FindAddress(context.Background(), addr)
+		f.Close()
+		if smtp := res.Get(lookup.SMTP); !res.Found || smtp == nil || smtp.Found {
+			b.Fatalf("%s: POP3 found=%v, SMTP %v", domains[i], res.Found, smtp)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/lookup")
+}
+
 func benchSRVLookup(b *testing.B, o *options, domains []string) {
 	b.ResetTimer()
 	for i := range b.N {

@@ -193,14 +193,17 @@ func loginText(p *providers.Provider, lang i18n.Lang) string {
 	if len(p.Servers) == 0 {
 		return ""
 	}
-	key := map[string]string{
-		"auth_code": i18n.LoginAuthCode, "client_password": i18n.LoginClientPass, "app_password": i18n.LoginAppPassword,
-		"app_password_with_2fa": i18n.LoginAppIf2FA, "oauth2": i18n.LoginOAuth2, "mail_password": i18n.LoginMailPassword,
-	}[p.Login()]
-	if key == "" {
+	key, ok := loginLabels[p.Login()]
+	if !ok {
 		key = i18n.LoginAccount
 	}
 	return lang.Sprintf(key)
+}
+
+// loginLabels words the keys of providers.Provider.Login.
+var loginLabels = map[string]string{
+	"auth_code": i18n.LoginAuthCode, "client_password": i18n.LoginClientPass, "app_password": i18n.LoginAppPassword,
+	"app_password_with_2fa": i18n.LoginAppIf2FA, "oauth2": i18n.LoginOAuth2, "mail_password": i18n.LoginMailPassword,
 }
 
 func writeProvidersTable(w io.Writer, list []*providers.Provider, lang i18n.Lang, sc screen) error {

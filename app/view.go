@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -244,10 +245,9 @@ func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 	j.Alternatives = first.Alternatives
 	j.Error = first.Error
 	j.Candidates = first.Candidates
-	seen := map[string]bool{}
+	// add appends s to list once: protocols share notes and warnings.
 	add := func(list *[]string, s string) {
-		if !seen[s] {
-			seen[s] = true
+		if !slices.Contains(*list, s) {
 			*list = append(*list, s)
 		}
 	}

@@ -134,26 +134,10 @@ func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr settings
 			continue
 		}
 		if len(ad.Servers) == 0 {
-			var all []string
-			for _, p := range settings.AllProtocols {
-				all = append(all, ad.Skipped[p]...)
-			}
-			if len(all) > 0 {
-				return nil, settings.NotFound(i18n.NFNoValidADProtocol, u, strings.Join(all, "; "))
-			}
-			return nil, settings.NotFound(i18n.NFNoADProtocol, u)
+			return nil, adReasons.notFound(u, ad.Skipped)
 		}
 		a := &settings.Answer{Servers: ad.Servers, SourceURL: u, Warnings: warnings}
-		for _, p := range settings.AllProtocols {
-			if a.Offers(p) {
-				continue
-			}
-			m := i18n.M(i18n.NFNoADProtocolFor, u, p.Label())
-			if skipped := ad.Skipped[p]; len(skipped) > 0 {
-				m = i18n.M(i18n.NFNoValidADProtoFor, u, p.Label(), strings.Join(skipped, "; "))
-			}
-			a.Part(p).Missing = &m
-		}
+		adReasons.markMissing(a, u, ad.Skipped)
 		if ad.PerAddress {
 			a.OnlyFor = addr.String()
 		}

@@ -347,16 +347,7 @@ func parseBool(s string) (bool, bool) {
 // a valid section has its part say so.
 func (c *Config) Answer(sourceURL string) *settings.Answer {
 	a := &settings.Answer{SourceURL: sourceURL, Servers: c.Servers, Docs: c.Docs}
-	for _, sec := range sections {
-		if a.Offers(sec.protocol) {
-			continue
-		}
-		m := i18n.M(i18n.NFNoSectionFor, sourceURL, sec.protocol.Label())
-		if skipped := c.Skipped[sec.protocol]; len(skipped) > 0 {
-			m = i18n.M(i18n.NFNoValidSectionFor, sourceURL, sec.protocol.Label(), strings.Join(skipped, "; "))
-		}
-		a.Part(sec.protocol).Missing = &m
-	}
+	configReasons.markMissing(a, sourceURL, c.Skipped)
 	if c.ID != "" || c.Name != "" {
 		a.Provider = &settings.Provider{ID: c.ID, Name: c.Name}
 	}

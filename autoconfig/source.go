@@ -91,14 +91,7 @@ func (f *Fetcher) Config(ctx context.Context, u string, addr settings.Address) (
 		return nil, err
 	}
 	if len(c.Servers) == 0 {
-		var all []string
-		for _, sec := range sections {
-			all = append(all, c.Skipped[sec.protocol]...)
-		}
-		if len(all) > 0 {
-			return nil, settings.NotFound(i18n.NFNoValidSection, doc.URL, strings.Join(all, "; "))
-		}
-		return nil, settings.NotFound(i18n.NFNoSection, doc.URL)
+		return nil, configReasons.notFound(doc.URL, c.Skipped)
 	}
 	a := c.Answer(doc.URL)
 	a.Warnings = append(a.Warnings, doc.Warnings...)
@@ -107,6 +100,43 @@ func (f *Fetcher) Config(ctx context.Context, u string, addr settings.Address) (
 		a.Warnings = append(a.Warnings, i18n.M(i18n.WarnPlainHTTP, doc.URL))
 	}
 	return a, nil
+}
+
+// reasons are the messages in which a format says why a document has no
+// server: of any protocol, or of one, with or without invalid sections.
+type reasons struct{ none, invalid, noneFor, invalidFor string }
+
+var (
+	configReasons = reasons{i18n.NFNoSection, i18n.NFNoValidSection, i18n.NFNoSectionFor, i18n.NFNoValidSectionFor}
+	adReasons     = reasons{i18n.NFNoADProtocol, i18n.NFNoValidADProtocol, i18n.NFNoADProtocolFor, i18n.NFNoValidADProtoFor}
+)
+
+// notFound is the error of a document from where without a valid server
+// of any protocol; skipped says why each invalid section was left out.
+func (r reasons) notFound(where string, skipped map[settings.Protocol][]string) error {
+	var all []string
+	for _, p := range settings.AllProtocols {
+		all = append(all, skipped[p]...)
+	}
+	if len(all) > 0 {
+		return settings.NotFound(r.invalid, where, strings.Join(all, "; "))
+	}
+	return settings.NotFound(r.none, where)
+}
+
+// markMissing gives each protocol that a has no server of a part saying
+// why: the document has no section for it, or none valid.
+func (r reasons) markMissing(a *settings.Answer, where string, skipped map[settings.Protocol][]string) {
+	for _, p := range settings.AllProtocols {
+		if a.Offers(p) {
+			continue
+		}
+		m := i18n.M(r.noneFor, where, p.Label())
+		if s := skipped[p]; len(s) > 0 {
+			m = i18n.M(r.invalidFor, where, p.Label(), strings.Join(s, "; "))
+		}
+		a.Part(p).Missing = &m
+	}
 }
 
 // Hosted looks up the autoconfig of the domain that hosts another domain's

@@ -85,8 +85,7 @@ func (g *GuessSource) Lookup(ctx context.Context, addr settings.Address) (*setti
 	for i, p := range protos {
 		o := outs[i]
 		if o.part != nil {
-			ans.Part(p)
-			ans.Parts[p] = o.part
+			*ans.Part(p) = *o.part
 		}
 		switch {
 		case len(o.servers) > 0:

@@ -30,9 +30,14 @@ type Fetcher struct {
 	// Client does the requests; its Transport should dial through the
 	// run's resolver. Its CheckRedirect is replaced per request.
 	Client *http.Client
-	// LookupIP resolves host names for the redirect guard: a redirect from
-	// a host with public addresses to one with a loopback, link-local or
-	// private address is refused. Nil turns the guard off.
+	// LookupIP resolves host names through the resolver that the Client's
+	// Transport dials through, and its answers should be cached there. It
+	// serves the redirect guard: a redirect from a host with public
+	// addresses to one with a loopback, link-local or private address is
+	// refused. And each fetch resolves its host with it first, in the
+	// caller's goroutine: a host that does not exist, as most autoconfig
+	// hosts do not, then costs no HTTP request and no dialing goroutine.
+	// Nil turns both off.
 	LookupIP func(ctx context.Context, host string) ([]net.IP, error)
 }
 
@@ -85,6 +90,9 @@ func (f *Fetcher) get(ctx context.Context, rawURL string, parse func(io.Reader) 
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
+	if err := f.resolve(ctx, req.URL); err != nil {
+		return nil, fetchError(rawURL, err)
+	}
 	maxRedirects := MaxRedirects
 	doc := &Document{Insecure: req.URL.Scheme == "http"}
 	client := *f.Client
@@ -127,6 +135,9 @@ func (f *Fetcher) Post(ctx context.Context, u, contentType string, body []byte, 
 	if err != nil {
 		return "", fmt.Errorf("fetch %s: %w", u, err)
 	}
+	if err := f.resolve(ctx, req.URL); err != nil {
+		return "", fetchError(u, err)
+	}
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Accept", "application/xml, text/xml")
 	// One round trip, no redirects: the transport, not the client.
@@ -150,6 +161,17 @@ func (f *Fetcher) Post(ctx context.Context, u, contentType string, body []byte, 
 		return loc, nil
 	}
 	return "", &StatusError{URL: u, Code: resp.StatusCode}
+}
+
+// resolve looks u's host up, so that a name without addresses fails here,
+// before any HTTP machinery, and the dial that follows finds the addresses
+// in the resolver's cache.
+func (f *Fetcher) resolve(ctx context.Context, u *url.URL) error {
+	if f.LookupIP == nil {
+		return nil
+	}
+	_, err := f.LookupIP(ctx, u.Hostname())
+	return err
 }
 
 // checkRedirect refuses a redirect from a host with a public address to a

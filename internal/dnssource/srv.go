@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/miekg/dns"
 
@@ -63,25 +62,23 @@ func (s *SRVSource) protocols() []settings.Protocol {
 // three protocols costs one round trip, like a lookup of one.
 func (s *SRVSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
 	protos := s.protocols()
-	results := make([][2]srvAnswer, len(protos))
-	// Every name at once: the last in this goroutine, the others in
-	// goroutines of their own.
-	var wg sync.WaitGroup
-	last := len(protos) - 1
-	for i, p := range protos {
-		for j, name := range srvNames(p, addr.Domain) {
-			if i == last && j == 1 {
-				results[i][j] = s.query(ctx, name)
-				continue
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				results[i][j] = s.query(ctx, name)
-			}()
+	var qs []resolver.Question
+	for _, p := range protos {
+		for _, name := range srvNames(p, addr.Domain) {
+			qs = append(qs, resolver.Question{Name: name, Type: dns.TypeSRV})
 		}
 	}
-	wg.Wait()
+	// Every name at once, on one socket, in this goroutine.
+	ms, errs := s.Resolver.QueryAll(ctx, qs)
+	results := make([][2]srvAnswer, len(protos))
+	for k, q := range qs {
+		r := &results[k/2][k%2]
+		if errs[k] != nil {
+			*r = srvAnswer{name: q.Name, err: errs[k]}
+		} else {
+			*r = parseSRV(ms[k], q.Name)
+		}
+	}
 	return s.answer(addr, protos, results)
 }
 
@@ -209,14 +206,6 @@ func dnsReason(err error) string {
 		}
 	}
 	return err.Error()
-}
-
-func (s *SRVSource) query(ctx context.Context, name string) srvAnswer {
-	m, err := s.Resolver.Query(ctx, name, dns.TypeSRV)
-	if err != nil {
-		return srvAnswer{name: name, err: err}
-	}
-	return parseSRV(m, name)
 }
 
 // parseSRV takes the SRV records for name out of a response, at most maxSRV.

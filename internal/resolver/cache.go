@@ -13,7 +13,7 @@ const (
 	negTTL = time.Minute
 )
 
-func (r *Resolver) cached(k cacheKey) (*dns.Msg, bool) {
+func (r *Resolver) cached(k Question) (*dns.Msg, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	e, ok := r.cache[k]
@@ -27,7 +27,7 @@ func (r *Resolver) cached(k cacheKey) (*dns.Msg, bool) {
 	return e.msg, true
 }
 
-func (r *Resolver) store(k cacheKey, m *dns.Msg) {
+func (r *Resolver) store(k Question, m *dns.Msg) {
 	ttl := answerTTL(m)
 	if ttl <= 0 {
 		return
@@ -35,7 +35,7 @@ func (r *Resolver) store(k cacheKey, m *dns.Msg) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.cache == nil {
-		r.cache = map[cacheKey]cacheEntry{}
+		r.cache = map[Question]cacheEntry{}
 	}
 	limit := r.MaxCache
 	if limit <= 0 {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/miekg/dns"
@@ -19,7 +18,7 @@ var ErrCNAMELoop = fmt.Errorf("more than %d CNAME steps", maxCNAME)
 const maxCNAME = 8
 
 // LookupIP returns the addresses of host, asking for A and AAAA records at
-// once and following CNAME chains a bounded number of steps.
+// once, on one socket, and following CNAME chains a bounded number of steps.
 func (r *Resolver) LookupIP(ctx context.Context, host string) ([]net.IP, error) {
 	host = strings.TrimSuffix(host, ".")
 	if ip := net.ParseIP(strings.Trim(host, "[]")); ip != nil {
@@ -28,17 +27,54 @@ func (r *Resolver) LookupIP(ctx context.Context, host string) ([]net.IP, error) 
 	if strings.EqualFold(host, "localhost") {
 		return []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}, nil
 	}
-	type res struct {
-		ips []net.IP
-		err error
+	// A and AAAA at once, in this goroutine, and each CNAME chain the
+	// answers leave unfinished, both chains a step at a time.
+	type chase struct {
+		name  string
+		qtype uint16
+		steps int
+		ips   []net.IP
+		err   error
+		done  bool
 	}
-	var a, aaaa res
-	// At once: AAAA in a goroutine, A in this one.
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); aaaa.ips, aaaa.err = r.lookupType(ctx, host, dns.TypeAAAA) }()
-	a.ips, a.err = r.lookupType(ctx, host, dns.TypeA)
-	wg.Wait()
+	name := dns.Fqdn(strings.ToLower(host))
+	cs := []*chase{{name: name, qtype: dns.TypeA}, {name: name, qtype: dns.TypeAAAA}}
+	for {
+		var qs []Question
+		var open []*chase
+		for _, c := range cs {
+			if !c.done {
+				qs, open = append(qs, Question{c.name, c.qtype}), append(open, c)
+			}
+		}
+		if len(qs) == 0 {
+			break
+		}
+		ms, errs := r.QueryAll(ctx, qs)
+		for k, c := range open {
+			if errs[k] != nil {
+				c.err, c.done = errs[k], true
+				continue
+			}
+			rrs, alias, n := owned(ms[k], c.name, c.qtype)
+			c.steps += n
+			if c.steps > maxCNAME {
+				c.err, c.done = &DNSError{Name: host, Type: dns.TypeToString[c.qtype], Rcode: -1, Err: ErrCNAMELoop}, true
+				continue
+			}
+			for _, rr := range rrs {
+				switch v := rr.(type) {
+				case *dns.A:
+					c.ips = append(c.ips, v.A)
+				case *dns.AAAA:
+					c.ips = append(c.ips, v.AAAA)
+				}
+			}
+			c.done = len(c.ips) > 0 || alias == ""
+			c.name = alias
+		}
+	}
+	a, aaaa := cs[0], cs[1]
 	ips := append(a.ips, aaaa.ips...)
 	if len(ips) > 0 {
 		return ips, nil
@@ -50,36 +86,6 @@ func (r *Resolver) LookupIP(ctx context.Context, host string) ([]net.IP, error) 
 		return nil, aaaa.err
 	}
 	return nil, &DNSError{Name: host, Type: "A/AAAA", Rcode: -1, Err: ErrNoHost}
-}
-
-func (r *Resolver) lookupType(ctx context.Context, host string, qtype uint16) ([]net.IP, error) {
-	name := dns.Fqdn(strings.ToLower(host))
-	steps := 0
-	for steps <= maxCNAME {
-		m, err := r.Query(ctx, name, qtype)
-		if err != nil {
-			return nil, err
-		}
-		rrs, alias, n := owned(m, name, qtype)
-		steps += n
-		if steps > maxCNAME {
-			break
-		}
-		var ips []net.IP
-		for _, rr := range rrs {
-			switch v := rr.(type) {
-			case *dns.A:
-				ips = append(ips, v.A)
-			case *dns.AAAA:
-				ips = append(ips, v.AAAA)
-			}
-		}
-		if len(ips) > 0 || alias == "" {
-			return ips, nil
-		}
-		name = alias
-	}
-	return nil, &DNSError{Name: host, Type: dns.TypeToString[qtype], Rcode: -1, Err: ErrCNAMELoop}
 }
 
 // Owned returns the records of type qtype in m's answer section that belong

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,70 +14,126 @@ import (
 	"github.com/miekg/dns"
 )
 
-// exchange asks the servers in turn until one answers. Each round asks every
-// server that has not failed outright, waiting twice as long as the round
-// before, so a lost datagram is retried and a slow server gets time, until
-// ctx ends: the query gives up when its last caller does.
-func (r *Resolver) exchange(ctx context.Context, name string, qtype uint16, wait time.Duration) (*dns.Msg, error) {
-	typ := dns.TypeToString[qtype]
+// exchange asks the servers in turn until each question has an answer.
+// Each round asks every server that has not failed outright the questions
+// still open, all at once, waiting twice as long as the round before, so a
+// lost datagram is retried and a slow server gets time, until ctx ends: the
+// query gives up when the caller sending it does, and another caller
+// waiting for the same answer then sends it again.
+func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Duration) ([]*dns.Msg, []error) {
+	msgs := make([]*dns.Msg, len(qs))
+	errs := make([]error, len(qs))
 	if len(r.Servers) == 0 {
-		return nil, &DNSError{Name: name, Type: typ, Rcode: -1, Err: errors.New("no DNS server configured")}
+		for i, q := range qs {
+			errs[i] = &DNSError{Name: q.Name, Type: dns.TypeToString[q.Type], Rcode: -1, Err: errors.New("no DNS server configured")}
+		}
+		return msgs, errs
 	}
-	q := new(dns.Msg)
-	q.SetQuestion(name, qtype)
-	q.RecursionDesired = true
-	// Ask for the AD bit (RFC 6840 §5.7) so a validating resolver says when
-	// it checked the answer, and allow answers larger than 512 octets.
-	q.AuthenticatedData = true
-	q.SetEdns0(1232, false)
-	failed := make([]error, len(r.Servers))
-	var last error
+	queries := make([]*dns.Msg, len(qs))
+	for i, q := range qs {
+		m := new(dns.Msg)
+		m.SetQuestion(q.Name, q.Type)
+		m.RecursionDesired = true
+		// Ask for the AD bit (RFC 6840 §5.7) so a validating resolver says
+		// when it checked the answer, and allow answers larger than 512
+		// octets.
+		m.AuthenticatedData = true
+		m.SetEdns0(1232, false)
+		queries[i] = m
+	}
+	// failed[i][s] is server s's last word on question i when asking it
+	// again won't help; last[i] the latest failure of question i.
+	failed := make([][]error, len(qs))
+	for i := range failed {
+		failed[i] = make([]error, len(r.Servers))
+	}
+	last := make([]error, len(qs))
+	open := make([]bool, len(qs))
+	for i := range open {
+		open[i] = true
+	}
 	for {
-		asked := 0
-		for i, server := range r.Servers {
-			if failed[i] != nil {
+		asked := false
+		for s, server := range r.Servers {
+			var ask []int
+			for i := range qs {
+				if open[i] && failed[i][s] == nil {
+					ask = append(ask, i)
+				}
+			}
+			if len(ask) == 0 {
 				continue
 			}
-			asked++
-			m, err := r.exchangeOne(ctx, q, server, wait)
-			switch {
-			case err == nil && (m.Rcode == dns.RcodeSuccess || m.Rcode == dns.RcodeNameError):
-				return m, nil
-			case err == nil:
-				// SERVFAIL, REFUSED: this server has said its word.
-				failed[i] = &DNSError{Name: name, Type: typ, Rcode: m.Rcode}
-				last = failed[i]
-			case ctx.Err() != nil:
-				return nil, &DNSError{Name: name, Type: typ, Rcode: -1, Err: ctx.Err()}
-			case IsTimeout(err):
-				last = &DNSError{Name: name, Type: typ, Rcode: -1, Err: err}
-			default:
-				// Connection refused and the like: asking again won't help.
-				failed[i] = &DNSError{Name: name, Type: typ, Rcode: -1, Err: err}
-				last = failed[i]
+			asked = true
+			sub := make([]*dns.Msg, len(ask))
+			for x, i := range ask {
+				sub[x] = queries[i]
+			}
+			got, gotErr := r.exchangeOne(ctx, sub, server, wait)
+			for x, i := range ask {
+				q, m, err := qs[i], got[x], gotErr[x]
+				typ := dns.TypeToString[q.Type]
+				switch {
+				case err == nil && (m.Rcode == dns.RcodeSuccess || m.Rcode == dns.RcodeNameError):
+					msgs[i], open[i] = m, false
+				case err == nil:
+					// SERVFAIL, REFUSED: this server has said its word.
+					failed[i][s] = &DNSError{Name: q.Name, Type: typ, Rcode: m.Rcode}
+					last[i] = failed[i][s]
+				case ctx.Err() != nil:
+					errs[i], open[i] = &DNSError{Name: q.Name, Type: typ, Rcode: -1, Err: ctx.Err()}, false
+				case IsTimeout(err):
+					last[i] = &DNSError{Name: q.Name, Type: typ, Rcode: -1, Err: err}
+				default:
+					// Connection refused and the like: asking again won't help.
+					failed[i][s] = &DNSError{Name: q.Name, Type: typ, Rcode: -1, Err: err}
+					last[i] = failed[i][s]
+				}
 			}
 		}
-		if asked == 0 {
-			return nil, last
+		if !asked {
+			// Every server has failed outright on every question still open.
+			for i := range qs {
+				if open[i] {
+					errs[i] = last[i]
+				}
+			}
+			return msgs, errs
 		}
 		wait *= 2
 	}
 }
 
-// exchangeOne asks one server over UDP, waiting at most wait, and again over
-// TCP when the UDP answer was truncated.
-func (r *Resolver) exchangeOne(ctx context.Context, q *dns.Msg, server string, wait time.Duration) (*dns.Msg, error) {
-	r.count()
-	q.Id = dns.Id() // a fresh ID for every try
+// exchangeOne asks one server every query of qs over UDP, at once and on
+// one socket, waiting at most wait, and again over TCP each query whose UDP
+// answer was truncated.
+func (r *Resolver) exchangeOne(ctx context.Context, qs []*dns.Msg, server string, wait time.Duration) ([]*dns.Msg, []error) {
+	r.count(len(qs))
+	freshIDs(qs)
 	tctx, cancel := context.WithTimeout(ctx, wait)
-	m, err := r.exchangeUDP(tctx, q, server)
+	msgs, errs := r.exchangeUDP(tctx, qs, server)
 	cancel()
-	if err != nil || !m.Truncated {
-		return m, err
+	for i, m := range msgs {
+		if errs[i] != nil || !m.Truncated {
+			continue
+		}
+		r.count(1)
+		qs[i].Id = dns.Id()
+		msgs[i], errs[i] = exchangeConn(ctx, "tcp", qs[i], server)
 	}
-	r.count()
-	q.Id = dns.Id()
-	return exchangeConn(ctx, "tcp", q, server)
+	return msgs, errs
+}
+
+// freshIDs gives every query of a try an ID of its own, new and random.
+func freshIDs(qs []*dns.Msg) {
+	used := make(map[uint16]bool, len(qs))
+	for _, q := range qs {
+		q.Id = dns.Id()
+		for used[q.Id] {
+			q.Id = dns.Id()
+		}
+		used[q.Id] = true
+	}
 }
 
 // Bounds on the reuse of UDP sockets: a socket keeps its random source port
@@ -94,23 +151,28 @@ type udpSocket struct {
 	uses int
 }
 
-// exchangeUDP is exchangeConn over UDP, on a socket from the pool when one
-// is idle. A socket goes back to the pool only after a clean exchange: one
-// that timed out may still receive the late reply, so it is closed.
-func (r *Resolver) exchangeUDP(ctx context.Context, q *dns.Msg, server string) (*dns.Msg, error) {
+// exchangeUDP sends qs over UDP on a socket from the pool when one is
+// idle, and reads the replies. A socket goes back to the pool only after a
+// clean exchange: one that timed out may still receive a late reply, so it
+// is closed.
+func (r *Resolver) exchangeUDP(ctx context.Context, qs []*dns.Msg, server string) ([]*dns.Msg, []error) {
 	s, err := r.udpSocket(ctx, server)
 	if err != nil {
-		return nil, err
+		errs := make([]error, len(qs))
+		for i := range errs {
+			errs[i] = err
+		}
+		return make([]*dns.Msg, len(qs)), errs
 	}
-	s.uses++
-	m, err := exchangeOn(ctx, s.conn, "udp", q)
-	if err != nil || ctx.Err() != nil {
+	s.uses += len(qs)
+	msgs, errs := exchangeDatagrams(ctx, s.conn, qs)
+	if slices.ContainsFunc(errs, func(err error) bool { return err != nil }) || ctx.Err() != nil {
 		// The caller's cancellation may have reached the socket's deadline.
 		s.conn.Close()
-		return m, err
+		return msgs, errs
 	}
 	r.release(server, s)
-	return m, nil
+	return msgs, errs
 }
 
 func (r *Resolver) udpSocket(ctx context.Context, server string) (*udpSocket, error) {
@@ -166,47 +228,94 @@ func exchangeConn(ctx context.Context, network string, q *dns.Msg, server string
 		return nil, err
 	}
 	defer raw.Close()
-	return exchangeOn(ctx, raw, network, q)
+	return exchangeOn(ctx, raw, q)
 }
 
-// exchangeOn sends q on raw and reads until the reply to q arrives or ctx
-// ends. Over UDP, datagrams that do not parse or that answer another
-// question are ignored: anyone can send those.
-func exchangeOn(ctx context.Context, raw net.Conn, network string, q *dns.Msg) (*dns.Msg, error) {
-	dl, _ := ctx.Deadline() // zero: no deadline, also on a reused socket
-	raw.SetDeadline(dl)
-	stop := context.AfterFunc(ctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
+// exchangeOn sends q on the stream raw and reads its reply, until ctx ends.
+func exchangeOn(ctx context.Context, raw net.Conn, q *dns.Msg) (*dns.Msg, error) {
+	stop := deadlines(ctx, raw)
 	defer stop()
-	conn := &dns.Conn{Conn: raw, UDPSize: 1232}
+	conn := &dns.Conn{Conn: raw}
 	if err := conn.WriteMsg(q); err != nil {
 		return nil, ctxErr(ctx, err)
 	}
-	// A UDP reply is at most what the query's EDNS0 allows, or 4096 bytes
-	// from a server that ignores it (a longer datagram is cut and then
-	// ignored as unreadable); a TCP reply at most 64 KiB.
-	size := 4096
-	if network != "udp" {
-		size = dns.MaxMsgSize
+	// A TCP reply is at most 64 KiB; dns.Conn reads its length first.
+	buf := make([]byte, dns.MaxMsgSize)
+	n, err := conn.Read(buf)
+	if err != nil {
+		return nil, ctxErr(ctx, err)
 	}
-	buf := make([]byte, size)
-	for {
+	m := new(dns.Msg)
+	if err := m.Unpack(buf[:n]); err != nil {
+		return nil, err
+	}
+	// A stream has no second chance: a reply to anything else is wrong.
+	if err := checkReply(q, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// exchangeDatagrams sends every query of qs on the UDP socket raw and reads
+// until each has its reply or ctx ends; the queries without a reply then
+// fail with the read's error. Datagrams that do not parse or that answer no
+// query of qs are ignored: anyone can send those.
+func exchangeDatagrams(ctx context.Context, raw net.Conn, qs []*dns.Msg) ([]*dns.Msg, []error) {
+	msgs := make([]*dns.Msg, len(qs))
+	errs := make([]error, len(qs))
+	stop := deadlines(ctx, raw)
+	defer stop()
+	conn := &dns.Conn{Conn: raw, UDPSize: 1232}
+	for i, q := range qs {
+		if err := conn.WriteMsg(q); err != nil {
+			for ; i < len(qs); i++ {
+				errs[i] = ctxErr(ctx, err)
+			}
+			break
+		}
+	}
+	open := 0
+	for i := range qs {
+		if errs[i] == nil {
+			open++
+		}
+	}
+	// A reply is at most what the query's EDNS0 allows, or 4096 bytes from
+	// a server that ignores it; a longer datagram is cut and then ignored
+	// as unreadable.
+	buf := make([]byte, 4096)
+	for open > 0 {
 		n, err := conn.Read(buf)
 		if err != nil {
-			return nil, ctxErr(ctx, err)
+			for i := range qs {
+				if msgs[i] == nil && errs[i] == nil {
+					errs[i] = ctxErr(ctx, err)
+				}
+			}
+			break
 		}
 		m := new(dns.Msg)
-		err = m.Unpack(buf[:n])
-		if err == nil {
-			err = checkReply(q, m)
+		if m.Unpack(buf[:n]) != nil {
+			continue
 		}
-		if err == nil {
-			return m, nil
-		}
-		if network != "udp" {
-			// A stream has no second chance: the reply is wrong.
-			return nil, err
+		for i, q := range qs {
+			if msgs[i] == nil && errs[i] == nil && checkReply(q, m) == nil {
+				msgs[i] = m
+				open--
+				break
+			}
 		}
 	}
+	return msgs, errs
+}
+
+// deadlines sets raw's deadline to ctx's (none when ctx has none, also on a
+// reused socket), and cuts raw's reads and writes short when ctx ends
+// before that, until stop is called.
+func deadlines(ctx context.Context, raw net.Conn) (stop func() bool) {
+	dl, _ := ctx.Deadline()
+	raw.SetDeadline(dl)
+	return context.AfterFunc(ctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
 }
 
 // checkReply accepts m only as the reply to q: same ID, a response, and the
@@ -246,8 +355,8 @@ func IsTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout() || errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded)
 }
 
-func (r *Resolver) count() {
+func (r *Resolver) count(n int) {
 	r.mu.Lock()
-	r.queries++
+	r.queries += int64(n)
 	r.mu.Unlock()
 }

@@ -20,7 +20,8 @@ import (
 // Resolver sends every DNS query popfind makes — SRV, MX, and the A/AAAA
 // lookups behind HTTPS fetches and TCP connections — to one set of servers.
 // It asks each question once: concurrent identical questions share one
-// query, and answers are cached for their TTL. It is safe for concurrent use.
+// query, sent and awaited by the first caller's goroutine (no goroutine per
+// query), and answers are cached for their TTL. It is safe for concurrent use.
 //
 // It checks replies as a stub resolver must: a reply must carry the query's
 // ID and question, and only records owned by the name asked (or by the
@@ -29,7 +30,7 @@ import (
 type Resolver struct {
 	// Servers are the DNS servers to ask, as host:port, in order.
 	Servers []string
-	// QueryTimeout bounds a query whose first caller set no deadline.
+	// QueryTimeout bounds a query whose caller set no deadline.
 	// Otherwise a query retries, with growing waits, until that deadline, or
 	// until every caller waiting for it has given up. Zero means 10 seconds.
 	QueryTimeout time.Duration
@@ -39,17 +40,18 @@ type Resolver struct {
 	// nil means a net.Dialer. Tests use it to stand in for slow networks.
 	Dial func(ctx context.Context, network, address string) (net.Conn, error)
 
-	flights flight.Group[cacheKey, *dns.Msg]
+	flights flight.Group[Question, *dns.Msg]
 	mu      sync.Mutex
-	cache   map[cacheKey]cacheEntry
+	cache   map[Question]cacheEntry
 	idle    map[string][]*udpSocket // UDP sockets to reuse, by server
 	// queries counts the queries sent, for tests and benchmarks.
 	queries int64
 }
 
-type cacheKey struct {
-	name  string
-	qtype uint16
+// Question is a name and a record type to ask for.
+type Question struct {
+	Name string
+	Type uint16
 }
 
 type cacheEntry struct {
@@ -110,13 +112,33 @@ func (r *Resolver) Queries() int64 {
 // NOERROR and NXDOMAIN answers; SERVFAIL, REFUSED and network failures are a
 // *DNSError.
 func (r *Resolver) Query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error) {
-	name = dns.Fqdn(strings.ToLower(name))
-	if _, ok := dns.IsDomainName(name); !ok {
-		return nil, &DNSError{Name: name, Type: dns.TypeToString[qtype], Rcode: -1, Err: errors.New("not a valid domain name")}
+	ms, errs := r.QueryAll(ctx, []Question{{name, qtype}})
+	return ms[0], errs[0]
+}
+
+// QueryAll asks every question at once, in the calling goroutine: the
+// questions that neither the cache nor another caller's query in flight
+// answers go out together on one socket. It returns a response or an error
+// for each question, in order, as Query does.
+func (r *Resolver) QueryAll(ctx context.Context, qs []Question) ([]*dns.Msg, []error) {
+	msgs := make([]*dns.Msg, len(qs))
+	errs := make([]error, len(qs))
+	var keys []Question
+	var at []int
+	for i, q := range qs {
+		key := Question{dns.Fqdn(strings.ToLower(q.Name)), q.Type}
+		if _, ok := dns.IsDomainName(key.Name); !ok {
+			errs[i] = &DNSError{Name: key.Name, Type: dns.TypeToString[q.Type], Rcode: -1, Err: errors.New("not a valid domain name")}
+			continue
+		}
+		if m, ok := r.cached(key); ok {
+			msgs[i] = m
+			continue
+		}
+		keys, at = append(keys, key), append(at, i)
 	}
-	key := cacheKey{name, qtype}
-	if m, ok := r.cached(key); ok {
-		return m, nil
+	if len(keys) == 0 {
+		return msgs, errs
 	}
 	limit := r.queryTimeout()
 	if dl, ok := ctx.Deadline(); ok {
@@ -126,23 +148,41 @@ func (r *Resolver) Query(ctx context.Context, name string, qtype uint16) (*dns.M
 	// that is shorter: a lost datagram costs a short wait and leaves time
 	// for the retries.
 	first := max(min(time.Second, limit/3), 10*time.Millisecond)
-	m, err := r.flights.Do(ctx, key, func(ctx context.Context) (*dns.Msg, error) {
-		// A call for key may have finished since the caller looked.
-		if m, ok := r.cached(key); ok {
-			return m, nil
+	vals, verrs := r.flights.RunAll(ctx, keys, func(ctx context.Context, keys []Question) ([]*dns.Msg, []error) {
+		ms := make([]*dns.Msg, len(keys))
+		es := make([]error, len(keys))
+		// A call for a key may have finished since the caller looked.
+		var ask []Question
+		var askAt []int
+		for j, k := range keys {
+			if m, ok := r.cached(k); ok {
+				ms[j] = m
+				continue
+			}
+			ask, askAt = append(ask, k), append(askAt, j)
+		}
+		if len(ask) == 0 {
+			return ms, es
 		}
 		ctx, cancel := context.WithTimeout(ctx, limit)
 		defer cancel()
-		m, err := r.exchange(ctx, name, qtype, first)
-		if err == nil {
-			r.store(key, m)
+		got, failed := r.exchange(ctx, ask, first)
+		for x, j := range askAt {
+			ms[j], es[j] = got[x], failed[x]
+			if es[j] == nil {
+				r.store(ask[x], ms[j])
+			}
 		}
-		return m, err
+		return ms, es
 	})
-	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return nil, &DNSError{Name: name, Type: dns.TypeToString[qtype], Rcode: -1, Err: ctx.Err()}
+	for j, i := range at {
+		m, err := vals[j], verrs[j]
+		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			m, err = nil, &DNSError{Name: keys[j].Name, Type: dns.TypeToString[keys[j].Type], Rcode: -1, Err: ctx.Err()}
+		}
+		msgs[i], errs[i] = m, err
 	}
-	return m, err
+	return msgs, errs
 }
 
 func (r *Resolver) queryTimeout() time.Duration {

@@ -208,3 +208,76 @@ func TestSocketReuse(t *testing.T) {
 		t.Errorf("80 queries came from %d source ports, at most %d from one; want a few ports, none used more than 32 times", len(ports), most)
 	}
 }
+
+// Callers asking the same question at once share one query; when the caller
+// that sent it gives up, a caller still waiting asks again and gets the
+// answer, not the other caller's cancellation.
+func TestQuerySharedAndHandedOn(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t, "pop.shared.example. 60 IN A 192.0.2.7")
+	d.SetDelay(150 * time.Millisecond)
+	r := newResolver(d)
+
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if ips, err := r.LookupIP(context.Background(), "pop.shared.example"); err != nil || len(ips) != 1 {
+				t.Errorf("LookupIP: %v, %v", ips, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if q := d.QueriesFor("pop.shared.example"); q != 2 {
+		t.Errorf("%d queries for 8 callers at once; want 2 (A and AAAA)", q)
+	}
+
+	// A fresh name, so that nothing is cached: the first caller gives up
+	// after 50 ms, before the answer; the second, with no deadline, must
+	// not inherit the first one's.
+	d.Add(t, "pop.second.example. 60 IN A 192.0.2.8")
+	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	firstErr := make(chan error, 1)
+	go func() {
+		_, err := r.Query(short, "pop.second.example", dns.TypeA)
+		firstErr <- err
+	}()
+	for d.QueriesFor("pop.second.example") == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	m, err := r.Query(context.Background(), "pop.second.example", dns.TypeA)
+	if err != nil || len(m.Answer) != 1 {
+		t.Fatalf("second caller: %v, %v", m, err)
+	}
+	if err := <-firstErr; !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("first caller: %v, want its deadline", err)
+	}
+}
+
+// LookupIP sends its A and AAAA queries together, from one socket, and
+// takes each reply for its own question whatever order they come in.
+func TestLookupIPOneSocket(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t, "dual.example. 60 IN A 192.0.2.9", "dual.example. 60 IN AAAA 2001:db8::9")
+	r := newResolver(d)
+	ips, err := r.LookupIP(context.Background(), "dual.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(ips) != "[192.0.2.9 2001:db8::9]" {
+		t.Errorf("LookupIP = %v", ips)
+	}
+	ports := d.ClientPorts()
+	if len(ports) != 1 {
+		t.Errorf("queries came from %d source ports (%v); want both from one", len(ports), ports)
+	}
+	for _, n := range ports {
+		if n != 2 {
+			t.Errorf("%d queries from the socket; want 2", n)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup/settings"
@@ -86,6 +87,8 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string) (*Document, error) {
 // and hands the XML body, capped at MaxBody bytes, to parse as it arrives:
 // a document that parse refuses early is never read whole.
 func (f *Fetcher) get(ctx context.Context, rawURL string, parse func(io.Reader) error) (*Document, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
@@ -115,7 +118,7 @@ func (f *Fetcher) get(ctx context.Context, rawURL string, parse func(io.Reader) 
 	if err != nil {
 		return nil, fetchError(req.URL.String(), err)
 	}
-	defer resp.Body.Close()
+	defer finish(resp, cancel)
 	doc.URL = resp.Request.URL.String()
 	if resp.StatusCode != http.StatusOK {
 		return nil, &StatusError{URL: req.URL.String(), Code: resp.StatusCode}
@@ -131,6 +134,8 @@ func (f *Fetcher) get(ctx context.Context, rawURL string, parse func(io.Reader) 
 // location, for the caller to check and count, since a client would turn
 // the POST into a GET. Any other status than 200 is a *StatusError.
 func (f *Fetcher) Post(ctx context.Context, u, contentType string, body []byte, parse func(io.Reader) error) (location string, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
 	if err != nil {
 		return "", fmt.Errorf("fetch %s: %w", u, err)
@@ -149,7 +154,7 @@ func (f *Fetcher) Post(ctx context.Context, u, contentType string, body []byte, 
 	if err != nil {
 		return "", fetchError(u, err)
 	}
-	defer resp.Body.Close()
+	defer finish(resp, cancel)
 	switch resp.StatusCode {
 	case http.StatusOK:
 		return "", readXML(ctx, resp, u, parse)
@@ -161,6 +166,28 @@ func (f *Fetcher) Post(ctx context.Context, u, contentType string, body []byte, 
 		return loc, nil
 	}
 	return "", &StatusError{URL: u, Code: resp.StatusCode}
+}
+
+// What finish reads of a body that nobody wants: at most maxDrain bytes, for
+// at most drainWait.
+const (
+	maxDrain  = 4 << 10
+	drainWait = 100 * time.Millisecond
+)
+
+// finish closes resp's body after reading what is left of it, when that is
+// little and comes at once: a connection whose response was read to the end
+// carries the next request, where one closed early costs the next request a
+// new TLS handshake. The ISPDB's 404 for a domain it does not know, the
+// commonest answer in a batch, is such a body. cancel is the request's: it
+// cuts a body that trickles.
+func finish(resp *http.Response, cancel context.CancelFunc) {
+	if resp.ContentLength <= maxDrain {
+		t := time.AfterFunc(drainWait, cancel)
+		io.CopyN(io.Discard, resp.Body, maxDrain)
+		t.Stop()
+	}
+	resp.Body.Close()
 }
 
 // resolve looks u's host up, so that a name without addresses fails here,

@@ -5,9 +5,11 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -302,5 +304,59 @@ func TestHostedUsesAutoconfigThenISPDB(t *testing.T) {
 	}
 	if _, err := h.Lookup(context.Background(), "nobody.example", testnet.Addr(t, "x@customer.example")); !errors.Is(err, settings.ErrNotFound) {
 		t.Errorf("nobody.example: %v, want not found", err)
+	}
+}
+
+// A small error body is read to its end, so the connection carries the next
+// request instead of costing it a new TLS handshake; a body that trickles
+// is not waited for.
+func TestFetchReusesConnection(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	mux := http.NewServeMux()
+	mux.Handle("/missing/", http.NotFoundHandler())
+	mux.Handle("/trickle/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.WriteHeader(http.StatusNotFound)
+		for {
+			if _, err := rw.Write([]byte("x")); err != nil {
+				return
+			}
+			rw.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(time.Second):
+			}
+		}
+	}))
+	w.serveHTTPS(t, mux, "keep.example")
+	r := &resolver.Resolver{Servers: []string{w.dns.Addr}, Dial: testnet.Dial}
+	var dials atomic.Int32
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dials.Add(1)
+			return r.DialContext(ctx, network, addr)
+		},
+		TLSClientConfig: &tls.Config{RootCAs: w.ca.Pool()},
+	}
+	defer tr.CloseIdleConnections()
+	f := &autoconfig.Fetcher{Client: &http.Client{Transport: tr}, LookupIP: r.LookupIP}
+	for i := range 3 {
+		if _, err := f.Get(context.Background(), fmt.Sprintf("https://keep.example/missing/%d", i)); !errors.Is(err, settings.ErrNotFound) {
+			t.Fatalf("fetch %d: %v", i, err)
+		}
+		if _, err := f.Post(context.Background(), "https://keep.example/missing/post", "text/xml", []byte("<x/>"), nil); !errors.Is(err, settings.ErrNotFound) {
+			t.Fatalf("post %d: %v", i, err)
+		}
+	}
+	if n := dials.Load(); n != 1 {
+		t.Errorf("%d connections for 6 requests answered 404; want 1", n)
+	}
+	start := time.Now()
+	if _, err := f.Get(context.Background(), "https://keep.example/trickle/"); !errors.Is(err, settings.ErrNotFound) {
+		t.Fatalf("trickle: %v", err)
+	}
+	if el := time.Since(start); el > 900*time.Millisecond {
+		t.Errorf("a trickling 404 body held the fetch for %v", el)
 	}
 }

@@ -122,9 +122,9 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 	}
 	view := func(results []race.Result[Attempt]) []*Attempt {
 		all := append([]*Attempt(nil), attempts...)
-		for k, r := range results {
-			if r.Done {
-				all[index[k]] = &r.Val
+		for k := range results {
+			if results[k].Done {
+				all[index[k]] = &results[k].Val
 			}
 		}
 		return all

@@ -285,7 +285,10 @@ func (d *DNS) serve(w dns.ResponseWriter, req *dns.Msg) {
 	}
 }
 
+// soa is the record that negative answers carry, for their TTL.
 func soa() dns.RR {
-	rr, _ := dns.NewRR(". 60 IN SOA ns.test. hostmaster.test. 1 60 60 60 30")
-	return rr
+	return &dns.SOA{
+		Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: 60},
+		Ns:  "ns.test.", Mbox: "hostmaster.test.", Serial: 1, Refresh: 60, Retry: 60, Expire: 60, Minttl: 30,
+	}
 }

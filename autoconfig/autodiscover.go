@@ -56,6 +56,17 @@ func (s *AutodiscoverSource) Lookup(ctx context.Context, addr settings.Address) 
 	})
 }
 
+// Questions returns the DNS questions the source asks first for addr: the
+// addresses of its two fixed endpoints' hosts and the SRV record.
+func (s *AutodiscoverSource) Questions(addr settings.Address) []resolver.Question {
+	d := addr.Domain
+	qs := append(resolver.HostQuestions("autodiscover."+d), resolver.HostQuestions(d)...)
+	if s.Resolver != nil {
+		qs = append(qs, resolver.Question{Name: "_autodiscover._tcp." + d, Type: dns.TypeSRV})
+	}
+	return qs
+}
+
 // srvEndpoint returns the endpoint named by _autodiscover._tcp.<domain>.
 func (s *AutodiscoverSource) srvEndpoint(ctx context.Context, domain string) (string, error) {
 	if s.Resolver == nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/race"
+	"github.com/popfind/popfind/internal/resolver"
 	"github.com/popfind/popfind/lookup/settings"
 )
 
@@ -68,6 +69,37 @@ func (s *PlainHTTPSource) URL(addr settings.Address) string {
 // Lookup fetches and parses the file for addr.
 func (s *PlainHTTPSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
 	return s.Fetcher.Config(ctx, s.URL(addr), addr)
+}
+
+// Questions returns the DNS questions the source asks first for addr: the
+// addresses of the host it fetches from.
+func (s *DomainSource) Questions(addr settings.Address) []resolver.Question {
+	return urlQuestions(s.URL(addr))
+}
+
+// Questions returns the DNS questions the source asks first for addr.
+func (s *WellKnownSource) Questions(addr settings.Address) []resolver.Question {
+	return urlQuestions(s.URL(addr))
+}
+
+// Questions returns the DNS questions the source asks first for addr.
+func (s *ISPDBSource) Questions(addr settings.Address) []resolver.Question {
+	return urlQuestions(s.URL(addr))
+}
+
+// Questions returns the DNS questions the source asks first for addr.
+func (s *PlainHTTPSource) Questions(addr settings.Address) []resolver.Question {
+	return urlQuestions(s.URL(addr))
+}
+
+// urlQuestions returns the questions a fetch of u asks first: the addresses
+// of its host.
+func urlQuestions(u string) []resolver.Question {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return nil
+	}
+	return resolver.HostQuestions(parsed.Hostname())
 }
 
 var (

@@ -3,11 +3,14 @@ package lookup
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/race"
+	"github.com/popfind/popfind/internal/resolver"
 	"github.com/popfind/popfind/lookup/settings"
 )
 
@@ -42,6 +45,19 @@ type engine struct {
 	// graceFor, a negative value waits for them as long as the deadline
 	// allows.
 	grace time.Duration
+	// prefetch, when set, asks DNS questions together and caches their
+	// answers, calling done for each question as it is answered or fails:
+	// the resolver's Prefetch.
+	prefetch func(ctx context.Context, qs []resolver.Question, done func(i int))
+}
+
+// asker is a source that says which DNS questions it asks first. A lookup
+// asks every source's first questions together, on one socket, and starts
+// each source once its answers are in the cache: the sources do not each
+// wait in a goroutine of their own for one round trip, which is most of
+// what a wide batch holds in memory.
+type asker interface {
+	Questions(settings.Address) []resolver.Question
 }
 
 // errNotNeeded is the reason of every source an answer did not need: one
@@ -104,7 +120,7 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 	// source is started at all.
 	for i, s := range e.sources {
 		if s.offline {
-			a := run(ctx, s, addr)
+			a := run(ctx, s, addr, time.Now())
 			attempts[i] = &a
 		}
 	}
@@ -114,12 +130,14 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 
 	var fns []func(context.Context) (Attempt, error)
 	var index []int // fns[k] runs e.sources[index[k]]
+	since := time.Now()
 	for i, s := range e.sources {
 		if attempts[i] == nil {
 			index = append(index, i)
-			fns = append(fns, func(ctx context.Context) (Attempt, error) { return run(ctx, s, addr), nil })
+			fns = append(fns, func(ctx context.Context) (Attempt, error) { return run(ctx, s, addr, since), nil })
 		}
 	}
+	held, release, stopPrefetch := e.prefetchFor(ctx, addr, index)
 	view := func(results []race.Result[Attempt]) []*Attempt {
 		all := append([]*Attempt(nil), attempts...)
 		for k := range results {
@@ -149,7 +167,8 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 			return false
 		}
 	}
-	results, expired := race.Run(ctx, fns, judge, race.Options[Attempt]{Stop: stop})
+	results, expired := race.Run(ctx, fns, judge, race.Options[Attempt]{Stop: stop, Held: held, Release: release})
+	stopPrefetch()
 	early := time.Duration(0)
 	if timer != nil && !timer.Stop() && expired == nil {
 		// The grace period ran out: whatever was still running was
@@ -174,6 +193,68 @@ func (e *engine) find(ctx context.Context, addr Address) *Result {
 		attempts[i] = &att
 	}
 	return e.finish(ctx, addr, attempts, unfinished, expired, early)
+}
+
+// prefetchFor asks the first DNS questions of the sources index names (the
+// askers among them) together, in one goroutine, and returns what race.Run
+// needs to hold each of those sources back until its answers are in the
+// cache. stop cancels the questions still open and waits for the goroutine.
+func (e *engine) prefetchFor(ctx context.Context, addr Address, index []int) (held func(int) bool, release <-chan int, stop func()) {
+	stop = func() {}
+	if e.prefetch == nil {
+		return nil, nil, stop
+	}
+	var qs []resolver.Question
+	at := map[resolver.Question]int{}    // a question's index in qs
+	owners := map[int][]int{}            // question index -> alternatives
+	remaining := make([]int, len(index)) // open questions per alternative
+	for k, i := range index {
+		a, ok := e.sources[i].src.(asker)
+		if !ok {
+			continue
+		}
+		for _, q := range a.Questions(addr) {
+			q.Name = strings.ToLower(strings.TrimSuffix(q.Name, "."))
+			n, seen := at[q]
+			if !seen {
+				n = len(qs)
+				at[q] = n
+				qs = append(qs, q)
+			}
+			if !slices.Contains(owners[n], k) {
+				owners[n] = append(owners[n], k)
+				remaining[k]++
+			}
+		}
+	}
+	if len(qs) == 0 {
+		return nil, nil, stop
+	}
+	// A source that asks nothing is never held.
+	open := slices.Clone(remaining)
+	// Buffered for every alternative: each is sent once at most, and the
+	// sender never waits.
+	ch := make(chan int, len(index))
+	pctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	var mu sync.Mutex
+	go func() {
+		defer close(done)
+		e.prefetch(pctx, qs, func(n int) {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, k := range owners[n] {
+				if remaining[k]--; remaining[k] == 0 {
+					ch <- k
+				}
+			}
+		})
+		close(ch)
+	}()
+	return func(k int) bool { return open[k] > 0 }, ch, func() {
+		cancel()
+		<-done
+	}
 }
 
 // allDecided reports whether every protocol's answer is known.
@@ -450,7 +531,7 @@ func (e *engine) runFallback(ctx context.Context, results []*Result, missing []P
 	if e.fallback.narrow != nil {
 		src = e.fallback.narrow(missing)
 	}
-	fb := run(fctx, entry{name: e.fallback.name, src: src}, results[0].Address)
+	fb := run(fctx, entry{name: e.fallback.name, src: src}, results[0].Address, time.Now())
 	for _, res := range results {
 		if res.Answer != nil {
 			continue
@@ -499,10 +580,9 @@ func (r *Result) choose(a Attempt) {
 
 // run consults one source and times it. The attempt holds what the source
 // said of every protocol; project narrows it to one.
-func run(ctx context.Context, s entry, addr Address) Attempt {
-	start := time.Now()
+func run(ctx context.Context, s entry, addr Address, since time.Time) Attempt {
 	ans, err := s.src.Lookup(ctx, addr)
-	a := Attempt{Source: s.name, Duration: time.Since(start), Err: err}
+	a := Attempt{Source: s.name, Duration: time.Since(since), Err: err}
 	switch {
 	case errors.Is(err, settings.ErrSkipped):
 		a.Outcome = OutcomeSkipped

@@ -175,6 +175,7 @@ func New(cfg Config) (*Finder, error) {
 				return nil, err
 			}
 			e.src = d.make(n, enabled)
+			f.engine.prefetch = n.resolver.Prefetch
 			if d.narrow != nil {
 				e.narrow = func(ps []Protocol) settings.Source { return d.narrow(n, ps) }
 			}

@@ -84,7 +84,10 @@ type Attempt struct {
 	// Err says why the source found nothing, was skipped or failed. A
 	// source that found a server can still carry the error of a part of it
 	// that failed (a SERVFAIL on _pop3s when _pop3 answered).
-	Err      error
+	Err error
+	// Duration is how long after the lookup began the source finished:
+	// the time to its answer, its first DNS round trip included, which a
+	// lookup asks for every source at once.
 	Duration time.Duration
 	// Answer is what the source found, when it found something.
 	Answer *Answer

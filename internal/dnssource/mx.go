@@ -44,6 +44,12 @@ var _ settings.Source = (*MXSource)(nil)
 // maxMX bounds how many preferred MX hosts are examined.
 const maxMX = 8
 
+// Questions returns the DNS question the source asks first for addr: the
+// domain's MX records.
+func (s *MXSource) Questions(addr settings.Address) []resolver.Question {
+	return []resolver.Question{{Name: addr.Domain, Type: dns.TypeMX}}
+}
+
 // Lookup asks for the domain's MX records and maps the preferred hosts.
 func (s *MXSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
 	hosts, err := s.preferred(ctx, addr.Domain)

@@ -58,16 +58,23 @@ func (s *SRVSource) protocols() []settings.Protocol {
 	return s.Protocols
 }
 
-// Lookup asks for every SRV name of every protocol at once: a lookup of
-// three protocols costs one round trip, like a lookup of one.
-func (s *SRVSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
-	protos := s.protocols()
+// Questions returns the DNS questions the source asks for addr: every SRV
+// name of every protocol.
+func (s *SRVSource) Questions(addr settings.Address) []resolver.Question {
 	var qs []resolver.Question
-	for _, p := range protos {
+	for _, p := range s.protocols() {
 		for _, name := range srvNames(p, addr.Domain) {
 			qs = append(qs, resolver.Question{Name: name, Type: dns.TypeSRV})
 		}
 	}
+	return qs
+}
+
+// Lookup asks for every SRV name of every protocol at once: a lookup of
+// three protocols costs one round trip, like a lookup of one.
+func (s *SRVSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
+	protos := s.protocols()
+	qs := s.Questions(addr)
 	// Every name at once, on one socket, in this goroutine.
 	ms, errs := s.Resolver.QueryAll(ctx, qs)
 	results := make([][2]srvAnswer, len(protos))

@@ -34,6 +34,12 @@ type Options[T any] struct {
 	// Stop, when closed, ends the race as decided: the alternatives still
 	// running are cancelled, and Run returns with what is in hand.
 	Stop <-chan struct{}
+	// Held, when set, holds back each alternative i for which Held(i) is
+	// true: it starts when i arrives on Release, and every one still held
+	// starts when Release is closed. An alternative held when the race is
+	// decided never starts.
+	Held    func(i int) bool
+	Release <-chan int
 }
 
 // Run starts fns and waits until decided, called with every result so far
@@ -58,19 +64,29 @@ func Run[T any](ctx context.Context, fns []func(context.Context) (T, error), dec
 	// the race is decided.
 	done := make(chan finished, len(fns))
 	var wg sync.WaitGroup
-	started := 0
-	start := func() {
-		if started == len(fns) {
+	started := make([]bool, len(fns))
+	startAt := func(i int) {
+		if i < 0 || i >= len(fns) || started[i] {
 			return
 		}
-		i, fn := started, fns[started]
-		started++
+		started[i] = true
+		fn := fns[i]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			v, err := fn(rctx)
 			done <- finished{i, v, err}
 		}()
+	}
+	held := func(i int) bool { return opt.Held != nil && opt.Held(i) }
+	// start starts the next alternative in order that is neither started
+	// nor held.
+	next := 0
+	start := func() {
+		for next < len(fns) && (started[next] || held(next)) {
+			next++
+		}
+		startAt(next)
 	}
 	var tick <-chan time.Time
 	if opt.Stagger > 0 {
@@ -79,9 +95,15 @@ func Run[T any](ctx context.Context, fns []func(context.Context) (T, error), dec
 		tick = t.C
 		start()
 	} else {
-		for range fns {
-			start()
+		for i := range fns {
+			if !held(i) {
+				startAt(i)
+			}
 		}
+	}
+	release := opt.Release
+	if opt.Held == nil {
+		release = nil
 	}
 	var ctxErr error
 	for pending := len(fns); pending > 0; {
@@ -97,6 +119,17 @@ func Run[T any](ctx context.Context, fns []func(context.Context) (T, error), dec
 			}
 		case <-tick:
 			start()
+		case i, ok := <-release:
+			if !ok {
+				release = nil
+				for i := range fns {
+					if held(i) {
+						startAt(i)
+					}
+				}
+				continue
+			}
+			startAt(i)
 		case <-opt.Stop:
 			pending = 0
 		case <-ctx.Done():

@@ -122,3 +122,45 @@ func TestRunStagger(t *testing.T) {
 		t.Errorf("%d started; want 3", n)
 	}
 }
+
+// A held alternative starts only when released; one still held when the
+// race is decided never starts.
+func TestRunHeld(t *testing.T) {
+	var started [3]atomic.Bool
+	fn := func(i int) func(context.Context) (int, error) {
+		return func(context.Context) (int, error) {
+			started[i].Store(true)
+			return i, nil
+		}
+	}
+	release := make(chan int, 1)
+	fns := []func(context.Context) (int, error){fn(0), fn(1), fn(2)}
+	// Decided once 0 and 1 are done; 1 is held until 0 has finished, and 2
+	// is held for good.
+	decided := func(rs []Result[int]) bool {
+		if rs[0].Done && !started[1].Load() {
+			release <- 1
+		}
+		return rs[0].Done && rs[1].Done
+	}
+	rs, err := Run(context.Background(), fns, decided, Options[int]{
+		Held:    func(i int) bool { return i > 0 },
+		Release: release,
+	})
+	if err != nil || !rs[0].Done || !rs[1].Done || rs[1].Val != 1 {
+		t.Fatalf("results %+v, %v", rs, err)
+	}
+	if started[2].Load() || rs[2].Done {
+		t.Errorf("the alternative held for good started")
+	}
+
+	// Closing Release starts every one still held.
+	closed := make(chan int)
+	close(closed)
+	rs, _ = Run(context.Background(), fns, nil, Options[int]{Held: func(int) bool { return true }, Release: closed})
+	for i, r := range rs {
+		if !r.Done || r.Val != i {
+			t.Errorf("alternative %d: %+v after Release closed", i, r)
+		}
+	}
+}

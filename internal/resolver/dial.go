@@ -201,3 +201,13 @@ func partialDeadline(ctx context.Context, remaining int) (context.Context, conte
 	}
 	return context.WithTimeout(ctx, share)
 }
+
+// HostQuestions returns the questions LookupIP asks first for host: its A
+// and AAAA records, or none for an address or localhost.
+func HostQuestions(host string) []Question {
+	host = strings.TrimSuffix(host, ".")
+	if net.ParseIP(strings.Trim(host, "[]")) != nil || strings.EqualFold(host, "localhost") || host == "" {
+		return nil
+	}
+	return []Question{{host, dns.TypeA}, {host, dns.TypeAAAA}}
+}

@@ -20,7 +20,10 @@ import (
 // lost datagram is retried and a slow server gets time, until ctx ends: the
 // query gives up when the caller sending it does, and another caller
 // waiting for the same answer then sends it again.
-func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Duration) ([]*dns.Msg, []error) {
+//
+// answered, when not nil, hears of each answer as soon as it arrives, before
+// the others: question i's index and its reply. It may hear of one twice.
+func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Duration, answered func(i int, m *dns.Msg)) ([]*dns.Msg, []error) {
 	msgs := make([]*dns.Msg, len(qs))
 	errs := make([]error, len(qs))
 	if len(r.Servers) == 0 {
@@ -69,13 +72,20 @@ func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Durati
 			for x, i := range ask {
 				sub[x] = queries[i]
 			}
-			got, gotErr := r.exchangeOne(ctx, sub, server, wait)
+			var heard func(x int, m *dns.Msg)
+			if answered != nil {
+				heard = func(x int, m *dns.Msg) { answered(ask[x], m) }
+			}
+			got, gotErr := r.exchangeOne(ctx, sub, server, wait, heard)
 			for x, i := range ask {
 				q, m, err := qs[i], got[x], gotErr[x]
 				typ := dns.TypeToString[q.Type]
 				switch {
-				case err == nil && (m.Rcode == dns.RcodeSuccess || m.Rcode == dns.RcodeNameError):
+				case err == nil && final(m):
 					msgs[i], open[i] = m, false
+					if answered != nil {
+						answered(i, m)
+					}
 				case err == nil:
 					// SERVFAIL, REFUSED: this server has said its word.
 					failed[i][s] = &DNSError{Name: q.Name, Type: typ, Rcode: m.Rcode}
@@ -104,14 +114,20 @@ func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Durati
 	}
 }
 
+// final reports whether m is an answer to keep: NOERROR or NXDOMAIN.
+func final(m *dns.Msg) bool {
+	return m.Rcode == dns.RcodeSuccess || m.Rcode == dns.RcodeNameError
+}
+
 // exchangeOne asks one server every query of qs over UDP, at once and on
 // one socket, waiting at most wait, and again over TCP each query whose UDP
-// answer was truncated.
-func (r *Resolver) exchangeOne(ctx context.Context, qs []*dns.Msg, server string, wait time.Duration) ([]*dns.Msg, []error) {
+// answer was truncated. heard, when not nil, hears of each final UDP
+// answer as it arrives.
+func (r *Resolver) exchangeOne(ctx context.Context, qs []*dns.Msg, server string, wait time.Duration, heard func(i int, m *dns.Msg)) ([]*dns.Msg, []error) {
 	r.count(len(qs))
 	freshIDs(qs)
 	tctx, cancel := context.WithTimeout(ctx, wait)
-	msgs, errs := r.exchangeUDP(tctx, qs, server)
+	msgs, errs := r.exchangeUDP(tctx, qs, server, heard)
 	cancel()
 	for i, m := range msgs {
 		if errs[i] != nil || !m.Truncated {
@@ -155,7 +171,7 @@ type udpSocket struct {
 // idle, and reads the replies. A socket goes back to the pool only after a
 // clean exchange: one that timed out may still receive a late reply, so it
 // is closed.
-func (r *Resolver) exchangeUDP(ctx context.Context, qs []*dns.Msg, server string) ([]*dns.Msg, []error) {
+func (r *Resolver) exchangeUDP(ctx context.Context, qs []*dns.Msg, server string, heard func(i int, m *dns.Msg)) ([]*dns.Msg, []error) {
 	s, err := r.udpSocket(ctx, server)
 	if err != nil {
 		errs := make([]error, len(qs))
@@ -165,7 +181,7 @@ func (r *Resolver) exchangeUDP(ctx context.Context, qs []*dns.Msg, server string
 		return make([]*dns.Msg, len(qs)), errs
 	}
 	s.uses += len(qs)
-	msgs, errs := exchangeDatagrams(ctx, s.conn, qs)
+	msgs, errs := exchangeDatagrams(ctx, s.conn, qs, heard)
 	if slices.ContainsFunc(errs, func(err error) bool { return err != nil }) || ctx.Err() != nil {
 		// The caller's cancellation may have reached the socket's deadline.
 		s.conn.Close()
@@ -259,8 +275,9 @@ func exchangeOn(ctx context.Context, raw net.Conn, q *dns.Msg) (*dns.Msg, error)
 // exchangeDatagrams sends every query of qs on the UDP socket raw and reads
 // until each has its reply or ctx ends; the queries without a reply then
 // fail with the read's error. Datagrams that do not parse or that answer no
-// query of qs are ignored: anyone can send those.
-func exchangeDatagrams(ctx context.Context, raw net.Conn, qs []*dns.Msg) ([]*dns.Msg, []error) {
+// query of qs are ignored: anyone can send those. heard, when not nil,
+// hears of each final, untruncated reply as it arrives.
+func exchangeDatagrams(ctx context.Context, raw net.Conn, qs []*dns.Msg, heard func(i int, m *dns.Msg)) ([]*dns.Msg, []error) {
 	msgs := make([]*dns.Msg, len(qs))
 	errs := make([]error, len(qs))
 	stop := deadlines(ctx, raw)
@@ -302,6 +319,9 @@ func exchangeDatagrams(ctx context.Context, raw net.Conn, qs []*dns.Msg) ([]*dns
 			if msgs[i] == nil && errs[i] == nil && checkReply(q, m) == nil {
 				msgs[i] = m
 				open--
+				if heard != nil && !m.Truncated && final(m) {
+					heard(i, m)
+				}
 				break
 			}
 		}

@@ -121,6 +121,39 @@ func (r *Resolver) Query(ctx context.Context, name string, qtype uint16) (*dns.M
 // answers go out together on one socket. It returns a response or an error
 // for each question, in order, as Query does.
 func (r *Resolver) QueryAll(ctx context.Context, qs []Question) ([]*dns.Msg, []error) {
+	return r.queryAll(ctx, qs, nil)
+}
+
+// Prefetch is QueryAll for answers wanted in the cache: it caches each
+// answer the moment it arrives and calls done with the index of each
+// question as soon as its answer is in the cache or it has failed, each
+// index once. It returns when every question is done or ctx ends.
+func (r *Resolver) Prefetch(ctx context.Context, qs []Question, done func(i int)) {
+	called := make([]bool, len(qs))
+	var mu sync.Mutex
+	r.queryAll(ctx, qs, func(i int) {
+		mu.Lock()
+		first := !called[i]
+		called[i] = true
+		mu.Unlock()
+		if first {
+			done(i)
+		}
+	})
+	for i := range qs {
+		mu.Lock()
+		first := !called[i]
+		called[i] = true
+		mu.Unlock()
+		if first {
+			done(i)
+		}
+	}
+}
+
+// queryAll is QueryAll; notify, when not nil, hears of each question whose
+// answer is in the cache before queryAll returns, as soon as it is.
+func (r *Resolver) queryAll(ctx context.Context, qs []Question, notify func(i int)) ([]*dns.Msg, []error) {
 	msgs := make([]*dns.Msg, len(qs))
 	errs := make([]error, len(qs))
 	var keys []Question
@@ -133,6 +166,9 @@ func (r *Resolver) QueryAll(ctx context.Context, qs []Question) ([]*dns.Msg, []e
 		}
 		if m, ok := r.cached(key); ok {
 			msgs[i] = m
+			if notify != nil {
+				notify(i)
+			}
 			continue
 		}
 		keys, at = append(keys, key), append(at, i)
@@ -148,6 +184,14 @@ func (r *Resolver) QueryAll(ctx context.Context, qs []Question) ([]*dns.Msg, []e
 	// that is shorter: a lost datagram costs a short wait and leaves time
 	// for the retries.
 	first := max(min(time.Second, limit/3), 10*time.Millisecond)
+	// Where each question is in qs, for notify.
+	var byKey map[Question][]int
+	if notify != nil {
+		byKey = make(map[Question][]int, len(keys))
+		for j, k := range keys {
+			byKey[k] = append(byKey[k], at[j])
+		}
+	}
 	vals, verrs := r.flights.RunAll(ctx, keys, func(ctx context.Context, keys []Question) ([]*dns.Msg, []error) {
 		ms := make([]*dns.Msg, len(keys))
 		es := make([]error, len(keys))
@@ -164,9 +208,18 @@ func (r *Resolver) QueryAll(ctx context.Context, qs []Question) ([]*dns.Msg, []e
 		if len(ask) == 0 {
 			return ms, es
 		}
+		var answered func(x int, m *dns.Msg)
+		if notify != nil {
+			answered = func(x int, m *dns.Msg) {
+				r.store(ask[x], m)
+				for _, i := range byKey[ask[x]] {
+					notify(i)
+				}
+			}
+		}
 		ctx, cancel := context.WithTimeout(ctx, limit)
 		defer cancel()
-		got, failed := r.exchange(ctx, ask, first)
+		got, failed := r.exchange(ctx, ask, first, answered)
 		for x, j := range askAt {
 			ms[j], es[j] = got[x], failed[x]
 			if es[j] == nil {

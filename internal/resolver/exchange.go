@@ -21,9 +21,10 @@ import (
 // query gives up when the caller sending it does, and another caller
 // waiting for the same answer then sends it again.
 //
-// answered, when not nil, hears of each answer as soon as it arrives, before
-// the others: question i's index and its reply. It may hear of one twice.
-func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Duration, answered func(i int, m *dns.Msg)) ([]*dns.Msg, []error) {
+// settled, when not nil, hears of each question as soon as it is settled,
+// before the others: question i's index and its reply, or its failure once
+// no server is left to ask. It may hear of one twice.
+func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Duration, settled func(i int, m *dns.Msg, err error)) ([]*dns.Msg, []error) {
 	msgs := make([]*dns.Msg, len(qs))
 	errs := make([]error, len(qs))
 	if len(r.Servers) == 0 {
@@ -73,8 +74,8 @@ func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Durati
 				sub[x] = queries[i]
 			}
 			var heard func(x int, m *dns.Msg)
-			if answered != nil {
-				heard = func(x int, m *dns.Msg) { answered(ask[x], m) }
+			if settled != nil {
+				heard = func(x int, m *dns.Msg) { settled(ask[x], m, nil) }
 			}
 			got, gotErr := r.exchangeOne(ctx, sub, server, wait, heard)
 			for x, i := range ask {
@@ -83,8 +84,8 @@ func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Durati
 				switch {
 				case err == nil && final(m):
 					msgs[i], open[i] = m, false
-					if answered != nil {
-						answered(i, m)
+					if settled != nil {
+						settled(i, m, nil)
 					}
 				case err == nil:
 					// SERVFAIL, REFUSED: this server has said its word.
@@ -98,6 +99,14 @@ func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Durati
 					// Connection refused and the like: asking again won't help.
 					failed[i][s] = &DNSError{Name: q.Name, Type: typ, Rcode: -1, Err: err}
 					last[i] = failed[i][s]
+				}
+				if open[i] && !slices.Contains(failed[i], nil) {
+					// Every server has said its word on this question:
+					// it need not wait for the others.
+					errs[i], open[i] = last[i], false
+					if settled != nil {
+						settled(i, nil, errs[i])
+					}
 				}
 			}
 		}

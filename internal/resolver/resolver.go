@@ -32,7 +32,7 @@ type Resolver struct {
 	Servers []string
 	// QueryTimeout bounds a query whose caller set no deadline.
 	// Otherwise a query retries, with growing waits, until that deadline, or
-	// until every caller waiting for it has given up. Zero means 10 seconds.
+	// until the caller sending it gives up. Zero means 10 seconds.
 	QueryTimeout time.Duration
 	// MaxCache bounds the number of cached answers; zero means 10000.
 	MaxCache int
@@ -129,18 +129,9 @@ func (r *Resolver) QueryAll(ctx context.Context, qs []Question) ([]*dns.Msg, []e
 // question as soon as its answer is in the cache or it has failed, each
 // index once. It returns when every question is done or ctx ends.
 func (r *Resolver) Prefetch(ctx context.Context, qs []Question, done func(i int)) {
-	called := make([]bool, len(qs))
 	var mu sync.Mutex
-	r.queryAll(ctx, qs, func(i int) {
-		mu.Lock()
-		first := !called[i]
-		called[i] = true
-		mu.Unlock()
-		if first {
-			done(i)
-		}
-	})
-	for i := range qs {
+	called := make([]bool, len(qs))
+	once := func(i int) {
 		mu.Lock()
 		first := !called[i]
 		called[i] = true
@@ -149,10 +140,16 @@ func (r *Resolver) Prefetch(ctx context.Context, qs []Question, done func(i int)
 			done(i)
 		}
 	}
+	r.queryAll(ctx, qs, once)
+	// The questions that failed, or that ctx ended.
+	for i := range qs {
+		once(i)
+	}
 }
 
-// queryAll is QueryAll; notify, when not nil, hears of each question whose
-// answer is in the cache before queryAll returns, as soon as it is.
+// queryAll is QueryAll; notify, when not nil, hears of each question that
+// is settled before queryAll returns, as soon as it is: its answer in the
+// cache, or its failure known.
 func (r *Resolver) queryAll(ctx context.Context, qs []Question, notify func(i int)) ([]*dns.Msg, []error) {
 	msgs := make([]*dns.Msg, len(qs))
 	errs := make([]error, len(qs))
@@ -208,10 +205,12 @@ func (r *Resolver) queryAll(ctx context.Context, qs []Question, notify func(i in
 		if len(ask) == 0 {
 			return ms, es
 		}
-		var answered func(x int, m *dns.Msg)
+		var settled func(x int, m *dns.Msg, err error)
 		if notify != nil {
-			answered = func(x int, m *dns.Msg) {
-				r.store(ask[x], m)
+			settled = func(x int, m *dns.Msg, err error) {
+				if err == nil {
+					r.store(ask[x], m)
+				}
 				for _, i := range byKey[ask[x]] {
 					notify(i)
 				}
@@ -219,7 +218,7 @@ func (r *Resolver) queryAll(ctx context.Context, qs []Question, notify func(i in
 		}
 		ctx, cancel := context.WithTimeout(ctx, limit)
 		defer cancel()
-		got, failed := r.exchange(ctx, ask, first, answered)
+		got, failed := r.exchange(ctx, ask, first, settled)
 		for x, j := range askAt {
 			ms[j], es[j] = got[x], failed[x]
 			if es[j] == nil {

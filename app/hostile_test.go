@@ -59,17 +59,7 @@ func TestHostileServers(t *testing.T) {
 			rw.Header().Set("Content-Type", "text/xml")
 			// A valid start, then white space that never ends the document.
 			rw.Write([]byte(`<?xml version="1.0"?><clientConfig><emailProvider id="x">`))
-			for {
-				if _, err := rw.Write([]byte(" ")); err != nil {
-					return
-				}
-				rw.(http.Flusher).Flush()
-				select {
-				case <-r.Context().Done():
-					return
-				case <-time.After(time.Second):
-				}
-			}
+			testnet.Drip(rw, r, []byte(" "))
 		}), nil, "stopped early"},
 		{"endless redirects", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 			http.Redirect(rw, r, r.URL.Path+"/again", http.StatusFound)

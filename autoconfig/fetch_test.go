@@ -242,18 +242,7 @@ func TestBodyLimits(t *testing.T) {
 	}))
 	mux.Handle("/drip", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		rw.Header().Set("Content-Type", "text/xml")
-		fl := rw.(http.Flusher)
-		for {
-			if _, err := rw.Write([]byte("<")); err != nil {
-				return
-			}
-			fl.Flush()
-			select {
-			case <-r.Context().Done():
-				return
-			case <-time.After(time.Second):
-			}
-		}
+		testnet.Drip(rw, r, []byte("<"))
 	}))
 	w.serveHTTPS(t, mux, "limits.example")
 
@@ -317,17 +306,7 @@ func TestFetchReusesConnection(t *testing.T) {
 	mux.Handle("/missing/", http.NotFoundHandler())
 	mux.Handle("/trickle/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		rw.WriteHeader(http.StatusNotFound)
-		for {
-			if _, err := rw.Write([]byte("x")); err != nil {
-				return
-			}
-			rw.(http.Flusher).Flush()
-			select {
-			case <-r.Context().Done():
-				return
-			case <-time.After(time.Second):
-			}
-		}
+		testnet.Drip(rw, r, []byte("x"))
 	}))
 	w.serveHTTPS(t, mux, "keep.example")
 	r := &resolver.Resolver{Servers: []string{w.dns.Addr}, Dial: testnet.Dial}

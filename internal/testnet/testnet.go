@@ -322,3 +322,20 @@ func Addr(t testing.TB, s string) settings.Address {
 	}
 	return a
 }
+
+// Drip writes b and flushes it, and again every second, until the client
+// hangs up: a body that never ends. Headers and a first part may be written
+// before.
+func Drip(rw http.ResponseWriter, r *http.Request, b []byte) {
+	for {
+		if _, err := rw.Write(b); err != nil {
+			return
+		}
+		rw.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+			return
+		case <-time.After(time.Second):
+		}
+	}
+}

@@ -52,7 +52,10 @@
 // every other source came up empty, probing the usual host names.
 //
 // The sources run at once, each once for every protocol, so a lookup costs
-// about one network round trip however many protocols it asks for. Each
+// about one network round trip however many protocols it asks for. Their
+// first DNS questions go out together, and each source starts once its own
+// answers are in: no source waits out that first round trip in a goroutine
+// of its own. Each
 // protocol's answer is the first in that order that found a server of that
 // protocol, known as soon as every source before it has finished; when every
 // protocol's answer is known the rest are cancelled. Once the first

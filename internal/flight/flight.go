@@ -92,7 +92,7 @@ func (g *Group[K, V]) leave(key K, c *call[V]) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	c.waiters--
-	if c.waiters == 0 {
+	if c.waiters == 0 && c.cancel != nil {
 		c.cancel()
 		if g.calls[key] == c {
 			delete(g.calls, key)

@@ -78,6 +78,7 @@ func (s *SRVSource) Lookup(ctx context.Context, addr settings.Address) (*setting
 	// Every name at once, on one socket, in this goroutine.
 	ms, errs := s.Resolver.QueryAll(ctx, qs)
 	results := make([][2]srvAnswer, len(protos))
+	// Questions lists each protocol's two names in turn.
 	for k, q := range qs {
 		r := &results[k/2][k%2]
 		if errs[k] != nil {

@@ -111,12 +111,9 @@ func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Durati
 			}
 		}
 		if !asked {
-			// Every server has failed outright on every question still open.
-			for i := range qs {
-				if open[i] {
-					errs[i] = last[i]
-				}
-			}
+			// Every question is settled: a question no server is left to
+			// ask was closed with its last failure in the round that
+			// refused it.
 			return msgs, errs
 		}
 		wait *= 2

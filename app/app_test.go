@@ -132,3 +132,26 @@ func TestProgress(t *testing.T) {
 		t.Errorf("disabled progress wrote %q", b.String())
 	}
 }
+
+// TestDNSFlagForms checks that a --dns value that is not an address with an
+// optional port is a usage error, exit 2, for a lookup and for verify, before
+// any lookup; and that the good forms are taken.
+func TestDNSFlagForms(t *testing.T) {
+	t.Parallel()
+	for _, bad := range []string{"[::1", "::1]", "[1.2.3.4", "[::1]]", "1.2.3.4:", "1.2.3.4:70000", "[::1]:x"} {
+		for _, args := range [][]string{
+			{"--dns", bad, "--offline", "someone@gmail.com"},
+			{"verify", "--dns", bad, "pop.gmail.com:995"},
+		} {
+			code, _, stderr := run(t, "", args...)
+			if code != 2 || !strings.Contains(stderr, "--dns") {
+				t.Errorf("popfind %q: exit %d, stderr %q; want exit 2 naming --dns", args, code, stderr)
+			}
+		}
+	}
+	for _, good := range []string{"::1", "[::1]", "[::1]:53", "127.0.0.1", "127.0.0.1:5353"} {
+		if code, _, stderr := run(t, "", "--dns", good, "--offline", "someone@gmail.com"); code != 0 {
+			t.Errorf("popfind --dns %q --offline: exit %d: %s", good, code, stderr)
+		}
+	}
+}

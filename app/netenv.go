@@ -69,8 +69,13 @@ func verifier(f *lookup.Finder, o *options) func(context.Context, lookup.Server)
 func normalizeDNS(ctx context.Context, s string) (string, error) {
 	host, port, err := net.SplitHostPort(s)
 	if err != nil {
-		host, port = strings.Trim(s, "[]"), "53"
-		if strings.Contains(host, ":") && net.ParseIP(host) == nil {
+		// No port: a bare address or host name, or an IPv6 address in
+		// brackets, whole. A lone or misplaced bracket is no address.
+		host, port = s, "53"
+		if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+			host = s[1 : len(s)-1]
+		}
+		if strings.ContainsAny(host, "[]") || strings.Contains(host, ":") && net.ParseIP(host) == nil {
 			return "", usageError(i18n.UsageDNSForm, strconv.Quote(s))
 		}
 	}

@@ -301,7 +301,14 @@ func Find(ctx context.Context, address string) *Result {
 func dnsServer(s string) (string, error) {
 	host, port, err := net.SplitHostPort(s)
 	if err != nil {
-		host, port = strings.Trim(s, "[]"), "53"
+		// No port: a bare address, or an IPv6 address in brackets, whole.
+		host, port = s, "53"
+		if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+			host = s[1 : len(s)-1]
+		}
+		if strings.ContainsAny(host, "[]") {
+			return "", fmt.Errorf("lookup: DNS server %q: want an IP address, with an optional port", s)
+		}
 	}
 	ip := net.ParseIP(host)
 	if ip == nil {

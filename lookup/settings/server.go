@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/popfind/popfind/i18n"
 )
@@ -111,6 +112,12 @@ type Answer struct {
 	// anyone on the path can alter it. A lookup uses such an answer only
 	// when no other source found a server.
 	Insecure bool
+	// TTL, when positive, is how long the answer may be kept: the smallest
+	// TTL of the DNS records it rests on, counted from when the source
+	// answered. Zero means the source knows of no such bound (an HTTP
+	// document, the built-in table); a lookup then keeps it for its own
+	// longest time.
+	TTL time.Duration
 }
 
 // Part is what a source said of one protocol, beyond its servers.

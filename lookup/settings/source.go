@@ -3,6 +3,7 @@ package settings
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/popfind/popfind/i18n"
 )
@@ -37,6 +38,9 @@ var ErrSkipped = errors.New("skipped")
 // reader's language.
 type Missing struct {
 	Reason i18n.Msg
+	// TTL, when positive, is how long the absence may be believed: the
+	// negative TTL of the DNS answer that said there is nothing (RFC 2308).
+	TTL time.Duration
 }
 
 // NotFound returns a *Missing with the catalogue message key and its
@@ -99,4 +103,27 @@ func Reason(err error) (i18n.Msg, bool) {
 		return n.Reason, true
 	}
 	return i18n.Msg{}, false
+}
+
+// AddressBoundError wraps what a source learned from a request that carried
+// the address itself (an autoconfig URL with ?emailaddress=): the server may
+// answer each address differently, so a lookup never reuses it, nor the
+// answer it came with, for another address. Sources return it around their
+// error; an answer of such a request sets Answer.OnlyFor instead.
+type AddressBoundError struct {
+	Address string
+	Err     error
+}
+
+func (e *AddressBoundError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the source's error.
+func (e *AddressBoundError) Unwrap() error { return e.Err }
+
+// BoundTo wraps err, when it is not nil, as learned for address alone.
+func BoundTo(address string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &AddressBoundError{Address: address, Err: err}
 }

@@ -120,7 +120,7 @@ func TestHostileServers(t *testing.T) {
 			}
 			if c.cause == "" {
 				// The plain-HTTP answer was found, and lost to the SRV one.
-				if at.Outcome != lookup.OutcomeFound || !at.Answer.Insecure {
+				if at.Outcome != lookup.OutcomeFound || !at.Answer.PlainHTTP() {
 					t.Errorf("autoconfig attempt %s %v; want an insecure answer", at.Outcome, at.Err)
 				}
 				return

@@ -233,7 +233,7 @@ func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, wi
 	why, hint := "", lang.Sprintf(i18n.HintNotFound)
 	whyLabel := lang.Sprintf(i18n.LblReason)
 	switch {
-	case o.res.Answer.NotOfferedFor(o.res.Protocol) != nil:
+	case o.res.Answer != nil && o.res.Answer.NotOffered != nil:
 		hint = lang.Sprintf(i18n.HintNotOffered)
 		if len(j.Docs) > 0 {
 			why, whyLabel = j.Docs[0], lang.Sprintf(i18n.LblDocs)

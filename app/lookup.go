@@ -19,7 +19,7 @@ import (
 
 // defaultConcurrency is the number of domains a batch looks up at once: high
 // enough to hide network latency, low enough not to flood a resolver.
-const defaultConcurrency = 32
+const defaultConcurrency = 64
 
 func parseOptions(c *cli.Context, getenv func(string) string) (*options, error) {
 	lang, err := language(c, getenv)

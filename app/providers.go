@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/lookup"
 	"github.com/popfind/popfind/lookup/settings"
 	"github.com/popfind/popfind/providers"
 )
@@ -95,7 +96,7 @@ func providerView(p *providers.Provider, lang i18n.Lang) providerJSON {
 		v.Unlisted = append(v.Unlisted, string(u))
 	}
 	for _, s := range p.Servers {
-		v.Servers = append(v.Servers, serverView(s))
+		v.Servers = append(v.Servers, serverView(lookup.Server(s)))
 	}
 	v.POP3 = len(p.Offers(settings.POP3)) > 0
 	v.IMAP = len(p.Offers(settings.IMAP)) > 0

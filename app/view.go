@@ -178,7 +178,7 @@ func orUnknown(host string) string {
 	return host
 }
 
-func serverView(s settings.Server) jsonServer {
+func serverView(s lookup.Server) jsonServer {
 	auth := s.Auth
 	if auth == nil {
 		auth = []string{}
@@ -345,7 +345,7 @@ func protocolView(r *lookup.Result, lang i18n.Lang, all bool) *jsonProtocol {
 	}
 	if a := r.Answer; a != nil {
 		v.SourceURL = a.SourceURL
-		if m := a.NotOfferedFor(r.Protocol); m != nil {
+		if m := a.NotOffered; m != nil {
 			v.Error = lang.Format(*m)
 		}
 	}
@@ -425,6 +425,6 @@ func conflicts(r *lookup.Result, lang i18n.Lang) []string {
 	return out
 }
 
-func endpoint(s settings.Server) string {
+func endpoint(s lookup.Server) string {
 	return fmt.Sprintf("%s:%d (%s)", s.Host, s.Port, s.SocketType)
 }

@@ -174,3 +174,64 @@ func TestAutodiscoverIMAPAndSMTP(t *testing.T) {
 		t.Errorf("skipped %q; want the SMTP element with a bad host", ad.Skipped)
 	}
 }
+
+// TestAutodiscoverReasons: when no endpoint has settings, the reason says
+// so once and names what each endpoint said, in either language.
+func TestAutodiscoverReasons(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.serveHTTPS(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		http.Error(rw, "login", http.StatusUnauthorized)
+	}), "autodiscover.login.example")
+	s := w.autodiscover()
+	for _, tt := range []struct{ domain, first string }{
+		{"nothing.example", "https://autodiscover.nothing.example/autodiscover/autodiscover.xml: dns: autodiscover.nothing.example A/AAAA: no such host"},
+		{"login.example", "https://autodiscover.login.example/autodiscover/autodiscover.xml: HTTP 401: the server wants a login, and popfind never sends credentials"},
+	} {
+		_, err := s.Lookup(context.Background(), testnet.Addr(t, "me@"+tt.domain))
+		details := tt.first + "; https://" + tt.domain + "/autodiscover/autodiscover.xml: dns: " + tt.domain + " A/AAAA: no such host; no _autodiscover._tcp." + tt.domain + " record"
+		en := "no Autodiscover endpoint of " + tt.domain + " gave settings (" + details + ")"
+		zh := tt.domain + " 的 Autodiscover 端点都没有给出设置（" + details + "）"
+		if !errors.Is(err, settings.ErrNotFound) {
+			t.Errorf("%s: %v; want not found", tt.domain, err)
+		}
+		m, ok := settings.Reason(err)
+		if !ok {
+			t.Errorf("%s: %v has no reason", tt.domain, err)
+			continue
+		}
+		if got := i18n.English.Format(m); got != en {
+			t.Errorf("%s English reason\n got %s\nwant %s", tt.domain, got, en)
+		}
+		if got := i18n.Chinese.Format(m); got != zh {
+			t.Errorf("%s Chinese reason\n got %s\nwant %s", tt.domain, got, zh)
+		}
+		if got := err.Error(); got != "not found: "+en {
+			t.Errorf("%s error\n got %s\nwant not found: %s", tt.domain, got, en)
+		}
+	}
+}
+
+// TestHostedReason: a hoster without an autoconfig file or an ISP database
+// entry is not found once, not "not found: not found".
+func TestHostedReason(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.serveHTTPS(t, http.NotFoundHandler(), "ispdb.test")
+	h := &autoconfig.Hosted{Fetcher: w.fetcher, ISPDB: "https://ispdb.test/v1.1/"}
+	_, err := h.Lookup(context.Background(), "hoster.example", testnet.Addr(t, "me@customer.example"))
+	en := "hoster.example publishes no autoconfig file (https://autoconfig.hoster.example/mail/config-v1.1.xml: dns: autoconfig.hoster.example A/AAAA: no such host; https://ispdb.test/v1.1/hoster.example: HTTP 404 Not Found)"
+	m, ok := settings.Reason(err)
+	if !errors.Is(err, settings.ErrNotFound) || !ok {
+		t.Fatalf("%v: want not found, with a reason", err)
+	}
+	if got := i18n.English.Format(m); got != en {
+		t.Errorf("English reason\n got %s\nwant %s", got, en)
+	}
+	if got, want := i18n.Chinese.Format(m), "hoster.example 没有公布自动配置文件（"+strings.TrimSuffix(strings.TrimPrefix(en, "hoster.example publishes no autoconfig file ("), ")")+"）"; got != want {
+		t.Errorf("Chinese reason\n got %s\nwant %s", got, want)
+	}
+	if got := err.Error(); got != "not found: "+en {
+		t.Errorf("error\n got %s\nwant not found: %s", got, en)
+	}
+}

@@ -114,8 +114,8 @@ func TestEachPlaceAlone(t *testing.T) {
 				t.Fatalf("got found=%v source=%s url=%s; want %s %s (attempts %+v)", res.Found, res.Source, res.Answer.SourceURL, tt.source, tt.url, res.Attempts)
 			}
 			insecure := tt.source == "autoconfig-http"
-			if res.Answer.Insecure != insecure {
-				t.Errorf("Insecure = %v", res.Answer.Insecure)
+			if res.Answer.PlainHTTP() != insecure {
+				t.Errorf("PlainHTTP() = %v", res.Answer.PlainHTTP())
 			}
 			if insecure && (len(res.Answer.Warnings) == 0 || !strings.Contains(i18n.English.Format(res.Answer.Warnings[0]), "plain HTTP")) {
 				t.Errorf("plain-HTTP answer without its warning: %v", res.Answer.Warnings)

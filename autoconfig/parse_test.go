@@ -306,3 +306,39 @@ func TestParseDeclaredEncoding(t *testing.T) {
 		t.Error("an unknown encoding parsed")
 	}
 }
+
+// TestDomainPlaceholder: providers publish <domain>%EMAILDOMAIN%</domain>,
+// which names the domain being looked up; the document is valid.
+func TestDomainPlaceholder(t *testing.T) {
+	t.Parallel()
+	addr := testnet.Addr(t, "jane@bücher.example")
+	for name, domains := range map[string]string{
+		"alone":        `<domain>%EMAILDOMAIN%</domain>`,
+		"with another": `<domain>%EMAILDOMAIN%</domain><domain>hoster.example</domain>`,
+		"spaced":       `<domain> %EMAILDOMAIN% </domain>`,
+	} {
+		doc := `<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="hoster.example">` + domains + `
+<incomingServer type="pop3"><hostname>pop.%EMAILDOMAIN%</hostname><port>995</port><socketType>SSL</socketType>
+<username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer>
+</emailProvider></clientConfig>`
+		c, err := Parse([]byte(doc), addr)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if len(c.Domains) == 0 || c.Domains[0] != "xn--bcher-kva.example" {
+			t.Errorf("%s: domains %q; want the placeholder filled with the address's domain", name, c.Domains)
+		}
+		if len(c.Servers) != 1 || c.Servers[0].Host != "pop.xn--bcher-kva.example" {
+			t.Errorf("%s: servers %+v", name, c.Servers)
+		}
+	}
+	// The local part is not the domain: a document whose only domain
+	// holds another placeholder is still refused.
+	for _, d := range []string{"%EMAILLOCALPART%.example", "%EMAILADDRESS%", "%REALNAME%"} {
+		doc := `<clientConfig><emailProvider id="x.example"><domain>` + d + `</domain></emailProvider></clientConfig>`
+		if _, err := Parse([]byte(doc), addr); err == nil || !strings.Contains(err.Error(), "domain") {
+			t.Errorf("domain %s: %v; want the document refused", d, err)
+		}
+	}
+}

@@ -231,7 +231,9 @@ func TestNetworkTextCleaned(t *testing.T) {
 }
 
 // redirectWorld serves hosts that popfind sees at public addresses (from the
-// TEST-NET ranges) but that the test's dialler connects to on loopback.
+// TEST-NET ranges) but that the test's dialler connects to on loopback. Its
+// resolver dials through autoconfig.GuardDial, as lookup wires it, and the
+// guard sees the public address: the mapping to loopback lies beneath it.
 type redirectWorld struct {
 	*world
 	mu     sync.Mutex
@@ -241,7 +243,7 @@ type redirectWorld struct {
 
 func newRedirectWorld(t *testing.T) *redirectWorld {
 	w := &redirectWorld{world: &world{dns: testnet.NewDNS(t), ca: testnet.NewCA(t)}, public: map[string]string{}}
-	r := &resolver.Resolver{Servers: []string{w.dns.Addr}, Dial: func(ctx context.Context, network, address string) (net.Conn, error) {
+	r := &resolver.Resolver{Servers: []string{w.dns.Addr}, Dial: autoconfig.GuardDial(func(ctx context.Context, network, address string) (net.Conn, error) {
 		host, port, _ := net.SplitHostPort(address)
 		w.mu.Lock()
 		if lo, ok := w.public[host]; ok {
@@ -249,7 +251,7 @@ func newRedirectWorld(t *testing.T) *redirectWorld {
 		}
 		w.mu.Unlock()
 		return testnet.Dial(ctx, network, net.JoinHostPort(host, port))
-	}}
+	})}
 	tr := &http.Transport{DialContext: r.DialContext, TLSClientConfig: &tls.Config{RootCAs: w.ca.Pool()}}
 	t.Cleanup(tr.CloseIdleConnections)
 	w.fetcher = &autoconfig.Fetcher{Client: &http.Client{Transport: tr}, LookupIP: r.LookupIP}
@@ -258,14 +260,20 @@ func newRedirectWorld(t *testing.T) *redirectWorld {
 
 // servePublic serves h for names at a public-looking address.
 func (w *redirectWorld) servePublic(t *testing.T, h http.Handler, names ...string) {
+	w.dns.Host(t, w.servePublicIP(t, h, names...), names...)
+}
+
+// servePublicIP serves h with a certificate for names at a new
+// public-looking address, which it returns, and adds no DNS record.
+func (w *redirectWorld) servePublicIP(t *testing.T, h http.Handler, names ...string) string {
 	lo := testnet.IP()
-	w.ca.ServeHTTPS(t, lo, h, names...)
 	w.mu.Lock()
 	w.next++
 	pub := fmt.Sprintf("198.51.100.%d", w.next)
 	w.public[pub] = lo
 	w.mu.Unlock()
-	w.dns.Host(t, pub, names...)
+	w.ca.ServeHTTPS(t, lo, h, names...)
+	return pub
 }
 
 func TestRedirectGuard(t *testing.T) {
@@ -294,6 +302,40 @@ func TestRedirectGuard(t *testing.T) {
 	a, err = src.Lookup(ctx, testnet.Addr(t, "me@lan.example"))
 	if err != nil || a.Servers[0].Host != "pop.intranet.example" {
 		t.Errorf("intranet redirect: %+v, %v; want it followed", a, err)
+	}
+}
+
+// TestRedirectToAddressWarns: a redirect to a bare IP address leaves the
+// domain as surely as one to another name, over HTTPS as over HTTP, and
+// from an autoconfig file or an Autodiscover answer alike.
+func TestRedirectToAddressWarns(t *testing.T) {
+	t.Parallel()
+	w := newRedirectWorld(t)
+	for _, ip := range []string{"203.0.113.5", "2001:db8::5"} {
+		lo := testnet.IP()
+		w.mu.Lock()
+		w.public[ip] = lo
+		w.mu.Unlock()
+		mux := http.NewServeMux()
+		mux.Handle("/mail.xml", xmlHandler(configXML("pop.numeric.example")))
+		mux.Handle("/autodiscover/autodiscover.xml", adHandler(t, adXML(popProtocol), nil))
+		w.ca.ServeHTTPS(t, lo, mux, ip)
+	}
+	to := func(u string) http.Handler { return http.RedirectHandler(u, http.StatusFound) }
+	w.servePublic(t, to("https://203.0.113.5/mail.xml"), "autoconfig.v4.example")
+	w.servePublic(t, to("https://[2001:db8::5]/mail.xml"), "autoconfig.v6.example")
+	w.servePublic(t, adHandler(t, adXML(`<Action>redirectUrl</Action><RedirectUrl>https://203.0.113.5/autodiscover/autodiscover.xml</RedirectUrl>`), nil), "autodiscover.adv4.example")
+	ctx := context.Background()
+	src := &autoconfig.DomainSource{Fetcher: w.fetcher}
+	for _, email := range []string{"me@v4.example", "me@v6.example"} {
+		a, err := src.Lookup(ctx, testnet.Addr(t, email))
+		if err != nil || !hasWarning(a, i18n.WarnConfigRedirect) {
+			t.Errorf("%s: %v; want the answer with a warning about the redirect", email, err)
+		}
+	}
+	a, err := w.autodiscover().Lookup(ctx, testnet.Addr(t, "me@adv4.example"))
+	if err != nil || !hasWarning(a, i18n.WarnRedirectDomain) {
+		t.Errorf("Autodiscover: %v; want the answer with a warning about the redirect", err)
 	}
 }
 

@@ -50,32 +50,34 @@ func (e *NotFoundError) Is(target error) bool {
 
 // InterruptedError is a Result's Err when the lookup ended before any source
 // found a server because its deadline passed or its caller cancelled it. It
-// keeps every source's error, and matches ErrNotFound, context.Canceled or
-// context.DeadlineExceeded.
+// keeps every source's error, and matches context.Canceled or
+// context.DeadlineExceeded. It does not match ErrNotFound: the sources did
+// not finish, so nobody knows whether there is a server.
 type InterruptedError struct {
 	// Protocol is the protocol no server was found for.
 	Protocol Protocol
 	Cause    error // context.DeadlineExceeded or context.Canceled
 	Errs     []error
-	// Network is true when no source that finished could look at all.
-	Network bool
+	// Timeout is the time the lookup had before its deadline, when the
+	// deadline ended it; zero when it was cancelled.
+	Timeout time.Duration
 }
 
 func (e *InterruptedError) Error() string {
 	if errors.Is(e.Cause, context.Canceled) {
 		return "lookup cancelled"
 	}
+	if e.Timeout > 0 {
+		return fmt.Sprintf("no %s server found: time ran out (the lookup had %s)", label(e.Protocol), e.Timeout)
+	}
 	return "no " + label(e.Protocol) + " server found before the deadline"
 }
 
-// Unwrap returns the cause and the sources' errors.
-func (e *InterruptedError) Unwrap() []error { return append([]error{e.Cause}, e.Errs...) }
-
-// Is makes an InterruptedError match ErrNotFound, and ErrNetwork when no
-// source could look.
-func (e *InterruptedError) Is(target error) bool {
-	return target == ErrNotFound || target == ErrNetwork && e.Network
-}
+// Unwrap returns the cause alone. The sources' errors stay in Errs: through
+// them an interrupted lookup would match ErrNotFound, which it is not, since
+// the sources did not finish and nobody knows whether there is a server; nor
+// ErrNetwork, since running out of time says nothing of the network.
+func (e *InterruptedError) Unwrap() error { return e.Cause }
 
 // UnfinishedError is an Attempt's Err when its source was still running as
 // the lookup's deadline passed or the lookup was cancelled.

@@ -29,7 +29,7 @@ type countingSource struct {
 
 func (s *countingSource) Name() string  { return s.name }
 func (s *countingSource) Offline() bool { return s.offline }
-func (s *countingSource) Lookup(ctx context.Context, addr Address) (*Answer, error) {
+func (s *countingSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
 	s.calls.Add(1)
 	if s.block {
 		<-ctx.Done()
@@ -48,7 +48,7 @@ func (s *countingSource) Lookup(ctx context.Context, addr Address) (*Answer, err
 	if s.host == "" {
 		return nil, &settings.Missing{Reason: i18n.Text("nothing at " + s.name)}
 	}
-	return &Answer{Servers: []Server{{Protocol: "pop3", Host: s.host, Port: 995, SocketType: SSL, Username: settings.PlaceholderAddress}}}, nil
+	return &settings.Answer{Servers: []settings.Server{{Protocol: "pop3", Host: s.host, Port: 995, SocketType: SSL, Username: settings.PlaceholderAddress}}}, nil
 }
 
 func outcomes(r *Result) string {
@@ -84,8 +84,8 @@ func TestFinderPrecedenceAndEarlyAnswer(t *testing.T) {
 	if guess.calls.Load() != 0 {
 		t.Error("guessing ran although a source answered")
 	}
-	if res.For(testnet.Addr(t, "me@example.org")).Server().Username != "me@example.org" {
-		t.Error("For did not fill the username")
+	if res.Server().Username != "me@example.org" {
+		t.Error("the username was not filled")
 	}
 	waitGoroutines(t, before)
 }
@@ -156,16 +156,16 @@ func TestFinderInsecureLast(t *testing.T) {
 	}
 	f = &engine{sources: entries(insecure, &countingSource{name: "mx"}), timeout: time.Second}
 	res = f.lookup(context.Background(), testnet.Addr(t, "x@example.org"))
-	if res.Source != "autoconfig" || !res.Found {
-		t.Errorf("source %s found %v; alone, the plain-HTTP answer is used", res.Source, res.Found)
+	if res.Source != SourceAutoconfigHTTP || !res.Found || !res.Answer.PlainHTTP() || res.Attempts[0].Source != "autoconfig" {
+		t.Errorf("source %s found %v; alone, the plain-HTTP answer is used, labelled as plain HTTP", res.Source, res.Found)
 	}
 }
 
 type insecureSource struct{}
 
 func (insecureSource) Name() string { return "autoconfig" }
-func (insecureSource) Lookup(context.Context, Address) (*Answer, error) {
-	return &Answer{Insecure: true, Servers: []Server{{Protocol: POP3, Host: "http.example", Port: 995, SocketType: SSL}}}, nil
+func (insecureSource) Lookup(context.Context, settings.Address) (*settings.Answer, error) {
+	return &settings.Answer{Insecure: true, Servers: []settings.Server{{Protocol: POP3, Host: "http.example", Port: 995, SocketType: SSL}}}, nil
 }
 
 // waitGoroutines fails when goroutines started during a test outlive it.
@@ -204,17 +204,23 @@ func ent(s named) *entry {
 	return e
 }
 
-// lookup is what a Finder does with the engine's result.
-func (e *engine) lookup(ctx context.Context, addr Address) *Result {
-	return e.find(ctx, addr).For(addr)
+// lookup is what a Finder does with the engine's result, without the
+// cache.
+func (e *engine) lookup(ctx context.Context, addr settings.Address) *Result {
+	return e.find(ctx, Address(addr), nil).result(Address(addr))
+}
+
+// findIn is memo.find for a test address.
+func (m *memo) findIn(ctx context.Context, addr settings.Address) *Result {
+	return m.find(ctx, Address(addr))
 }
 
 type notOfferedSource struct{}
 
 func (notOfferedSource) Name() string { return "srv" }
-func (notOfferedSource) Lookup(context.Context, Address) (*Answer, error) {
+func (notOfferedSource) Lookup(context.Context, settings.Address) (*settings.Answer, error) {
 	m := i18n.M(i18n.NoPOPSRV, "_pop3s._tcp.nopop.example", "POP3")
-	return &Answer{Parts: map[Protocol]*settings.Part{POP3: {NotOffered: &m}}}, nil
+	return &settings.Answer{Parts: map[Protocol]*settings.Part{POP3: {NotOffered: &m}}}, nil
 }
 
 // A domain's word that it offers no POP3 ends the lookup: no guessing.

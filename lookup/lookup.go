@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/popfind/popfind/autoconfig"
@@ -28,9 +29,9 @@ const (
 	DefaultISPDB   = "https://autoconfig.thunderbird.net/v1.1/"
 )
 
-// DefaultProtocols are what a Config without Protocols looks for: POP3, and
-// SMTP to send through.
-var DefaultProtocols = settings.DefaultProtocols
+// DefaultProtocols returns what a Config without Protocols looks for: POP3,
+// and SMTP to send through. The slice is the caller's own.
+func DefaultProtocols() []Protocol { return slices.Clone(settings.DefaultProtocols) }
 
 // Config says how a Finder looks. Its zero value looks everywhere, with
 // the system's DNS servers and a 10-second deadline per address.
@@ -41,12 +42,14 @@ type Config struct {
 	// connections all go there. Empty means the servers in
 	// /etc/resolv.conf.
 	DNS string
-	// Timeout bounds the lookup of one address, every source included.
-	// Zero means DefaultTimeout.
+	// Timeout bounds the lookup of one address, every source included, and
+	// a Check, when the caller's context has no deadline: a context's
+	// deadline, sooner or later, is the one that counts. Zero means
+	// DefaultTimeout.
 	Timeout time.Duration
 	// Protocols are what a lookup finds servers for, the one whose answer
-	// decides the result first. Nil means DefaultProtocols: POP3, and SMTP
-	// to send through.
+	// decides the result first. Nil means DefaultProtocols(): POP3, and
+	// SMTP to send through.
 	Protocols []Protocol
 	// Sources names the sources to consult, from SourceNames. Nil means
 	// all of them; an empty list means none, for a Finder used only to
@@ -70,8 +73,12 @@ type Config struct {
 	// RootCAs replaces the system's trusted roots for HTTPS and for Check.
 	// Nil means the system's, which honour SSL_CERT_FILE and SSL_CERT_DIR.
 	RootCAs *x509.CertPool
-	// CacheSize bounds the number of domains whose answers a Finder keeps.
-	// Zero means 4096.
+	// CacheSize bounds the number of answers a Finder keeps (one per
+	// domain, or per address for a domain that answers each address
+	// apart). Zero means 4096. Whatever the size, an answer is kept no
+	// longer than the TTLs of the DNS records it rests on and never longer
+	// than 10 minutes, the cache holds no more than about 32 MiB, and
+	// failed or interrupted lookups are not kept.
 	CacheSize int
 	// Dial opens the TCP connections of HTTPS fetches and POP3 checks, to
 	// one address (IP:PORT) at a time, after the Finder has resolved the
@@ -80,10 +87,13 @@ type Config struct {
 	Dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
-// Finder looks up the mail servers of addresses. It caches each domain's
-// answer, so that a batch asks each domain once, and shares one resolver
-// and one HTTP client between lookups. It is safe for concurrent use; call
-// Close when done with it.
+// Finder looks up the mail servers of addresses. It is meant to be kept,
+// for a batch or for days in a server: it shares one resolver, one HTTP
+// client and one cache between lookups. Concurrent lookups of one domain
+// share one run of the sources, and a domain's answer is kept for a while
+// (see Config.CacheSize), except where it rests on a request that carried
+// the address itself: such an answer is never given to another address. It
+// is safe for concurrent use; call Close when done with it.
 type Finder struct {
 	cfg    Config
 	table  *providers.Table
@@ -93,6 +103,9 @@ type Finder struct {
 	netOnce sync.Once
 	net     *network
 	netErr  error
+	// netReady is set once net is made, for the methods that must not make
+	// it.
+	netReady atomic.Pointer[network]
 }
 
 // network is what every network source of a Finder shares.
@@ -139,7 +152,7 @@ func New(cfg Config) (*Finder, error) {
 		}
 	}
 	if cfg.Protocols == nil {
-		cfg.Protocols = DefaultProtocols
+		cfg.Protocols = DefaultProtocols()
 	}
 	if len(cfg.Protocols) == 0 {
 		return nil, errors.New("lookup: no protocol to look for")
@@ -163,7 +176,7 @@ func New(cfg Config) (*Finder, error) {
 	f.engine = &engine{protocols: cfg.Protocols, timeout: cfg.Timeout, waitAll: cfg.WaitAll, grace: cfg.Grace}
 	offline := &network{table: f.table, ispdb: cfg.ISPDB, protocols: cfg.Protocols}
 	for _, d := range sourceTable() {
-		e := entry{name: d.name, offline: d.offline}
+		e := entry{name: d.name, offline: d.offline, plain: d.plain}
 		switch {
 		case !enabled[d.name]:
 			e.src, e.offline = skipped{i18n.SkipNotSelected}, true
@@ -189,6 +202,9 @@ func New(cfg Config) (*Finder, error) {
 		} else {
 			f.engine.sources = append(f.engine.sources, e)
 		}
+	}
+	if cfg.CacheSize < 0 {
+		return nil, fmt.Errorf("lookup: negative cache size %d", cfg.CacheSize)
 	}
 	f.memo = &memo{engine: f.engine, size: cfg.CacheSize}
 	return f, nil
@@ -232,20 +248,40 @@ func (f *Finder) network() (*network, error) {
 		n.fetcher = &autoconfig.Fetcher{Client: &http.Client{Transport: n.transport}, LookupIP: n.resolver.LookupIP}
 		n.prober = &probe.Prober{Dial: n.resolver.DialContext, RootCAs: f.cfg.RootCAs}
 		f.net = n
+		f.netReady.Store(n)
 	})
 	return f.net, f.netErr
 }
 
-// Find looks up the mail servers of address, for the Finder's protocols. It never returns nil: an
-// invalid address comes back with Err set to an *AddressError, and no
-// network traffic. Placeholders in host and user names are filled for the
-// address.
+// Find looks up the mail servers of address, for the Finder's protocols.
+// It never returns nil, and the result has an entry for every protocol
+// asked for (Result.Get): an invalid address comes back with Err set to an
+// *AddressError, and no network traffic. Placeholders in host and user
+// names are filled for the address.
+//
+// ctx bounds the lookup: when it ends, by its deadline or by cancellation,
+// the result holds what was found by then, with every source's attempt.
+// Config.Timeout bounds it when ctx has no deadline.
 func (f *Finder) Find(ctx context.Context, address string) *Result {
 	addr, err := ParseAddress(address)
 	if err != nil {
-		return &Result{Address: Address{Raw: address}, Err: err}
+		return failed(Address{Raw: address}, f.cfg.Protocols, err)
 	}
 	return f.FindAddress(ctx, addr)
+}
+
+// failed is the result of a lookup that could not begin, for every
+// protocol.
+func failed(addr Address, protocols []Protocol, err error) *Result {
+	if len(protocols) == 0 {
+		protocols = DefaultProtocols()
+	}
+	all := make([]*Result, len(protocols))
+	for i, p := range protocols {
+		all[i] = &Result{Address: addr, Protocol: p, Err: err, chosen: -1}
+	}
+	all[0].Others = all[1:]
+	return all[0]
 }
 
 // FindAddress is Find for an address already parsed.
@@ -253,10 +289,21 @@ func (f *Finder) FindAddress(ctx context.Context, addr Address) *Result {
 	return f.memo.find(ctx, addr)
 }
 
+// Forget drops what the Finder keeps for domain (given in Unicode or
+// A-label form, in any case), so that its next lookup asks the sources
+// again. Lookups under way when it is called are not kept either.
+func (f *Finder) Forget(domain string) {
+	d := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(domain)), ".")
+	if a, err := ParseAddress("postmaster@" + d); err == nil {
+		d = a.Domain
+	}
+	f.memo.forget(d)
+}
+
 // Check connects to a POP3, IMAP or SMTP server and checks it: TLS and the
 // certificate, the greeting, the capabilities and STARTTLS. It never logs
-// in. It goes through the
-// Finder's DNS server and trusted roots, and is bounded by ctx. The error
+// in. It goes through the Finder's DNS server and trusted roots, and is
+// bounded by ctx, or by Config.Timeout when ctx has no deadline. The error
 // is for a Finder that cannot reach the network at all (no resolver); a
 // failed check is a Report with OK false.
 func (f *Finder) Check(ctx context.Context, proto Protocol, host string, port int, mode SocketType) (*probe.Report, error) {
@@ -264,23 +311,28 @@ func (f *Finder) Check(ctx context.Context, proto Protocol, host string, port in
 	if err != nil {
 		return nil, err
 	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.cfg.Timeout)
+		defer cancel()
+	}
 	return n.prober.Check(ctx, proto, host, port, mode), nil
 }
 
-// DNSQueries returns how many DNS queries the Finder has sent.
-func (f *Finder) DNSQueries() int64 {
-	if f.net == nil {
-		return 0
+// dnsQueries returns how many DNS queries the Finder has sent, for tests.
+func (f *Finder) dnsQueries() int64 {
+	if n := f.netReady.Load(); n != nil {
+		return n.resolver.Queries()
 	}
-	return f.net.resolver.Queries()
+	return 0
 }
 
 // Close releases the Finder's idle connections and sockets. The Finder
 // stays usable.
 func (f *Finder) Close() {
-	if f.net != nil {
-		f.net.transport.CloseIdleConnections()
-		f.net.resolver.Close()
+	if n := f.netReady.Load(); n != nil {
+		n.transport.CloseIdleConnections()
+		n.resolver.Close()
 	}
 }
 
@@ -289,8 +341,11 @@ func (f *Finder) Close() {
 func Find(ctx context.Context, address string) *Result {
 	f, err := New(Config{})
 	if err != nil {
-		addr, _ := ParseAddress(address)
-		return &Result{Address: addr, Err: err}
+		addr, perr := ParseAddress(address)
+		if perr != nil {
+			addr, err = Address{Raw: address}, perr
+		}
+		return failed(addr, nil, err)
 	}
 	defer f.Close()
 	return f.Find(ctx, address)

@@ -23,7 +23,7 @@ type accountSource struct {
 }
 
 func (s *accountSource) Name() string { return s.name }
-func (s *accountSource) Lookup(ctx context.Context, addr Address) (*Answer, error) {
+func (s *accountSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
 	if s.block {
 		<-ctx.Done()
 		return nil, ctx.Err()
@@ -33,9 +33,9 @@ func (s *accountSource) Lookup(ctx context.Context, addr Address) (*Answer, erro
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	a := &Answer{SourceURL: s.name + ".example"}
+	a := &settings.Answer{SourceURL: s.name + ".example"}
 	for _, p := range s.protocols {
-		a.Servers = append(a.Servers, Server{Protocol: p, Host: string(p) + "." + s.name + ".example",
+		a.Servers = append(a.Servers, settings.Server{Protocol: p, Host: string(p) + "." + s.name + ".example",
 			Port: p.DefaultPort(SSL), SocketType: SSL, Username: settings.PlaceholderAddress})
 	}
 	for _, p := range s.refuse {

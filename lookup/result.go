@@ -9,26 +9,104 @@ import (
 	"github.com/popfind/popfind/lookup/settings"
 )
 
-// The types a lookup's result is made of. They are defined in package
-// settings, which the sources share, and named here so that a caller needs
-// this package alone.
+// The types of a lookup's result. Address, Server, Provider and Answer are
+// this package's own, so that a Result is a value: what a caller gets is
+// copied out of the sources' answers for it, and changing it changes nothing
+// that the cache, the built-in table or another caller sees. Protocol and
+// SocketType, plain strings, are the sources' own (package settings).
 type (
-	// Address is a parsed email address.
-	Address = settings.Address
-	// AddressError says why an address is invalid.
-	AddressError = settings.AddressError
-	// Server is one mail server and how to log in to it.
-	Server = settings.Server
 	// Protocol names a mail protocol: POP3, IMAP or SMTP.
 	Protocol = settings.Protocol
 	// SocketType says how a client secures its connection: SSL, STARTTLS
 	// or Plain.
 	SocketType = settings.SocketType
-	// Answer is what one source found.
-	Answer = settings.Answer
-	// Provider names who runs a mail service.
-	Provider = settings.Provider
+	// AddressError says why an address is invalid: Input is the address as
+	// given, Why the reason, as a catalogue message.
+	AddressError = settings.AddressError
 )
+
+// Address is a parsed email address.
+type Address struct {
+	// Raw is the address as given.
+	Raw string
+	// Local is the local part, as given (quotes kept).
+	Local string
+	// Domain is the domain in lowercase IDNA A-label form, without a
+	// trailing dot.
+	Domain string
+	// UnicodeDomain is the domain in U-label form, for display.
+	UnicodeDomain string
+}
+
+// String returns the address as login names use it: the local part as
+// given and the domain in Unicode form.
+func (a Address) String() string { return settings.Address(a).String() }
+
+// Server is one mail server and how to log in to it.
+type Server struct {
+	// Protocol is what the server speaks: POP3, IMAP or SMTP (message
+	// submission).
+	Protocol Protocol
+	// Host is a host name (or IPv4 address), checked and lower case.
+	Host       string
+	Port       int
+	SocketType SocketType
+	// Username is the login name, filled in for the address looked up.
+	Username string
+	// Auth lists the ways to log in, as autoconfig spells them:
+	// password-cleartext, password-encrypted, OAuth2, GSSAPI, NTLM; an SMTP
+	// server can also say none, client-IP-address or smtp-after-pop.
+	Auth []string
+	// LeaveMessagesOnServer and DaysToLeaveMessagesOnServer come from the
+	// autoconfig pop3 element, when the provider says.
+	LeaveMessagesOnServer       *bool
+	DaysToLeaveMessagesOnServer *int
+	DownloadOnBiff              *bool
+}
+
+// Same reports whether s and o name the same endpoint with the same
+// security.
+func (s Server) Same(o Server) bool {
+	return settings.Server(s).Same(settings.Server(o))
+}
+
+// Provider names who runs a mail service.
+type Provider struct {
+	ID   string
+	Name string
+	// NameZH is the name Chinese-speaking users know, when there is one.
+	NameZH string
+}
+
+// Answer is what one source found for one protocol.
+type Answer struct {
+	// Servers lists the servers of the protocol, the preferred one first.
+	Servers []Server
+	// NotOffered, when set, is the source's word that the domain does not
+	// offer the protocol at all; Servers is then empty.
+	NotOffered *i18n.Msg
+	// SourceURL is the URL, DNS name or MX host the answer came from.
+	SourceURL string
+	// Provider names who runs the service, when the source knows.
+	Provider *Provider
+	// Warnings are what a user should be warned about (settings inferred
+	// from MX, an answer fetched through a redirect to another domain).
+	Warnings []i18n.Msg
+	// Notes are the provider's hints: enable POP first, an app password or
+	// 授权码 is needed.
+	Notes []i18n.Msg
+	// Docs are URLs of the provider's own help pages.
+	Docs []string
+	// DNSSEC is true when a validating resolver vouched for the answer.
+	DNSSEC bool
+
+	plainHTTP bool
+}
+
+// PlainHTTP reports whether the answer travelled over plain HTTP, where
+// anyone on the path can alter it: such an answer is used only when every
+// other source finished without one.
+func (a *Answer) PlainHTTP() bool { return a != nil && a.plainHTTP }
 
 // The protocols.
 const (
@@ -60,7 +138,10 @@ var (
 // ParseAddress parses and checks an email address: one @, a local part of
 // at most 64 octets, and a domain that IDNA 2008 accepts, which it returns
 // in lowercase A-label form.
-func ParseAddress(s string) (Address, error) { return settings.ParseAddress(s) }
+func ParseAddress(s string) (Address, error) {
+	a, err := settings.ParseAddress(s)
+	return Address(a), err
+}
 
 // Outcome is what one source did.
 type Outcome string
@@ -122,6 +203,8 @@ type Result struct {
 	// early is the grace period after which the answer was given without
 	// waiting for sources of higher precedence; zero when it waited.
 	early time.Duration
+	// chosen is the index in Attempts of the chosen answer, or -1.
+	chosen int
 }
 
 // Early returns the grace period after which the answer was given while
@@ -202,7 +285,7 @@ func (r *Result) Candidates() []Candidate {
 		for j := range at.Answer.Servers {
 			s := &at.Answer.Servers[j]
 			out = append(out, Candidate{Attempt: at, Server: s,
-				Chosen:   at.Source == r.Source && j == 0,
+				Chosen:   i == r.chosen && j == 0,
 				Conflict: chosen != nil && j == 0 && !s.Same(*chosen)})
 		}
 	}
@@ -226,76 +309,105 @@ func (r *Result) Conflicts() (chosen Candidate, others []Candidate) {
 	return chosen, others
 }
 
-// For returns a copy of r for addr, another address of the same domain, with
-// the placeholders in every host and user name filled for it. A server whose
-// host name is not valid once filled (a local part with characters a host
-// name cannot hold) is left out; when that leaves the chosen answer without
-// a server, the result is not found.
-func (r *Result) For(addr Address) *Result {
-	out := *r
-	out.Address = addr
-	out.Answer = forAddress(r.Answer, addr)
-	out.Attempts = make([]Attempt, len(r.Attempts))
-	for i, a := range r.Attempts {
-		a.Answer = forAddress(a.Answer, addr)
-		out.Attempts[i] = a
+// result returns the Result of v for addr, an address of the domain looked
+// up: a copy of its own, with the placeholders in every host and user name
+// filled for addr.
+func (v *verdict) result(addr Address) *Result {
+	all := make([]*Result, len(v.findings))
+	for i := range v.findings {
+		all[i] = v.findings[i].result(addr)
 	}
-	if out.Found && len(out.Answer.Servers) == 0 {
-		out.Found = false
-		out.Err = &NotFoundError{Protocol: r.Protocol, Errs: []error{settings.NotFound(i18n.NFNoValidHost, out.Source, addr.String())}}
-	}
-	if len(r.Others) > 0 {
-		out.Others = make([]*Result, len(r.Others))
-		for i, o := range r.Others {
-			out.Others[i] = o.For(addr)
-		}
-	}
-	return &out
+	all[0].Others = all[1:]
+	return all[0]
 }
 
-// servesAddress reports whether r may be given to addr: no answer in it was
-// given by its source for another address alone.
-func (r *Result) servesAddress(addr Address) bool {
-	ok := func(a *Answer) bool {
-		return a == nil || a.OnlyFor == "" || strings.EqualFold(a.OnlyFor, addr.String())
+// result returns f's Result for addr. A server whose host name is not valid
+// once filled (a local part with characters a host name cannot hold) is left
+// out; when that leaves the chosen answer without a server, the result is
+// not found.
+func (f *finding) result(addr Address) *Result {
+	r := &Result{Address: addr, Protocol: f.protocol, Source: f.source, Err: f.err, early: f.early, chosen: f.chosen}
+	r.Warnings = cloneMsgs(f.warnings)
+	r.Attempts = make([]Attempt, len(f.attempts))
+	for i, a := range f.attempts {
+		r.Attempts[i] = Attempt{Source: a.source, Outcome: a.outcome, Err: a.err, Duration: a.dur, Answer: publicAnswer(a.answer, f.protocol, addr)}
 	}
-	if !ok(r.Answer) {
-		return false
+	if f.chosen < 0 {
+		return r
 	}
-	for _, a := range r.Attempts {
-		if !ok(a.Answer) {
-			return false
-		}
+	r.Answer = publicAnswer(f.answer(), f.protocol, addr)
+	r.Found = len(r.Answer.Servers) > 0
+	if f.err == nil && !r.Found {
+		r.Err = &NotFoundError{Protocol: f.protocol, Errs: []error{settings.NotFound(i18n.NFNoValidHost, f.source, addr.String())}}
 	}
-	for _, o := range r.Others {
-		if !o.servesAddress(addr) {
-			return false
-		}
-	}
-	return true
+	return r
 }
 
-func forAddress(a *Answer, addr Address) *Answer {
-	if a == nil || !slices.ContainsFunc(a.Servers, hasPlaceholder) {
-		// Nothing to fill: answers are never changed once made, so the
-		// same one serves every address.
-		return a
+// publicAnswer copies a, the part of a source's answer for protocol p, for
+// addr: nothing of it is shared with a.
+func publicAnswer(a *settings.Answer, p Protocol, addr Address) *Answer {
+	if a == nil {
+		return nil
 	}
-	out := *a
-	out.Servers = make([]Server, 0, len(a.Servers))
+	out := &Answer{
+		SourceURL: a.SourceURL,
+		Warnings:  cloneMsgs(a.Warnings),
+		Notes:     cloneMsgs(a.Notes),
+		Docs:      slices.Clone(a.Docs),
+		DNSSEC:    a.DNSSEC,
+		plainHTTP: a.Insecure,
+	}
+	if m := a.NotOfferedFor(p); m != nil {
+		c := cloneMsg(*m)
+		out.NotOffered = &c
+	}
+	if a.Provider != nil {
+		pr := Provider(*a.Provider)
+		out.Provider = &pr
+	}
+	sa := settings.Address(addr)
 	for _, s := range a.Servers {
-		s.Username = settings.Expand(s.Username, addr)
+		s.Username = settings.Expand(s.Username, sa)
 		if strings.Contains(s.Host, "%") {
-			s.Host = strings.TrimSuffix(strings.ToLower(settings.Expand(s.Host, addr)), ".")
+			s.Host = strings.TrimSuffix(strings.ToLower(settings.Expand(s.Host, sa)), ".")
 			if settings.ValidHost(s.Host) != nil {
 				continue
 			}
 		}
-		out.Servers = append(out.Servers, s)
+		out.Servers = append(out.Servers, publicServer(s))
 	}
-	return &out
+	return out
 }
 
-func hasPlaceholder(s Server) bool {
-	return strings.Contains(s.Host, "%") || strings.Contains(s.Username, "%")
+func publicServer(s settings.Server) Server {
+	out := Server(s)
+	out.Auth = slices.Clone(s.Auth)
+	out.LeaveMessagesOnServer = clonePtr(s.LeaveMessagesOnServer)
+	out.DaysToLeaveMessagesOnServer = clonePtr(s.DaysToLeaveMessagesOnServer)
+	out.DownloadOnBiff = clonePtr(s.DownloadOnBiff)
+	return out
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+func cloneMsg(m i18n.Msg) i18n.Msg {
+	m.Args = slices.Clone(m.Args)
+	return m
+}
+
+func cloneMsgs(ms []i18n.Msg) []i18n.Msg {
+	if ms == nil {
+		return nil
+	}
+	out := make([]i18n.Msg, len(ms))
+	for i, m := range ms {
+		out[i] = cloneMsg(m)
+	}
+	return out
 }

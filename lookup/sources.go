@@ -36,6 +36,9 @@ type sourceDef struct {
 	offline bool
 	// fallback runs only when every other source came up empty.
 	fallback bool
+	// plain sources fetch over plain HTTP by design: their answers come
+	// last, and neither start nor count toward the grace period.
+	plain bool
 	// make builds the source from what a Finder shares.
 	make func(n *network, enabled map[string]bool) settings.Source
 	// narrow, for the fallback, builds it to look for some protocols only:
@@ -82,7 +85,7 @@ func sourceTable() []sourceDef {
 			}
 			return mx
 		}},
-		{name: SourceAutoconfigHTTP, alsoBy: []string{SourceAutoconfig}, make: func(n *network, _ map[string]bool) settings.Source {
+		{name: SourceAutoconfigHTTP, alsoBy: []string{SourceAutoconfig}, plain: true, make: func(n *network, _ map[string]bool) settings.Source {
 			return &autoconfig.PlainHTTPSource{Fetcher: n.fetcher}
 		}},
 		{name: SourceGuess, fallback: true, make: func(n *network, _ map[string]bool) settings.Source {

@@ -21,9 +21,9 @@ type stubbornSource struct {
 }
 
 func (s *stubbornSource) Name() string { return s.name }
-func (s *stubbornSource) Lookup(ctx context.Context, addr Address) (*Answer, error) {
+func (s *stubbornSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
 	time.Sleep(s.delay)
-	return &Answer{Servers: []Server{{Protocol: "pop3", Host: "pop." + addr.Domain, Port: 995,
+	return &settings.Answer{Servers: []settings.Server{{Protocol: "pop3", Host: "pop." + addr.Domain, Port: 995,
 		SocketType: SSL, Username: settings.PlaceholderAddress}}}, nil
 }
 
@@ -78,7 +78,7 @@ func TestDeadlineSweep(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					checkInHand(t, m.find(context.Background(), testnet.Addr(t, local+"@sweep.example")))
+					checkInHand(t, m.findIn(context.Background(), testnet.Addr(t, local+"@sweep.example")))
 				}()
 			}
 			wg.Wait()
@@ -95,12 +95,12 @@ func TestMemoOutlivesFirstCaller(t *testing.T) {
 	m := &memo{engine: &engine{sources: entries(src), timeout: 5 * time.Second}}
 	first, cancel := context.WithCancel(context.Background())
 	firstRes := make(chan *Result, 1)
-	go func() { firstRes <- m.find(first, testnet.Addr(t, "alice@shared.example")) }()
+	go func() { firstRes <- m.findIn(first, testnet.Addr(t, "alice@shared.example")) }()
 	for src.calls.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	secondRes := make(chan *Result, 1)
-	go func() { secondRes <- m.find(context.Background(), testnet.Addr(t, "bob@shared.example")) }()
+	go func() { secondRes <- m.findIn(context.Background(), testnet.Addr(t, "bob@shared.example")) }()
 	time.Sleep(20 * time.Millisecond) // bob joins the lookup in flight
 	cancel()
 	r1 := <-firstRes
@@ -147,19 +147,19 @@ func TestCancelledIsNotTimeout(t *testing.T) {
 // another.
 func TestMemoFillsPlaceholdersPerAddress(t *testing.T) {
 	t.Parallel()
-	tmpl := &fixedSource{name: "autoconfig", answer: func(addr Address) *Answer {
-		return &Answer{Servers: []Server{{Protocol: "pop3", Host: "%EMAILLOCALPART%.pop.example.org",
+	tmpl := &fixedSource{name: "autoconfig", answer: func(addr settings.Address) *settings.Answer {
+		return &settings.Answer{Servers: []settings.Server{{Protocol: "pop3", Host: "%EMAILLOCALPART%.pop.example.org",
 			Port: 995, SocketType: SSL, Username: "%EMAILLOCALPART%"}}}
 	}}
 	m := &memo{engine: &engine{sources: entries(tmpl)}}
 	for _, local := range []string{"alice", "bob", "alice"} {
-		r := m.find(context.Background(), testnet.Addr(t, local+"@example.org"))
+		r := m.findIn(context.Background(), testnet.Addr(t, local+"@example.org"))
 		if s := r.Server(); s == nil || s.Host != local+".pop.example.org" || s.Username != local {
 			t.Errorf("%s got %+v", local, s)
 		}
 	}
 	// A local part that cannot be part of a host name leaves no server.
-	r := m.find(context.Background(), testnet.Addr(t, "first+last@example.org"))
+	r := m.findIn(context.Background(), testnet.Addr(t, "first+last@example.org"))
 	if r.Found || r.Err == nil {
 		t.Errorf("first+last: found %+v; the host %q is not a valid host name", r.Server(), "first+last.pop.example.org")
 	}
@@ -167,13 +167,13 @@ func TestMemoFillsPlaceholdersPerAddress(t *testing.T) {
 		t.Errorf("%d lookups; the domain's answer should be cached", tmpl.calls.Load())
 	}
 
-	literal := &fixedSource{name: "autodiscover", answer: func(addr Address) *Answer {
-		return &Answer{OnlyFor: addr.String(), Servers: []Server{{Protocol: "pop3", Host: "pop.corp.example",
+	literal := &fixedSource{name: "autodiscover", answer: func(addr settings.Address) *settings.Answer {
+		return &settings.Answer{OnlyFor: addr.String(), Servers: []settings.Server{{Protocol: "pop3", Host: "pop.corp.example",
 			Port: 995, SocketType: SSL, Username: "CORP\\" + strings.ToUpper(addr.Local)}}}
 	}}
 	m = &memo{engine: &engine{sources: entries(literal)}}
 	for _, local := range []string{"alice", "bob", "alice"} {
-		r := m.find(context.Background(), testnet.Addr(t, local+"@corp.example"))
+		r := m.findIn(context.Background(), testnet.Addr(t, local+"@corp.example"))
 		if s := r.Server(); s == nil || s.Username != "CORP\\"+strings.ToUpper(local) {
 			t.Errorf("%s got %+v; want its own login name", local, s)
 		}
@@ -182,12 +182,12 @@ func TestMemoFillsPlaceholdersPerAddress(t *testing.T) {
 
 type fixedSource struct {
 	name   string
-	answer func(Address) *Answer
+	answer func(settings.Address) *settings.Answer
 	calls  atomic.Int32
 }
 
 func (s *fixedSource) Name() string { return s.name }
-func (s *fixedSource) Lookup(_ context.Context, addr Address) (*Answer, error) {
+func (s *fixedSource) Lookup(_ context.Context, addr settings.Address) (*settings.Answer, error) {
 	s.calls.Add(1)
 	return s.answer(addr), nil
 }

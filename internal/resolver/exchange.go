@@ -19,7 +19,10 @@ import (
 // still open, all at once, waiting twice as long as the round before, so a
 // lost datagram is retried and a slow server gets time, until ctx ends: the
 // query gives up when the caller sending it does, and another caller
-// waiting for the same answer then sends it again.
+// waiting for the same answer then sends it again. A question still open
+// then fails with ctx's error, or, when ctx ended for errGaveUp (the
+// resolver's own bound, not the caller's), as no server answered it: with
+// ErrNoAnswer, or a server's own failure when one said its word.
 //
 // settled, when not nil, hears of each question as soon as it is settled,
 // before the others: question i's index and its reply, or its failure once
@@ -78,6 +81,7 @@ func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Durati
 				heard = func(x int, m *dns.Msg) { settled(ask[x], m, nil) }
 			}
 			got, gotErr := r.exchangeOne(ctx, sub, server, wait, heard)
+			ctxErr := ended(ctx)
 			for x, i := range ask {
 				q, m, err := qs[i], got[x], gotErr[x]
 				typ := dns.TypeToString[q.Type]
@@ -91,8 +95,8 @@ func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Durati
 					// SERVFAIL, REFUSED: this server has said its word.
 					failed[i][s] = &DNSError{Name: q.Name, Type: typ, Rcode: m.Rcode}
 					last[i] = failed[i][s]
-				case ctx.Err() != nil:
-					errs[i], open[i] = &DNSError{Name: q.Name, Type: typ, Rcode: -1, Err: ctx.Err()}, false
+				case ctxErr != nil:
+					errs[i], open[i] = gaveUp(ctx, q, failed[i], ctxErr), false
 				case IsTimeout(err):
 					last[i] = &DNSError{Name: q.Name, Type: typ, Rcode: -1, Err: err}
 				default:
@@ -120,6 +124,34 @@ func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Durati
 	}
 }
 
+// ended returns ctx's error once ctx has ended, or its deadline has passed:
+// a socket's deadline, set to ctx's, can pass before ctx's own timer fires,
+// and then ctx is about to end.
+func ended(ctx context.Context) error {
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+		<-ctx.Done()
+	}
+	return ctx.Err()
+}
+
+// gaveUp is the failure of question q, still open when ctx ended with err.
+// The caller's own deadline or cancellation is reported as such; when the
+// resolver's own bound ended the query (errGaveUp) while the caller still
+// had time, no server answered in time: that is ErrNoAnswer, or the word of
+// a server that said one, failed[s] being server s's.
+func gaveUp(ctx context.Context, q Question, failed []error, err error) error {
+	typ := dns.TypeToString[q.Type]
+	if context.Cause(ctx) != errGaveUp {
+		return &DNSError{Name: q.Name, Type: typ, Rcode: -1, Err: err}
+	}
+	for _, f := range slices.Backward(failed) {
+		if f != nil {
+			return f
+		}
+	}
+	return &DNSError{Name: q.Name, Type: typ, Rcode: -1, Err: ErrNoAnswer}
+}
+
 // final reports whether m is an answer to keep: NOERROR or NXDOMAIN.
 func final(m *dns.Msg) bool {
 	return m.Rcode == dns.RcodeSuccess || m.Rcode == dns.RcodeNameError
@@ -131,7 +163,7 @@ func final(m *dns.Msg) bool {
 // answer as it arrives.
 func (r *Resolver) exchangeOne(ctx context.Context, qs []*dns.Msg, server string, wait time.Duration, heard func(i int, m *dns.Msg)) ([]*dns.Msg, []error) {
 	r.count(len(qs))
-	freshIDs(qs)
+	r.freshIDs(qs)
 	tctx, cancel := context.WithTimeout(ctx, wait)
 	msgs, errs := r.exchangeUDP(tctx, qs, server, heard)
 	cancel()
@@ -140,28 +172,43 @@ func (r *Resolver) exchangeOne(ctx context.Context, qs []*dns.Msg, server string
 			continue
 		}
 		r.count(1)
-		qs[i].Id = dns.Id()
+		qs[i].Id = r.id()
 		msgs[i], errs[i] = exchangeConn(ctx, "tcp", qs[i], server)
 	}
 	return msgs, errs
 }
 
 // freshIDs gives every query of a try an ID of its own, new and random.
-func freshIDs(qs []*dns.Msg) {
+func (r *Resolver) freshIDs(qs []*dns.Msg) {
 	used := make(map[uint16]bool, len(qs))
 	for _, q := range qs {
-		q.Id = dns.Id()
+		q.Id = r.id()
 		for used[q.Id] {
-			q.Id = dns.Id()
+			q.Id = r.id()
 		}
 		used[q.Id] = true
 	}
+}
+
+// id returns a new, random query ID.
+func (r *Resolver) id() uint16 {
+	if r.newID != nil {
+		return r.newID()
+	}
+	return dns.Id()
 }
 
 // Bounds on the reuse of UDP sockets: a socket keeps its random source port
 // for at most maxSocketUses queries (each with its own random ID), and at
 // most maxIdleSockets wait for reuse per server. Reuse saves the socket,
 // connect and close system calls of most queries in a batch.
+//
+// A socket is reused only when nothing came to it while it was idle: a
+// datagram queued then would be read before the next query's real reply,
+// so that a forger who sent a socket's worth of guesses while it waited
+// would not have to race the server. Such a socket is closed instead, and
+// so is one that got a stray datagram during its exchange: someone who is
+// not the server knows its port.
 const (
 	maxSocketUses  = 32
 	maxIdleSockets = 64
@@ -175,8 +222,8 @@ type udpSocket struct {
 
 // exchangeUDP sends qs over UDP on a socket from the pool when one is
 // idle, and reads the replies. A socket goes back to the pool only after a
-// clean exchange: one that timed out may still receive a late reply, so it
-// is closed.
+// clean exchange: one that timed out may still receive a late reply, and
+// one that received a stray datagram has been found, so it is closed.
 func (r *Resolver) exchangeUDP(ctx context.Context, qs []*dns.Msg, server string, heard func(i int, m *dns.Msg)) ([]*dns.Msg, []error) {
 	s, err := r.udpSocket(ctx, server)
 	if err != nil {
@@ -187,8 +234,8 @@ func (r *Resolver) exchangeUDP(ctx context.Context, qs []*dns.Msg, server string
 		return make([]*dns.Msg, len(qs)), errs
 	}
 	s.uses += len(qs)
-	msgs, errs := exchangeDatagrams(ctx, s.conn, qs, heard)
-	if slices.ContainsFunc(errs, func(err error) bool { return err != nil }) || ctx.Err() != nil {
+	msgs, errs, stray := exchangeDatagrams(ctx, s.conn, qs, heard)
+	if stray || slices.ContainsFunc(errs, func(err error) bool { return err != nil }) || ctx.Err() != nil {
 		// The caller's cancellation may have reached the socket's deadline.
 		s.conn.Close()
 		return msgs, errs
@@ -197,15 +244,24 @@ func (r *Resolver) exchangeUDP(ctx context.Context, qs []*dns.Msg, server string
 	return msgs, errs
 }
 
+// udpSocket returns an idle socket connected to server that nothing came to
+// while it was idle, or a new one.
 func (r *Resolver) udpSocket(ctx context.Context, server string) (*udpSocket, error) {
-	r.mu.Lock()
-	if idle := r.idle[server]; len(idle) > 0 {
+	for {
+		r.mu.Lock()
+		idle := r.idle[server]
+		if len(idle) == 0 {
+			r.mu.Unlock()
+			break
+		}
 		s := idle[len(idle)-1]
 		r.idle[server] = idle[:len(idle)-1]
 		r.mu.Unlock()
-		return s, nil
+		if !unread(s.conn) {
+			return s, nil
+		}
+		s.conn.Close()
 	}
-	r.mu.Unlock()
 	var d net.Dialer
 	c, err := d.DialContext(ctx, "udp", server)
 	if err != nil {
@@ -215,12 +271,13 @@ func (r *Resolver) udpSocket(ctx context.Context, server string) (*udpSocket, er
 }
 
 // release returns s to the pool, or closes it when it has served enough
-// queries or the pool is full.
+// queries, the pool is full, or the system cannot tell unread (so that
+// reuse would not be safe).
 func (r *Resolver) release(server string, s *udpSocket) {
 	s.conn.SetDeadline(time.Time{})
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if s.uses >= maxSocketUses || len(r.idle[server]) >= maxIdleSockets {
+	if !canPeek || s.uses >= maxSocketUses || len(r.idle[server]) >= maxIdleSockets {
 		s.conn.Close()
 		return
 	}
@@ -281,11 +338,12 @@ func exchangeOn(ctx context.Context, raw net.Conn, q *dns.Msg) (*dns.Msg, error)
 // exchangeDatagrams sends every query of qs on the UDP socket raw and reads
 // until each has its reply or ctx ends; the queries without a reply then
 // fail with the read's error. Datagrams that do not parse or that answer no
-// query of qs are ignored: anyone can send those. heard, when not nil,
-// hears of each final, untruncated reply as it arrives.
-func exchangeDatagrams(ctx context.Context, raw net.Conn, qs []*dns.Msg, heard func(i int, m *dns.Msg)) ([]*dns.Msg, []error) {
-	msgs := make([]*dns.Msg, len(qs))
-	errs := make([]error, len(qs))
+// query of qs are ignored, as anyone can send those, but stray reports
+// them. heard, when not nil, hears of each final, untruncated reply as it
+// arrives.
+func exchangeDatagrams(ctx context.Context, raw net.Conn, qs []*dns.Msg, heard func(i int, m *dns.Msg)) (msgs []*dns.Msg, errs []error, stray bool) {
+	msgs = make([]*dns.Msg, len(qs))
+	errs = make([]error, len(qs))
 	stop := deadlines(ctx, raw)
 	defer stop()
 	conn := &dns.Conn{Conn: raw, UDPSize: 1232}
@@ -319,20 +377,24 @@ func exchangeDatagrams(ctx context.Context, raw net.Conn, qs []*dns.Msg, heard f
 		}
 		m := new(dns.Msg)
 		if m.Unpack(buf[:n]) != nil {
+			stray = true
 			continue
 		}
+		matched := false
 		for i, q := range qs {
 			if msgs[i] == nil && errs[i] == nil && checkReply(q, m) == nil {
 				msgs[i] = m
 				open--
+				matched = true
 				if heard != nil && !m.Truncated && final(m) {
 					heard(i, m)
 				}
 				break
 			}
 		}
+		stray = stray || !matched
 	}
-	return msgs, errs
+	return msgs, errs, stray
 }
 
 // deadlines sets raw's deadline to ctx's (none when ctx has none, also on a

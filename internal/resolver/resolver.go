@@ -42,21 +42,19 @@ type Resolver struct {
 
 	flights flight.Group[Question, *dns.Msg]
 	mu      sync.Mutex
-	cache   map[Question]cacheEntry
+	cache   map[Question]*cacheEntry
 	idle    map[string][]*udpSocket // UDP sockets to reuse, by server
 	// queries counts the queries sent, for tests and benchmarks.
 	queries int64
+	// newID, when set, gives the queries their IDs instead of dns.Id, so
+	// that tests know them.
+	newID func() uint16
 }
 
 // Question is a name and a record type to ask for.
 type Question struct {
 	Name string
 	Type uint16
-}
-
-type cacheEntry struct {
-	msg     *dns.Msg
-	expires time.Time
 }
 
 // DNSError is a DNS failure: the server said SERVFAIL or REFUSED, or could
@@ -127,30 +125,48 @@ func (r *Resolver) QueryAll(ctx context.Context, qs []Question) ([]*dns.Msg, []e
 // Prefetch is QueryAll for answers wanted in the cache: it caches each
 // answer the moment it arrives and calls done with the index of each
 // question as soon as its answer is in the cache or it has failed, each
-// index once. It returns when every question is done or ctx ends.
+// index once. A question that another caller's query in flight answers is
+// done when that answer arrives, even while questions Prefetch sends itself
+// still wait. It returns when every question is done or ctx ends.
+//
+// done may be called from the goroutine of that other caller, but never
+// after Prefetch has returned and never twice at once. It must return
+// quickly, and must not make a query that is not cached: the query could
+// wait for the very goroutine that calls done.
 func (r *Resolver) Prefetch(ctx context.Context, qs []Question, done func(i int)) {
 	var mu sync.Mutex
 	called := make([]bool, len(qs))
 	once := func(i int) {
 		mu.Lock()
-		first := !called[i]
-		called[i] = true
-		mu.Unlock()
-		if first {
+		defer mu.Unlock()
+		if !called[i] {
+			called[i] = true
 			done(i)
 		}
 	}
-	r.queryAll(ctx, qs, once)
-	// The questions that failed, or that ctx ended.
+	r.queryAll(ctx, qs, func(i int, _ *dns.Msg, _ error) { once(i) })
+	// The questions that ctx ended before they were asked.
 	for i := range qs {
 		once(i)
 	}
 }
 
-// queryAll is QueryAll; notify, when not nil, hears of each question that
-// is settled before queryAll returns, as soon as it is: its answer in the
-// cache, or its failure known.
-func (r *Resolver) queryAll(ctx context.Context, qs []Question, notify func(i int)) ([]*dns.Msg, []error) {
+// errGaveUp is the cause of a query's context when the resolver's own
+// QueryTimeout, not the caller, ended it.
+var errGaveUp = errors.New("query timeout")
+
+// ErrNoAnswer is the error of a DNSError for a question that no server
+// answered while its caller still had time: every try was lost or timed
+// out, until QueryTimeout. A query that the caller's context ended has that
+// context's error instead (context.DeadlineExceeded or context.Canceled).
+var ErrNoAnswer = errors.New("no DNS server answered")
+
+// queryAll is QueryAll; ready, when not nil, hears of each question as soon
+// as it is settled, before queryAll returns: its response (in the cache,
+// when it is one to keep), or its failure. It may be called from the
+// goroutine of another caller whose query answers the question, never
+// twice at once, and must return quickly.
+func (r *Resolver) queryAll(ctx context.Context, qs []Question, ready func(i int, m *dns.Msg, err error)) ([]*dns.Msg, []error) {
 	msgs := make([]*dns.Msg, len(qs))
 	errs := make([]error, len(qs))
 	var keys []Question
@@ -159,12 +175,15 @@ func (r *Resolver) queryAll(ctx context.Context, qs []Question, notify func(i in
 		key := Question{dns.Fqdn(strings.ToLower(q.Name)), q.Type}
 		if _, ok := dns.IsDomainName(key.Name); !ok {
 			errs[i] = &DNSError{Name: key.Name, Type: dns.TypeToString[q.Type], Rcode: -1, Err: errors.New("not a valid domain name")}
+			if ready != nil {
+				ready(i, nil, errs[i])
+			}
 			continue
 		}
 		if m, ok := r.cached(key); ok {
 			msgs[i] = m
-			if notify != nil {
-				notify(i)
+			if ready != nil {
+				ready(i, m, nil)
 			}
 			continue
 		}
@@ -181,15 +200,16 @@ func (r *Resolver) queryAll(ctx context.Context, qs []Question, notify func(i in
 	// that is shorter: a lost datagram costs a short wait and leaves time
 	// for the retries.
 	first := max(min(time.Second, limit/3), 10*time.Millisecond)
-	// Where each question is in qs, for notify.
-	var byKey map[Question][]int
-	if notify != nil {
-		byKey = make(map[Question][]int, len(keys))
-		for j, k := range keys {
-			byKey[k] = append(byKey[k], at[j])
+	// When each answer arrived, to count its TTLs down by the time
+	// queryAll returns it; set by settled, read after RunEach returns.
+	arrived := make([]time.Time, len(keys))
+	settled := func(j int, m *dns.Msg, err error) {
+		arrived[j] = time.Now()
+		if ready != nil {
+			ready(at[j], m, err)
 		}
 	}
-	vals, verrs := r.flights.RunAll(ctx, keys, func(ctx context.Context, keys []Question) ([]*dns.Msg, []error) {
+	vals, verrs := r.flights.RunEach(ctx, keys, func(ctx context.Context, keys []Question, settle func(int, *dns.Msg, error)) ([]*dns.Msg, []error) {
 		ms := make([]*dns.Msg, len(keys))
 		es := make([]error, len(keys))
 		// A call for a key may have finished since the caller looked.
@@ -198,6 +218,7 @@ func (r *Resolver) queryAll(ctx context.Context, qs []Question, notify func(i in
 		for j, k := range keys {
 			if m, ok := r.cached(k); ok {
 				ms[j] = m
+				settle(j, m, nil)
 				continue
 			}
 			ask, askAt = append(ask, k), append(askAt, j)
@@ -205,32 +226,30 @@ func (r *Resolver) queryAll(ctx context.Context, qs []Question, notify func(i in
 		if len(ask) == 0 {
 			return ms, es
 		}
-		var settled func(x int, m *dns.Msg, err error)
-		if notify != nil {
-			settled = func(x int, m *dns.Msg, err error) {
-				if err == nil {
-					r.store(ask[x], m)
-				}
-				for _, i := range byKey[ask[x]] {
-					notify(i)
-				}
+		// Each answer is cached, and handed to the callers waiting for
+		// it, the moment it arrives.
+		heard := func(x int, m *dns.Msg, err error) {
+			if err == nil {
+				r.store(ask[x], m, time.Now())
 			}
+			settle(askAt[x], m, err)
 		}
-		ctx, cancel := context.WithTimeout(ctx, limit)
+		ctx, cancel := context.WithTimeoutCause(ctx, limit, errGaveUp)
 		defer cancel()
-		got, failed := r.exchange(ctx, ask, first, settled)
+		got, failed := r.exchange(ctx, ask, first, heard)
 		for x, j := range askAt {
 			ms[j], es[j] = got[x], failed[x]
-			if es[j] == nil {
-				r.store(ask[x], ms[j])
-			}
 		}
 		return ms, es
-	})
+	}, settled)
+	now := time.Now()
 	for j, i := range at {
 		m, err := vals[j], verrs[j]
 		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			m, err = nil, &DNSError{Name: keys[j].Name, Type: dns.TypeToString[keys[j].Type], Rcode: -1, Err: ctx.Err()}
+		}
+		if err == nil {
+			m = aged(m, now.Sub(arrived[j]))
 		}
 		msgs[i], errs[i] = m, err
 	}

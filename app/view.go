@@ -375,6 +375,7 @@ func errorText(err error, lang i18n.Lang, label ...string) string {
 	}
 	var nf *lookup.NotFoundError
 	var ae *lookup.AddressError
+	var ie *lookup.InterruptedError
 	switch {
 	case errors.As(err, &ae):
 		return fmt.Sprintf("%s %q%s%s", lang.Sprintf(i18n.ErrInvalidAddress), ae.Input, colon(lang), lang.Format(ae.Why))
@@ -382,6 +383,8 @@ func errorText(err error, lang i18n.Lang, label ...string) string {
 		return lang.Sprintf(i18n.ErrNetwork)
 	case errors.Is(err, context.Canceled):
 		return lang.Sprintf(i18n.LblCancelled)
+	case errors.As(err, &ie) && ie.Timeout > 0:
+		return lang.Sprintf(i18n.LblTimeRanOut, proto, ie.Timeout.String())
 	case errors.Is(err, context.DeadlineExceeded):
 		return lang.Sprintf(i18n.LblNotFoundDeadline, proto)
 	case errors.As(err, &nf):

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -49,7 +50,7 @@ func (s *AutodiscoverSource) Lookup(ctx context.Context, addr settings.Address) 
 	fixed := func(u string) func(context.Context) (string, error) {
 		return func(context.Context) (string, error) { return u, nil }
 	}
-	return firstInOrder(ctx, []func(context.Context) (*settings.Answer, error){
+	return firstInOrder(ctx, i18n.NFAutodiscoverNone, d, []func(context.Context) (*settings.Answer, error){
 		follow(fixed("https://autodiscover." + d + "/autodiscover/autodiscover.xml")),
 		follow(fixed("https://" + d + "/autodiscover/autodiscover.xml")),
 		follow(func(ctx context.Context) (string, error) { return s.srvEndpoint(ctx, d) }),
@@ -97,6 +98,9 @@ func (s *AutodiscoverSource) srvEndpoint(ctx context.Context, domain string) (st
 // follow POSTs to u and follows HTTP redirects, RedirectUrl and RedirectAddr
 // answers, at most MaxAutodiscoverHops in all, HTTPS only.
 func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr settings.Address) (*settings.Answer, error) {
+	// One guard for every hop: each is a request of its own, and a hop
+	// that left a public host keeps the next ones out of the intranet.
+	ctx, _ = guarded(ctx)
 	var warnings []i18n.Msg
 	startHost := hostOf(u)
 	email := addr
@@ -201,10 +205,22 @@ func redirectWarning(ws []i18n.Msg, from, to string) []i18n.Msg {
 // another leaves the registrable domain.
 func domainChange(ws []i18n.Msg, key, from, to string) []i18n.Msg {
 	fh, th := hostOf(from), hostOf(to)
-	fr, err1 := publicsuffix.EffectiveTLDPlusOne(fh)
-	tr, err2 := publicsuffix.EffectiveTLDPlusOne(th)
-	if err1 != nil || err2 != nil || fr == tr {
+	if site(fh) == site(th) {
 		return ws
 	}
 	return append(ws, i18n.M(key, fh, th))
+}
+
+// site is what a redirect stays within without a warning: a host name's
+// registrable domain, or the host itself when it has none (an IP address,
+// a public suffix, a single label).
+func site(host string) string {
+	host = strings.TrimSuffix(host, ".")
+	if _, err := netip.ParseAddr(host); err == nil {
+		return host
+	}
+	if s, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+		return s
+	}
+	return host
 }

@@ -9,9 +9,13 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/http/httptrace"
+	"net/netip"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/popfind/popfind/i18n"
@@ -72,7 +76,7 @@ func (e *StatusError) Is(target error) bool {
 // Get fetches rawURL with GET and reads its XML body whole.
 func (f *Fetcher) Get(ctx context.Context, rawURL string) (*Document, error) {
 	var body []byte
-	doc, err := f.get(ctx, rawURL, func(r io.Reader) (err error) {
+	doc, _, err := f.get(ctx, rawURL, func(r io.Reader) (err error) {
 		body, err = io.ReadAll(r)
 		return err
 	})
@@ -85,19 +89,27 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string) (*Document, error) {
 
 // get fetches rawURL with GET, following at most MaxRedirects redirects,
 // and hands the XML body, capped at MaxBody bytes, to parse as it arrives:
-// a document that parse refuses early is never read whole.
-func (f *Fetcher) get(ctx context.Context, rawURL string, parse func(io.Reader) error) (*Document, error) {
+// a document that parse refuses early is never read whole. asked is false
+// when the fetch failed before it connected to a server (its host name has
+// no addresses, the connection was refused): no server saw the URL.
+func (f *Fetcher) get(ctx context.Context, rawURL string, parse func(io.Reader) error) (doc *Document, asked bool, err error) {
+	var connected atomic.Bool
+	ctx, _ = guarded(ctx)
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		TLSHandshakeStart: func() { connected.Store(true) },
+		GotConn:           func(httptrace.GotConnInfo) { connected.Store(true) },
+	})
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		return nil, false, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
 	if err := f.resolve(ctx, req.URL); err != nil {
-		return nil, fetchError(rawURL, err)
+		return nil, false, fetchError(rawURL, err)
 	}
 	maxRedirects := MaxRedirects
-	doc := &Document{Insecure: req.URL.Scheme == "http"}
+	doc = &Document{Insecure: req.URL.Scheme == "http"}
 	client := *f.Client
 	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
 		if len(via) > maxRedirects {
@@ -116,17 +128,17 @@ func (f *Fetcher) get(ctx context.Context, rawURL string, parse func(io.Reader) 
 	req.Header.Set("Accept", "application/xml, text/xml")
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fetchError(req.URL.String(), err)
+		return nil, connected.Load(), fetchError(req.URL.String(), err)
 	}
 	defer finish(resp, cancel)
 	doc.URL = resp.Request.URL.String()
 	if resp.StatusCode != http.StatusOK {
-		return nil, &StatusError{URL: req.URL.String(), Code: resp.StatusCode}
+		return nil, true, &StatusError{URL: req.URL.String(), Code: resp.StatusCode}
 	}
 	if err := readXML(req.Context(), resp, doc.URL, parse); err != nil {
-		return nil, err
+		return nil, true, err
 	}
-	return doc, nil
+	return doc, true, nil
 }
 
 // Post sends body to u with POST and hands an XML answer to parse, as get
@@ -134,6 +146,7 @@ func (f *Fetcher) get(ctx context.Context, rawURL string, parse func(io.Reader) 
 // location, for the caller to check and count, since a client would turn
 // the POST into a GET. Any other status than 200 is a *StatusError.
 func (f *Fetcher) Post(ctx context.Context, u, contentType string, body []byte, parse func(io.Reader) error) (location string, err error) {
+	ctx, _ = guarded(ctx)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
@@ -205,23 +218,113 @@ func (f *Fetcher) resolve(ctx context.Context, u *url.URL) error {
 // host with an internal one (loopback, link-local, private, unspecified):
 // a stranger's server must not make popfind fetch from the intranet it runs
 // in. Redirects within an intranet, where the first host is internal too,
-// are allowed.
+// are allowed. It also tells the fetch's guard, in ctx, once the fetch has
+// left a public host, so that GuardDial holds the rule when connecting,
+// whatever the name resolves to by then.
 func (f *Fetcher) checkRedirect(ctx context.Context, from, to string) error {
 	if f.LookupIP == nil {
 		return nil
 	}
+	g, _ := ctx.Value(guardKey{}).(*guard)
 	fromIPs, err := f.LookupIP(ctx, from)
-	if err != nil || !slices.ContainsFunc(fromIPs, func(ip net.IP) bool { return !Internal(ip) }) {
+	fromPublic := err == nil && slices.ContainsFunc(fromIPs, isPublic)
+	if fromPublic {
+		g.leavePublic()
+	} else if !g.left() {
 		return nil
 	}
 	toIPs, err := f.LookupIP(ctx, to)
 	if err != nil {
 		return fmt.Errorf("redirect to %s: %w", to, err)
 	}
-	if i := slices.IndexFunc(toIPs, Internal); i >= 0 {
+	i := slices.IndexFunc(toIPs, Internal)
+	switch {
+	case i < 0:
+		return nil
+	case fromPublic:
 		return fmt.Errorf("refusing a redirect from %s, a public host, to %s, an internal address (%s)", from, to, toIPs[i])
 	}
-	return nil
+	return fmt.Errorf("refusing a redirect from %s to %s, an internal address (%s), in a fetch that has left a public host", from, to, toIPs[i])
+}
+
+func isPublic(ip net.IP) bool { return !Internal(ip) }
+
+// A guard is what one fetch, redirects and all, knows of where it may
+// connect. The fetch carries it in its context, which every request of a
+// redirect chain shares, and GuardDial reads it there.
+type guard struct {
+	// public is set once the fetch has left a public host: a redirect
+	// from a name with a public address, or a connection to a public
+	// address. From then on it connects to no internal address.
+	public atomic.Bool
+}
+
+type guardKey struct{}
+
+// guarded returns ctx with a guard: the one it carries already (every hop
+// of an Autodiscover lookup shares one), or a new one.
+func guarded(ctx context.Context) (context.Context, *guard) {
+	if g, ok := ctx.Value(guardKey{}).(*guard); ok {
+		return ctx, g
+	}
+	g := &guard{}
+	return context.WithValue(ctx, guardKey{}, g), g
+}
+
+func (g *guard) leavePublic() {
+	if g != nil {
+		g.public.Store(true)
+	}
+}
+
+func (g *guard) left() bool { return g != nil && g.public.Load() }
+
+// GuardDial wraps next, which connects to a literal IP address and port,
+// so that the redirect guard holds at the address actually dialled: a
+// Fetcher's request that a redirect led away from a public host (or that
+// has connected to a public address) cannot connect to an Internal one,
+// although its host name passed the check a moment before (DNS rebinding,
+// a TTL of zero). Connections that no Fetcher asked for, and a fetch's
+// connections before it leaves a public host, pass unchanged. An address
+// that is not a literal IP fails closed for a guarded fetch. Nil next
+// means a net.Dialer.
+//
+// Wrap the dialler that a resolver calls for each address it found
+// (resolver.Resolver.Dial), not the Transport's DialContext, which gets
+// host names.
+func GuardDial(next func(ctx context.Context, network, address string) (net.Conn, error)) func(ctx context.Context, network, address string) (net.Conn, error) {
+	if next == nil {
+		next = (&net.Dialer{}).DialContext
+	}
+	return func(ctx context.Context, network, address string) (net.Conn, error) {
+		g, _ := ctx.Value(guardKey{}).(*guard)
+		if g == nil {
+			return next(ctx, network, address)
+		}
+		ip := literalIP(address)
+		if g.left() && (ip == nil || Internal(ip)) {
+			return nil, fmt.Errorf("refusing to connect to %s: not a public address, after a redirect from a public host", strconv.QuoteToASCII(address))
+		}
+		c, err := next(ctx, network, address)
+		if err == nil && ip != nil && isPublic(ip) {
+			g.leavePublic()
+		}
+		return c, err
+	}
+}
+
+// literalIP returns the IP address of host:port, or nil when the host is
+// a name.
+func literalIP(address string) net.IP {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return nil
+	}
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return nil
+	}
+	return net.IP(a.WithZone("").AsSlice())
 }
 
 // Internal reports whether ip is an address no public server should send

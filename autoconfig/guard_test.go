@@ -62,10 +62,11 @@ func TestRedirectGuardAtConnect(t *testing.T) {
 		var hits atomic.Int32
 		w.serveHTTPS(t, counted(xmlHandler(configXML("pop.inside.example")), &hits), "cfg.flip.example")
 		pub := w.servePublicIP(t, to("https://cfg.flip.example/mail.xml"), "autoconfig.flip.example")
-		// Asked once before the fetch and once to dial; then internal.
+		// Asked once before the fetch and once to dial; then internal,
+		// so that only the connection knows the fetch left a public host.
 		rebind(t, w.dns, "autoconfig.flip.example", 2, pub, "10.9.9.9")
 		a, err := (&autoconfig.DomainSource{Fetcher: w.fetcher}).Lookup(ctx, testnet.Addr(t, "me@flip.example"))
-		if err == nil || !strings.Contains(err.Error(), "refusing to connect") || hits.Load() != 0 {
+		if err == nil || !strings.Contains(err.Error(), "refusing") || hits.Load() != 0 {
 			t.Errorf("got %d servers, %v, %d requests inside; want the connection refused", servers(a), err, hits.Load())
 		}
 	})

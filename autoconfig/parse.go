@@ -26,7 +26,9 @@ type Config struct {
 	ID        string
 	Name      string
 	ShortName string
-	Domains   []string
+	// Domains are the emailProvider's valid domain elements, with
+	// %EMAILDOMAIN% filled for the address.
+	Domains []string
 	// Servers are the valid POP3, IMAP and SMTP sections in document
 	// order; each protocol's first is its answer and the rest are
 	// alternatives. Usernames keep their placeholders; host names are
@@ -136,6 +138,11 @@ func ParseReader(r io.Reader, addr settings.Address) (*Config, error) {
 	for _, d := range p.all("domain") {
 		v, err := d.value()
 		if err == nil {
+			// Providers publish <domain>%EMAILDOMAIN%</domain>: the
+			// domain being looked up. The other placeholders name no
+			// domain, and one filled from the local part would make the
+			// document valid for some addresses of the domain only.
+			v = strings.ReplaceAll(v, settings.PlaceholderDomain, addr.Domain)
 			v = strings.TrimSuffix(strings.ToLower(v), ".")
 			err = settings.ValidHost(v)
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/popfind/popfind/autoconfig"
+	"github.com/popfind/popfind/internal/resolver"
 	"github.com/popfind/popfind/internal/testnet"
 	"github.com/popfind/popfind/lookup/settings"
 )
@@ -67,7 +68,11 @@ func TestPerAddressAnswersMarked(t *testing.T) {
 	ip := testnet.IP()
 	w.ca.ServeHTTPS(t, ip, xmlHandler(configXML("x")), "other-name.example")
 	w.dns.Host(t, ip, "autoconfig.badcert.example")
+	w.dns.Host(t, testnet.IP(), "autoconfig.refused.example")
 	src := &autoconfig.DomainSource{Fetcher: w.fetcher}
+	// As lookup wires it, the fetcher resolves the host before any request.
+	r := &resolver.Resolver{Servers: []string{w.dns.Addr}, Dial: testnet.Dial}
+	resolving := &autoconfig.DomainSource{Fetcher: &autoconfig.Fetcher{Client: w.fetcher.Client, LookupIP: r.LookupIP}}
 	ctx := context.Background()
 
 	for _, email := range []string{"alice@self.example", "bob@self.example"} {
@@ -88,27 +93,30 @@ func TestPerAddressAnswersMarked(t *testing.T) {
 		notFound bool
 		bound    bool
 	}{
-		{"me@missing.example", true, true},  // HTTP 404
-		{"me@broken.example", false, true},  // malformed XML
-		{"me@empty.example", true, true},    // no POP3, IMAP or SMTP section
-		{"me@moved404.example", true, true}, // a redirect, then 404
-		{"me@badcert.example", false, true}, // TLS, after connecting
-		{"me@nowhere.example", true, false}, // NXDOMAIN: asked of nobody
+		{"me@missing.example", true, true},   // HTTP 404
+		{"me@broken.example", false, true},   // malformed XML
+		{"me@empty.example", true, true},     // no POP3, IMAP or SMTP section
+		{"me@moved404.example", true, true},  // a redirect, then 404
+		{"me@badcert.example", false, true},  // TLS, after connecting
+		{"me@nowhere.example", true, false},  // NXDOMAIN: asked of nobody
+		{"me@refused.example", false, false}, // no connection: asked of nobody
 	} {
-		_, err := src.Lookup(ctx, testnet.Addr(t, tt.email))
-		if err == nil {
-			t.Errorf("%s: no error", tt.email)
-			continue
-		}
-		if errors.Is(err, settings.ErrNotFound) != tt.notFound {
-			t.Errorf("%s: errors.Is(ErrNotFound) = %v, want %v (%v)", tt.email, !tt.notFound, tt.notFound, err)
-		}
-		var be *settings.AddressBoundError
-		switch {
-		case errors.As(err, &be) != tt.bound:
-			t.Errorf("%s: bound to the address = %v, want %v (%v)", tt.email, !tt.bound, tt.bound, err)
-		case tt.bound && be.Address != tt.email:
-			t.Errorf("%s: bound to %q", tt.email, be.Address)
+		for name, src := range map[string]*autoconfig.DomainSource{"dialling": src, "resolving first": resolving} {
+			_, err := src.Lookup(ctx, testnet.Addr(t, tt.email))
+			if err == nil {
+				t.Errorf("%s, %s: no error", tt.email, name)
+				continue
+			}
+			if errors.Is(err, settings.ErrNotFound) != tt.notFound {
+				t.Errorf("%s, %s: errors.Is(ErrNotFound) = %v, want %v (%v)", tt.email, name, !tt.notFound, tt.notFound, err)
+			}
+			var be *settings.AddressBoundError
+			switch {
+			case errors.As(err, &be) != tt.bound:
+				t.Errorf("%s, %s: bound to the address = %v, want %v (%v)", tt.email, name, !tt.bound, tt.bound, err)
+			case tt.bound && be.Address != tt.email:
+				t.Errorf("%s, %s: bound to %q", tt.email, name, be.Address)
+			}
 		}
 	}
 }

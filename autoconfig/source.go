@@ -3,9 +3,9 @@ package autoconfig
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/popfind/popfind/i18n"
@@ -113,25 +113,63 @@ var (
 // protocol. A missing file or one without a valid POP3, IMAP or SMTP
 // section is settings.ErrNotFound; a protocol without a valid section has
 // its part say why.
+//
+// When u's query names addr (the domain's own autoconfig URL, with
+// ?emailaddress=), the server may answer each address differently: the
+// answer is addr's alone (Answer.OnlyFor), and so is every error that came
+// once a request could reach a server (settings.BoundTo). A host name
+// without addresses is the domain's, whoever asks.
 func (f *Fetcher) Config(ctx context.Context, u string, addr settings.Address) (*settings.Answer, error) {
+	a, asked, err := f.config(ctx, u, addr)
+	if !namesAddress(u, addr) {
+		return a, err
+	}
+	if err != nil {
+		if asked {
+			err = settings.BoundTo(addr.String(), err)
+		}
+		return nil, err
+	}
+	a.OnlyFor = addr.String()
+	return a, nil
+}
+
+// namesAddress reports whether a value in u's query is addr.
+func namesAddress(u string, addr settings.Address) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	for _, vs := range p.Query() {
+		for _, v := range vs {
+			if strings.EqualFold(v, addr.String()) || strings.EqualFold(v, addr.Local+"@"+addr.Domain) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// config is Config for any URL; asked says whether a request went out.
+func (f *Fetcher) config(ctx context.Context, u string, addr settings.Address) (a *settings.Answer, asked bool, err error) {
 	var c *Config
-	doc, err := f.get(ctx, u, func(r io.Reader) (err error) {
+	doc, asked, err := f.get(ctx, u, func(r io.Reader) (err error) {
 		c, err = ParseReader(r, addr)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, asked, err
 	}
 	if len(c.Servers) == 0 {
-		return nil, configReasons.notFound(doc.URL, c.Skipped)
+		return nil, true, configReasons.notFound(doc.URL, c.Skipped)
 	}
-	a := c.Answer(doc.URL)
+	a = c.Answer(doc.URL)
 	a.Warnings = append(a.Warnings, doc.Warnings...)
 	if doc.Insecure {
 		a.Insecure = true
 		a.Warnings = append(a.Warnings, i18n.M(i18n.WarnPlainHTTP, doc.URL))
 	}
-	return a, nil
+	return a, true, nil
 }
 
 // reasons are the messages in which a format says why a document has no
@@ -173,7 +211,9 @@ func (r reasons) markMissing(a *settings.Answer, where string, skipped map[setti
 
 // Hosted looks up the autoconfig of the domain that hosts another domain's
 // mail: https://autoconfig.<domain>/ and the ISP database, at once, the
-// former preferred. The MX source uses it.
+// former preferred. The MX source uses it. Neither is told the address:
+// the hoster's settings are the same for every address of the domains it
+// hosts, and the MX source's answer is the domain's.
 type Hosted struct {
 	Fetcher *Fetcher
 	ISPDB   string // empty: don't ask the ISP database
@@ -181,7 +221,7 @@ type Hosted struct {
 
 // Lookup returns the answer for domain, for addr.
 func (h *Hosted) Lookup(ctx context.Context, domain string, addr settings.Address) (*settings.Answer, error) {
-	urls := []string{"https://autoconfig." + domain + "/mail/config-v1.1.xml?emailaddress=" + url.QueryEscape(addr.String())}
+	urls := []string{"https://autoconfig." + domain + "/mail/config-v1.1.xml"}
 	if h.ISPDB != "" {
 		urls = append(urls, h.ISPDB+domain)
 	}
@@ -189,13 +229,15 @@ func (h *Hosted) Lookup(ctx context.Context, domain string, addr settings.Addres
 	for _, u := range urls {
 		attempts = append(attempts, func(ctx context.Context) (*settings.Answer, error) { return h.Fetcher.Config(ctx, u, addr) })
 	}
-	return firstInOrder(ctx, attempts)
+	return firstInOrder(ctx, i18n.NFHostedNone, domain, attempts)
 }
 
 // firstInOrder runs the attempts at once and returns the answer of the
 // first, in their order, that has one, as soon as every attempt before it
-// has failed. The rest are then cancelled and waited for.
-func firstInOrder(ctx context.Context, attempts []func(context.Context) (*settings.Answer, error)) (*settings.Answer, error) {
+// has failed. The rest are then cancelled and waited for. When none has
+// one, the error is joinErrors's, with the catalogue message key, whose
+// arguments are where and what each attempt found.
+func firstInOrder(ctx context.Context, key, where string, attempts []func(context.Context) (*settings.Answer, error)) (*settings.Answer, error) {
 	a, errs, ctxErr := race.First(ctx, attempts)
 	if a != nil {
 		return a, nil
@@ -203,21 +245,72 @@ func firstInOrder(ctx context.Context, attempts []func(context.Context) (*settin
 	if ctxErr != nil {
 		errs = append(errs, ctxErr)
 	}
-	return nil, joinErrors(errs)
+	return nil, joinErrors(key, where, errs)
 }
 
 // joinErrors combines the errors of several attempts. When all of them mean
-// "not found", so does the result; otherwise only the failures are kept, so
-// that a broken endpoint is not mistaken for a missing one.
-func joinErrors(errs []error) error {
+// "not found", so does the result, with one reason (key, with where and
+// what each attempt found); otherwise only the failures are kept, so that
+// a broken endpoint is not mistaken for a missing one.
+func joinErrors(key, where string, errs []error) error {
 	var broken []error
 	for _, e := range errs {
 		if !errors.Is(e, settings.ErrNotFound) {
 			broken = append(broken, e)
 		}
 	}
-	if len(broken) > 0 {
+	switch {
+	case len(broken) > 0:
 		return errors.Join(broken...)
+	case len(errs) == 1:
+		return errs[0]
 	}
-	return fmt.Errorf("%w: %v", settings.ErrNotFound, errors.Join(errs...))
+	var details []string
+	m := &settings.Missing{}
+	for _, e := range errs {
+		if d := detail(e); !slices.Contains(details, d) {
+			details = append(details, d)
+		}
+		var sub *settings.Missing
+		if errors.As(e, &sub) && sub.TTL > 0 && (m.TTL == 0 || sub.TTL < m.TTL) {
+			m.TTL = sub.TTL
+		}
+	}
+	m.Reason = i18n.M(key, where, strings.Join(details, "; "))
+	return &allMissing{missing: m, errs: errs}
 }
+
+// detail is what err says, on one line, without the "not found: " of a
+// *settings.Missing: the reason alone.
+func detail(err error) string {
+	var m *settings.Missing
+	if errors.As(err, &m) && err.Error() == m.Error() {
+		return i18n.English.Format(m.Reason)
+	}
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
+}
+
+// allMissing is the error of attempts that all found nothing: a
+// *settings.Missing whose reason names what each found, that still
+// unwraps to each (one of them may be bound to the address).
+type allMissing struct {
+	missing *settings.Missing
+	errs    []error
+}
+
+func (e *allMissing) Error() string { return e.missing.Error() }
+
+// Is makes an *allMissing match settings.ErrNotFound.
+func (e *allMissing) Is(target error) bool { return target == settings.ErrNotFound }
+
+// As finds the combined *settings.Missing before any attempt's own.
+func (e *allMissing) As(target any) bool {
+	if t, ok := target.(**settings.Missing); ok {
+		*t = e.missing
+		return true
+	}
+	return false
+}
+
+// Unwrap returns each attempt's error.
+func (e *allMissing) Unwrap() []error { return e.errs }

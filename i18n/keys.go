@@ -197,6 +197,8 @@ const (
 	NFNoProtocol        = "nf.no_protocol"
 	NFBuiltinUnlisted   = "nf.builtin_unlisted"
 	NFNoValidHost       = "nf.no_valid_host"
+	NFAutodiscoverNone  = "nf.autodiscover_none"
+	NFHostedNone        = "nf.hosted_none"
 	SkipNotNeeded       = "skip.not_needed"
 	SkipStopped         = "skip.stopped"
 	SkipAnswered        = "skip.answered"
@@ -282,6 +284,7 @@ const (
 	ReasonTimeout        = "reason.timeout"
 	ReasonUnreachable    = "reason.unreachable"
 	LblNotFoundDeadline  = "lbl.not_found_deadline"
+	LblTimeRanOut        = "lbl.time_ran_out"
 	LblCancelled         = "lbl.cancelled"
 )
 

@@ -14,9 +14,10 @@
 //		fmt.Println(s.Host, s.Port, s.SocketType, s.Username) // pop.example.com 995 SSL someone@example.com
 //	}
 //
-// A program that looks up many addresses makes one Finder and keeps it: it
-// shares one resolver, one HTTP client and one cache between lookups, and
-// asks each domain once.
+// A program that looks up many addresses, or serves lookups for days, makes
+// one Finder and keeps it: it shares one resolver, one HTTP client and one
+// cache between lookups, and concurrent lookups of one domain share one run
+// of the sources.
 //
 //	f, err := lookup.New(lookup.Config{Timeout: 5 * time.Second})
 //	if err != nil {
@@ -28,18 +29,43 @@
 //		...
 //	}
 //
-// Config.Protocols says which protocols to find (DefaultProtocols: POP3
+// Config.Protocols says which protocols to find (DefaultProtocols(): POP3
 // and SMTP). A Result describes the first of them; Result.Get and
 // Result.All give each protocol's own Result, with its own source:
 //
 //	smtp := res.Get(lookup.SMTP) // nil when SMTP was not asked for
 //
-// Find never returns nil and never panics. Result.Err says why nothing was
-// found: it matches ErrInvalidAddress for an address that does not parse
-// (and then nothing was sent anywhere), and ErrNotFound when no source had a
-// server or the domain said it does not offer the protocol. An *InterruptedError says the
-// deadline passed or ctx was cancelled first, and ErrNetwork that no source
-// could reach the network at all, which is not the same as "not found".
+// Find never returns nil and never panics, and its result has an entry for
+// every protocol asked for. Result.Err says why nothing was found: it
+// matches ErrInvalidAddress for an address that does not parse (and then
+// nothing was sent anywhere), and ErrNotFound when every source finished and
+// none had a server, or the domain said it does not offer the protocol. An
+// *InterruptedError says that time ran out or ctx was cancelled first: it
+// is not ErrNotFound, since nobody knows whether there is a server. ErrNetwork
+// says that no source could reach the network at all.
+//
+// # Deadlines
+//
+// ctx is the one deadline a lookup needs: when it ends, Find returns what
+// was found by then, with every source's attempt. Config.Timeout is the
+// deadline of a ctx that has none.
+//
+// # What a Finder keeps
+//
+// A domain's answer is kept no longer than the smallest TTL of the DNS
+// records it rests on, never longer than 10 minutes, and in a cache bounded
+// in entries (Config.CacheSize) and in memory; Finder.Forget drops a domain
+// at once. A lookup that was interrupted, that stopped a source early, or in
+// which a source that could have changed the answer failed, is not kept:
+// the next lookup of the domain asks again. An answer that rests on a
+// request that carried the address itself (the domain's autoconfig URL with
+// ?emailaddress=, an Autodiscover login name) is never given to another
+// address; the domain's other addresses are each looked up on their own,
+// over the same kept-alive connections.
+//
+// A Result is a value, copied for its caller: changing its servers, notes,
+// docs or provider changes nothing that the cache, the built-in table or
+// another caller sees.
 //
 // # Where it looks
 //
@@ -58,12 +84,17 @@
 // of its own. Each
 // protocol's answer is the first in that order that found a server of that
 // protocol, known as soon as every source before it has finished; when every
-// protocol's answer is known the rest are cancelled. Once the first
-// protocol has its answer, the others wait for at most the grace period. A
-// source of higher precedence that hangs gets a grace period (Config.Grace),
-// after which the answer in hand is given with a warning (Result.Early).
-// When the deadline passes, the best answer so far is returned with a
-// warning for each source that did not finish.
+// protocol's answer is known the rest are cancelled. Guessing starts for a
+// protocol once every other source has finished without an answer for it.
+//
+// There is one grace period (Config.Grace). It starts when the first
+// protocol has an answer in hand; when it ends, whatever is still running,
+// guessing included, is stopped, and the answers in hand are given with a
+// warning (Result.Early). An answer that came over plain HTTP neither
+// starts it nor counts toward it, and is used only once every other source
+// has finished without an answer: it never wins by waiting. When the
+// deadline passes, the best answer so far is returned with a warning for
+// each source that did not finish.
 //
 // Result.Attempts says what every source did, and Result.Candidates lays
 // their answers side by side (with Config.WaitAll, every source is waited
@@ -77,7 +108,8 @@
 // by talking to it, asks for its capabilities and STARTTLS and says goodbye
 // (POP3 CAPA, STLS, QUIT; IMAP CAPABILITY, STARTTLS, LOGOUT; SMTP EHLO,
 // STARTTLS, QUIT), never a login, AUTH or MAIL FROM. Answers that came over
-// plain HTTP carry a warning and lose to any other.
+// plain HTTP, also through a redirect from HTTPS, carry a warning, are
+// labelled SourceAutoconfigHTTP, and lose to any other.
 //
 // # Words
 //

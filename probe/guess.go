@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -57,6 +59,11 @@ var guessHosts = map[settings.Protocol][]string{
 // the domain for SMTP (465, 587). Servers with TLS rank above plain ones;
 // within each, the order above. Within a protocol, probes start one Stagger
 // apart, or at once when the one before failed.
+//
+// Guessing one protocol, finding nothing is an error: a *settings.Missing
+// when the probes reached the hosts, another error when they could not.
+// Guessing several, the answer has a part for each protocol without a
+// server that says why (Part.Missing or Part.Failed), servers or not.
 func (g *GuessSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
 	protos := g.Protocols
 	if len(protos) == 0 {
@@ -80,35 +87,24 @@ func (g *GuessSource) Lookup(ctx context.Context, addr settings.Address) (*setti
 	}
 	wg.Wait()
 	ans := &settings.Answer{}
-	var errs []error
-	missing := 0
 	for i, p := range protos {
 		o := outs[i]
 		if o.part != nil {
 			*ans.Part(p) = *o.part
 		}
-		switch {
-		case len(o.servers) > 0:
+		if len(o.servers) > 0 {
 			ans.Servers = append(ans.Servers, o.servers...)
 			if ans.SourceURL == "" {
 				ans.SourceURL = o.part.SourceURL
 			}
-		case errors.Is(o.err, settings.ErrNotFound):
-			missing++
-			errs = append(errs, o.err)
-		default:
-			errs = append(errs, o.err)
 		}
 	}
-	switch {
-	case len(ans.Servers) > 0, missing > 0 && missing < len(errs):
-		return ans, nil
-	case len(errs) == 1:
-		return nil, errs[0]
-	case missing == len(errs):
-		return nil, fmt.Errorf("%w: %v", settings.ErrNotFound, errors.Join(errs...))
+	if len(ans.Servers) == 0 && len(protos) == 1 {
+		return nil, outs[0].err
 	}
-	return nil, errors.Join(errs...)
+	// Several protocols: each one's part says why it has no server, if it
+	// has none, so that each is told its own reason, not the others'.
+	return ans, nil
 }
 
 // guess probes one protocol's candidates. It returns the servers found, or
@@ -195,7 +191,9 @@ func (g *GuessSource) partial(got []race.Result[found], p settings.Protocol, add
 	looked := false
 	for _, r := range got {
 		if r.Err != nil {
-			reasons = append(reasons, r.Err.Error())
+			if d := checkDetail(r.Err); !slices.Contains(reasons, d) {
+				reasons = append(reasons, d)
+			}
 			var ce *CheckError
 			if !errors.As(r.Err, &ce) || !ce.couldNotLook() {
 				looked = true
@@ -212,6 +210,21 @@ func (g *GuessSource) partial(got []race.Result[found], p settings.Protocol, add
 	}
 	m := i18n.M(i18n.NFGuess, p.Label(), addr.Domain, strings.Join(reasons, "; "))
 	return nil, &settings.Part{Missing: &m}, &settings.Missing{Reason: m}
+}
+
+// checkDetail is what a failed probe says in a guess's reason: the
+// problem, after the host and port unless it names them itself, or names
+// a DNS failure, which is the host's on every port.
+func checkDetail(err error) string {
+	var ce *CheckError
+	if !errors.As(err, &ce) {
+		return err.Error()
+	}
+	problem := i18n.English.Format(ce.Problem)
+	if ce.Kind == KindDNS || strings.Contains(problem, net.JoinHostPort(ce.Host, strconv.Itoa(ce.Port))) {
+		return problem
+	}
+	return ce.Error()
 }
 
 // probe checks one candidate and returns the servers it proved usable.

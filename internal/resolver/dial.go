@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/miekg/dns"
@@ -17,8 +18,15 @@ var ErrCNAMELoop = fmt.Errorf("more than %d CNAME steps", maxCNAME)
 // maxCNAME bounds how many aliases LookupIP follows.
 const maxCNAME = 8
 
+// resolutionDelay is how long LookupIP waits for the addresses of one family
+// once it has those of the other (RFC 8305 §3).
+const resolutionDelay = 50 * time.Millisecond
+
 // LookupIP returns the addresses of host, asking for A and AAAA records at
 // once, on one socket, and following CNAME chains a bounded number of steps.
+// Once one family has addresses, it waits resolutionDelay (50 ms, as RFC
+// 8305 §3 suggests) for the other and then returns what it has: a server
+// or middlebox that drops AAAA queries costs 50 ms, not the deadline.
 func (r *Resolver) LookupIP(ctx context.Context, host string) ([]net.IP, error) {
 	host = strings.TrimSuffix(host, ".")
 	if ip := net.ParseIP(strings.Trim(host, "[]")); ip != nil {
@@ -39,6 +47,19 @@ func (r *Resolver) LookupIP(ctx context.Context, host string) ([]net.IP, error) 
 	}
 	name := dns.Fqdn(strings.ToLower(host))
 	cs := []*chase{{name: name, qtype: dns.TypeA}, {name: name, qtype: dns.TypeAAAA}}
+	// The first answer with addresses starts the resolution delay, which
+	// ends the queries of the other family that are still open.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var mu sync.Mutex
+	var delay *time.Timer
+	defer func() {
+		mu.Lock()
+		if delay != nil {
+			delay.Stop()
+		}
+		mu.Unlock()
+	}()
 	for {
 		var qs []Question
 		var open []*chase
@@ -50,7 +71,20 @@ func (r *Resolver) LookupIP(ctx context.Context, host string) ([]net.IP, error) 
 		if len(qs) == 0 {
 			break
 		}
-		ms, errs := r.QueryAll(ctx, qs)
+		ms, errs := r.queryAll(ctx, qs, func(k int, m *dns.Msg, err error) {
+			if err != nil {
+				return
+			}
+			if rrs, _, _ := owned(m, open[k].name, open[k].qtype); len(rrs) == 0 {
+				return
+			}
+			// queryAll may call this from another goroutine.
+			mu.Lock()
+			if delay == nil {
+				delay = time.AfterFunc(resolutionDelay, stop)
+			}
+			mu.Unlock()
+		})
 		for k, c := range open {
 			if errs[k] != nil {
 				c.err, c.done = errs[k], true

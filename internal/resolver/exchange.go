@@ -60,6 +60,15 @@ func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Durati
 		open[i] = true
 	}
 	for {
+		if err := ctx.Err(); err != nil {
+			// Nothing is sent once the query has ended.
+			for i, q := range qs {
+				if open[i] {
+					errs[i], open[i] = gaveUp(ctx, q, failed[i], err), false
+				}
+			}
+			return msgs, errs
+		}
 		asked := false
 		for s, server := range r.Servers {
 			var ask []int

@@ -227,8 +227,13 @@ func (r *Resolver) queryAll(ctx context.Context, qs []Question, ready func(i int
 			return ms, es
 		}
 		// Each answer is cached, and handed to the callers waiting for
-		// it, the moment it arrives.
+		// it, the moment it arrives; exchange may hear of one twice.
+		told := make([]bool, len(ask))
 		heard := func(x int, m *dns.Msg, err error) {
+			if told[x] {
+				return
+			}
+			told[x] = true
 			if err == nil {
 				r.store(ask[x], m, time.Now())
 			}

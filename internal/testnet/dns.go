@@ -23,6 +23,9 @@ type DNS struct {
 	names    map[string]bool     // every owner and every name above one
 	servfail map[string]bool
 	hang     map[string]bool
+	hangType map[typed]bool
+	hold     map[string]chan struct{}
+	failN    map[string]int
 	truncate map[string]bool
 	drop     map[string]int
 	tamper   map[string]func(*dns.Msg)
@@ -32,6 +35,14 @@ type DNS struct {
 	byName   map[string]int
 	tcp      map[string]int
 	ports    map[string]int // queries by client address (UDP)
+	pc       net.PacketConn
+	stop     chan struct{} // closed when the test ends
+}
+
+// typed is a name and a record type.
+type typed struct {
+	name  string
+	qtype uint16
 }
 
 // NewDNS starts a server and stops it when the test ends.
@@ -39,7 +50,8 @@ func NewDNS(t testing.TB) *DNS {
 	t.Helper()
 	d := &DNS{records: map[string][]dns.RR{}, names: map[string]bool{}, servfail: map[string]bool{}, hang: map[string]bool{},
 		truncate: map[string]bool{}, drop: map[string]int{}, tamper: map[string]func(*dns.Msg){},
-		garbage: map[string]bool{}, byName: map[string]int{}, tcp: map[string]int{}, ports: map[string]int{}}
+		garbage: map[string]bool{}, byName: map[string]int{}, tcp: map[string]int{}, ports: map[string]int{},
+		hangType: map[typed]bool{}, hold: map[string]chan struct{}{}, failN: map[string]int{}, stop: make(chan struct{})}
 	mux := dns.NewServeMux()
 	mux.HandleFunc(".", d.serve)
 	// UDP and TCP on one port: take a free UDP port, then the same TCP port,
@@ -64,6 +76,7 @@ func NewDNS(t testing.TB) *DNS {
 	// Bursts of queries from batch benchmarks must not overflow the socket.
 	pc.(*net.UDPConn).SetReadBuffer(8 << 20)
 	d.Addr = pc.LocalAddr().String()
+	d.pc = pc
 	udp := &dns.Server{PacketConn: pc, Net: "udp", Handler: mux}
 	tcp := &dns.Server{Listener: tl, Net: "tcp", Handler: mux}
 	for _, srv := range []*dns.Server{udp, tcp} {
@@ -78,6 +91,7 @@ func NewDNS(t testing.TB) *DNS {
 		}
 	}
 	t.Cleanup(func() {
+		close(d.stop) // answers still held are never sent
 		udp.Shutdown()
 		tcp.Shutdown()
 	})
@@ -118,6 +132,57 @@ func (d *DNS) ServFail(name string) { d.set(d.servfail, name) }
 
 // Hang makes the server never answer queries for name.
 func (d *DNS) Hang(name string) { d.set(d.hang, name) }
+
+// HangType makes the server never answer queries for name's records of
+// type qtype, as some middleboxes do with AAAA queries; other types are
+// answered.
+func (d *DNS) HangType(name string, qtype uint16) {
+	d.mu.Lock()
+	d.hangType[typed{dns.Fqdn(strings.ToLower(name)), qtype}] = true
+	d.mu.Unlock()
+}
+
+// Hold makes the server hold its answers to queries for name until release
+// is called: it then sends the answers it held, and answers later queries
+// at once. Answers still held when the test ends are never sent.
+func (d *DNS) Hold(name string) (release func()) {
+	name = dns.Fqdn(strings.ToLower(name))
+	ch := make(chan struct{})
+	d.mu.Lock()
+	d.hold[name] = ch
+	d.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			d.mu.Lock()
+			if d.hold[name] == ch {
+				delete(d.hold, name)
+			}
+			d.mu.Unlock()
+			close(ch)
+		})
+	}
+}
+
+// ServFailN makes the first n queries for name fail with SERVFAIL; the
+// ones after are answered.
+func (d *DNS) ServFailN(name string, n int) {
+	d.mu.Lock()
+	d.failN[dns.Fqdn(strings.ToLower(name))] = n
+	d.mu.Unlock()
+}
+
+// Spoof sends m over UDP to the client address to, from the server's own
+// address and port: what an off-path forger who guessed the client's port
+// would send, and what the client cannot tell from a reply.
+func (d *DNS) Spoof(to net.Addr, m *dns.Msg) error {
+	b, err := m.Pack()
+	if err != nil {
+		return err
+	}
+	_, err = d.pc.WriteTo(b, to)
+	return err
+}
 
 // Truncate makes UDP answers for name truncated, so clients retry over TCP.
 func (d *DNS) Truncate(name string) { d.set(d.truncate, name) }
@@ -211,11 +276,15 @@ func (d *DNS) serve(w dns.ResponseWriter, req *dns.Msg) {
 	} else {
 		d.ports[w.RemoteAddr().String()]++
 	}
-	hang, servfail, trunc, ad := d.hang[name], d.servfail[name], d.truncate[name], d.ad
-	tamper, garbage := d.tamper[name], d.garbage[name]
+	hang, servfail, trunc, ad := d.hang[name] || d.hangType[typed{name, q.Qtype}], d.servfail[name], d.truncate[name], d.ad
+	tamper, garbage, held := d.tamper[name], d.garbage[name], d.hold[name]
 	if d.drop[name] > 0 {
 		d.drop[name]--
 		hang = true
+	}
+	if d.failN[name] > 0 {
+		d.failN[name]--
+		servfail = true
 	}
 	var answer []dns.RR
 	exists := d.names[name]
@@ -260,6 +329,13 @@ func (d *DNS) serve(w dns.ResponseWriter, req *dns.Msg) {
 	}
 	if tamper != nil {
 		tamper(m)
+	}
+	if held != nil {
+		select {
+		case <-held:
+		case <-d.stop:
+			return
+		}
 	}
 	send := func() {
 		if udp && garbage {

@@ -148,14 +148,13 @@ func (s *AutodiscoverSource) follow(ctx context.Context, u string, addr settings
 			email, u = next, nu
 			continue
 		}
+		// The request carried the address, and Exchange answers each
+		// mailbox apart: what it said holds for this address alone.
 		if len(ad.Servers) == 0 {
-			return nil, adReasons.notFound(u, ad.Skipped)
+			return nil, settings.BoundTo(addr.String(), adReasons.notFound(u, ad.Skipped))
 		}
-		a := &settings.Answer{Servers: ad.Servers, SourceURL: u, Warnings: warnings}
+		a := &settings.Answer{Servers: ad.Servers, SourceURL: u, Warnings: warnings, OnlyFor: addr.String()}
 		adReasons.markMissing(a, u, ad.Skipped)
-		if ad.PerAddress {
-			a.OnlyFor = addr.String()
-		}
 		return a, nil
 	}
 }
@@ -170,7 +169,7 @@ func (s *AutodiscoverSource) post(ctx context.Context, u string, addr, asked set
 	})
 	var se *StatusError
 	if errors.As(err, &se) && (se.Code == http.StatusUnauthorized || se.Code == http.StatusForbidden) {
-		return nil, "", settings.NotFound(i18n.NFLoginWanted, u, strconv.Itoa(se.Code))
+		return nil, "", settings.BoundTo(addr.String(), settings.NotFound(i18n.NFLoginWanted, u, strconv.Itoa(se.Code)))
 	}
 	return ad, loc, err
 }

@@ -106,6 +106,10 @@ func TestAutodiscover(t *testing.T) {
 			if tt.url != "" && a.SourceURL != tt.url {
 				t.Errorf("SourceURL %s, want %s", a.SourceURL, tt.url)
 			}
+			// The request carried the address: the answer is its alone.
+			if a.OnlyFor != tt.email {
+				t.Errorf("OnlyFor %q, want %q", a.OnlyFor, tt.email)
+			}
 			var warns []string
 			for _, m := range a.Warnings {
 				warns = append(warns, i18n.English.Format(m))

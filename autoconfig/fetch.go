@@ -303,7 +303,7 @@ func GuardDial(next func(ctx context.Context, network, address string) (net.Conn
 		}
 		ip := literalIP(address)
 		if g.left() && (ip == nil || Internal(ip)) {
-			return nil, fmt.Errorf("refusing to connect to %s: not a public address, after a redirect from a public host", strconv.QuoteToASCII(address))
+			return nil, fmt.Errorf("refusing to connect to %s: not a public address, in a fetch that has left a public host", strconv.QuoteToASCII(address))
 		}
 		c, err := next(ctx, network, address)
 		if err == nil && ip != nil && isPublic(ip) {

@@ -15,7 +15,9 @@ import (
 )
 
 // DomainSource fetches the domain's own autoconfig file from
-// https://autoconfig.<domain>/mail/config-v1.1.xml, naming the address.
+// https://autoconfig.<domain>/mail/config-v1.1.xml, naming the address,
+// as Thunderbird does. The server may answer each address differently, so
+// its answers and errors are the address's alone (see Fetcher.Config).
 type DomainSource struct{ Fetcher *Fetcher }
 
 // URL returns where the source looks for addr.
@@ -30,6 +32,8 @@ func (s *DomainSource) Lookup(ctx context.Context, addr settings.Address) (*sett
 
 // WellKnownSource fetches the autoconfig file from the domain's own web
 // server, https://<domain>/.well-known/autoconfig/mail/config-v1.1.xml.
+// It does not name the address (nor does Thunderbird there): its answer
+// is the domain's.
 type WellKnownSource struct{ Fetcher *Fetcher }
 
 // URL returns where the source looks for addr.
@@ -58,7 +62,8 @@ func (s *ISPDBSource) Lookup(ctx context.Context, addr settings.Address) (*setti
 }
 
 // PlainHTTPSource fetches http://autoconfig.<domain>/mail/config-v1.1.xml,
-// over plain HTTP: its answer is marked Insecure and carries a warning.
+// over plain HTTP: its answer is marked Insecure and carries a warning. It
+// does not name the address, which anyone on the path could read.
 type PlainHTTPSource struct{ Fetcher *Fetcher }
 
 // URL returns where the source looks for addr.

@@ -239,10 +239,17 @@ type redirectWorld struct {
 	mu     sync.Mutex
 	public map[string]string // public IP -> loopback IP
 	next   int
+	// rebound holds what the fetcher's own lookups (the redirect check's)
+	// see of a name instead of the DNS server's answer, by how many times
+	// they have asked: the name's owner changed its address between the
+	// check and the connection, or back.
+	rebound map[string]func(call int) []net.IP
+	calls   map[string]int
 }
 
 func newRedirectWorld(t *testing.T) *redirectWorld {
-	w := &redirectWorld{world: &world{dns: testnet.NewDNS(t), ca: testnet.NewCA(t)}, public: map[string]string{}}
+	w := &redirectWorld{world: &world{dns: testnet.NewDNS(t), ca: testnet.NewCA(t)}, public: map[string]string{},
+		rebound: map[string]func(int) []net.IP{}, calls: map[string]int{}}
 	r := &resolver.Resolver{Servers: []string{w.dns.Addr}, Dial: autoconfig.GuardDial(func(ctx context.Context, network, address string) (net.Conn, error) {
 		host, port, _ := net.SplitHostPort(address)
 		w.mu.Lock()
@@ -254,8 +261,29 @@ func newRedirectWorld(t *testing.T) *redirectWorld {
 	})}
 	tr := &http.Transport{DialContext: r.DialContext, TLSClientConfig: &tls.Config{RootCAs: w.ca.Pool()}}
 	t.Cleanup(tr.CloseIdleConnections)
-	w.fetcher = &autoconfig.Fetcher{Client: &http.Client{Transport: tr}, LookupIP: r.LookupIP}
+	lookupIP := func(ctx context.Context, host string) ([]net.IP, error) {
+		w.mu.Lock()
+		w.calls[host]++
+		seen, call := w.rebound[host], w.calls[host]
+		w.mu.Unlock()
+		if seen != nil {
+			if ips := seen(call); ips != nil {
+				return ips, nil
+			}
+		}
+		return r.LookupIP(ctx, host)
+	}
+	w.fetcher = &autoconfig.Fetcher{Client: &http.Client{Transport: tr}, LookupIP: lookupIP}
 	return w
+}
+
+// rebind makes the fetcher's own lookups of name see seen(call) instead of
+// the DNS server's answer, when that is not nil; the connections see the
+// DNS server's.
+func (w *redirectWorld) rebind(name string, seen func(call int) []net.IP) {
+	w.mu.Lock()
+	w.rebound[name] = seen
+	w.mu.Unlock()
 }
 
 // servePublic serves h for names at a public-looking address.

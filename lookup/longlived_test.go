@@ -197,11 +197,46 @@ func TestKeptNoLongerThanTTL(t *testing.T) {
 	if o.queries.Load() == n {
 		t.Fatalf("a lookup after the TTL of 1s was answered from the cache")
 	}
-	n = o.queries.Load()
-	f.Forget("TTL.example.")
-	find()
-	if o.queries.Load() == n {
-		t.Fatalf("a lookup after Forget was answered from the cache")
+}
+
+// Forget drops what is kept for one domain, in any spelling, and nothing
+// else; a lookup under way when it is called is not kept.
+func TestForget(t *testing.T) {
+	t.Parallel()
+	src := &countingSource{name: "srv", host: "pop.forget.example"}
+	m := &memo{engine: &engine{sources: entries(src), timeout: 5 * time.Second}}
+	f := &Finder{memo: m}
+	ctx := context.Background()
+	for _, d := range []string{"a.example", "xn--bcher-kva.example"} {
+		m.findIn(ctx, testnet.Addr(t, "me@"+d))
+	}
+	f.Forget("A.Example.")
+	f.Forget("bücher.example")
+	m.findIn(ctx, testnet.Addr(t, "me@a.example"))
+	m.findIn(ctx, testnet.Addr(t, "you@xn--bcher-kva.example"))
+	if got := src.calls.Load(); got != 4 {
+		t.Errorf("%d lookups; want 4: both domains asked again after Forget", got)
+	}
+	m.findIn(ctx, testnet.Addr(t, "me@a.example"))
+	if got := src.calls.Load(); got != 4 {
+		t.Errorf("%d lookups; want the answer kept again after Forget", got)
+	}
+	slow := &countingSource{name: "srv", delay: 100 * time.Millisecond, host: "pop.forget.example"}
+	m = &memo{engine: &engine{sources: entries(slow), timeout: 5 * time.Second}}
+	f = &Finder{memo: m}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		m.findIn(ctx, testnet.Addr(t, "me@slow.example"))
+	}()
+	for slow.calls.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	f.Forget("slow.example")
+	<-done
+	m.findIn(ctx, testnet.Addr(t, "me@slow.example"))
+	if got := slow.calls.Load(); got != 2 {
+		t.Errorf("%d lookups; a lookup under way during Forget was kept", got)
 	}
 }
 

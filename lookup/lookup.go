@@ -225,7 +225,10 @@ func (f *Finder) network() (*network, error) {
 			}
 			n.resolver = r
 		}
-		n.resolver.Dial = f.cfg.Dial
+		// Every connection of the Finder is dialled through the guard: a fetch
+		// that left a public host never connects to an internal address,
+		// whatever the name resolves to by then (DNS rebinding).
+		n.resolver.Dial = autoconfig.GuardDial(f.cfg.Dial)
 		n.transport = &http.Transport{
 			// Every connection resolves its host through the resolver, and
 			// no proxy is used: a proxy would resolve names behind its back.

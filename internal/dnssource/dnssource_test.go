@@ -309,3 +309,109 @@ func TestSRVEveryProtocol(t *testing.T) {
 		t.Error("IMAP's failures spilled over to POP3")
 	}
 }
+
+// An SRV answer holds as long as the smallest TTL of the responses it rests
+// on: its records, and the absences it reports (NXDOMAIN's negative TTL,
+// the test server's SOA minimum of 30 s). An absence holds as long as its
+// negative TTL.
+func TestSRVTTL(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t,
+		"_pop3s._tcp.ttl.example. 300 IN SRV 0 0 995 a.ttl.example.",
+		"_pop3s._tcp.ttl.example. 45 IN SRV 0 0 995 b.ttl.example.",
+		"_pop3._tcp.ttl.example. 120 IN SRV 0 0 110 c.ttl.example.",
+		"_pop3s._tcp.half.ttl.example. 300 IN SRV 0 0 995 a.ttl.example.",
+	)
+	s := &dnssource.SRVSource{Resolver: newResolver(d)}
+	for addr, want := range map[string]time.Duration{
+		"x@ttl.example":      45 * time.Second,
+		"x@half.ttl.example": 30 * time.Second, // _pop3 is NXDOMAIN
+	} {
+		a, err := s.Lookup(context.Background(), testnet.Addr(t, addr))
+		if err != nil {
+			t.Fatalf("%s: %v", addr, err)
+		}
+		if a.TTL != want {
+			t.Errorf("%s: TTL %v; want %v", addr, a.TTL, want)
+		}
+	}
+	_, err := s.Lookup(context.Background(), testnet.Addr(t, "x@nosrv.example"))
+	var miss *settings.Missing
+	if !errors.As(err, &miss) || miss.TTL != 30*time.Second {
+		t.Errorf("no SRV: %v; want not found with the negative TTL, 30s", err)
+	}
+}
+
+// A second lookup served from the resolver's cache has what is left of
+// the TTL, not all of it.
+func TestSRVTTLCountsDown(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t, "_pop3s._tcp.age.example. 60 IN SRV 0 0 995 a.age.example.", "_pop3._tcp.age.example. 60 IN SRV 0 0 110 a.age.example.")
+	s := &dnssource.SRVSource{Resolver: newResolver(d)}
+	a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@age.example"))
+	if err != nil || a.TTL != time.Minute {
+		t.Fatalf("%v, %v; want a TTL of 1m0s", a, err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	before := d.Queries()
+	a, err = s.Lookup(context.Background(), testnet.Addr(t, "x@age.example"))
+	if err != nil || d.Queries() != before {
+		t.Fatalf("%v, %d queries; want the cached answer", err, d.Queries()-before)
+	}
+	if a.TTL >= time.Minute || a.TTL < 30*time.Second {
+		t.Errorf("TTL %v over a second after the answer came; want less than 1m0s", a.TTL)
+	}
+}
+
+// An MX answer holds no longer than the MX records, nor than what the MX
+// host's domain said; an absence, as long as the response that showed it.
+func TestMXTTL(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t,
+		"google-ttl.example. 300 IN MX 1 aspmx.l.google.com.",
+		"google-ttl.example. 30 IN MX 5 alt1.aspmx.l.google.com.",
+		"nullmx-ttl.example. 90 IN MX 0 .",
+		"hosted-ttl.example. 300 IN MX 10 mx.hoster.example.",
+		"missing-ttl.example. 300 IN MX 10 mx.nobody.example.",
+	)
+	configs := fakeConfigs{
+		"hoster.example": {answer: &settings.Answer{Servers: []settings.Server{{Protocol: settings.POP3, Host: "pop.hoster.example", Port: 995, SocketType: settings.SSL}}, TTL: 10 * time.Second}},
+		"nobody.example": {err: &settings.Missing{Reason: i18n.M(i18n.NFNoMX, "nobody.example"), TTL: 5 * time.Second}},
+	}
+	s := &dnssource.MXSource{Resolver: newResolver(d), Hosting: providers.Builtin(), Configs: configs}
+	for domain, want := range map[string]time.Duration{"google-ttl.example": 30 * time.Second, "hosted-ttl.example": 10 * time.Second} {
+		a, err := s.Lookup(context.Background(), testnet.Addr(t, "x@"+domain))
+		if err != nil {
+			t.Fatalf("%s: %v", domain, err)
+		}
+		if a.TTL != want {
+			t.Errorf("%s: TTL %v; want %v", domain, a.TTL, want)
+		}
+	}
+	for domain, want := range map[string]time.Duration{"nullmx-ttl.example": 90 * time.Second, "nomx-ttl.example": 30 * time.Second, "missing-ttl.example": 5 * time.Second} {
+		_, err := s.Lookup(context.Background(), testnet.Addr(t, "x@"+domain))
+		var miss *settings.Missing
+		if !errors.As(err, &miss) || miss.TTL != want {
+			t.Errorf("%s: %v; want not found with a TTL of %v", domain, err, want)
+		}
+	}
+}
+
+type fakeConfig struct {
+	answer *settings.Answer
+	err    error
+}
+
+// fakeConfigs answers DomainConfig lookups from a table.
+type fakeConfigs map[string]fakeConfig
+
+func (f fakeConfigs) Lookup(_ context.Context, domain string, _ settings.Address) (*settings.Answer, error) {
+	c, ok := f[domain]
+	if !ok {
+		return nil, settings.NotFound(i18n.NFNoMX, domain)
+	}
+	return c.answer, c.err
+}

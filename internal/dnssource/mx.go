@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/miekg/dns"
 	"golang.org/x/net/publicsuffix"
@@ -51,14 +52,16 @@ func (s *MXSource) Questions(addr settings.Address) []resolver.Question {
 }
 
 // Lookup asks for the domain's MX records and maps the preferred hosts.
+// Its answer, or absence, holds no longer than the MX response, nor than
+// what it found through the MX hosts.
 func (s *MXSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
-	hosts, err := s.preferred(ctx, addr.Domain)
+	hosts, ttl, err := s.preferred(ctx, addr.Domain)
 	if err != nil {
 		return nil, err
 	}
 	for _, h := range hosts {
 		if a, ok := s.Hosting.ForMX(h); ok {
-			return inferred(a, h), nil
+			return inferred(a, h, ttl), nil
 		}
 	}
 	// No pattern matched: derive the hosting domain from each MX host.
@@ -77,9 +80,13 @@ func (s *MXSource) Lookup(ctx context.Context, addr settings.Address) (*settings
 			}
 			a, err := s.Configs.Lookup(ctx, d, addr)
 			if err == nil {
-				return inferred(a, h), nil
+				return inferred(a, h, ttl), nil
 			}
-			if !errors.Is(err, settings.ErrNotFound) {
+			var miss *settings.Missing
+			switch {
+			case errors.As(err, &miss):
+				ttl = minTTL(ttl, miss.TTL)
+			case !errors.Is(err, settings.ErrNotFound):
 				errs = append(errs, err)
 			}
 		}
@@ -87,7 +94,7 @@ func (s *MXSource) Lookup(ctx context.Context, addr settings.Address) (*settings
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("mx: %w", errors.Join(errs...))
 	}
-	return nil, settings.NotFound(i18n.NFMXUnknown, strings.Join(hosts, ", "), orNone(tried))
+	return nil, &settings.Missing{Reason: i18n.M(i18n.NFMXUnknown, strings.Join(hosts, ", "), orNone(tried)), TTL: ttl}
 }
 
 func orNone(list []string) string {
@@ -97,25 +104,29 @@ func orNone(list []string) string {
 	return strings.Join(list, ", ")
 }
 
-// inferred marks a copy of a as inferred from the MX host.
-func inferred(a *settings.Answer, host string) *settings.Answer {
+// inferred marks a copy of a as inferred from the MX host, holding no
+// longer than ttl, the MX response's.
+func inferred(a *settings.Answer, host string, ttl time.Duration) *settings.Answer {
 	out := *a
+	out.TTL = minTTL(a.TTL, ttl)
 	out.SourceURL = host
 	out.Warnings = append(append([]i18n.Msg(nil), a.Warnings...), i18n.M(i18n.WarnMXInferred, host))
 	return &out
 }
 
-// preferred returns the MX hosts with the lowest preference value.
-func (s *MXSource) preferred(ctx context.Context, domain string) ([]string, error) {
+// preferred returns the MX hosts with the lowest preference value, and how
+// long the response holds.
+func (s *MXSource) preferred(ctx context.Context, domain string) ([]string, time.Duration, error) {
 	m, err := s.Resolver.Query(ctx, domain, dns.TypeMX)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
+	ttl := ttlOf(m)
 	hosts := preferredMX(m, domain)
 	if len(hosts) == 0 {
-		return nil, settings.NotFound(i18n.NFNoMX, domain)
+		return nil, 0, &settings.Missing{Reason: i18n.M(i18n.NFNoMX, domain), TTL: ttl}
 	}
-	return hosts, nil
+	return hosts, ttl, nil
 }
 
 // preferredMX takes the most preferred exchangers out of a response, at

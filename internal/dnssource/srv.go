@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/miekg/dns"
 
@@ -35,6 +36,7 @@ type srvAnswer struct {
 	name    string
 	records []*dns.SRV
 	ad      bool
+	ttl     time.Duration // how long the response holds; zero: unknown
 	err     error
 }
 
@@ -92,9 +94,18 @@ func (s *SRVSource) Lookup(ctx context.Context, addr settings.Address) (*setting
 
 // answer turns each protocol's two SRV answers into servers, implicit TLS
 // before STARTTLS, each in RFC 2782 order. What concerns one protocol alone
-// (its source name, a target of ".", a failed query) goes in its part.
+// (its source name, a target of ".", a failed query) goes in its part. The
+// answer, or the absence, holds as long as every response it rests on: the
+// smallest of their TTLs.
 func (s *SRVSource) answer(addr settings.Address, protos []settings.Protocol, results [][2]srvAnswer) (*settings.Answer, error) {
 	ans := &settings.Answer{DNSSEC: true}
+	for _, rs := range results {
+		for _, r := range rs {
+			if r.err == nil {
+				ans.TTL = minTTL(ans.TTL, r.ttl)
+			}
+		}
+	}
 	var errs []error
 	allFailed := true
 	settled := false
@@ -125,7 +136,7 @@ func (s *SRVSource) answer(addr settings.Address, protos []settings.Protocol, re
 		return nil, errors.Join(errs...)
 	case len(errs) == 0 && len(protos) == 1:
 		n := srvNames(protos[0], addr.Domain)
-		return nil, settings.NotFound(i18n.NFNoSRV, n[0], n[1])
+		return nil, &settings.Missing{Reason: i18n.M(i18n.NFNoSRV, n[0], n[1]), TTL: ans.TTL}
 	}
 	// No protocol has records, or some failed and the others have none:
 	// each part says which names it asked for, or what failed.
@@ -218,7 +229,7 @@ func dnsReason(err error) string {
 
 // parseSRV takes the SRV records for name out of a response, at most maxSRV.
 func parseSRV(m *dns.Msg, name string) srvAnswer {
-	r := srvAnswer{name: name, ad: m.AuthenticatedData}
+	r := srvAnswer{name: name, ad: m.AuthenticatedData, ttl: ttlOf(m)}
 	rrs, _ := resolver.Owned(m, name, dns.TypeSRV)
 	for _, rr := range rrs {
 		if srv, ok := rr.(*dns.SRV); ok {
@@ -281,6 +292,28 @@ func weighted(group []*dns.SRV, randn func(int) int) []*dns.SRV {
 		rest = append(rest[:pick], rest[pick+1:]...)
 	}
 	return out
+}
+
+// ttlOf is how long the response m holds, as resolver.TTL says, but at
+// least a second, the unit of TTLs: zero would mean no bound at all. Zero
+// when m says nothing of it.
+func ttlOf(m *dns.Msg) time.Duration {
+	ttl, ok := resolver.TTL(m)
+	if !ok {
+		return 0
+	}
+	return max(ttl, time.Second)
+}
+
+// minTTL is the smaller of two TTLs, where zero means none is known.
+func minTTL(a, b time.Duration) time.Duration {
+	switch {
+	case a <= 0:
+		return b
+	case b <= 0:
+		return a
+	}
+	return min(a, b)
 }
 
 // inDomain reports whether host is domain or one of its subdomains.

@@ -10,7 +10,9 @@
 // up before the call ends, one of the callers still waiting runs it again.
 // Do suits long calls whose work is worth keeping; Run suits short ones made
 // by many callers at once, such as DNS queries, where a goroutine per call
-// costs more than the rare repeat. A Group is used with one of them only.
+// costs more than the rare repeat. RunAll and RunEach are Run for several
+// keys at once, and RunEach hands each result to the callers waiting as
+// soon as it is known. A Group is used with Do or with the Run family only.
 package flight
 
 import (

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -312,4 +313,120 @@ func TestRunAllSplitsKeys(t *testing.T) {
 	if v := <-firstVal; v != "A" {
 		t.Errorf("first caller got %q", v)
 	}
+}
+
+// RunEach tells ready of a key it joined as soon as the caller computing
+// that key settles it, while its own call still runs; the callers waiting
+// for a key that fn settles early get it at once; and every key is told
+// once, with the value RunEach returns for it.
+func TestRunEachReadyBeforeOwnCall(t *testing.T) {
+	var g Group[string, string]
+	started := make(chan struct{})
+	releaseA := make(chan struct{})
+	leaderDone := make(chan []string, 1)
+	// The first caller computes "a" and "slow": it settles "a" early and
+	// then waits.
+	go func() {
+		vals, _ := g.RunEach(context.Background(), []string{"a", "slow"}, func(_ context.Context, keys []string, settle func(int, string, error)) ([]string, []error) {
+			close(started)
+			<-releaseA
+			settle(0, "A", nil)
+			<-releaseA // closed: passes; the call of "slow" is done below
+			return []string{"ignored", "S"}, make([]error, 2)
+		}, nil)
+		leaderDone <- vals
+	}()
+	<-started
+
+	// The second caller joins "a" and computes "b", which it holds until
+	// ready has heard of "a".
+	var mu sync.Mutex
+	told := map[int]string{}
+	heardA := make(chan struct{})
+	second := make(chan []string, 1)
+	go func() {
+		vals, errs := g.RunEach(context.Background(), []string{"b", "a"}, func(_ context.Context, keys []string, _ func(int, string, error)) ([]string, []error) {
+			if fmt.Sprint(keys) != "[b]" {
+				t.Errorf("computing %v; want [b]", keys)
+			}
+			select {
+			case <-heardA:
+			case <-time.After(10 * time.Second):
+				t.Error("ready did not hear of the joined key while the caller's own call ran")
+			}
+			return []string{"B"}, make([]error, 1)
+		}, func(i int, v string, err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if _, dup := told[i]; dup {
+				t.Errorf("key %d told twice", i)
+			}
+			told[i] = v
+			if i == 1 {
+				close(heardA)
+			}
+		})
+		if errors.Join(errs...) != nil {
+			t.Errorf("errors %v", errs)
+		}
+		second <- vals
+	}()
+	waitFor(&g, "a", 2)
+	close(releaseA)
+	if vals := <-second; fmt.Sprint(vals) != "[B A]" {
+		t.Errorf("second caller got %v; want [B A]", vals)
+	}
+	if vals := <-leaderDone; fmt.Sprint(vals) != "[A S]" {
+		t.Errorf("first caller got %v; want [A S]: what fn returns for a key it settled is ignored", vals)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(told) != "map[0:B 1:A]" {
+		t.Errorf("ready heard %v", told)
+	}
+}
+
+// A caller whose context ends while it waits for a key is told ctx.Err()
+// for it, and ready never hears of the key after RunEach returns.
+func TestRunEachNoReadyAfterReturn(t *testing.T) {
+	var g Group[string, int]
+	started := make(chan struct{})
+	release := make(chan struct{})
+	first := make(chan struct{})
+	go func() {
+		defer close(first)
+		g.Run(context.Background(), "k", func(context.Context) (int, error) {
+			close(started)
+			<-release
+			return 1, nil
+		})
+	}()
+	<-started
+	ctx, cancel := context.WithCancel(context.Background())
+	var mu sync.Mutex
+	returned := false
+	var told []error
+	go func() {
+		waitFor(&g, "k", 2)
+		cancel()
+	}()
+	_, errs := g.RunEach(ctx, []string{"k"}, func(context.Context, []string, func(int, int, error)) ([]int, []error) {
+		t.Error("a second call started although one was in flight")
+		return nil, nil
+	}, func(i int, v int, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if returned {
+			t.Error("ready called after RunEach returned")
+		}
+		told = append(told, err)
+	})
+	mu.Lock()
+	returned = true
+	if !errors.Is(errs[0], context.Canceled) || len(told) != 1 || told[0] != errs[0] {
+		t.Errorf("RunEach = %v, ready heard %v; want context.Canceled, once", errs, told)
+	}
+	mu.Unlock()
+	close(release)
+	<-first
 }

@@ -21,7 +21,10 @@ import (
 // lookups behind HTTPS fetches and TCP connections — to one set of servers.
 // It asks each question once: concurrent identical questions share one
 // query, sent and awaited by the first caller's goroutine (no goroutine per
-// query), and answers are cached for their TTL. It is safe for concurrent use.
+// query), whose answer reaches every caller as soon as it arrives; answers
+// are cached for their TTL, and served with what is left of it (see TTL).
+// Failures (SERVFAIL, REFUSED, timeouts) are never cached. It is safe for
+// concurrent use.
 //
 // It checks replies as a stub resolver must: a reply must carry the query's
 // ID and question, and only records owned by the name asked (or by the
@@ -58,7 +61,11 @@ type Question struct {
 }
 
 // DNSError is a DNS failure: the server said SERVFAIL or REFUSED, or could
-// not be reached.
+// not be reached. When no server answered, Rcode is -1 and Err says why:
+// the caller's context error when its deadline or cancellation ended the
+// query (so that errors.Is(err, context.DeadlineExceeded) holds), and
+// ErrNoAnswer when the resolver's own tries ran out while the caller still
+// had time, which means the network or the servers are down.
 type DNSError struct {
 	Name  string
 	Type  string
@@ -108,7 +115,7 @@ func (r *Resolver) Queries() int64 {
 
 // Query asks for name's records of type qtype. It returns the response for
 // NOERROR and NXDOMAIN answers; SERVFAIL, REFUSED and network failures are a
-// *DNSError.
+// *DNSError. Callers must not change the response: it may be shared.
 func (r *Resolver) Query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error) {
 	ms, errs := r.QueryAll(ctx, []Question{{name, qtype}})
 	return ms[0], errs[0]

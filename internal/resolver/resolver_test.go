@@ -328,3 +328,212 @@ func TestPrefetch(t *testing.T) {
 		t.Errorf("%d queries for quick.example; want 1", q)
 	}
 }
+
+// waitQueries waits until the server has received n queries for name.
+func waitQueries(t *testing.T, d *testnet.DNS, name string, n int) {
+	t.Helper()
+	for start := time.Now(); d.QueriesFor(name) < n; time.Sleep(time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("the server never got a query for %s", name)
+		}
+	}
+}
+
+// A question that Prefetch joined, in flight for another caller, is done
+// as soon as that caller's answer arrives, although the question Prefetch
+// sent itself still waits: one hanging question holds back nothing else.
+func TestPrefetchJoinedDoneWhenAnswered(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t, "joined.example. 60 IN A 192.0.2.20", "own.example. 60 IN A 192.0.2.21")
+	releaseJoined := d.Hold("joined.example")
+	releaseOwn := d.Hold("own.example")
+	defer releaseOwn()
+	r := &resolver.Resolver{Servers: []string{d.Addr}}
+	defer r.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	// Another caller sends joined.example.
+	other := make(chan error, 1)
+	go func() {
+		_, err := r.Query(ctx, "joined.example", dns.TypeA)
+		other <- err
+	}()
+	waitQueries(t, d, "joined.example", 1)
+
+	// The prefetch sends own.example and joins joined.example.
+	done := make(chan int, 2)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		r.Prefetch(ctx, []resolver.Question{{Name: "own.example", Type: dns.TypeA}, {Name: "joined.example", Type: dns.TypeA}}, func(i int) { done <- i })
+	}()
+	waitQueries(t, d, "own.example", 1)
+
+	releaseJoined()
+	select {
+	case i := <-done:
+		if i != 1 {
+			t.Fatalf("question %d done first; want the joined one, 1", i)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the joined question was not done when its answer came, while the prefetch's own question waited")
+	}
+	// Its answer is in the cache.
+	before := d.QueriesFor("joined.example")
+	if _, err := r.Query(ctx, "joined.example", dns.TypeA); err != nil || d.QueriesFor("joined.example") != before {
+		t.Errorf("query after done: %v, and %d more queries; want the cached answer", err, d.QueriesFor("joined.example")-before)
+	}
+	if err := <-other; err != nil {
+		t.Errorf("the other caller: %v", err)
+	}
+	releaseOwn()
+	<-finished
+	if i := <-done; i != 0 {
+		t.Errorf("then question %d done; want 0", i)
+	}
+}
+
+// QueryAll returns, each in its place, the answer to a question it joined,
+// which came while its own question waited, and the answer to its own.
+func TestQueryAllJoinedAndOwn(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t, "j.both.example. 60 IN A 192.0.2.30", "o.both.example. 60 IN A 192.0.2.31")
+	releaseJoined := d.Hold("j.both.example")
+	releaseOwn := d.Hold("o.both.example")
+	defer releaseJoined()
+	defer releaseOwn()
+	r := &resolver.Resolver{Servers: []string{d.Addr}}
+	defer r.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	other := make(chan error, 1)
+	go func() {
+		_, err := r.Query(ctx, "j.both.example", dns.TypeA)
+		other <- err
+	}()
+	waitQueries(t, d, "j.both.example", 1)
+	type result struct {
+		ms   []*dns.Msg
+		errs []error
+	}
+	got := make(chan result, 1)
+	go func() {
+		ms, errs := r.QueryAll(ctx, []resolver.Question{{Name: "o.both.example", Type: dns.TypeA}, {Name: "j.both.example", Type: dns.TypeA}})
+		got <- result{ms, errs}
+	}()
+	waitQueries(t, d, "o.both.example", 1)
+	releaseJoined()
+	releaseOwn()
+	res := <-got
+	if err := <-other; err != nil {
+		t.Errorf("the other caller: %v", err)
+	}
+	for i, want := range []string{"192.0.2.31", "192.0.2.30"} {
+		if res.errs[i] != nil || len(res.ms[i].Answer) != 1 || res.ms[i].Answer[0].(*dns.A).A.String() != want {
+			t.Errorf("question %d: %v, %v; want %s", i, res.ms[i], res.errs[i], want)
+		}
+	}
+}
+
+// A server or middlebox that drops AAAA queries costs LookupIP the
+// resolution delay once the A records are in, not the caller's deadline;
+// and the other way round.
+func TestLookupIPDroppedFamily(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t, "v4.drop.example. 60 IN A 192.0.2.40", "v4.drop.example. 60 IN AAAA 2001:db8::40",
+		"v6.drop.example. 60 IN A 192.0.2.41", "v6.drop.example. 60 IN AAAA 2001:db8::41")
+	d.HangType("v4.drop.example", dns.TypeAAAA)
+	d.HangType("v6.drop.example", dns.TypeA)
+	r := &resolver.Resolver{Servers: []string{d.Addr}}
+	defer r.Close()
+	for host, want := range map[string]string{"v4.drop.example": "[192.0.2.40]", "v6.drop.example": "[2001:db8::41]"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		start := time.Now()
+		ips, err := r.LookupIP(ctx, host)
+		el := time.Since(start)
+		cancel()
+		if err != nil || fmt.Sprint(ips) != want {
+			t.Errorf("%s: %v, %v; want %s", host, ips, err, want)
+		}
+		if el > 2*time.Second {
+			t.Errorf("%s: returned after %v; the unanswered family should cost about 50 ms, not the 10 s deadline", host, el)
+		}
+	}
+}
+
+// A failure is never cached: once a SERVFAIL burst or a lost answer is
+// over, the next query gets the answer.
+func TestFailuresNotCached(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Add(t, "burst.example. 60 IN A 192.0.2.50", "lost.example. 60 IN A 192.0.2.51")
+	d.ServFailN("burst.example", 1)
+	r := newResolver(d)
+	defer r.Close()
+	ctx := context.Background()
+	var de *resolver.DNSError
+	if _, err := r.Query(ctx, "burst.example", dns.TypeA); !errors.As(err, &de) || de.Rcode != dns.RcodeServerFailure {
+		t.Fatalf("first query: %v; want SERVFAIL", err)
+	}
+	if m, err := r.Query(ctx, "burst.example", dns.TypeA); err != nil || len(m.Answer) != 1 {
+		t.Errorf("after the SERVFAIL: %v, %v; want the answer", m, err)
+	}
+
+	d.DropN("lost.example", 1<<20)
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if _, err := r.Query(short, "lost.example", dns.TypeA); err == nil {
+		t.Fatal("an unanswered query succeeded")
+	}
+	d.DropN("lost.example", 0)
+	if m, err := r.Query(ctx, "lost.example", dns.TypeA); err != nil || len(m.Answer) != 1 {
+		t.Errorf("after the timeout: %v, %v; want the answer", m, err)
+	}
+}
+
+// The caller's deadline ending a query is context.DeadlineExceeded; the
+// resolver's own retries running out while the caller still has time is a
+// network failure, ErrNoAnswer, and not the caller's deadline.
+func TestDeadlineOrNoAnswer(t *testing.T) {
+	t.Parallel()
+	d := testnet.NewDNS(t)
+	d.Hang("silent.example")
+	r := &resolver.Resolver{Servers: []string{d.Addr}, QueryTimeout: 300 * time.Millisecond}
+	defer r.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := r.Query(ctx, "silent.example", dns.TypeA)
+	var de *resolver.DNSError
+	if !errors.As(err, &de) || !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, resolver.ErrNoAnswer) {
+		t.Errorf("caller's deadline: %v; want a DNSError matching context.DeadlineExceeded", err)
+	}
+	_, ips := r.LookupIP(ctx, "silent.example")
+	if !errors.Is(ips, context.DeadlineExceeded) {
+		t.Errorf("LookupIP after the caller's deadline: %v; want context.DeadlineExceeded", ips)
+	}
+
+	// No deadline: the resolver gives up after QueryTimeout.
+	_, err = r.Query(context.Background(), "silent.example", dns.TypeA)
+	if !errors.As(err, &de) || de.Rcode != -1 || errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, resolver.ErrNoAnswer) {
+		t.Errorf("resolver's own timeout: %v; want a DNSError with ErrNoAnswer, not the caller's deadline", err)
+	}
+	// Cancellation is the caller's too.
+	cctx, ccancel := context.WithCancel(context.Background())
+	defer ccancel()
+	n := d.QueriesFor("silent.example")
+	go func() {
+		for d.QueriesFor("silent.example") == n {
+			time.Sleep(time.Millisecond)
+		}
+		ccancel()
+	}()
+	_, err = r.Query(cctx, "silent.example", dns.TypeSRV)
+	if !errors.As(err, &de) || !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v; want a DNSError matching context.Canceled", err)
+	}
+}

@@ -112,14 +112,25 @@ func (p *progress) set(s situation) {
 	p.mu.Unlock()
 }
 
-// snapshot returns what the lookup had when called, as a verdict of a
-// lookup that stopped for cause.
+// snapshot returns what the lookup had when called, as a verdict for addr
+// of a lookup that stopped for cause. The lookup may have been made for
+// another address of the domain: what it learned for that address alone is
+// left out, as if its source had not finished.
 func (e *engine) snapshot(p *progress, addr Address, cause error, budget time.Duration) *verdict {
 	p.mu.Lock()
 	s, ok := p.s, p.ok
 	p.mu.Unlock()
 	if !ok {
 		s = e.newSituation()
+	}
+	s.attempts = slices.Clone(s.attempts)
+	s.guesses = slices.Clone(s.guesses)
+	for _, as := range [][]*attempt{s.attempts, s.guesses} {
+		for i, a := range as {
+			if b := a.boundTo(); b != "" && b != addr.String() {
+				as[i] = nil
+			}
+		}
 	}
 	s.final = true
 	s.budget = budget

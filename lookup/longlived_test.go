@@ -563,3 +563,52 @@ func TestFinderForADay(t *testing.T) {
 		t.Errorf("%d entries, %d bytes kept; want at most %d and %d", entries, bytes, defaultCacheSize, cacheBytes)
 	}
 }
+
+// A caller who stops waiting for another address's lookup of the domain
+// gets what it had found, but never what it learned for that address alone.
+func TestSnapshotKeepsOtherAddressesOut(t *testing.T) {
+	t.Parallel()
+	hang := &countingSource{name: "autoconfig", block: true}
+	mine := &fixedSource{name: "autodiscover", answer: func(addr settings.Address) *settings.Answer {
+		return &settings.Answer{OnlyFor: addr.String(), Servers: []settings.Server{{Protocol: POP3, Host: "pop.corp.example",
+			Port: 995, SocketType: SSL, Username: "CORP\\" + addr.Local}}}
+	}}
+	m := &memo{engine: &engine{sources: entries(hang, mine), timeout: 10 * time.Second, grace: -1}}
+	actx, cancelA := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancelA()
+	alice := make(chan *Result, 1)
+	go func() { alice <- m.findIn(actx, testnet.Addr(t, "alice@corp.example")) }()
+	for mine.calls.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	bctx, cancelB := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancelB()
+	bob := m.findIn(bctx, testnet.Addr(t, "bob@corp.example"))
+	if s := bob.Server(); s != nil && s.Username != "CORP\\bob" {
+		t.Errorf("bob got %+v, alice's login name", s)
+	}
+	for _, a := range bob.Attempts {
+		if a.Answer != nil && len(a.Answer.Servers) > 0 && a.Answer.Servers[0].Username == "CORP\\alice" {
+			t.Errorf("bob's attempt %s holds alice's answer", a.Source)
+		}
+	}
+	cancelA()
+	if r := <-alice; r.Server() == nil || r.Server().Username != "CORP\\alice" {
+		t.Errorf("alice got %+v", r.Server())
+	}
+
+	// The snapshot itself leaves alice's answer out for bob.
+	var p progress
+	s := m.engine.newSituation()
+	s.raced = true
+	s.attempts[1] = &attempt{source: "autodiscover", outcome: OutcomeFound,
+		answer: mine.answer(testnet.Addr(t, "alice@corp.example"))}
+	p.set(s)
+	if v := m.engine.snapshot(&p, Address(testnet.Addr(t, "bob@corp.example")), context.DeadlineExceeded, time.Second); v.findings[0].chosen >= 0 || v.boundTo() != "" {
+		t.Errorf("bob's snapshot holds alice's answer")
+	}
+	if v := m.engine.snapshot(&p, Address(testnet.Addr(t, "alice@corp.example")), context.DeadlineExceeded, time.Second); v.findings[0].chosen != 1 {
+		t.Errorf("alice's snapshot lost her answer")
+	}
+}

@@ -86,12 +86,12 @@ func (m *memo) find(ctx context.Context, addr Address) *Result {
 	if v, ok := m.get(akey); ok && v != nil {
 		return v.result(addr)
 	}
-	v, perAddress := m.get(addr.Domain)
+	v, kept := m.get(addr.Domain)
 	switch {
-	case perAddress && v == nil:
+	case kept && v == nil:
 		// The domain answers each address apart.
 		return m.share(ctx, akey, addr).result(addr)
-	case perAddress:
+	case kept:
 		return v.result(addr)
 	}
 	v = m.share(ctx, addr.Domain, addr)
@@ -307,15 +307,27 @@ func (v *verdict) keep() (time.Duration, bool) {
 // a request that carried it; otherwise "".
 func (v *verdict) boundTo() string {
 	for _, f := range v.findings {
-		for _, a := range f.attempts {
-			if a.answer != nil && a.answer.OnlyFor != "" {
-				return a.answer.OnlyFor
-			}
-			var b *settings.AddressBoundError
-			if errors.As(a.err, &b) {
-				return b.Address
+		for i := range f.attempts {
+			if b := f.attempts[i].boundTo(); b != "" {
+				return b
 			}
 		}
+	}
+	return ""
+}
+
+// boundTo returns the address a source learned a's answer or error for
+// alone, or "".
+func (a *attempt) boundTo() string {
+	if a == nil {
+		return ""
+	}
+	if a.answer != nil && a.answer.OnlyFor != "" {
+		return a.answer.OnlyFor
+	}
+	var b *settings.AddressBoundError
+	if errors.As(a.err, &b) {
+		return b.Address
 	}
 	return ""
 }

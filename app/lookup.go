@@ -18,8 +18,11 @@ import (
 )
 
 // defaultConcurrency is the number of domains a batch looks up at once: high
-// enough to hide network latency, low enough not to flood a resolver.
-const defaultConcurrency = 64
+// enough to hide network latency, low enough not to flood a resolver. The
+// default lookup of a domain without SMTP takes two to three times as long
+// as a POP3 lookup (SMTP's guesses come after the other sources), so this is
+// three times the 32 that POP3 alone needed: BenchmarkBatch.
+const defaultConcurrency = 96
 
 func parseOptions(c *cli.Context, getenv func(string) string) (*options, error) {
 	lang, err := language(c, getenv)

@@ -151,6 +151,10 @@ func reasonMsg(err error) (i18n.Msg, bool) {
 		return i18n.M(i18n.ReasonUnfinished), true
 	case errors.Is(err, resolver.ErrCNAMELoop) && errors.As(err, &dnsErr):
 		return i18n.M(i18n.ReasonCNAMELoop, strings.TrimSuffix(dnsErr.Name, ".")), true
+	case errors.As(err, &dnsErr) && errors.Is(err, context.DeadlineExceeded):
+		// The lookup's time ran out while DNS was asked: the time, not
+		// the network.
+		return i18n.M(i18n.ReasonUnfinished), true
 	case errors.As(err, &dnsErr) && errors.Is(err, settings.ErrNotFound):
 		return i18n.M(i18n.ReasonDNSNoHost, strings.TrimSuffix(dnsErr.Name, ".")), true
 	case errors.As(err, &dnsErr) && dnsErr.Rcode >= 0:

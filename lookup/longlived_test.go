@@ -612,3 +612,46 @@ func TestSnapshotKeepsOtherAddressesOut(t *testing.T) {
 		t.Errorf("alice's snapshot lost her answer")
 	}
 }
+
+// A shared lookup runs until the latest deadline of the callers waiting for
+// it, and its sources see that deadline; a caller with less time gets what
+// was found by its own.
+func TestSharedLookupTakesTheLatestDeadline(t *testing.T) {
+	t.Parallel()
+	src := &countingSource{name: "srv", delay: 500 * time.Millisecond, host: "pop.shared.example"}
+	m := &memo{engine: &engine{sources: entries(src), timeout: 10 * time.Second}}
+	actx, cancelA := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancelA()
+	first := make(chan *Result, 1)
+	go func() { first <- m.findIn(actx, testnet.Addr(t, "a@shared.example")) }()
+	for src.calls.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	long := time.Now().Add(3 * time.Second)
+	bctx, cancelB := context.WithDeadline(context.Background(), long)
+	defer cancelB()
+	second := m.findIn(bctx, testnet.Addr(t, "b@shared.example"))
+	if !second.Found {
+		t.Errorf("the caller with 3s: %v; the shared lookup should have run on for it", second.Err)
+	}
+	if r := <-first; r.Found || !errors.Is(r.Err, context.DeadlineExceeded) {
+		t.Errorf("the caller with 200ms: found=%v err=%v; want its deadline", r.Found, r.Err)
+	}
+	if src.calls.Load() != 1 {
+		t.Errorf("%d lookups; want one shared", src.calls.Load())
+	}
+	// Every step of the run, however deep its context, sees the deadline
+	// as it is pushed back.
+	fl := &flight{}
+	t1 := time.Now().Add(time.Second)
+	fl.setDeadline(t1)
+	child, cancel := context.WithCancel(flightContext{context.Background(), fl})
+	defer cancel()
+	if d, ok := child.Deadline(); !ok || !d.Equal(time.Unix(0, t1.UnixNano())) {
+		t.Errorf("deadline %v %v; want %v", d, ok, t1)
+	}
+	fl.setDeadline(long)
+	if d, _ := child.Deadline(); !d.Equal(time.Unix(0, long.UnixNano())) {
+		t.Errorf("deadline %v after it was pushed back to %v", d, long)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/popfind/popfind/lookup/settings"
@@ -75,6 +76,35 @@ type flight struct {
 	deadline time.Time // zero: none
 	timer    *time.Timer
 	cancel   context.CancelCauseFunc
+	// until is deadline as Unix nanoseconds, zero for none, for the run's
+	// context to read without the memo's lock.
+	until atomic.Int64
+}
+
+// flightContext is a shared run's context. It ends when the last caller
+// gives up, or at the latest of its callers' deadlines, which a caller who
+// joins later can push back; Deadline reports that one, so that every step
+// of the run (a DNS query, a connection) sees the time the run really has.
+type flightContext struct {
+	context.Context
+	fl *flight
+}
+
+func (c flightContext) Deadline() (time.Time, bool) {
+	if n := c.fl.until.Load(); n != 0 {
+		return time.Unix(0, n), true
+	}
+	return time.Time{}, false
+}
+
+// setDeadline sets the run's deadline. m.mu is held.
+func (fl *flight) setDeadline(d time.Time) {
+	fl.deadline = d
+	if d.IsZero() {
+		fl.until.Store(0)
+	} else {
+		fl.until.Store(d.UnixNano())
+	}
 }
 
 // addressKey is the cache key of a verdict for addr alone.
@@ -122,19 +152,27 @@ func (m *memo) share(ctx context.Context, key string, addr Address) *verdict {
 	}
 	fl := m.flights[key]
 	if fl == nil {
-		fl = &flight{done: make(chan struct{}), deadline: deadline}
+		fl = &flight{done: make(chan struct{})}
+		fl.setDeadline(deadline)
 		var fctx context.Context
 		fctx, fl.cancel = context.WithCancelCause(context.WithoutCancel(ctx))
+		fctx = flightContext{fctx, fl}
 		if !deadline.IsZero() {
 			fl.timer = time.AfterFunc(time.Until(deadline), func() { fl.cancel(context.DeadlineExceeded) })
 		}
 		m.flights[key] = fl
 		gen := m.gen
 		go m.fly(fctx, key, addr, fl, gen, budget)
-	} else if fl.deadline.IsZero() || !deadline.IsZero() && deadline.After(fl.deadline) {
-		// A caller with more time keeps the run going for longer.
-		fl.deadline = deadline
-		if fl.timer != nil {
+	} else {
+		// A caller with more time keeps the run going for longer; one
+		// without a deadline, for as long as it waits.
+		switch {
+		case fl.deadline.IsZero():
+		case deadline.IsZero():
+			fl.setDeadline(deadline)
+			fl.timer.Stop()
+		case deadline.After(fl.deadline):
+			fl.setDeadline(deadline)
 			fl.timer.Reset(time.Until(deadline))
 		}
 	}

@@ -60,11 +60,11 @@ func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Durati
 		open[i] = true
 	}
 	for {
-		if err := ctx.Err(); err != nil {
+		if ctx.Err() != nil {
 			// Nothing is sent once the query has ended.
 			for i, q := range qs {
 				if open[i] {
-					errs[i], open[i] = gaveUp(ctx, q, failed[i], err), false
+					errs[i], open[i] = gaveUp(ctx, q, failed[i]), false
 				}
 			}
 			return msgs, errs
@@ -105,7 +105,7 @@ func (r *Resolver) exchange(ctx context.Context, qs []Question, wait time.Durati
 					failed[i][s] = &DNSError{Name: q.Name, Type: typ, Rcode: m.Rcode}
 					last[i] = failed[i][s]
 				case ctxErr != nil:
-					errs[i], open[i] = gaveUp(ctx, q, failed[i], ctxErr), false
+					errs[i], open[i] = gaveUp(ctx, q, failed[i]), false
 				case IsTimeout(err):
 					last[i] = &DNSError{Name: q.Name, Type: typ, Rcode: -1, Err: err}
 				default:
@@ -143,15 +143,16 @@ func ended(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// gaveUp is the failure of question q, still open when ctx ended with err.
-// The caller's own deadline or cancellation is reported as such; when the
-// resolver's own bound ended the query (errGaveUp) while the caller still
-// had time, no server answered in time: that is ErrNoAnswer, or the word of
-// a server that said one, failed[s] being server s's.
-func gaveUp(ctx context.Context, q Question, failed []error, err error) error {
+// gaveUp is the failure of question q, still open when ctx ended. The
+// caller's own deadline or cancellation is reported as such (see
+// callerErr); when the resolver's own bound ended the query (errGaveUp)
+// while the caller still had time, no server answered in time: that is
+// ErrNoAnswer, or the word of a server that said one, failed[s] being
+// server s's.
+func gaveUp(ctx context.Context, q Question, failed []error) error {
 	typ := dns.TypeToString[q.Type]
 	if context.Cause(ctx) != errGaveUp {
-		return &DNSError{Name: q.Name, Type: typ, Rcode: -1, Err: err}
+		return &DNSError{Name: q.Name, Type: typ, Rcode: -1, Err: callerErr(ctx)}
 	}
 	for _, f := range slices.Backward(failed) {
 		if f != nil {
@@ -159,6 +160,17 @@ func gaveUp(ctx context.Context, q Question, failed []error, err error) error {
 		}
 	}
 	return &DNSError{Name: q.Name, Type: typ, Rcode: -1, Err: ErrNoAnswer}
+}
+
+// callerErr is the error of a caller's context that has ended:
+// context.DeadlineExceeded for a deadline, and also for a cancellation whose
+// cause is one (a context shared by callers, which ends when the last of
+// their deadlines passes, ends so); context.Canceled otherwise.
+func callerErr(ctx context.Context) error {
+	if errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
+		return context.DeadlineExceeded
+	}
+	return ctx.Err()
 }
 
 // final reports whether m is an answer to keep: NOERROR or NXDOMAIN.

@@ -63,7 +63,8 @@ type Question struct {
 // DNSError is a DNS failure: the server said SERVFAIL or REFUSED, or could
 // not be reached. When no server answered, Rcode is -1 and Err says why:
 // the caller's context error when its deadline or cancellation ended the
-// query (so that errors.Is(err, context.DeadlineExceeded) holds), and
+// query (context.DeadlineExceeded for a deadline, and for a cancellation
+// whose cause is context.DeadlineExceeded, so that errors.Is holds), and
 // ErrNoAnswer when the resolver's own tries ran out while the caller still
 // had time, which means the network or the servers are down.
 type DNSError struct {
@@ -258,7 +259,7 @@ func (r *Resolver) queryAll(ctx context.Context, qs []Question, ready func(i int
 	for j, i := range at {
 		m, err := vals[j], verrs[j]
 		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-			m, err = nil, &DNSError{Name: keys[j].Name, Type: dns.TypeToString[keys[j].Type], Rcode: -1, Err: ctx.Err()}
+			m, err = nil, &DNSError{Name: keys[j].Name, Type: dns.TypeToString[keys[j].Type], Rcode: -1, Err: callerErr(ctx)}
 		}
 		if err == nil {
 			m = aged(m, now.Sub(arrived[j]))

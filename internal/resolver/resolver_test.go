@@ -512,9 +512,25 @@ func TestDeadlineOrNoAnswer(t *testing.T) {
 	if !errors.As(err, &de) || !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, resolver.ErrNoAnswer) {
 		t.Errorf("caller's deadline: %v; want a DNSError matching context.DeadlineExceeded", err)
 	}
-	_, ips := r.LookupIP(ctx, "silent.example")
-	if !errors.Is(ips, context.DeadlineExceeded) {
-		t.Errorf("LookupIP after the caller's deadline: %v; want context.DeadlineExceeded", ips)
+	if _, err := r.LookupIP(ctx, "silent.example"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("LookupIP after the caller's deadline: %v; want context.DeadlineExceeded", err)
+	}
+	// A context shared by callers ends, when the last of their deadlines
+	// passes, as a cancellation caused by the deadline: that is the
+	// deadline too. (This resolver would wait a minute.)
+	patient := &resolver.Resolver{Servers: []string{d.Addr}, QueryTimeout: time.Minute}
+	defer patient.Close()
+	shared, end := context.WithCancelCause(context.Background())
+	defer end(nil)
+	n := d.QueriesFor("silent.example")
+	go func() {
+		for d.QueriesFor("silent.example") == n {
+			time.Sleep(time.Millisecond)
+		}
+		end(context.DeadlineExceeded)
+	}()
+	if _, err := patient.Query(shared, "silent.example", dns.TypeMX); !errors.As(err, &de) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("shared context ended by a deadline: %v; want a DNSError matching context.DeadlineExceeded", err)
 	}
 
 	// No deadline: the resolver gives up after QueryTimeout.
@@ -525,14 +541,14 @@ func TestDeadlineOrNoAnswer(t *testing.T) {
 	// Cancellation is the caller's too.
 	cctx, ccancel := context.WithCancel(context.Background())
 	defer ccancel()
-	n := d.QueriesFor("silent.example")
+	n = d.QueriesFor("silent.example")
 	go func() {
 		for d.QueriesFor("silent.example") == n {
 			time.Sleep(time.Millisecond)
 		}
 		ccancel()
 	}()
-	_, err = r.Query(cctx, "silent.example", dns.TypeSRV)
+	_, err = patient.Query(cctx, "silent.example", dns.TypeSRV)
 	if !errors.As(err, &de) || !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v; want a DNSError matching context.Canceled", err)
 	}

@@ -52,7 +52,7 @@ func TestHangingAutoconfigKeepsSRVAnswer(t *testing.T) {
 		{"grace", 0, 900 * time.Millisecond, 3500 * time.Millisecond, []string{`"source":"srv"`, `"host":"pop.hang.example"`,
 			`answered early: autoconfig did not finish within the grace period`, `"source":"autoconfig","outcome":"stopped_early","error":"autoconfig: stopped early`}},
 		{"wait-all", -1, 4900 * time.Millisecond, 7 * time.Second, []string{`"source":"srv"`, `"host":"pop.hang.example"`,
-			`source autoconfig did not finish before the deadline`, `"source":"autoconfig","outcome":"error","error":"autoconfig: did not finish before the deadline`}},
+			`did not finish before the deadline: autoconfig`, `"source":"autoconfig","outcome":"error","error":"autoconfig: did not finish before the deadline`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -33,7 +33,7 @@ var en = map[string]string{
 
 	WarnPlainText:      "plain-text %s: the password crosses the network unencrypted",
 	WarnPlainHTTP:      "this configuration was fetched over plain HTTP (%s), which anyone on the network path can alter; check it before use",
-	WarnSourceTimeout:  "source %s did not finish before the deadline",
+	WarnSourceTimeout:  "did not finish before the deadline: %s",
 	WarnSRVOutside:     "SRV target %s is outside the domain %s (RFC 6186 §6): make sure the domain really delegates its mail there",
 	WarnMXInferred:     "inferred from the domain's mail exchanger %s: the domain does not publish these settings itself",
 	WarnRedirectDomain: "Autodiscover redirected from %s to %s, another domain",

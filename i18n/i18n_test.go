@@ -79,7 +79,7 @@ func TestFromEnv(t *testing.T) {
 
 func TestFormat(t *testing.T) {
 	t.Parallel()
-	if got := Chinese.Format(M(WarnSourceTimeout, "srv")); got != "来源 srv 未能在时限内完成" {
+	if got := Chinese.Format(M(WarnSourceTimeout, "srv")); got != "未能在时限内完成的来源：srv" {
 		t.Errorf("Chinese warning = %q", got)
 	}
 	if got := English.Format(Text("as is %s")); got != "as is %s" {

@@ -33,7 +33,7 @@ var zh = map[string]string{
 
 	WarnPlainText:      "明文 %s：密码将以未加密形式在网络上传输",
 	WarnPlainHTTP:      "此配置通过明文 HTTP 获取（%s），网络路径上的任何人都可能篡改，使用前请核实",
-	WarnSourceTimeout:  "来源 %s 未能在时限内完成",
+	WarnSourceTimeout:  "未能在时限内完成的来源：%s",
 	WarnSRVOutside:     "SRV 目标 %s 不在域名 %s 之内（RFC 6186 §6）：请确认该域名确实将邮件委托给此服务器",
 	WarnMXInferred:     "根据该域名的邮件交换服务器 %s 推断：该域名本身并未公布这些设置",
 	WarnRedirectDomain: "Autodiscover 从 %s 重定向到了另一个域名 %s",

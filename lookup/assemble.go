@@ -124,6 +124,7 @@ func (e *engine) assembleOne(s situation, pl plan, k int, p Protocol, expired er
 	w := pl.winner[k]
 	timedOut := expired != nil && !errors.Is(expired, context.Canceled)
 	var stopped []string // stopped by the end of the grace period
+	var late []string    // still running at the deadline
 	for i, src := range e.sources {
 		a := s.attempts[i]
 		var at attempt
@@ -134,9 +135,7 @@ func (e *engine) assembleOne(s situation, pl plan, k int, p Protocol, expired er
 			at = attempt{source: src.name, outcome: OutcomeSkipped, err: errNotNeeded}
 		case expired != nil:
 			at = attempt{source: src.name, outcome: OutcomeError, err: &UnfinishedError{Source: src.name, Cause: expired}}
-			if timedOut {
-				f.warnings = append(f.warnings, i18n.M(i18n.WarnSourceTimeout, src.name))
-			}
+			late = append(late, src.name)
 		case s.final && (w == noWinner || i < w):
 			at = attempt{source: src.name, outcome: OutcomeStoppedEarly, err: &StoppedEarlyError{Source: src.name, Grace: early}}
 			stopped = append(stopped, src.name)
@@ -168,9 +167,7 @@ func (e *engine) assembleOne(s situation, pl plan, k int, p Protocol, expired er
 			}
 		case s.guessing[k] && expired != nil:
 			at = attempt{source: name, outcome: OutcomeError, err: &UnfinishedError{Source: name, Cause: expired}}
-			if timedOut {
-				f.warnings = append(f.warnings, i18n.M(i18n.WarnSourceTimeout, name))
-			}
+			late = append(late, name)
 		case s.guessing[k]:
 			at = attempt{source: name, outcome: OutcomeStoppedEarly, err: &StoppedEarlyError{Source: name, Grace: early}}
 			stopped = append(stopped, name)
@@ -182,6 +179,10 @@ func (e *engine) assembleOne(s situation, pl plan, k int, p Protocol, expired er
 			at = skip(i18n.SkipNotNeeded)
 		}
 		f.attempts = append(f.attempts, at)
+	}
+	if timedOut && len(late) > 0 {
+		// One warning names every source the deadline caught.
+		f.warnings = append(f.warnings, i18n.M(i18n.WarnSourceTimeout, strings.Join(late, ", ")))
 	}
 	if len(stopped) > 0 {
 		grace := early.Round(100 * time.Millisecond).String()

@@ -17,6 +17,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/testnet"
 	"github.com/popfind/popfind/lookup/settings"
 )
@@ -653,5 +654,29 @@ func TestSharedLookupTakesTheLatestDeadline(t *testing.T) {
 	fl.setDeadline(long)
 	if d, _ := child.Deadline(); !d.Equal(time.Unix(0, long.UnixNano())) {
 		t.Errorf("deadline %v after it was pushed back to %v", d, long)
+	}
+}
+
+// One hanging host is one warning: the deadline's warning names every
+// source it caught, once per protocol.
+func TestOneTimeoutWarning(t *testing.T) {
+	t.Parallel()
+	a := &countingSource{name: "autoconfig", block: true}
+	b := &countingSource{name: "autoconfig-http", block: true}
+	e := &engine{protocols: []Protocol{POP3, SMTP}, sources: entries(a, b), fallback: ent(&countingSource{name: "guess"}), timeout: 50 * time.Millisecond}
+	res := e.lookup(context.Background(), testnet.Addr(t, "me@hang.example"))
+	for _, r := range res.All() {
+		var n int
+		for _, w := range r.Warnings {
+			if w.Key == i18n.WarnSourceTimeout {
+				n++
+				if got := i18n.English.Format(w); got != "did not finish before the deadline: autoconfig, autoconfig-http" {
+					t.Errorf("%s: warning %q", r.Protocol, got)
+				}
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: %d deadline warnings; want one", r.Protocol, n)
+		}
 	}
 }

@@ -328,11 +328,19 @@ func section(n *node, proto settings.Protocol, addr settings.Address) (settings.
 // placeholders are filled for addr. The placeholders that depend on the
 // local part stay in the returned host, to be filled for each address.
 func hostTemplate(raw string, addr settings.Address) (string, error) {
+	perAddress := strings.Contains(raw, settings.PlaceholderLocal) || strings.Contains(raw, settings.PlaceholderAddress)
+	if perAddress {
+		// A host that follows the address is checked with a neutral local
+		// part: the document is the domain's, and whether one address's
+		// local part fits in a host name says nothing of another's. Each
+		// address's host is checked again once filled for it.
+		addr.Local = "x"
+	}
 	filled := strings.TrimSuffix(strings.ToLower(settings.Expand(raw, addr)), ".")
 	if err := settings.ValidHost(filled); err != nil {
 		return "", err
 	}
-	if !strings.Contains(raw, settings.PlaceholderLocal) && !strings.Contains(raw, settings.PlaceholderAddress) {
+	if !perAddress {
 		return filled, nil
 	}
 	// Keep the per-address placeholders; fill the rest now.

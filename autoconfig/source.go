@@ -131,13 +131,35 @@ func (f *Fetcher) Config(ctx context.Context, u string, addr settings.Address) (
 	}
 	if err != nil {
 		if asked {
-			err = settings.BoundTo(addr.String(), err)
+			return nil, settings.BoundTo(addr.String(), err)
 		}
-		return nil, err
+		// Nothing was asked, so the failure is the domain's and may be
+		// shown to its other addresses: it must not name this one.
+		return nil, &redactedError{err: err, addr: addr}
 	}
 	a.OnlyFor = addr.String()
 	return a, nil
 }
+
+// redactedError is a failure of a request that never went out, whose text
+// would name the address in the URL's query: it says %EMAILADDRESS%
+// instead.
+type redactedError struct {
+	err  error
+	addr settings.Address
+}
+
+func (e *redactedError) Error() string {
+	s := e.err.Error()
+	for _, a := range []string{e.addr.String(), e.addr.Local + "@" + e.addr.Domain} {
+		s = strings.ReplaceAll(s, url.QueryEscape(a), settings.PlaceholderAddress)
+		s = strings.ReplaceAll(s, a, settings.PlaceholderAddress)
+	}
+	return s
+}
+
+// Unwrap returns the failure.
+func (e *redactedError) Unwrap() error { return e.err }
 
 // namesAddress reports whether a value in u's query is addr.
 func namesAddress(u string, addr settings.Address) bool {

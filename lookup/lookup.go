@@ -266,6 +266,9 @@ func (f *Finder) network() (*network, error) {
 // the result holds what was found by then, with every source's attempt.
 // Config.Timeout bounds it when ctx has no deadline.
 func (f *Finder) Find(ctx context.Context, address string) *Result {
+	if f.memo == nil {
+		return failed(Address{Raw: address}, nil, errNoFinder)
+	}
 	addr, err := ParseAddress(address)
 	if err != nil {
 		return failed(Address{Raw: address}, f.cfg.Protocols, err)
@@ -289,8 +292,14 @@ func failed(addr Address, protocols []Protocol, err error) *Result {
 
 // FindAddress is Find for an address already parsed.
 func (f *Finder) FindAddress(ctx context.Context, addr Address) *Result {
+	if f.memo == nil {
+		return failed(addr, nil, errNoFinder)
+	}
 	return f.memo.find(ctx, addr)
 }
+
+// errNoFinder is the error of a Finder that New did not make.
+var errNoFinder = errors.New("lookup: a Finder must be made by New")
 
 // Forget drops what the Finder keeps for domain (given in Unicode or
 // A-label form, in any case), so that its next lookup asks the sources
@@ -300,7 +309,9 @@ func (f *Finder) Forget(domain string) {
 	if a, err := ParseAddress("postmaster@" + d); err == nil {
 		d = a.Domain
 	}
-	f.memo.forget(d)
+	if f.memo != nil {
+		f.memo.forget(d)
+	}
 }
 
 // Check connects to a POP3, IMAP or SMTP server and checks it: TLS and the

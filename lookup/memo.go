@@ -56,8 +56,9 @@ type memo struct {
 	byKey   map[string]*list.Element
 	bytes   int // approxSize of every entry
 	flights map[string]*flight
-	// gen counts calls of forget: a run that began before one is not kept.
-	gen int
+	// gens counts calls of forget per domain: a run that began before one
+	// is not kept.
+	gens map[string]int
 }
 
 type memoEntry struct {
@@ -76,6 +77,7 @@ type flight struct {
 	deadline time.Time // zero: none
 	timer    *time.Timer
 	cancel   context.CancelCauseFunc
+	ctx      context.Context // the run's
 	// until is deadline as Unix nanoseconds, zero for none, for the run's
 	// context to read without the memo's lock.
 	until atomic.Int64
@@ -112,6 +114,16 @@ func addressKey(addr Address) string { return addr.Domain + "\x00" + addr.String
 
 // find returns the result for addr, from the cache when it can.
 func (m *memo) find(ctx context.Context, addr Address) *Result {
+	// The caller's deadline, worked out once: a run of its own after a
+	// shared one has what is left of it, not a fresh Timeout.
+	if d, ok := ctx.Deadline(); ok {
+		ctx = context.WithValue(ctx, budgetKey{}, time.Until(d))
+	} else if m.engine.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, m.engine.timeout)
+		defer cancel()
+		ctx = context.WithValue(ctx, budgetKey{}, m.engine.timeout)
+	}
 	akey := addressKey(addr)
 	if v, ok := m.get(akey); ok && v != nil {
 		return v.result(addr)
@@ -136,33 +148,32 @@ func (m *memo) find(ctx context.Context, addr Address) *Result {
 // share runs the engine for addr under key, or joins the run already under
 // way, and returns its verdict, or what it had when ctx ended.
 func (m *memo) share(ctx context.Context, key string, addr Address) *verdict {
-	var deadline time.Time
-	if d, ok := ctx.Deadline(); ok {
-		deadline = d
-	} else if m.engine.timeout > 0 {
-		deadline = time.Now().Add(m.engine.timeout)
-	}
+	deadline, _ := ctx.Deadline()
 	budget := time.Duration(0)
 	if !deadline.IsZero() {
 		budget = time.Until(deadline)
+		if d, ok := ctx.Value(budgetKey{}).(time.Duration); ok {
+			budget = d
+		}
 	}
 	m.mu.Lock()
 	if m.flights == nil {
 		m.flights = map[string]*flight{}
 	}
 	fl := m.flights[key]
-	if fl == nil {
+	if fl == nil || fl.ctx.Err() != nil {
+		// None under way, or one whose time is up and which is only
+		// finishing: a run of its own.
 		fl = &flight{done: make(chan struct{})}
 		fl.setDeadline(deadline)
 		var fctx context.Context
 		fctx, fl.cancel = context.WithCancelCause(context.WithoutCancel(ctx))
-		fctx = flightContext{fctx, fl}
+		fl.ctx = flightContext{fctx, fl}
 		if !deadline.IsZero() {
 			fl.timer = time.AfterFunc(time.Until(deadline), func() { fl.cancel(context.DeadlineExceeded) })
 		}
 		m.flights[key] = fl
-		gen := m.gen
-		go m.fly(fctx, key, addr, fl, gen, budget)
+		go m.fly(fl.ctx, key, addr, fl, m.gens[addr.Domain], budget)
 	} else {
 		// A caller with more time keeps the run going for longer; one
 		// without a deadline, for as long as it waits.
@@ -204,10 +215,13 @@ func (m *memo) fly(ctx context.Context, key string, addr Address, fl *flight, ge
 	fl.cancel(nil)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.flights, key)
+	if m.flights[key] == fl {
+		delete(m.flights, key)
+	}
 	fl.v = v
 	close(fl.done)
-	if gen != m.gen {
+	if gen != m.gens[addr.Domain] {
+		// Forgotten while it ran.
 		return
 	}
 	ttl, ok := v.keep()
@@ -282,7 +296,16 @@ func (m *memo) remove(el *list.Element) {
 func (m *memo) forget(domain string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.gen++
+	if m.gens == nil {
+		m.gens = map[string]int{}
+	}
+	m.gens[domain]++
+	// Runs under way are not joined any more: the next caller starts anew.
+	for k := range m.flights {
+		if k == domain || strings.HasPrefix(k, domain+"\x00") {
+			delete(m.flights, k)
+		}
+	}
 	if m.lru == nil {
 		return
 	}
@@ -325,8 +348,13 @@ func (v *verdict) keep() (time.Duration, bool) {
 			n = f.chosen + 1
 		}
 		for _, a := range f.attempts[:n] {
-			switch a.outcome {
-			case OutcomeError, OutcomeStoppedEarly:
+			switch {
+			case a.outcome == OutcomeError, a.outcome == OutcomeStoppedEarly:
+				return 0, false
+			case a.outcome == OutcomeFound && a.err != nil:
+				// Found while a part of the source failed (a SERVFAIL
+				// on _pop3s beside _pop3's answer): the answer may be
+				// the lesser one.
 				return 0, false
 			}
 			if a.answer != nil && a.answer.TTL > 0 {
@@ -396,3 +424,7 @@ func (v *verdict) approxSize() int {
 	}
 	return n
 }
+
+// budgetKey marks, in a context, the time its caller had in all, for
+// saying so when it runs out.
+type budgetKey struct{}

@@ -197,8 +197,10 @@ type Result struct {
 	// finish before the deadline. AllWarnings adds the answer's.
 	Warnings []i18n.Msg
 	// Err says why nothing was found, or why the address is invalid: a
-	// *NotFoundError, an *InterruptedError, a *settings.NotOffered or an
-	// *AddressError. It matches ErrNotFound or ErrInvalidAddress.
+	// *NotFoundError or a *settings.NotOffered, which match ErrNotFound; an
+	// *AddressError, which matches ErrInvalidAddress; or an
+	// *InterruptedError, which matches context.DeadlineExceeded or
+	// context.Canceled and neither of the others.
 	Err error
 	// early is the grace period after which the answer was given without
 	// waiting for sources of higher precedence; zero when it waited.
@@ -326,11 +328,11 @@ func (v *verdict) result(addr Address) *Result {
 // out; when that leaves the chosen answer without a server, the result is
 // not found.
 func (f *finding) result(addr Address) *Result {
-	r := &Result{Address: addr, Protocol: f.protocol, Source: f.source, Err: f.err, early: f.early, chosen: f.chosen}
+	r := &Result{Address: addr, Protocol: f.protocol, Source: f.source, Err: copyErr(f.err), early: f.early, chosen: f.chosen}
 	r.Warnings = cloneMsgs(f.warnings)
 	r.Attempts = make([]Attempt, len(f.attempts))
 	for i, a := range f.attempts {
-		r.Attempts[i] = Attempt{Source: a.source, Outcome: a.outcome, Err: a.err, Duration: a.dur, Answer: publicAnswer(a.answer, f.protocol, addr)}
+		r.Attempts[i] = Attempt{Source: a.source, Outcome: a.outcome, Err: copyErr(a.err), Duration: a.dur, Answer: publicAnswer(a.answer, f.protocol, addr)}
 	}
 	if f.chosen < 0 {
 		return r
@@ -408,6 +410,57 @@ func cloneMsgs(ms []i18n.Msg) []i18n.Msg {
 	out := make([]i18n.Msg, len(ms))
 	for i, m := range ms {
 		out[i] = cloneMsg(m)
+	}
+	return out
+}
+
+// copyErr copies the error types of this package and of the sources'
+// (package settings) that a caller may change, so that a Result's errors are
+// its own. The errors they wrap, from the network and the standard library,
+// are shared, as errors conventionally are: read them, never change them.
+func copyErr(err error) error {
+	switch e := err.(type) {
+	case *NotFoundError:
+		c := *e
+		c.Errs = copyErrs(e.Errs)
+		return &c
+	case *InterruptedError:
+		c := *e
+		c.Errs = copyErrs(e.Errs)
+		return &c
+	case *UnfinishedError:
+		c := *e
+		return &c
+	case *StoppedEarlyError:
+		c := *e
+		return &c
+	case *settings.NotOffered:
+		c := *e
+		c.Reason = cloneMsg(e.Reason)
+		return &c
+	case *settings.Missing:
+		c := *e
+		c.Reason = cloneMsg(e.Reason)
+		return &c
+	case *settings.Skipped:
+		c := *e
+		c.Reason = cloneMsg(e.Reason)
+		return &c
+	case *settings.AddressBoundError:
+		c := *e
+		c.Err = copyErr(e.Err)
+		return &c
+	}
+	return err
+}
+
+func copyErrs(errs []error) []error {
+	if errs == nil {
+		return nil
+	}
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = copyErr(e)
 	}
 	return out
 }

@@ -109,7 +109,9 @@ func TestChineseCLI(t *testing.T) {
 					if m := englishSentence.FindString(notWords.ReplaceAllString(l, " ")); m != "" && run.lang != "LANG=C" {
 						t.Errorf("%s: popfind %s (%s): English in %q", filepath.Base(script), strings.Join(words, " "), columns, l)
 					}
-					if columns == "COLUMNS=80" && runewidth.StringWidth(l) > 80 {
+					// A URL or a host name too long for a line stays whole on a
+					// line of its own, for the terminal to wrap.
+					if columns == "COLUMNS=80" && runewidth.StringWidth(l) > 80 && len(strings.Fields(l)) > 1 {
 						t.Errorf("%s: popfind %s: line %d columns wide: %q", filepath.Base(script), strings.Join(words, " "), runewidth.StringWidth(l), l)
 					}
 				}

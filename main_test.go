@@ -71,7 +71,9 @@ func TestScripts(t *testing.T) {
 				}
 			},
 			// fits N FILE: no line of FILE is wider than N columns, counting
-			// East Asian wide characters as two.
+			// East Asian wide characters as two; but a line that holds one
+			// word alone (a URL or a host name, which popfind never splits)
+			// may be, for the terminal to wrap.
 			"fits": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {
 					ts.Fatalf("usage: fits N FILE")
@@ -79,7 +81,7 @@ func TestScripts(t *testing.T) {
 				n, err := strconv.Atoi(args[0])
 				ts.Check(err)
 				for i, line := range strings.Split(ts.ReadFile(args[1]), "\n") {
-					if w := runewidth.StringWidth(line); w > n {
+					if w := runewidth.StringWidth(line); w > n && len(strings.Fields(line)) > 1 {
 						ts.Fatalf("%s line %d is %d columns wide: %q", args[1], i+1, w, line)
 					}
 				}

@@ -157,6 +157,8 @@ func newScriptWorld(t *testing.T) *scriptWorld {
 	pop(&testnet.POP3{STLS: true, Cert: leaf(90, "mail.verify.example")}, 110, "mail.verify.example")
 	pop(&testnet.POP3{TLS: true, Cert: leaf(-2, "pop.expired.example")}, 995, "pop.expired.example")
 	pop(&testnet.POP3{TLS: true, Cert: leaf(5, "pop.expiring.example")}, 995, "pop.expiring.example")
+	// A TLS port that accepts connections and never says anything.
+	pop(&testnet.POP3{TLS: true, Silent: true}, 995, "pop.silent.verify.example")
 	// smtp.verify.example: real SMTP submission (go-smtp) on 465 and 587,
 	// and on 110 something that greets like SMTP where POP3 is expected.
 	smtpIP := testnet.IP()

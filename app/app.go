@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,12 +78,22 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 	// With a command named help, urfave/cli leaves the flag out; add it.
 	a.Flags = append(a.Flags, cli.HelpFlag)
 	helpWidth = screenWidth(stdio.Out, stdio.Getenv)
+	helpLang = lang
 	cli.HelpPrinter = printHelp
+	cli.VersionPrinter = printVersion
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: lang.Sprintf(i18n.FlagVersion), DisableDefaultText: true}
+	if a.Metadata == nil {
+		a.Metadata = map[string]any{}
+	}
+	a.Metadata["flag.help"], a.Metadata["flag.version"] = cli.HelpFlag, cli.VersionFlag
 	err := a.RunContext(ctx, reorder(a, args))
 	cliMu.Unlock()
 	if err == nil && work != nil {
 		err = work()
+	}
+	if errors.Is(err, errServeStopped) {
+		// popfind serve stopped by a signal, as asked, its requests done.
+		return ExitOK
 	}
 	if ctx.Err() != nil {
 		// Interrupted: what was written stays; no "context canceled".
@@ -121,7 +132,7 @@ var helpWidth int
 // line wraps under its own text column (a flag's description, say).
 func printHelp(w io.Writer, templ string, data any) {
 	var buf strings.Builder
-	cli.HelpPrinterCustom(&buf, templ, data, nil)
+	cli.HelpPrinterCustom(&buf, templ, data, helpFuncs())
 	if helpWidth <= 0 {
 		io.WriteString(w, buf.String())
 		return
@@ -151,6 +162,20 @@ func textColumn(line string) int {
 // "unknown flag: --bogus", and a duration without its unit.
 func onUsageError(_ *cli.Context, err error, _ bool) error {
 	msg := err.Error()
+	// Compiled here, not at start: it is needed only for this error.
+	envValueError := regexp.MustCompile(envValuePattern)
+	if m := envValueError.FindStringSubmatch(msg); m != nil {
+		value, kind, env, flag := m[1], m[2], m[3], m[4]
+		switch kind {
+		case "bool":
+			return usageError(i18n.UsageEnvBool, env, value)
+		case "duration":
+			return usageError(i18n.UsageEnvDuration, env, value)
+		case "int", "uint", "int64", "uint64":
+			return usageError(i18n.UsageEnvNumber, env, value)
+		}
+		return usageError(i18n.UsageEnvValue, env, value, flag)
+	}
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
 		return usageError(i18n.UsageUnknownFlag, strings.TrimLeft(name, "-"))
 	}
@@ -164,6 +189,11 @@ func onUsageError(_ *cli.Context, err error, _ bool) error {
 	}
 	return usageError(i18n.UsageOther, strings.ReplaceAll(msg, " -", " --"))
 }
+
+// envValuePattern matches urfave/cli's error for an environment variable
+// whose value does not parse: `could not parse "yes" as bool value from
+// environment variable "POPFIND_JSON" for flag json: strconv.ParseBool: …`.
+const envValuePattern = `^could not parse ("(?:[^"\\]|\\.)*") as (\w+) value from environment variable "(\w+)" for flag ([\w-]+): `
 
 // deferActions makes the actions of a and of its commands note their work
 // in *work instead of doing it, so that it runs after parsing.
@@ -214,10 +244,20 @@ func commonFlags(lang i18n.Lang) []cli.Flag {
 }
 
 func lookupFlags(lang i18n.Lang) []cli.Flag {
-	return []cli.Flag{
-		&cli.DurationFlag{Name: "timeout", Value: 10 * time.Second, Usage: lang.Sprintf(i18n.FlagTimeout), EnvVars: []string{"POPFIND_TIMEOUT"}},
-		&cli.StringFlag{Name: "dns", Usage: lang.Sprintf(i18n.FlagDNS), EnvVars: []string{"POPFIND_DNS"}},
-	}
+	return []cli.Flag{timeoutFlag(lang.Sprintf(i18n.FlagTimeout)), dnsFlag(lang)}
+}
+
+// checkFlags are lookupFlags as the verify command words them.
+func checkFlags(lang i18n.Lang) []cli.Flag {
+	return []cli.Flag{timeoutFlag(lang.Sprintf(i18n.FlagVerifyTimeout)), dnsFlag(lang)}
+}
+
+func timeoutFlag(usage string) cli.Flag {
+	return &cli.DurationFlag{Name: "timeout", Value: 10 * time.Second, Usage: usage, EnvVars: []string{"POPFIND_TIMEOUT"}}
+}
+
+func dnsFlag(lang i18n.Lang) cli.Flag {
+	return &cli.StringFlag{Name: "dns", Usage: lang.Sprintf(i18n.FlagDNS), EnvVars: []string{"POPFIND_DNS"}}
 }
 
 // newApp builds the command, its help worded in lang.
@@ -227,7 +267,7 @@ func newApp(stdio IO, status *int, lang i18n.Lang) *cli.App {
 	flags = append(flags,
 		&cli.StringFlag{Name: "ispdb", Value: lookup.DefaultISPDB, Usage: t(i18n.FlagISPDB), EnvVars: []string{"POPFIND_ISPDB"}},
 		&cli.StringFlag{Name: "protocol", Value: "pop3,smtp", Usage: t(i18n.FlagProtocol), EnvVars: []string{"POPFIND_PROTOCOL"}},
-		&cli.StringFlag{Name: "sources", Value: "all", Usage: t(i18n.FlagSources, strings.Join(lookup.SourceNames(), ", ")), EnvVars: []string{"POPFIND_SOURCES"}},
+		&cli.StringFlag{Name: "sources", Value: "all", Usage: t(i18n.FlagSources, lang.List(lookup.SourceNames())), EnvVars: []string{"POPFIND_SOURCES"}},
 		&cli.BoolFlag{Name: "offline", Usage: t(i18n.FlagOffline), EnvVars: []string{"POPFIND_OFFLINE"}},
 		&cli.BoolFlag{Name: "all", Usage: t(i18n.FlagAll), EnvVars: []string{"POPFIND_ALL"}},
 		&cli.StringFlag{Name: "grace", Usage: t(i18n.FlagGrace), EnvVars: []string{"POPFIND_GRACE"}},
@@ -238,11 +278,10 @@ func newApp(stdio IO, status *int, lang i18n.Lang) *cli.App {
 	a := &cli.App{
 		Name:                 "popfind",
 		Usage:                t(i18n.HelpUsage),
-		UsageText:            "popfind [options] ADDRESS...\npopfind [options] -        (read addresses from standard input, one per line)\npopfind providers [FILTER]\npopfind verify HOST[:PORT] [--protocol pop3|imap|smtp] [--ssl | --starttls | --plain]",
 		Description:          t(i18n.HelpDescription),
 		Version:              Version,
 		Flags:                flags,
-		Commands:             []*cli.Command{providersCommand(status, lang), verifyCommand(status, lang), completionCommand(lang), manCommand(), helpCommand(lang)},
+		Commands:             []*cli.Command{providersCommand(status, lang), verifyCommand(status, lang), serveCommand(lang), completionCommand(lang), manCommand(), helpCommand(lang)},
 		Reader:               stdio.In,
 		Writer:               stdio.Out,
 		ErrWriter:            stdio.Err,
@@ -256,29 +295,38 @@ func newApp(stdio IO, status *int, lang i18n.Lang) *cli.App {
 			"dial":   stdio.Dial,
 		},
 	}
-	if lang == i18n.Chinese {
-		a.UsageText = "popfind [选项] 地址...\npopfind [选项] -        （从标准输入读取地址，每行一个）\npopfind providers [筛选]\npopfind verify 主机[:端口] [--ssl | --starttls | --plain]"
-		a.CustomAppHelpTemplate = translateHelp(cli.AppHelpTemplate)
-	}
+	// The forms of use: popfind's own, then each command's.
+	usage := []string{t(i18n.HelpUsageText)}
+	cmdHelp := commandHelpTemplate(lang)
 	for _, cmd := range a.Commands {
 		cmd.OnUsageError = onUsageError
 		cmd.HideHelpCommand = true
-		if lang == i18n.Chinese {
-			cmd.CustomHelpTemplate = translateHelp(cli.CommandHelpTemplate)
+		cmd.CustomHelpTemplate = cmdHelp
+		if key := commandUsage(cmd.Name); key != "" {
+			cmd.UsageText = t(key)
+		}
+		if !cmd.Hidden && cmd.UsageText != "" {
+			usage = append(usage, cmd.UsageText)
 		}
 	}
+	a.UsageText = strings.Join(usage, "\n")
+	a.CustomAppHelpTemplate = appHelpTemplate(lang)
 	return a
 }
 
-// translateHelp puts urfave/cli's help template's headings into Chinese.
-func translateHelp(tmpl string) string {
-	return strings.NewReplacer(
-		"NAME:", "名称：", "USAGE:", "用法：", "VERSION:", "版本：", "DESCRIPTION:", "说明：",
-		"COMMANDS:", "命令：", "GLOBAL OPTIONS:", "全局选项：", "OPTIONS:", "选项：",
-		"AUTHOR", "作者", "COPYRIGHT:", "版权：", "CATEGORY:", "类别：",
-		"[command options]", "[命令选项]", "[global options]", "[全局选项]", "command [command options]", "命令 [命令选项]",
-		"[arguments...]", "[参数...]",
-	).Replace(tmpl)
+// commandUsage is the catalogue key of a command's forms of use.
+func commandUsage(name string) string {
+	switch name {
+	case "providers":
+		return i18n.CmdProvidersUsage
+	case "verify":
+		return i18n.CmdVerifyUsage
+	case "completion":
+		return i18n.CmdCompletionUsage
+	case "help":
+		return i18n.CmdHelpUsage
+	}
+	return ""
 }
 
 // helpCommand is "popfind help [COMMAND]".
@@ -288,10 +336,16 @@ func helpCommand(lang i18n.Lang) *cli.Command {
 		Usage:     lang.Sprintf(i18n.CmdHelp),
 		ArgsUsage: "[COMMAND]",
 		Action: func(c *cli.Context) error {
-			if name := c.Args().First(); name != "" {
-				return cli.ShowCommandHelp(c, name)
+			name := c.Args().First()
+			if name == "" {
+				return cli.ShowAppHelp(c)
 			}
-			return cli.ShowAppHelp(c)
+			if c.App.Command(name) == nil {
+				// A usage error (2), in the run's language: urfave/cli's
+				// "No help topic" is English and exits 3, which is verify's.
+				return usageError(i18n.UsageUnknownCommand, strconv.Quote(name), strings.Join(commandNames(c.App, true), ", "))
+			}
+			return cli.ShowCommandHelp(c, name)
 		},
 	}
 }
@@ -318,8 +372,8 @@ func runLanguage(args []string, getenv func(string) string) i18n.Lang {
 	if l == "" {
 		l = getenv("POPFIND_LANG")
 	}
-	if l = strings.ToLower(strings.TrimSpace(l)); i18n.Known(l) {
-		return i18n.Lang(l)
+	if lang, ok := i18n.Parse(l); ok {
+		return lang
 	}
 	// An unknown --lang is reported in the locale's language.
 	return i18n.FromEnv(getenv)
@@ -330,15 +384,16 @@ func language(c *cli.Context, getenv func(string) string) (i18n.Lang, error) {
 	// The innermost --lang wins: "popfind --lang zh providers" works too.
 	l := ""
 	for _, ctx := range c.Lineage() {
-		if l = strings.ToLower(strings.TrimSpace(ctx.String("lang"))); l != "" {
+		if l = strings.TrimSpace(ctx.String("lang")); l != "" {
 			break
 		}
 	}
 	if l != "" {
-		if !i18n.Known(l) {
+		lang, ok := i18n.Parse(l)
+		if !ok {
 			return "", usageError(i18n.UsageUnknownLang, strconv.Quote(l))
 		}
-		return i18n.Lang(l), nil
+		return lang, nil
 	}
 	return i18n.FromEnv(getenv), nil
 }

@@ -37,7 +37,7 @@ func TestManPageUpToDate(t *testing.T) {
 	if got != string(want) {
 		t.Error("docs/popfind.1 is stale; regenerate it with: go run . man > docs/popfind.1")
 	}
-	for _, s := range []string{".TH popfind 1", "--verify", "--sources", "providers", "verify", ".SH EXIT STATUS", ".SH ENVIRONMENT", "POPFIND_TIMEOUT", ".nf\nExamples:"} {
+	for _, s := range []string{".TH popfind 1", `\fB\-\-verify\fR`, `\fB\-\-sources\fR \fILIST\fR`, ".SS providers", ".SS verify", ".SH EXIT STATUS", ".SH ENVIRONMENT", "POPFIND_TIMEOUT", ".nf\nExamples:"} {
 		if !strings.Contains(got, s) {
 			t.Errorf("man page lacks %q", s)
 		}

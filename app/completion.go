@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -55,13 +56,7 @@ func completionCommand(lang i18n.Lang) *cli.Command {
 			case "zsh":
 				script = zshCompletion
 			case "fish":
-				s, err := c.App.ToFishCompletion()
-				if err != nil {
-					return fmt.Errorf("fish completion: %w", err)
-				}
-				// urfave/cli marks placeholders with backticks; fish
-				// would show them literally.
-				script = strings.ReplaceAll(s, "`", "")
+				script = fishCompletion(c.App)
 			default:
 				return usageError(i18n.UsageCompletionShell, strconv.Quote(shell))
 			}
@@ -69,62 +64,6 @@ func completionCommand(lang i18n.Lang) *cli.Command {
 			return err
 		},
 	}
-}
-
-func manCommand() *cli.Command {
-	return &cli.Command{
-		Name:   "man",
-		Usage:  "print the manual page (roff)",
-		Hidden: true,
-		Action: func(c *cli.Context) error {
-			page, err := c.App.ToManWithSection(1)
-			if err != nil {
-				return fmt.Errorf("man page: %w", err)
-			}
-			_, err = fmt.Fprint(c.App.Writer, verbatimExamples(strings.TrimRight(page, "\n"))+"\n"+manExtra(c.App))
-			return err
-		},
-	}
-}
-
-// exitStatuses are the statuses popfind exits with, for the manual page.
-var exitStatuses = [][2]string{
-	{"0", "every address was found (and, with --verify, every check passed)"},
-	{"1", "at least one address was not found"},
-	{"2", "a usage error, or at least one invalid address"},
-	{"3", "a server checked with --verify or verify failed"},
-	{"4", "a lookup could not be made: no DNS server answered, or the network is down"},
-	{"130", "interrupted (Ctrl-C, SIGINT or SIGTERM)"},
-}
-
-// manExtra is what urfave/cli's manual page lacks: EXIT STATUS and
-// ENVIRONMENT, the latter from the flags' own environment variables.
-func manExtra(a *cli.App) string {
-	var b strings.Builder
-	b.WriteString("\n.SH EXIT STATUS\n")
-	for _, s := range exitStatuses {
-		fmt.Fprintf(&b, ".TP\n%s\n%s\n", s[0], s[1])
-	}
-	b.WriteString("In a batch, 2 wins over 4, 4 over 3, and 3 over 1.\n")
-	b.WriteString("\n.SH ENVIRONMENT\n")
-	for _, f := range a.Flags {
-		df, ok := f.(cli.DocGenerationFlag)
-		if !ok {
-			continue
-		}
-		for _, env := range df.GetEnvVars() {
-			fmt.Fprintf(&b, ".TP\n%s\nas --%s: %s\n", env, f.Names()[0], strings.ReplaceAll(df.GetUsage(), "`", ""))
-		}
-	}
-	for _, e := range [][2]string{
-		{"LANGUAGE, LC_ALL, LC_MESSAGES, LANG", "the language of human output when --lang is not given; a value starting with zh means Chinese"},
-		{"NO_COLOR", "when set to anything, no colour"},
-		{"COLUMNS", "the width to lay human output out for, when standard output is not a terminal"},
-		{"SSL_CERT_FILE, SSL_CERT_DIR", "the trusted certificate authorities, instead of the system's"},
-	} {
-		fmt.Fprintf(&b, ".TP\n%s\n%s\n", e[0], e[1])
-	}
-	return b.String()
 }
 
 // completeFlag is the flag the shell scripts add to ask for candidates.
@@ -147,68 +86,193 @@ func complete(a *cli.App, args []string) []string {
 		}
 	}
 	if !strings.HasPrefix(cur, "-") && len(words) > 0 {
-		switch prev := words[len(words)-1]; prev {
-		case "--lang":
-			return []string{"en", "zh"}
-		case "--sources":
-			return append([]string{"all"}, lookup.SourceNames()...)
-		case "--region":
-			return providers.Builtin().Regions()
-		case "--protocol":
-			if cmd != nil && cmd.Name == "verify" {
-				return []string{"pop3", "imap", "smtp"}
-			}
-			return []string{"pop3,smtp", "pop3,imap,smtp", "imap,smtp", "pop3", "imap", "smtp"}
+		prev := words[len(words)-1]
+		// bash splits "--sources=builtin," at the "=".
+		if prev == "=" && len(words) > 1 {
+			prev = words[len(words)-2]
 		}
-		if takesValue(flags, words[len(words)-1]) {
-			return nil // a value the shell completes as a file or not at all
+		if name, ok := strings.CutPrefix(prev, "--"); ok && takesValue(flags, prev) {
+			values, list := flagValues(cmd, name)
+			if list {
+				return listValues(values, cur)
+			}
+			return values // nil: a value the shell completes as a file or not at all
 		}
 	}
 	if strings.HasPrefix(cur, "-") {
 		var out []string
-		for _, f := range flags {
+		for _, f := range append(append([]cli.Flag{}, flags...), runFlag(a, "help")) {
 			for _, n := range f.Names() {
-				if len(n) > 1 {
+				if len(n) > 1 && !slices.Contains(out, "--"+n) {
 					out = append(out, "--"+n)
 				}
 			}
+		}
+		if cmd == nil && !slices.Contains(out, "--version") {
+			out = append(out, "--version")
 		}
 		return out
 	}
 	switch {
 	case cmd == nil:
-		var out []string
-		for _, c := range a.Commands {
-			if !c.Hidden {
-				out = append(out, c.Name)
-			}
-		}
-		return out
+		return commandNames(a, true)
 	case cmd.Name == "completion":
-		return []string{"bash", "zsh", "fish"}
+		return shells
 	case cmd.Name == "help":
-		var out []string
-		for _, c := range a.Commands {
-			if !c.Hidden && c.Name != "help" {
-				out = append(out, c.Name)
-			}
-		}
-		return out
+		return commandNames(a, false)
 	}
 	return nil
 }
 
-// verbatimExamples keeps the examples of the description as they are
-// written: roff would otherwise fill their lines into paragraphs.
-func verbatimExamples(page string) string {
-	i := strings.Index(page, "\nExamples:\n")
+// shells are the shells completion writes scripts for.
+var shells = []string{"bash", "zsh", "fish"}
+
+// commandNames are the visible commands' names, help among them or not.
+func commandNames(a *cli.App, withHelp bool) []string {
+	var out []string
+	for _, c := range a.Commands {
+		if !c.Hidden && (withHelp || c.Name != "help") {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// flagValues are the values the flag --name of cmd (nil: popfind itself)
+// takes, and whether it takes a comma-separated list of them.
+func flagValues(cmd *cli.Command, name string) (values []string, list bool) {
+	switch name {
+	case "lang":
+		return []string{"en", "zh"}, false
+	case "sources":
+		return append([]string{"all"}, lookup.SourceNames()...), true
+	case "region":
+		return providers.Builtin().Regions(), false
+	case "csv-encoding":
+		return []string{"utf-8-bom", "utf-8", "gbk"}, false
+	case "protocol":
+		// A list, but verify speaks one protocol.
+		protocols := []string{"pop3", "imap", "smtp"}
+		return protocols, cmd == nil || cmd.Name != "verify"
+	}
+	return nil, false
+}
+
+// listValues completes the item being typed of a comma-separated list:
+// after "builtin," it offers "builtin,srv" and the rest, without the items
+// already named, or "all" after the first.
+func listValues(values []string, cur string) []string {
+	i := strings.LastIndexByte(cur, ',')
 	if i < 0 {
-		return page
+		return values
 	}
-	j := strings.Index(page[i+1:], "\n\n")
-	if j < 0 {
-		return page
+	prefix := cur[:i+1]
+	named := strings.Split(cur[:i], ",")
+	var out []string
+	for _, v := range values {
+		if v != "all" && !slices.Contains(named, v) {
+			out = append(out, prefix+v)
+		}
 	}
-	j += i + 1
-	return page[:i+1] + ".nf\n" + page[i+1:j] + "\n.fi" + page[j:]
+	return out
+}
+
+// fishCompletion is the fish script: every command, every flag of each
+// (once), the values of the flags that have a fixed set, lists completed
+// item by item, and the shells after completion. It is written from the
+// command's definition when asked for, in the language of the run.
+func fishCompletion(a *cli.App) string {
+	var b strings.Builder
+	names := commandNames(a, true)
+	fmt.Fprintf(&b, `# fish completion for popfind; install with:
+#   popfind completion fish > ~/.config/fish/completions/popfind.fish
+function __fish_popfind_no_command
+    for w in (commandline -opc)[2..-1]
+        if contains -- $w %s
+            return 1
+        end
+    end
+    return 0
+end
+
+# The next item of a comma-separated list, without those already named.
+function __fish_popfind_list
+    set -l token (string replace -r -- '^--[^=]*=' '' (commandline -ct))
+    set -l prefix (string replace -r -- '[^,]*$' '' $token)
+    set -l named (string split -n , -- $prefix)
+    for item in $argv
+        if test -n "$prefix" -a "$item" = all
+            continue
+        end
+        if not contains -- $item $named
+            printf '%%s%%s\n' $prefix $item
+        end
+    end
+end
+
+# Addresses, hosts and filters are not files.
+complete -c popfind -f
+`, strings.Join(names, " "))
+	for _, c := range a.VisibleCommands() {
+		fmt.Fprintf(&b, "complete -c popfind -n __fish_popfind_no_command -a %s -d %s\n", c.Name, fishQuote(c.Usage))
+	}
+	fishFlags(&b, "__fish_popfind_no_command", nil, append(append([]cli.Flag{}, a.Flags...), runFlag(a, "help"), runFlag(a, "version")))
+	for _, c := range a.VisibleCommands() {
+		cond := "'__fish_seen_subcommand_from " + c.Name + "'"
+		fishFlags(&b, cond, c, append(append([]cli.Flag{}, c.Flags...), runFlag(a, "help")))
+		switch c.Name {
+		case "completion":
+			fmt.Fprintf(&b, "complete -c popfind -n %s -a '%s'\n", cond, strings.Join(shells, " "))
+		case "help":
+			fmt.Fprintf(&b, "complete -c popfind -n %s -a '%s'\n", cond, strings.Join(commandNames(a, false), " "))
+		}
+	}
+	return b.String()
+}
+
+// fishFlags writes the completions of flags under the condition cond.
+func fishFlags(b *strings.Builder, cond string, cmd *cli.Command, flags []cli.Flag) {
+	seen := map[string]bool{}
+	for _, f := range flags {
+		if f == nil || seen[f.Names()[0]] {
+			continue
+		}
+		seen[f.Names()[0]] = true
+		fmt.Fprintf(b, "complete -c popfind -n %s", cond)
+		for _, n := range f.Names() {
+			if len(n) == 1 {
+				fmt.Fprintf(b, " -s %s", n)
+			} else {
+				fmt.Fprintf(b, " -l %s", n)
+			}
+		}
+		if df, ok := f.(cli.DocGenerationFlag); ok && df.TakesValue() {
+			b.WriteString(" -x")
+			switch values, list := flagValues(cmd, f.Names()[0]); {
+			case list:
+				fmt.Fprintf(b, " -a '(__fish_popfind_list %s)'", strings.Join(values, " "))
+			case values != nil:
+				fmt.Fprintf(b, " -a '%s'", strings.Join(values, " "))
+			}
+		}
+		if df, ok := f.(cli.DocGenerationFlag); ok {
+			fmt.Fprintf(b, " -d %s", fishQuote(strings.ReplaceAll(df.GetUsage(), "`", "")))
+		}
+		b.WriteString("\n")
+	}
+}
+
+// fishQuote quotes s for fish.
+func fishQuote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// runFlag returns the help or version flag of a's run. urfave/cli keeps
+// them in package variables, which every run sets while it parses; work
+// done after parsing reads the run's own, kept in a.Metadata.
+func runFlag(a *cli.App, name string) cli.Flag {
+	if f, ok := a.Metadata["flag."+name].(cli.Flag); ok {
+		return f
+	}
+	return &cli.BoolFlag{Name: name}
 }

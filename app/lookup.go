@@ -15,6 +15,7 @@ import (
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // defaultConcurrency is the number of domains a batch looks up at once: high
@@ -141,10 +142,9 @@ type batch struct {
 }
 
 type slot struct {
-	input string
-	err   error // an input error: the line is invalid before parsing
-	done  chan struct{}
-	out   *outcome
+	in   item
+	done chan struct{}
+	out  *outcome
 }
 
 // run processes every input and returns the exit status.
@@ -158,6 +158,11 @@ func (b *batch) run(ctx context.Context, in *inputs) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := b.opts.concurrency
+	if total > 0 && total < workers {
+		// No more workers than addresses: starting 96 goroutines for one
+		// address was 5% of a quick answer's instructions.
+		workers = total
+	}
 	// The window bounds how far reading may run ahead of writing, so memory
 	// stays flat however long the input is.
 	order := make(chan *slot, 4*workers)
@@ -167,15 +172,15 @@ func (b *batch) run(ctx context.Context, in *inputs) (int, error) {
 		defer close(order)
 		defer close(work)
 		for {
-			text, err := in.next()
+			it, err := in.next()
 			if err == io.EOF {
 				return
 			}
-			if err != nil && !errors.Is(err, errLineTooLong) {
+			if err != nil {
 				readErr = fmt.Errorf("read standard input: %w", err)
 				return
 			}
-			s := &slot{input: text, err: err, done: make(chan struct{})}
+			s := &slot{in: it, done: make(chan struct{})}
 			select {
 			case order <- s:
 			case <-ctx.Done():
@@ -216,6 +221,7 @@ func (b *batch) run(ctx context.Context, in *inputs) (int, error) {
 	defer wg.Wait()
 
 	prog := newProgress(b.errw, b.opts.progress, total)
+	prog.lang = b.opts.lang
 	defer prog.finish()
 	// Messages go through the progress line, which clears itself first.
 	errw := b.errw
@@ -238,6 +244,18 @@ func (b *batch) run(ctx context.Context, in *inputs) (int, error) {
 		case <-ctx.Done():
 			return worst, ctx.Err()
 		}
+		if ctx.Err() != nil {
+			// Interrupted while this result was made: its lookups and
+			// checks were stopped, not failed; nothing is said of them.
+			return worst, ctx.Err()
+		}
+		if s.in.notUTF8 && !b.opts.json {
+			// For a person, once, before the result; JSON has it in the
+			// result's warnings.
+			lang := b.opts.lang
+			l := lang.Sprintf(i18n.LblWarning) + colon(lang)
+			fmt.Fprintln(b.errw, wrap(l+lang.Sprintf(i18n.WarnLineNotUTF8, strconv.Itoa(s.in.line), s.in.text), b.opts.width, textWidth(l)))
+		}
 		if err := b.write(s.out); err != nil {
 			cancel()
 			return worst, fmt.Errorf("write output: %w", err)
@@ -253,17 +271,23 @@ func (b *batch) run(ctx context.Context, in *inputs) (int, error) {
 }
 
 func (b *batch) process(ctx context.Context, s *slot) *outcome {
-	o := &outcome{input: s.input}
-	if s.err != nil {
-		o.err = &lookup.AddressError{Input: s.input, Why: i18n.M(i18n.AddrLineTooLong, strconv.Itoa(maxLine))}
+	o := &outcome{input: s.in.text}
+	if s.in.err != nil {
+		o.err = &lookup.AddressError{Input: s.in.text, Why: i18n.M(i18n.AddrLineTooLong, strconv.Itoa(maxLine)), Line: s.in.line}
 		return o
 	}
-	addr, err := lookup.ParseAddress(s.input)
+	// An address, or a bare domain looked up for an address that stands
+	// for all of its addresses.
+	addr, err := settings.ParseAddressOrDomain(s.in.text)
 	if err != nil {
+		var ae *lookup.AddressError
+		if errors.As(err, &ae) {
+			ae.Line = s.in.line
+		}
 		o.err = err
 		return o
 	}
-	o.res = b.finder.FindAddress(ctx, addr)
+	o.res = b.finder.FindAddress(ctx, lookup.Address(addr))
 	if b.verify != nil {
 		// Every protocol's chosen server, checked at once.
 		all := o.res.All()
@@ -279,6 +303,12 @@ func (b *batch) process(ctx context.Context, s *slot) *outcome {
 			}
 		}
 		wg.Wait()
+	}
+	if addr.DomainOnly() {
+		showPatterns(o.res, addr, b.opts)
+	}
+	if s.in.notUTF8 && b.opts.json {
+		o.res.Warnings = append(o.res.Warnings, i18n.M(i18n.WarnLineNotUTF8, strconv.Itoa(s.in.line), s.in.text))
 	}
 	return o
 }

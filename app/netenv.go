@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -45,8 +46,18 @@ func verifier(f *lookup.Finder, o *options) func(context.Context, lookup.Server)
 			cctx, cancel := context.WithTimeout(ctx, o.timeout)
 			defer cancel()
 			r, err := f.Check(cctx, s.Protocol, s.Host, s.Port, s.SocketType)
-			if err != nil {
-				r = probe.Interrupted(s.Protocol, s.Host, s.Port, s.SocketType, err)
+			switch {
+			case err != nil && cctx.Err() != nil:
+				r = probe.Interrupted(s.Protocol, s.Host, s.Port, s.SocketType, cctx.Err())
+			case err != nil:
+				// No check could start: the network setup (the resolver)
+				// failed, which says nothing of the server.
+				r = &probe.Report{Protocol: s.Protocol, Host: s.Host, Port: s.Port, SocketType: s.SocketType, Err: err,
+					Kind: probe.KindDNS, Problem: i18n.M(i18n.FailNetwork, err.Error()), Hint: i18n.M(i18n.HintDNSUnreachable)}
+			case r.Kind == probe.KindDNS && errors.Is(r.Err, settings.ErrNotFound):
+				// The name came from popfind's sources, not from the
+				// user's typing: spelling is not what to check first.
+				r.Hint = i18n.M(i18n.HintDNSFromSource)
 			}
 			rep := &verifyReport{r: r}
 			if ctx.Err() == nil {

@@ -3,8 +3,11 @@ package app
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/popfind/popfind/i18n"
 )
 
 // progress draws a one-line progress report on a terminal's stderr: how many
@@ -19,6 +22,7 @@ type progress struct {
 	done     int
 	failures int
 	drawn    bool // the line is on the screen
+	lang     i18n.Lang
 }
 
 // Write writes p to the progress line's stream, clearing the line first so
@@ -53,11 +57,11 @@ func (p *progress) draw() {
 	if p.total > 0 {
 		const width = 24
 		filled := width * p.done / p.total
-		fmt.Fprintf(p.w, "\r\x1b[K[%s%s] %d/%d, %.0f/s, %d failed", strings.Repeat("#", filled),
-			strings.Repeat(" ", width-filled), p.done, p.total, rate, p.failures)
+		fmt.Fprintf(p.w, "\r\x1b[K[%s%s] %s", strings.Repeat("#", filled), strings.Repeat(" ", width-filled),
+			p.lang.Sprintf(i18n.LblProgress, strconv.Itoa(p.done), strconv.Itoa(p.total), fmt.Sprintf("%.0f", rate), strconv.Itoa(p.failures)))
 		return
 	}
-	fmt.Fprintf(p.w, "\r\x1b[K%d done, %.0f/s, %d failed", p.done, rate, p.failures)
+	fmt.Fprint(p.w, "\r\x1b[K"+p.lang.Sprintf(i18n.LblProgressOpen, strconv.Itoa(p.done), fmt.Sprintf("%.0f", rate), strconv.Itoa(p.failures)))
 }
 
 func (p *progress) finish() {

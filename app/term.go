@@ -54,14 +54,6 @@ func newTable(w io.Writer, headers ...string) *tablewriter.Table {
 	return t
 }
 
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
-
 // columns measures text as terminals show it. Ambiguous-width characters
 // (box drawing, "…", "·") count as one column even in a Chinese locale,
 // as today's terminals draw them; go-runewidth would count two there.
@@ -160,6 +152,17 @@ func boxWidth(headers []string, rows [][]string) int {
 // lines indented by indent columns; in the plain layout, as it is.
 func (sc screen) line(b *strings.Builder, text string, indent int) { sc.println(b, text, indent) }
 
+// styled is line with a style (a colour) on each line of the wrapped text,
+// so that escapes neither count as columns nor run into the indent.
+func (sc screen) styled(b *strings.Builder, text string, indent int, style func(string) string) {
+	if !sc.plain() {
+		text = wrap(text, sc.width, indent)
+	}
+	for _, l := range strings.Split(text, "\n") {
+		b.WriteString(style(l) + "\n")
+	}
+}
+
 // println is line for any writer.
 func (sc screen) println(w io.Writer, text string, indent int) {
 	if !sc.plain() {
@@ -184,58 +187,190 @@ func screenWidth(w io.Writer, getenv func(string) string) int {
 	return 80
 }
 
-// wrap breaks s into lines of at most width display columns, at spaces
-// where there are any (Chinese text, which has none, breaks anywhere; a
-// word longer than a line is cut), indenting continuation lines.
+// wrap breaks s into lines of at most width display columns, indenting
+// continuation lines by indent columns. It breaks at spaces, and between
+// two characters where either is East Asian wide (Chinese breaks between
+// any two characters), but never before closing punctuation (，。）and the
+// like) nor after opening punctuation (（「“), and never inside a word: a
+// URL or a host name longer than the space left goes on a line of its own,
+// whole, for the terminal to soft-wrap, so that it can still be clicked and
+// copied. Line breaks in s are kept. Colour escapes take no columns.
 func wrap(s string, width, indent int) string {
-	if width <= 0 || columns.StringWidth(s) <= width {
+	if width <= 0 {
 		return s
 	}
 	indent = min(indent, width/2)
-	pad := strings.Repeat(" ", indent)
-	var lines []string
-	rs := []rune(s)
-	for len(rs) > 0 {
-		limit := width
-		if len(lines) > 0 {
-			limit = width - indent
-		}
-		// The longest prefix that fits.
-		n, cols := 0, 0
-		for n < len(rs) && cols+columns.RuneWidth(rs[n]) <= limit {
-			cols += columns.RuneWidth(rs[n])
-			n++
-		}
-		if n == len(rs) {
-			lines = append(lines, string(rs))
-			break
-		}
-		// Back up to a space; never start a line with closing punctuation.
-		cut := n
-		for i := n; i > 0; i-- {
-			if rs[i] == ' ' {
-				cut = i
-				break
-			}
-		}
-		for cut > 1 && strings.ContainsRune("，。、；：！？）」』,.;:!?)", rs[cut]) {
-			cut--
-		}
-		lines = append(lines, strings.TrimRight(string(rs[:cut]), " "))
-		rs = []rune(strings.TrimLeft(string(rs[cut:]), " "))
+	paras := strings.Split(s, "\n")
+	for i, p := range paras {
+		paras[i] = wrapLine(p, width, indent, i > 0)
 	}
-	for i := 1; i < len(lines); i++ {
-		lines[i] = pad + lines[i]
+	return strings.Join(paras, "\n")
+}
+
+// wrapLine wraps one line of text; continued says whether it continues a
+// line above, so that its first line is indented too.
+func wrapLine(s string, width, indent int, continued bool) string {
+	if !continued && textWidth(s) <= width {
+		return s
+	}
+	pad := strings.Repeat(" ", indent)
+	var (
+		lines []string
+		cur   strings.Builder
+		used  int    // columns of cur
+		space string // the spaces before the next atom, kept if it fits
+	)
+	first := !continued
+	flush := func() {
+		lines = append(lines, cur.String())
+		cur.Reset()
+		used = 0
+	}
+	for _, a := range atoms(s) {
+		if a.space {
+			space = a.text
+			continue
+		}
+		if first {
+			// The first atom keeps the spaces before it (an indent).
+			cur.WriteString(space + a.text)
+			used = textWidth(space) + a.width
+			space, first = "", false
+			continue
+		}
+		if cur.Len() > 0 && used+textWidth(space)+a.width <= width {
+			cur.WriteString(space + a.text)
+			used += textWidth(space) + a.width
+			space = ""
+			continue
+		}
+		if cur.Len() > 0 {
+			flush()
+		}
+		space = ""
+		// A new line, indented: a word too long for it stays whole, on a
+		// line of its own, for the terminal to wrap.
+		cur.WriteString(pad + a.text)
+		used = indent + a.width
+	}
+	if cur.Len() > 0 || len(lines) == 0 {
+		flush()
 	}
 	return strings.Join(lines, "\n")
 }
 
-// fit cuts s to at most width display columns, ending in an ellipsis.
-func fit(s string, width int) string {
-	if width <= 0 || columns.StringWidth(s) <= width {
+// atom is a piece of text that a line break never splits: a word, one
+// wide character with the punctuation that must stay with it, or a run of
+// spaces, where a line may break.
+type atom struct {
+	text  string
+	width int
+	space bool
+}
+
+// atoms splits s where a line may break.
+func atoms(s string) []atom {
+	var out []atom
+	add := func(text string, space bool) {
+		out = append(out, atom{text: text, width: textWidth(text), space: space})
+	}
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		j := i + 1
+		switch r := rs[i]; {
+		case r == ' ':
+			for j < len(rs) && rs[j] == ' ' {
+				j++
+			}
+			add(string(rs[i:j]), true)
+			i = j
+			continue
+		case r == '\x1b':
+			j = escapeEnd(rs, i)
+		case !wide(r):
+			for j < len(rs) && rs[j] != ' ' && !wide(rs[j]) {
+				j = escapeEnd(rs, j)
+			}
+		}
+		text := string(rs[i:j])
+		i = j
+		// Closing punctuation stays with what it closes, opening
+		// punctuation with what it opens.
+		if n := len(out); n > 0 && !out[n-1].space &&
+			(noLineStart(firstRune(text)) || noLineEnd(lastRune(out[n-1].text)) || strings.HasPrefix(text, "\x1b")) {
+			out[n-1].text += text
+			out[n-1].width = textWidth(out[n-1].text)
+			continue
+		}
+		add(text, false)
+	}
+	return out
+}
+
+// escapeEnd returns the index after the colour escape at rs[i], or i+1
+// when there is none.
+func escapeEnd(rs []rune, i int) int {
+	if rs[i] != '\x1b' || i+1 >= len(rs) || rs[i+1] != '[' {
+		return i + 1
+	}
+	for j := i + 2; j < len(rs); j++ {
+		if rs[j] >= 0x40 && rs[j] <= 0x7e {
+			return j + 1
+		}
+	}
+	return len(rs)
+}
+
+// wide reports whether r is East Asian wide: a line may break on either
+// side of it.
+func wide(r rune) bool { return columns.RuneWidth(r) == 2 }
+
+// noLineStart reports whether r may not begin a line (kinsoku): closing
+// brackets and quotes, and the marks that end a clause or a sentence.
+func noLineStart(r rune) bool {
+	return strings.ContainsRune("，。、；：！？）」』】》〉〕｝］”’…‥・〜～ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ％,.;:!?)]}%", r)
+}
+
+// noLineEnd reports whether r may not end a line: opening brackets and
+// quotes.
+func noLineEnd(r rune) bool {
+	return strings.ContainsRune("（「『【《〈〔｛［“‘([{", r)
+}
+
+func firstRune(s string) rune {
+	for _, r := range s {
+		return r
+	}
+	return 0
+}
+
+func lastRune(s string) rune {
+	rs := []rune(stripEscapes(s))
+	if len(rs) == 0 {
+		return 0
+	}
+	return rs[len(rs)-1]
+}
+
+// textWidth is the columns s takes on a terminal, colour escapes left out.
+func textWidth(s string) int { return columns.StringWidth(stripEscapes(s)) }
+
+// stripEscapes removes colour escapes.
+func stripEscapes(s string) string {
+	if !strings.Contains(s, "\x1b") {
 		return s
 	}
-	return columns.Truncate(s, width, "…")
+	rs := []rune(s)
+	var b strings.Builder
+	for i := 0; i < len(rs); {
+		if j := escapeEnd(rs, i); rs[i] == '\x1b' {
+			i = j
+			continue
+		}
+		b.WriteRune(rs[i])
+		i++
+	}
+	return b.String()
 }
 
 // colon is the separator after a label: a full-width colon in Chinese.
@@ -255,12 +390,8 @@ func paren(lang i18n.Lang, s string) string {
 	return " (" + s + ")"
 }
 
-// moreList lists at most n items, then says how many more there are.
-func moreList(items []string, n int, lang i18n.Lang) string {
-	return moreListSep(items, n, ", ", lang)
-}
-
-// moreListSep is moreList with another separator.
+// moreListSep lists at most n items, joined by sep, then says how many
+// more there are.
 func moreListSep(items []string, n int, sep string, lang i18n.Lang) string {
 	if len(items) <= n {
 		return strings.Join(items, sep)

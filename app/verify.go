@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -30,8 +31,11 @@ type verifyTLS struct {
 	CertSubject  string   `json:"cert_subject"`
 	CertIssuer   string   `json:"cert_issuer"`
 	CertDNSNames []string `json:"cert_dns_names"`
-	CertNotAfter string   `json:"cert_not_after"`
-	DaysLeft     int      `json:"days_left"`
+	// CertMatchedName is the certificate's name that covers the host, a
+	// wildcard perhaps; absent when none does.
+	CertMatchedName string `json:"cert_matched_name,omitempty"`
+	CertNotAfter    string `json:"cert_not_after"`
+	DaysLeft        int    `json:"days_left"`
 }
 
 type verifyStep struct {
@@ -83,7 +87,7 @@ func (v *verifyReport) json(lang i18n.Lang) *verifyJSON {
 	}
 	if t := r.TLSInfo; t != nil {
 		j.TLS = &verifyTLS{Version: t.Version, Cipher: t.Cipher, CertSubject: t.Subject, CertIssuer: t.Issuer,
-			CertDNSNames: nonNil(t.DNSNames), DaysLeft: t.DaysLeft}
+			CertDNSNames: nonNil(t.DNSNames), CertMatchedName: t.MatchedName, DaysLeft: t.DaysLeft}
 		if !t.NotAfter.IsZero() {
 			j.TLS.CertNotAfter = t.NotAfter.UTC().Format(time.RFC3339)
 		}
@@ -112,23 +116,31 @@ func (v *verifyReport) warnings(lang i18n.Lang) []string {
 	return out
 }
 
-// writeChecklist writes one line per step, ✓ or ✗ and its time, to w; when
-// the check failed, the problem and the hint go to errw, like every error.
-func (v *verifyReport) writeChecklist(w, errw io.Writer, lang i18n.Lang, sc screen) {
+// writeReport writes the whole report of the check to w: what was checked,
+// one line per step (✓ or ✗ and its time), what the server said, and the
+// verdict, which names the protocol, with its warnings or the problem and
+// the hint. All of it goes to one stream, so that a report redirected to a
+// file is whole; standard error is for errors about running popfind.
+func (v *verifyReport) writeReport(w io.Writer, lang i18n.Lang, sc screen) {
 	r := v.r
-	sc.println(w, fmt.Sprintf("%s %s %s:%d (%s)", lang.Sprintf(i18n.LblVerify), r.Protocol.Label(), r.Host, r.Port, sslText(r.SocketType, lang)), 2)
+	sc.println(w, fmt.Sprintf("%s %s %s:%d", lang.Sprintf(i18n.LblVerify), r.Protocol.Label(), r.Host, r.Port)+paren(lang, sslText(r.SocketType, lang)), 2)
 	for _, s := range r.Steps {
 		mark := sc.green("✓")
 		if !s.OK {
 			mark = sc.red("✗")
 		}
 		ms := lang.Sprintf(i18n.LblMillis, strconv.FormatInt(s.Duration.Milliseconds(), 10))
-		sc.println(w, fmt.Sprintf("  %s %s %s", mark, lang.Format(s.Name), sc.dim("("+ms+")")), 4)
+		sc.println(w, fmt.Sprintf("  %s %s", mark, lang.Format(s.Name))+sc.dim(paren(lang, ms)), 4)
 	}
 	if t := r.TLSInfo; t != nil && t.Subject != "" {
 		days := lang.Sprintf(i18n.LblDays, strconv.Itoa(t.DaysLeft))
-		sc.println(w, fmt.Sprintf("    %s, %s; %s; %s (%s)", t.Version, t.Cipher, namesList(t, lang),
-			t.NotAfter.UTC().Format("2006-01-02"), days), 6)
+		// The name that matched, when one did; else the names there are.
+		names := namesList(t, lang)
+		if t.MatchedName != "" {
+			names = lang.Sprintf(i18n.LblCertMatch, t.MatchedName, r.Host)
+		}
+		sep := lang.ClauseSep()
+		sc.println(w, "    "+t.Version+lang.ListSep()+t.Cipher+sep+names+sep+t.NotAfter.UTC().Format("2006-01-02")+paren(lang, days), 6)
 	}
 	if r.Greeting != "" {
 		sc.println(w, "    "+r.Greeting, 6)
@@ -136,18 +148,21 @@ func (v *verifyReport) writeChecklist(w, errw io.Writer, lang i18n.Lang, sc scre
 	if len(r.Capa.Lines) > 0 {
 		sc.println(w, "    "+capaName(r.Protocol)+colon(lang)+moreListSep(r.Capa.Lines, 12, " · ", lang), 6)
 	}
+	label := r.Protocol.Label()
 	if r.OK {
-		sc.println(w, sc.green(lang.Sprintf(i18n.LblVerifyOK)), 0)
+		sc.println(w, sc.green(lang.Sprintf(i18n.LblVerifyOK, label)), 0)
 		for _, x := range v.r.Warnings {
 			l := lang.Sprintf(i18n.LblWarning) + colon(lang)
 			sc.println(w, sc.yellow(l+lang.Format(x)), columns.StringWidth(l))
 		}
 		return
 	}
-	l := lang.Sprintf(i18n.LblVerifyNo) + colon(lang)
-	sc.println(errw, sc.red(l)+lang.Format(r.Problem), columns.StringWidth(l))
-	l = lang.Sprintf(i18n.LblHint) + colon(lang)
-	sc.println(errw, l+lang.Format(r.Hint), columns.StringWidth(l))
+	l := lang.Sprintf(i18n.LblVerifyNo, label) + colon(lang)
+	sc.println(w, sc.red(l)+lang.Format(r.Problem), columns.StringWidth(l))
+	if r.Hint.Key != "" {
+		l = lang.Sprintf(i18n.LblHint) + colon(lang)
+		sc.println(w, l+lang.Format(r.Hint), columns.StringWidth(l))
+	}
 }
 
 func verifyCommand(status *int, lang i18n.Lang) *cli.Command {
@@ -156,7 +171,7 @@ func verifyCommand(status *int, lang i18n.Lang) *cli.Command {
 		Usage:       lang.Sprintf(i18n.CmdVerify),
 		ArgsUsage:   "HOST[:PORT]",
 		Description: lang.Sprintf(i18n.CmdVerifyDesc),
-		Flags: append(append(commonFlags(lang), lookupFlags(lang)...),
+		Flags: append(append(commonFlags(lang), checkFlags(lang)...),
 			&cli.BoolFlag{Name: "ssl", Usage: lang.Sprintf(i18n.FlagSSL)},
 			&cli.BoolFlag{Name: "starttls", Usage: lang.Sprintf(i18n.FlagSTARTTLS)},
 			&cli.BoolFlag{Name: "plain", Usage: lang.Sprintf(i18n.FlagPlain)},
@@ -175,15 +190,18 @@ func verifyCommand(status *int, lang i18n.Lang) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if err := notAHost(c.Args().First(), proto, c.IsSet("protocol")); err != nil {
+				return err
+			}
 			host, port, mode, err := parseTarget(c.Args().First(), proto, c.Bool("ssl"), c.Bool("starttls"), c.Bool("plain"))
 			if err != nil {
 				return err
 			}
-			timeout := c.Duration("timeout")
+			timeout := setIn(c, "timeout").Duration("timeout")
 			if timeout <= 0 {
 				return usageError(i18n.UsageTimeoutPositive, timeout.String())
 			}
-			dns := c.String("dns")
+			dns := setIn(c, "dns").String("dns")
 			if dns != "" {
 				if dns, err = normalizeDNS(c.Context, dns); err != nil {
 					return err
@@ -198,6 +216,11 @@ func verifyCommand(status *int, lang i18n.Lang) *cli.Command {
 			ctx, cancel := context.WithTimeout(c.Context, timeout)
 			defer cancel()
 			r, err := f.Check(ctx, proto, host, port, mode)
+			if c.Context.Err() != nil {
+				// Interrupted (Ctrl-C): the check was stopped, it did not
+				// fail. Run says "interrupted", and nothing else is said.
+				return c.Context.Err()
+			}
 			if err != nil {
 				return usageError(i18n.UsageNoResolver, err.Error())
 			}
@@ -205,13 +228,26 @@ func verifyCommand(status *int, lang i18n.Lang) *cli.Command {
 			if !rep.ok() {
 				*status = ExitVerify
 			}
-			if c.Bool("json") {
+			if setIn(c, "json").Bool("json") {
 				return writeJSON(c.App.Writer, rep.json(lang))
 			}
-			rep.writeChecklist(c.App.Writer, c.App.ErrWriter, lang, screen{style: style{on: useColor(c.App.Writer, getenv)}, lang: lang, width: screenWidth(c.App.Writer, getenv)})
+			rep.writeReport(c.App.Writer, lang, screen{style: style{on: useColor(c.App.Writer, getenv)}, lang: lang, width: screenWidth(c.App.Writer, getenv)})
 			return nil
 		},
 	}
+}
+
+// setIn returns the innermost context of c's lineage where the flag name
+// was set (on the command line or in the environment), or c. verify has
+// --dns, --timeout and --json of its own, which hide the top level's in
+// urfave/cli: "popfind --dns 192.0.2.53 verify HOST" must use that server.
+func setIn(c *cli.Context, name string) *cli.Context {
+	for _, x := range c.Lineage() {
+		if x.IsSet(name) {
+			return x
+		}
+	}
+	return c
 }
 
 // verifyProtocol reads verify's --protocol: one protocol.
@@ -285,7 +321,86 @@ func capaName(p lookup.Protocol) string {
 func namesList(t *probe.TLSInfo, lang i18n.Lang) string {
 	const shown = 3
 	if t.NameCount <= shown || len(t.DNSNames) < shown {
-		return strings.Join(t.DNSNames, ", ")
+		return lang.List(t.DNSNames)
 	}
-	return strings.Join(t.DNSNames[:shown], ", ") + " " + lang.Sprintf(i18n.LblAndMore, strconv.Itoa(t.NameCount-shown))
+	return lang.List(t.DNSNames[:shown]) + " " + lang.Sprintf(i18n.LblAndMore, strconv.Itoa(t.NameCount-shown))
+}
+
+// notAHost catches what people give verify instead of a host: an email
+// address, which a lookup with --verify checks the servers of, and a URL,
+// whose scheme says the protocol and the mode that verify takes as flags.
+// Either is a usage error that says what to run instead.
+func notAHost(arg string, proto lookup.Protocol, protoSet bool) error {
+	scheme, _, ok := strings.Cut(arg, "://")
+	if !ok {
+		if strings.ContainsAny(arg, "@＠") {
+			if addr, err := lookup.ParseAddress(arg); err == nil {
+				s := addr.String()
+				return usageError(i18n.UsageVerifyAddress, s, shellQuote(s))
+			}
+		}
+		return nil
+	}
+	quoted := strconv.Quote(arg)
+	u, err := url.Parse(arg)
+	if err != nil || u.Host == "" {
+		return usageError(i18n.UsageVerifyURLBare, quoted)
+	}
+	host := u.Hostname()
+	if net.ParseIP(host) == nil {
+		h, err := settings.ParseHost(strings.TrimSuffix(strings.ToLower(host), "."))
+		if err != nil {
+			return usageError(i18n.UsageVerifyURLBare, quoted)
+		}
+		host = h
+	}
+	target := host
+	if strings.Contains(host, ":") {
+		target = "[" + host + "]"
+	}
+	if p := u.Port(); p != "" {
+		target = net.JoinHostPort(host, p)
+	}
+	args := []string{"popfind", "verify", target}
+	if p, mode, ok := schemeMode(strings.ToLower(scheme)); ok {
+		if p != lookup.POP3 || protoSet && proto != lookup.POP3 {
+			args = append(args, "--protocol", string(p))
+		}
+		args = append(args, "--"+strings.ToLower(string(mode)))
+	}
+	return usageError(i18n.UsageVerifyURL, quoted, strings.Join(args, " "))
+}
+
+// schemeMode reads a mail URL's scheme: the protocol, and implicit TLS or
+// STARTTLS. pop:// and imap:// (RFC 2384, RFC 5092) name no mode; a client
+// upgrades them with STARTTLS.
+func schemeMode(scheme string) (lookup.Protocol, lookup.SocketType, bool) {
+	switch scheme {
+	case "pops", "pop3s":
+		return lookup.POP3, lookup.SSL, true
+	case "pop", "pop3":
+		return lookup.POP3, lookup.STARTTLS, true
+	case "imaps":
+		return lookup.IMAP, lookup.SSL, true
+	case "imap":
+		return lookup.IMAP, lookup.STARTTLS, true
+	case "smtps", "submissions":
+		return lookup.SMTP, lookup.SSL, true
+	case "smtp", "submission":
+		return lookup.SMTP, lookup.STARTTLS, true
+	}
+	return "", "", false
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but the
+// characters of a plain address, so that a suggested command can be
+// pasted as it is.
+func shellQuote(s string) string {
+	plain := s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@._+-=,:/%", r) || r > 0x7f)
+	})
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

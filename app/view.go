@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -141,6 +142,11 @@ func reasonMsg(err error) (i18n.Msg, bool) {
 		if u, perr := url.Parse(urlErr.URL); perr == nil {
 			host = u.Hostname()
 		}
+	} else if first, _, ok := strings.Cut(err.Error(), ": "); ok && strings.Contains(first, "://") {
+		// "http://host/path: dial tcp …": a fetch names its URL first.
+		if u, perr := url.Parse(first); perr == nil {
+			host = u.Hostname()
+		}
 	}
 	switch {
 	case errors.As(err, new(*lookup.StoppedEarlyError)):
@@ -155,6 +161,8 @@ func reasonMsg(err error) (i18n.Msg, bool) {
 		// The lookup's time ran out while DNS was asked: the time, not
 		// the network.
 		return i18n.M(i18n.ReasonUnfinished), true
+	case errors.As(err, &dnsErr) && errors.Is(err, settings.ErrNotFound) && dnsErr.Rcode == dns.RcodeSuccess:
+		return i18n.M(i18n.ReasonDNSNoAddress, strings.TrimSuffix(dnsErr.Name, ".")), true
 	case errors.As(err, &dnsErr) && errors.Is(err, settings.ErrNotFound):
 		return i18n.M(i18n.ReasonDNSNoHost, strings.TrimSuffix(dnsErr.Name, ".")), true
 	case errors.As(err, &dnsErr) && dnsErr.Rcode >= 0:
@@ -162,7 +170,7 @@ func reasonMsg(err error) (i18n.Msg, bool) {
 	case errors.As(err, &dnsErr):
 		return i18n.M(i18n.ReasonDNSUnreachable, strings.TrimSuffix(dnsErr.Name, ".")), true
 	case errors.As(err, &status):
-		return i18n.M(i18n.ReasonHTTPStatus, status.URL, strconv.Itoa(status.Code)), true
+		return i18n.M(i18n.ReasonHTTPStatus, status.URL, strings.TrimSpace(strconv.Itoa(status.Code)+" "+http.StatusText(status.Code))), true
 	case errors.As(err, &certErr), errors.As(err, &hostErr), errors.As(err, &authErr), errors.As(err, &invalid):
 		return i18n.M(i18n.ReasonCert, orUnknown(host)), true
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -262,17 +270,22 @@ func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 		}
 		j.Protocols = append(j.Protocols, string(pr.Protocol))
 		j.Servers[string(pr.Protocol)] = pv
-		// The first protocol's warnings as they are; another's say which
-		// protocol they are about, and a missing one is a warning too.
-		prefix := ""
-		if i > 0 {
-			prefix = pr.Protocol.Label() + colon(lang)
-			if !pv.Found {
-				add(&j.Warnings, missingWarning(pr, pv, lang))
+		// The first protocol's warnings as they are; another's name the
+		// protocol they are about, once, and a missing one is a warning
+		// too, unless a warning says already that its search did not
+		// finish.
+		about := func(text string) string {
+			if i == 0 {
+				return text
 			}
+			return naming(pr.Protocol, text, lang)
 		}
-		for _, w := range pr.AllWarnings() {
-			add(&j.Warnings, prefix+lang.Format(w))
+		if m := missing(pr, pv, i, lang); m != "" {
+			add(&j.Warnings, m)
+		} else {
+			for _, w := range pr.AllWarnings() {
+				add(&j.Warnings, about(lang.Format(w)))
+			}
 		}
 		if a := pr.Answer; a != nil {
 			if p := a.Provider; p != nil && j.Provider == nil {
@@ -295,7 +308,7 @@ func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 			v := o.verify[i]
 			pv.Verify = v.json(lang)
 			for _, w := range v.warnings(lang) {
-				add(&j.Warnings, prefix+w)
+				add(&j.Warnings, about(w))
 			}
 		}
 	}
@@ -325,16 +338,22 @@ func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 	return j
 }
 
-// missingWarning says that a protocol other than the first has no server,
-// and why.
-func missingWarning(r *lookup.Result, v *jsonProtocol, lang i18n.Lang) string {
-	var nf *lookup.NotFoundError
-	var ie *lookup.InterruptedError
-	if (errors.As(r.Err, &nf) || errors.As(r.Err, &ie)) && !errors.Is(r.Err, lookup.ErrNetwork) {
-		// "no SMTP server found" says it all.
-		return v.Error
+// missing says, for protocol i of a result (not the first) that has no
+// server, that it has none and what else is known of it, in one line that
+// names the protocol once; "" when it has a server, or when a warning of
+// its own says already that its search did not finish.
+func missing(pr *lookup.Result, pv *jsonProtocol, i int, lang i18n.Lang) string {
+	warnings := pr.AllWarnings()
+	if i == 0 || pv.Found || slices.ContainsFunc(warnings, func(m i18n.Msg) bool { return m.Key == i18n.WarnProtocolUnfinished }) {
+		return ""
 	}
-	return lang.Sprintf(i18n.WarnProtocolMissing, r.Protocol.Label(), v.Error)
+	texts := []string{pv.Error}
+	for _, w := range warnings {
+		if t := lang.Format(w); !slices.Contains(texts, t) {
+			texts = append(texts, t)
+		}
+	}
+	return naming(pr.Protocol, strings.Join(texts, lang.ClauseSep()), lang)
 }
 
 // protocolView is the servers entry of one protocol's result.
@@ -382,7 +401,7 @@ func errorText(err error, lang i18n.Lang, label ...string) string {
 	var ie *lookup.InterruptedError
 	switch {
 	case errors.As(err, &ae):
-		return fmt.Sprintf("%s %q%s%s", lang.Sprintf(i18n.ErrInvalidAddress), ae.Input, colon(lang), lang.Format(ae.Why))
+		return lineLabel(ae.Line, lang) + fmt.Sprintf("%s %q%s%s", lang.Sprintf(i18n.ErrInvalidAddress), ae.Input, colon(lang), lang.Format(ae.Why))
 	case errors.Is(err, lookup.ErrNetwork):
 		return lang.Sprintf(i18n.ErrNetwork)
 	case errors.Is(err, context.Canceled):
@@ -427,11 +446,11 @@ func conflicts(r *lookup.Result, lang i18n.Lang) []string {
 	var out []string
 	for _, c := range others {
 		out = append(out, lang.Sprintf(i18n.ConflictSays,
-			chosen.Attempt.Source, endpoint(*chosen.Server), c.Attempt.Source, endpoint(*c.Server)))
+			chosen.Attempt.Source, endpoint(*chosen.Server, lang), c.Attempt.Source, endpoint(*c.Server, lang)))
 	}
 	return out
 }
 
-func endpoint(s lookup.Server) string {
-	return fmt.Sprintf("%s:%d (%s)", s.Host, s.Port, s.SocketType)
+func endpoint(s lookup.Server, lang i18n.Lang) string {
+	return fmt.Sprintf("%s:%d", s.Host, s.Port) + paren(lang, string(s.SocketType))
 }

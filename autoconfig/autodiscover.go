@@ -37,6 +37,10 @@ var _ settings.Source = (*AutodiscoverSource)(nil)
 // Lookup asks the three standard endpoints at once and uses the first, in
 // order, that answers.
 func (s *AutodiscoverSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
+	if addr.DomainOnly() {
+		// A request names the mailbox, and a domain alone has none.
+		return nil, settings.Skip(i18n.SkipNeedsAddress)
+	}
 	d := addr.Domain
 	follow := func(endpoint func(context.Context) (string, error)) func(context.Context) (*settings.Answer, error) {
 		return func(ctx context.Context) (*settings.Answer, error) {
@@ -60,6 +64,9 @@ func (s *AutodiscoverSource) Lookup(ctx context.Context, addr settings.Address) 
 // Questions returns the DNS questions the source asks first for addr: the
 // addresses of its two fixed endpoints' hosts and the SRV record.
 func (s *AutodiscoverSource) Questions(addr settings.Address) []resolver.Question {
+	if addr.DomainOnly() {
+		return nil
+	}
 	d := addr.Domain
 	qs := append(resolver.HostQuestions("autodiscover."+d), resolver.HostQuestions(d)...)
 	if s.Resolver != nil {

@@ -188,14 +188,26 @@ func TestAutodiscoverReasons(t *testing.T) {
 		http.Error(rw, "login", http.StatusUnauthorized)
 	}), "autodiscover.login.example")
 	s := w.autodiscover()
-	for _, tt := range []struct{ domain, first string }{
-		{"nothing.example", "https://autodiscover.nothing.example/autodiscover/autodiscover.xml: dns: autodiscover.nothing.example A/AAAA: no such host"},
-		{"login.example", "https://autodiscover.login.example/autodiscover/autodiscover.xml: HTTP 401: the server wants a login, and popfind never sends credentials"},
-	} {
+	// What each endpoint said, in the reader's language, as the reason
+	// around it: nothing.example does not exist; login.example exists
+	// (its autodiscover host has an address) but has no address itself.
+	said := map[string][]i18n.Msg{
+		"nothing.example": {i18n.M(i18n.ReasonDNSNoHost, "autodiscover.nothing.example"), i18n.M(i18n.ReasonDNSNoHost, "nothing.example"),
+			i18n.M(i18n.NFNoRecord, "_autodiscover._tcp.nothing.example")},
+		"login.example": {i18n.M(i18n.NFLoginWanted, "https://autodiscover.login.example/autodiscover/autodiscover.xml", "401"),
+			i18n.M(i18n.ReasonDNSNoAddress, "login.example"), i18n.M(i18n.NFNoRecord, "_autodiscover._tcp.login.example")},
+	}
+	clauses := func(lang i18n.Lang, domain string) string {
+		var out []string
+		for _, m := range said[domain] {
+			out = append(out, lang.Format(m))
+		}
+		return strings.Join(out, lang.ClauseSep())
+	}
+	for _, tt := range []struct{ domain string }{{"nothing.example"}, {"login.example"}} {
 		_, err := s.Lookup(context.Background(), testnet.Addr(t, "me@"+tt.domain))
-		details := tt.first + "; https://" + tt.domain + "/autodiscover/autodiscover.xml: dns: " + tt.domain + " A/AAAA: no such host; no _autodiscover._tcp." + tt.domain + " record"
-		en := "no Autodiscover endpoint of " + tt.domain + " gave settings (" + details + ")"
-		zh := tt.domain + " 的 Autodiscover 端点都没有给出设置（" + details + "）"
+		en := "no Autodiscover endpoint of " + tt.domain + " gave settings (" + clauses(i18n.English, tt.domain) + ")"
+		zh := tt.domain + " 的 Autodiscover 端点都没有给出设置（" + clauses(i18n.Chinese, tt.domain) + "）"
 		if !errors.Is(err, settings.ErrNotFound) {
 			t.Errorf("%s: %v; want not found", tt.domain, err)
 		}
@@ -224,7 +236,11 @@ func TestHostedReason(t *testing.T) {
 	w.serveHTTPS(t, http.NotFoundHandler(), "ispdb.test")
 	h := &autoconfig.Hosted{Fetcher: w.fetcher, ISPDB: "https://ispdb.test/v1.1/"}
 	_, err := h.Lookup(context.Background(), "hoster.example", testnet.Addr(t, "me@customer.example"))
-	en := "hoster.example publishes no autoconfig file (https://autoconfig.hoster.example/mail/config-v1.1.xml: dns: autoconfig.hoster.example A/AAAA: no such host; https://ispdb.test/v1.1/hoster.example: HTTP 404 Not Found)"
+	said := []i18n.Msg{i18n.M(i18n.ReasonDNSNoHost, "autoconfig.hoster.example"), i18n.M(i18n.ReasonHTTPStatus, "https://ispdb.test/v1.1/hoster.example", "404 Not Found")}
+	clauses := func(lang i18n.Lang) string {
+		return lang.Format(said[0]) + lang.ClauseSep() + lang.Format(said[1])
+	}
+	en := "hoster.example publishes no autoconfig file (" + clauses(i18n.English) + ")"
 	m, ok := settings.Reason(err)
 	if !errors.Is(err, settings.ErrNotFound) || !ok {
 		t.Fatalf("%v: want not found, with a reason", err)
@@ -232,7 +248,7 @@ func TestHostedReason(t *testing.T) {
 	if got := i18n.English.Format(m); got != en {
 		t.Errorf("English reason\n got %s\nwant %s", got, en)
 	}
-	if got, want := i18n.Chinese.Format(m), "hoster.example 没有公布自动配置文件（"+strings.TrimSuffix(strings.TrimPrefix(en, "hoster.example publishes no autoconfig file ("), ")")+"）"; got != want {
+	if got, want := i18n.Chinese.Format(m), "hoster.example 没有公布自动配置文件（"+clauses(i18n.Chinese)+"）"; got != want {
 		t.Errorf("Chinese reason\n got %s\nwant %s", got, want)
 	}
 	if got := err.Error(); got != "not found: "+en {

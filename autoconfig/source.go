@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/miekg/dns"
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/race"
@@ -21,13 +25,35 @@ import (
 type DomainSource struct{ Fetcher *Fetcher }
 
 // URL returns where the source looks for addr.
+// For a domain alone (addr.DomainOnly) it names no address: the one that
+// stands for the domain is nobody's.
 func (s *DomainSource) URL(addr settings.Address) string {
-	return "https://autoconfig." + addr.Domain + "/mail/config-v1.1.xml?emailaddress=" + url.QueryEscape(addr.String())
+	u := "https://autoconfig." + addr.Domain + "/mail/config-v1.1.xml"
+	if addr.DomainOnly() {
+		return u
+	}
+	return u + "?emailaddress=" + url.QueryEscape(addr.String())
 }
 
 // Lookup fetches and parses the file for addr.
 func (s *DomainSource) Lookup(ctx context.Context, addr settings.Address) (*settings.Answer, error) {
-	return s.Fetcher.Config(ctx, s.URL(addr), addr)
+	if !addr.DomainOnly() {
+		return s.Fetcher.Config(ctx, s.URL(addr), addr)
+	}
+	// Asked without an address, the server may answer otherwise than for
+	// any real one: what a request that went out brought back holds for
+	// this lookup of the domain alone, so that a real address of the
+	// domain still asks with its own. A host without addresses is the
+	// domain's, whoever asks.
+	a, asked, err := s.Fetcher.config(ctx, s.URL(addr), addr)
+	switch {
+	case err != nil && asked:
+		return nil, settings.BoundTo(addr.String(), err)
+	case err != nil:
+		return nil, err
+	}
+	a.OnlyFor = addr.String()
+	return a, nil
 }
 
 // WellKnownSource fetches the autoconfig file from the domain's own web
@@ -311,8 +337,18 @@ func joinErrors(key, where string, errs []error) error {
 // *settings.Missing: the reason alone.
 func detail(err error) string {
 	var m *settings.Missing
-	if errors.As(err, &m) && err.Error() == m.Error() {
-		return i18n.English.Format(m.Reason)
+	var de *resolver.DNSError
+	var se *StatusError
+	switch {
+	case errors.As(err, &m) && err.Error() == m.Error():
+		// Said in the reader's language, as the reason around it is.
+		return i18n.Nest(m.Reason)
+	case errors.As(err, &de) && errors.Is(err, settings.ErrNotFound) && de.Rcode == dns.RcodeSuccess:
+		return i18n.Nest(i18n.M(i18n.ReasonDNSNoAddress, strings.TrimSuffix(de.Name, ".")))
+	case errors.As(err, &de) && errors.Is(err, settings.ErrNotFound):
+		return i18n.Nest(i18n.M(i18n.ReasonDNSNoHost, strings.TrimSuffix(de.Name, ".")))
+	case errors.As(err, &se):
+		return i18n.Nest(i18n.M(i18n.ReasonHTTPStatus, se.URL, strings.TrimSpace(strconv.Itoa(se.Code)+" "+http.StatusText(se.Code))))
 	}
 	return strings.ReplaceAll(err.Error(), "\n", "; ")
 }

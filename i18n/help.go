@@ -28,9 +28,13 @@ Examples:
     popfind providers --region cn
     popfind providers --csv > providers.csv
 
-Exit status: 0 every address found; 1 at least one not found; 2 usage error or
-invalid address; 3 a server checked with --verify failed; 4 a lookup could not
-be made (no DNS server answered, the network is down); 130 interrupted.`
+Exit status:
+  0    every address found
+  1    at least one not found
+  2    a usage error or an invalid address
+  3    a server checked with --verify or verify failed
+  4    a lookup could not be made (no DNS server answered, the network is down)
+  130  interrupted`
 
 // helpDescriptionZH is helpDescription in Chinese.
 const helpDescriptionZH = `popfind 的查找顺序（优先者在前）：内置服务商表（不联网）、域名的 Thunderbird
@@ -59,5 +63,10 @@ HTTP 的自动配置，最后才会探测常用主机名（pop3./pop./mail.DOMAI
     popfind providers --region cn
     popfind providers --csv > providers.csv
 
-退出状态：0 全部找到；1 至少一个未找到；2 用法错误或地址无效；3 --verify 检查的服务器
-未通过；4 无法完成查询（没有 DNS 服务器应答、网络不通）；130 被中断。`
+退出状态：
+  0    全部找到
+  1    至少一个未找到
+  2    用法错误或地址无效
+  3    --verify 或 verify 检查的服务器未通过
+  4    无法完成查询（没有 DNS 服务器应答，或网络不通）
+  130  被中断`

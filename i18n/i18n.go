@@ -43,7 +43,7 @@ func Text(s string) Msg { return Msg{Key: Raw, Args: []string{s}} }
 func (l Lang) Format(m Msg) string {
 	if m.Key == Raw {
 		if len(m.Args) > 0 {
-			return m.Args[0]
+			return l.expandNested(m.Args[0])
 		}
 		return ""
 	}
@@ -61,7 +61,7 @@ func (l Lang) Sprintf(key string, args ...string) string {
 	}
 	vals := make([]any, len(args))
 	for i, a := range args {
-		vals[i] = a
+		vals[i] = l.localArg(key, i, l.expandNested(a))
 	}
 	if len(vals) == 0 {
 		return format
@@ -93,15 +93,15 @@ func Languages() []Lang {
 	return langs
 }
 
-// FromEnv picks the language from LC_ALL, LC_MESSAGES and LANG, in that order
-// as POSIX ranks them; the first one set decides. getenv is usually os.Getenv.
+// FromEnv picks the language from the environment as GNU gettext does.
+// The locale of messages is LC_ALL, else LC_MESSAGES, else LANG, else C.
+// When it is not C (or POSIX, or C.UTF-8), LANGUAGE, a priority list such
+// as zh_CN:en, is consulted first: its first language with a catalogue
+// wins. Otherwise the locale decides. getenv is usually os.Getenv.
 func FromEnv(getenv func(string) string) Lang {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	// LANGUAGE is a priority list (zh_CN:en), consulted first as gettext
-	// does, unless the locale is C; the first language with a catalogue
-	// wins.
 	locale := getenv("LC_ALL")
 	if locale == "" {
 		locale = getenv("LC_MESSAGES")
@@ -109,23 +109,16 @@ func FromEnv(getenv func(string) string) Lang {
 	if locale == "" {
 		locale = getenv("LANG")
 	}
-	if locale == "C" || locale == "POSIX" {
+	if code := langCode(locale); code == "" || code == "c" || code == "posix" {
 		return English
 	}
 	for _, v := range strings.Split(getenv("LANGUAGE"), ":") {
-		if code := langCode(v); Known(code) {
-			return Lang(code)
+		if l, ok := Parse(v); ok {
+			return l
 		}
 	}
-	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		v := getenv(name)
-		if v == "" {
-			continue
-		}
-		if code := langCode(v); Known(code) {
-			return Lang(code)
-		}
-		return English
+	if l, ok := Parse(locale); ok {
+		return l
 	}
 	return English
 }

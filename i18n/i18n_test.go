@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -84,5 +85,22 @@ func TestFormat(t *testing.T) {
 	}
 	if got := English.Format(Text("as is %s")); got != "as is %s" {
 		t.Errorf("raw text = %q", got)
+	}
+}
+
+// A nested message is said in the language of the message around it.
+func TestNest(t *testing.T) {
+	t.Parallel()
+	inner := Nest(M(ReasonDNSNoHost, "a.example")) + "; " + Nest(M(ReasonHTTPStatus, "https://b.example/", "404 Not Found"))
+	m := M(NFAutodiscoverNone, "x.example", inner)
+	en, zh := English.Format(m), Chinese.Format(m)
+	if !strings.Contains(en, "a.example does not exist in DNS; https://b.example/ answered HTTP 404 Not Found") {
+		t.Errorf("English: %q", en)
+	}
+	if !strings.Contains(zh, "DNS 中不存在 a.example；https://b.example/ 返回了 HTTP 404 Not Found") || strings.Contains(zh, "does not") {
+		t.Errorf("Chinese: %q", zh)
+	}
+	if strings.ContainsAny(en+zh, nestStart+nestSep+nestEnd) {
+		t.Error("framing characters left in the text")
 	}
 }

@@ -25,6 +25,11 @@ const (
 	NoteOutlookPOP        = "note.outlook_pop"
 	NoteYandexPOP         = "note.yandex_pop"
 	NoteZohoPOP           = "note.zoho_pop"
+	NoteEnableServices    = "note.enable_services"
+	NoteEnableSMTP        = "note.enable_smtp"
+	NoteGmailLogin        = "note.gmail_login"
+	NoteOAuth2OrAppPass   = "note.oauth2_or_app_password"
+	NoteICloudAppPassword = "note.icloud_app_password"
 
 	// Reasons a provider gives no POP3 server.
 	NoPOPiCloud    = "nopop.icloud"
@@ -84,6 +89,15 @@ const (
 	LoginMailPassword = "login.mail_password"
 	UsageRegion       = "usage.region"
 	FlagRegion        = "flag.region"
+
+	// The providers command's compact view, details and CSV encodings.
+	HdrTurnOn           = "hdr.turn_on"
+	FlagDetails         = "flag.details"
+	FlagCSVEncoding     = "flag.csv_encoding"
+	UsageCSVEncoding    = "usage.csv_encoding"
+	MsgNoProviderRegion = "msg.no_provider_region"
+	LblMX               = "lbl.mx"
+
 	LblDocs           = "lbl.docs"
 	LblAlt            = "lbl.alternative"
 	LblDNSSEC         = "lbl.dnssec"
@@ -98,6 +112,14 @@ const (
 	OutNotFound = "out.not_found"
 	OutError    = "out.error"
 	OutSkipped  = "out.skipped"
+	// OutStoppedEarly: still running when the answer was given.
+	OutStoppedEarly = "out.stopped_early"
+	// With --all: the heading of a protocol's sources, and what the marks
+	// beside them mean.
+	LblBySource  = "lbl.by_source"
+	LblReasons   = "lbl.reasons"
+	MarkChosen   = "mark.chosen"
+	MarkConflict = "mark.conflict"
 
 	// Errors.
 	ErrInvalidAddress = "err.invalid_address"
@@ -138,6 +160,14 @@ const (
 
 	UserAddress = "user.address"
 	UserLocal   = "user.local"
+
+	// The username of a bare domain's lookup, as a pattern.
+	UserAddressPattern = "user.address_pattern"
+	UserLocalPattern   = "user.local_pattern"
+
+	// A line of a batch read from standard input.
+	LblLine         = "lbl.line"
+	WarnLineNotUTF8 = "warn.line_not_utf8"
 
 	LblVerify   = "lbl.verify"
 	LblVerifyOK = "lbl.verify_ok"
@@ -182,6 +212,7 @@ const (
 	NFNoSRV             = "nf.no_srv"
 	NFNoMX              = "nf.no_mx"
 	NFMXUnknown         = "nf.mx_unknown"
+	WordNoDerivedDomain = "word.no_derived_domain"
 	NFNoSection         = "nf.no_section"
 	NFNoSectionFor      = "nf.no_section_for"
 	NFNoValidSection    = "nf.no_valid_section"
@@ -207,6 +238,7 @@ const (
 	SkipGraceOver       = "skip.grace_over"
 	SkipNotSelected     = "skip.not_selected"
 	SkipISPDBOff        = "skip.ispdb_off"
+	SkipNeedsAddress    = "skip.needs_address"
 )
 
 // More ways a live check fails.
@@ -221,6 +253,34 @@ const (
 	FailSTLSRefused    = "fail.stls_refused"
 	HintSTLSRefused    = "hint.stls_refused"
 	FailCapaTooLong    = "fail.capa_too_long"
+)
+
+// What a live check says of a server that answers, then stops; of DNS
+// answers without an address; and of what verify is given instead of a
+// host.
+const (
+	FailDNSNoName           = "fail.dns_no_name"
+	FailDNSNoAddress        = "fail.dns_no_address"
+	HintDNSNoAddress        = "hint.dns_no_address"
+	HintDNSFromSource       = "hint.dns_from_source"
+	FailStalledGreeting     = "fail.stalled_greeting"
+	FailStalledAnswer       = "fail.stalled_answer"
+	HintStalled             = "hint.stalled"
+	FailGreetingTooLong     = "fail.greeting_too_long"
+	FailGreetingLineTooLong = "fail.greeting_line_too_long"
+	FailClosedGreeting      = "fail.closed_greeting"
+	FailClosedAnswer        = "fail.closed_answer"
+	FailClosedHandshake     = "fail.closed_handshake"
+	FailCancelled           = "fail.cancelled"
+	FailDeadline            = "fail.deadline"
+	FailNoHandshake         = "fail.no_handshake"
+	HintNoHandshake         = "hint.no_handshake"
+	FailSTLSNoHandshake     = "fail.stls_no_handshake"
+	WarnNoAuth              = "warn.no_auth"
+	LblCertMatch            = "lbl.cert_match"
+	UsageVerifyAddress      = "usage.verify_address"
+	UsageVerifyURL          = "usage.verify_url"
+	UsageVerifyURLBare      = "usage.verify_url_bare"
 )
 
 // The brief not-found message.
@@ -282,6 +342,7 @@ const (
 	ReasonCert           = "reason.cert"
 	ReasonRefused        = "reason.refused"
 	ReasonTimeout        = "reason.timeout"
+	ReasonDNSNoAddress   = "reason.dns_no_address"
 	ReasonUnreachable    = "reason.unreachable"
 	LblNotFoundDeadline  = "lbl.not_found_deadline"
 	LblTimeRanOut        = "lbl.time_ran_out"
@@ -318,14 +379,89 @@ const (
 	HelpDescription    = "help.description"
 )
 
+// The help's own words: headings, how a flag's default and environment
+// variable are shown, the placeholders of values, and the forms of use.
+const (
+	HelpHdrName          = "help.hdr_name"
+	HelpHdrUsage         = "help.hdr_usage"
+	HelpHdrVersion       = "help.hdr_version"
+	HelpHdrDescription   = "help.hdr_description"
+	HelpHdrCommands      = "help.hdr_commands"
+	HelpHdrGlobalOptions = "help.hdr_global_options"
+	HelpHdrOptions       = "help.hdr_options"
+	HelpDefault          = "help.default"
+	HelpEnv              = "help.env"
+	HelpValue            = "help.value"
+	HelpValueDuration    = "help.value_duration"
+	HelpValueLang        = "help.value_lang"
+	HelpValueNumber      = "help.value_number"
+	HelpValueRegion      = "help.value_region"
+	HelpUsageText        = "help.usage_text"
+	CmdProvidersUsage    = "cmd.providers_usage"
+	CmdVerifyUsage       = "cmd.verify_usage"
+	CmdCompletionUsage   = "cmd.completion_usage"
+	CmdHelpUsage         = "cmd.help_usage"
+	FlagVerifyTimeout    = "flag.verify_timeout"
+	UsageUnknownCommand  = "usage.unknown_command"
+	UsageEnvBool         = "usage.env_bool"
+	UsageEnvDuration     = "usage.env_duration"
+	UsageEnvNumber       = "usage.env_number"
+	UsageEnvValue        = "usage.env_value"
+	HelpVersionLine      = "help.version_line"
+	LblProgress          = "lbl.progress"
+	LblProgressOpen      = "lbl.progress_open"
+)
+
 // The grace period.
 const (
 	FailCertNameMore       = "fail.cert_name_more"
 	WarnStoppedEarly       = "warn.stopped_early"
-	WarnProtocolMissing    = "warn.protocol_missing"
 	WarnProtocolUnfinished = "warn.protocol_unfinished"
 	ReasonStoppedEarly     = "reason.stopped_early"
 	FlagGrace              = "flag.grace"
 	FlagWaitAll            = "flag.wait_all"
 	UsageGrace             = "usage.grace"
+)
+
+// popfind serve: its command, flags and messages, and the API's errors.
+const (
+	CmdServe            = "cmd.serve"
+	CmdServeUsage       = "cmd.serve_usage"
+	CmdServeDesc        = "cmd.serve_desc"
+	FlagListen          = "flag.listen"
+	FlagLogFormat       = "flag.log_format"
+	FlagAuthFile        = "flag.auth_file"
+	FlagTLSCert         = "flag.tls_cert"
+	FlagTLSKey          = "flag.tls_key"
+	FlagAllowPrivate    = "flag.allow_private"
+	FlagRate            = "flag.rate"
+	FlagMaxInflight     = "flag.max_inflight"
+	FlagTrustProxy      = "flag.trust_proxy"
+	FlagServeLang       = "flag.serve_lang"
+	FlagServeProtocol   = "flag.serve_protocol"
+	MsgServing          = "msg.serving"
+	WarnServeOpen       = "warn.serve_open"
+	UsageListen         = "usage.listen"
+	UsageLogFormat      = "usage.log_format"
+	UsageRate           = "usage.rate"
+	UsageMaxInflight    = "usage.max_inflight"
+	UsageTrustProxy     = "usage.trust_proxy"
+	UsageAuthFile       = "usage.auth_file"
+	UsageTLSPair        = "usage.tls_pair"
+	UsageTLSLoad        = "usage.tls_load"
+	APIMissing          = "api.missing"
+	APIProtocol         = "api.protocol"
+	APIVerifyProtocol   = "api.verify_protocol"
+	APIMode             = "api.mode"
+	APIPort             = "api.port"
+	APIRegion           = "api.region"
+	APIRate             = "api.rate"
+	APIBusy             = "api.busy"
+	APIAuth             = "api.auth"
+	APIQueryTooLong     = "api.query_too_long"
+	APIMethod           = "api.method"
+	APINotFound         = "api.not_found"
+	ReasonRefusedSafety = "reason.refused_safety"
+	FailRefusedSafety   = "fail.refused_safety"
+	HintRefusedSafety   = "hint.refused_safety"
 )

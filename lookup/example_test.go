@@ -115,8 +115,8 @@ func Example_messages() {
 		fmt.Println(i18n.English.Format(w))
 	}
 	// Output:
-	// POP is off until you turn it on in the web mail settings.
-	// POP 默认关闭，请先在网页版邮箱的设置中开启 POP3 服务。
+	// Mail clients can neither fetch nor send until you turn on the POP3/SMTP service (to fetch by POP3) or the IMAP/SMTP service (to fetch by IMAP) in the web mail settings.
+	// 请先在网页版邮箱的设置中开启“POP3/SMTP 服务”（用 POP3 收信）或“IMAP/SMTP 服务”（用 IMAP 收信），否则客户端既不能收信，也不能发信。
 	// Log in with an authorization code (授权码) generated in the web mail settings, not with the account password.
 	// 客户端登录时请使用在网页版邮箱设置中生成的授权码，而不是邮箱登录密码。
 }

@@ -680,3 +680,22 @@ func TestOneTimeoutWarning(t *testing.T) {
 		}
 	}
 }
+
+// Result.Expires says how long the answer may be kept: until the smallest
+// TTL it rests on, and not at all for a failed lookup.
+func TestResultExpires(t *testing.T) {
+	t.Parallel()
+	o := newOutageDNS(t, 30)
+	f := srvFinder(t, o.addr)
+	res := f.Find(context.Background(), "me@expires.example")
+	if left := time.Until(res.Expires()); !res.Found || left <= 0 || left > 30*time.Second {
+		t.Errorf("found=%v expires in %s; want within the TTL of 30s", res.Found, left)
+	}
+	if res.Get(POP3).Expires() != res.Expires() {
+		t.Error("the protocols of one lookup expire apart")
+	}
+	o.down.Store(true)
+	if res := f.Find(context.Background(), "me@expires2.example"); !res.Expires().IsZero() {
+		t.Errorf("a failed lookup expires at %s; want zero, never kept", res.Expires())
+	}
+}

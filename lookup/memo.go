@@ -128,6 +128,12 @@ func (m *memo) find(ctx context.Context, addr Address) *Result {
 	if v, ok := m.get(akey); ok && v != nil {
 		return v.result(addr)
 	}
+	if settings.Address(addr).DomainOnly() {
+		// A domain alone is asked of fewer sources (none that needs a real
+		// address), so what it finds is never the domain's answer for its
+		// addresses: it is kept for itself.
+		return m.share(ctx, akey, addr).result(addr)
+	}
 	v, kept := m.get(addr.Domain)
 	switch {
 	case kept && v == nil:

@@ -207,7 +207,17 @@ type Result struct {
 	early time.Duration
 	// chosen is the index in Attempts of the chosen answer, or -1.
 	chosen int
+	// expires is when the answer stops being good, zero when it is not
+	// kept.
+	expires time.Time
 }
+
+// Expires returns when the answer stops being good to keep: no later than
+// the smallest TTL of the DNS records it rests on, and at most 10 minutes
+// after the lookup. It is zero for a result that must not be kept: one
+// that failed, was interrupted, or stopped a source early. A server that
+// passes results on (popfind serve) uses it for Cache-Control.
+func (r *Result) Expires() time.Time { return r.expires }
 
 // Early returns the grace period after which the answer was given while
 // sources of higher precedence were still running (their attempts say
@@ -315,9 +325,14 @@ func (r *Result) Conflicts() (chosen Candidate, others []Candidate) {
 // up: a copy of its own, with the placeholders in every host and user name
 // filled for addr.
 func (v *verdict) result(addr Address) *Result {
+	var expires time.Time
+	if ttl, ok := v.keep(); ok {
+		expires = v.at.Add(ttl)
+	}
 	all := make([]*Result, len(v.findings))
 	for i := range v.findings {
 		all[i] = v.findings[i].result(addr)
+		all[i].expires = expires
 	}
 	all[0].Others = all[1:]
 	return all[0]

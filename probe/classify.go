@@ -85,8 +85,22 @@ func (d *dialect) classifyDial(err error, target string, elapsed time.Duration) 
 	switch {
 	case errors.Is(err, resolver.ErrCNAMELoop):
 		return failure{KindDNS, i18n.M(i18n.FailCNAMELoop, host), i18n.M(i18n.HintDNSServer)}
-	case errors.As(err, &de) && errors.Is(err, settings.ErrNotFound), errors.As(err, &ne):
+	case errors.As(err, &de) && errors.Is(err, settings.ErrNotFound):
+		// NXDOMAIN and NODATA are different mistakes: a name nobody
+		// registered, and a name that exists but names no server (a mail
+		// domain given where its server's name belongs, say).
+		switch de.Rcode {
+		case dns.RcodeNameError:
+			return failure{KindDNS, i18n.M(i18n.FailDNSNoName, host), i18n.M(i18n.HintDNS)}
+		case dns.RcodeSuccess:
+			return failure{KindDNS, i18n.M(i18n.FailDNSNoAddress, host), i18n.M(i18n.HintDNSNoAddress)}
+		}
 		return failure{KindDNS, i18n.M(i18n.FailDNS, host), i18n.M(i18n.HintDNS)}
+	case errors.As(err, &ne) && ne.IsNotFound:
+		return failure{KindDNS, i18n.M(i18n.FailDNS, host), i18n.M(i18n.HintDNS)}
+	case errors.As(err, &ne):
+		// The system resolver (a Prober without Dial) could not ask.
+		return failure{KindDNS, i18n.M(i18n.FailDNSUnreachable, host), i18n.M(i18n.HintDNSUnreachable)}
 	case errors.As(err, &de) && de.Rcode >= 0:
 		return failure{KindDNS, i18n.M(i18n.FailDNSServer, host, dns.RcodeToString[de.Rcode]), i18n.M(i18n.HintDNSServer)}
 	case errors.As(err, &de) && !errors.Is(err, context.Canceled):
@@ -95,27 +109,60 @@ func (d *dialect) classifyDial(err error, target string, elapsed time.Duration) 
 		return failure{KindDNS, i18n.M(i18n.FailDNSUnreachable, host), i18n.M(i18n.HintDNSUnreachable)}
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return failure{KindRefused, i18n.M(i18n.FailRefused, target), i18n.M(i18n.HintRefused)}
-	case resolver.IsTimeout(err), errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled):
+		return cancelled()
+	case resolver.IsTimeout(err):
 		return failure{KindTimeout, i18n.M(i18n.FailTimeout, target, round(elapsed)), i18n.M(i18n.HintTimeout, tls, starttls)}
 	}
 	return failure{KindNetwork, i18n.M(i18n.FailNetwork, err.Error()), i18n.M(i18n.HintTimeout, tls, starttls)}
 }
 
-// classifyIO names a failure while talking to the server.
-func (d *dialect) classifyIO(err error, target string, elapsed time.Duration, what string) failure {
+// classifyIO names a failure while talking to the server, once connected:
+// reading its greeting (cmd empty) or the answer to cmd. Whatever happens
+// now, the network let the connection through: a timeout is a server that
+// stopped answering, not a firewall, and a reset is a server that closed
+// the connection, as much as a clean close is.
+func (d *dialect) classifyIO(err error, target string, elapsed time.Duration, cmd string) failure {
 	tls, starttls := d.ports()
 	label := d.proto.Label()
 	switch {
+	case errors.Is(err, context.Canceled):
+		return cancelled()
+	case resolver.IsTimeout(err) && cmd == "":
+		return failure{KindTimeout, i18n.M(i18n.FailStalledGreeting, target, round(elapsed)), i18n.M(i18n.HintStalled)}
 	case resolver.IsTimeout(err):
-		return failure{KindTimeout, i18n.M(i18n.FailTimeout, target, round(elapsed)), i18n.M(i18n.HintTimeout, tls, starttls)}
+		return failure{KindTimeout, i18n.M(i18n.FailStalledAnswer, target, cmd, round(elapsed)), i18n.M(i18n.HintStalled)}
+	case errors.Is(err, errCapaTooLong) && cmd == "":
+		// Only SMTP greetings have several lines: one that never ends is
+		// a greeting problem; EHLO was never sent.
+		return failure{d.wrongKind(), i18n.M(i18n.FailGreetingTooLong, label, strconv.Itoa(maxCapaLine)), i18n.M(i18n.HintWrongProtocol, label)}
+	case errors.Is(err, errLineTooLong) && cmd == "":
+		return failure{d.wrongKind(), i18n.M(i18n.FailGreetingLineTooLong, label, strconv.Itoa(maxLine)), i18n.M(i18n.HintWrongProtocol, label)}
 	case errors.Is(err, errCapaTooLong):
 		return failure{d.wrongKind(), i18n.M(i18n.FailCapaTooLong, d.capaCmd, strconv.Itoa(maxCapaLine)), i18n.M(i18n.HintWrongProtocol, label)}
 	case errors.Is(err, errLineTooLong), errors.Is(err, errBadReply):
 		return failure{d.wrongKind(), i18n.M(i18n.FailWrongProtocol, label, err.Error()), i18n.M(i18n.HintWrongProtocol, label)}
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
-		return failure{KindClosed, i18n.M(i18n.FailClosed, what), i18n.M(i18n.HintClosed, label)}
+	case closedByPeer(err) && cmd == "":
+		return failure{KindClosed, i18n.M(i18n.FailClosedGreeting), i18n.M(i18n.HintClosed, label)}
+	case closedByPeer(err):
+		return failure{KindClosed, i18n.M(i18n.FailClosedAnswer, cmd), i18n.M(i18n.HintClosed, label)}
 	}
-	return failure{KindNetwork, i18n.M(i18n.FailNetwork, err.Error()), i18n.M(i18n.HintTimeout, tls, starttls)}
+	return failure{KindNetwork, i18n.M(i18n.FailNetwork, printable(err.Error(), 200)), i18n.M(i18n.HintTimeout, tls, starttls)}
+}
+
+// closedByPeer reports whether err says that the server ended the
+// connection: a clean close (EOF), a reset (RST), or a write to a
+// connection the server already reset or closed (EPIPE), whichever the
+// timing of the server's close and the client's next step gives.
+func closedByPeer(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE)
+}
+
+// cancelled is the failure of a check its caller stopped: not a diagnosis
+// of the server, and popfind does not show it as one.
+func cancelled() failure {
+	return failure{KindCancelled, i18n.M(i18n.FailCancelled), i18n.Msg{}}
 }
 
 // maxNamesShown is how many of a certificate's names a problem lists.

@@ -220,11 +220,13 @@ func checkDetail(err error) string {
 	if !errors.As(err, &ce) {
 		return err.Error()
 	}
-	problem := i18n.English.Format(ce.Problem)
-	if ce.Kind == KindDNS || strings.Contains(problem, net.JoinHostPort(ce.Host, strconv.Itoa(ce.Port))) {
-		return problem
+	// The problem is said in the reader's language, as the reason around it
+	// is.
+	hostport := net.JoinHostPort(ce.Host, strconv.Itoa(ce.Port))
+	if ce.Kind == KindDNS || strings.Contains(i18n.English.Format(ce.Problem), hostport) {
+		return i18n.Nest(ce.Problem)
 	}
-	return ce.Error()
+	return hostport + ": " + i18n.Nest(ce.Problem)
 }
 
 // probe checks one candidate and returns the servers it proved usable.
@@ -262,7 +264,7 @@ func (e *CheckError) Unwrap() error { return e.Err }
 // does not exist or a server that answered wrongly.
 func (e *CheckError) couldNotLook() bool {
 	switch e.Kind {
-	case KindTimeout, KindNetwork:
+	case KindTimeout, KindNetwork, KindCancelled:
 		return true
 	case KindDNS:
 		return !errors.Is(e.Err, settings.ErrNotFound)

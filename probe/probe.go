@@ -15,6 +15,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/popfind/popfind/i18n"
@@ -56,6 +57,9 @@ const (
 	KindNoGreeting    Kind = "no_greeting"
 	KindClosed        Kind = "closed"
 	KindNetwork       Kind = "network"
+	// KindCancelled is a check its caller stopped (Ctrl-C): it says
+	// nothing about the server.
+	KindCancelled Kind = "cancelled"
 )
 
 // Step is one line of the check list.
@@ -74,9 +78,13 @@ type TLSInfo struct {
 	DNSNames []string // at most 100 of them
 	// NameCount is how many names the certificate covers in all.
 	NameCount int
-	NotAfter  time.Time
-	DaysLeft  int
-	Verified  bool
+	// MatchedName is the certificate's name that covers the host checked
+	// (a wildcard such as *.example.com, say), cleaned; empty when none
+	// does.
+	MatchedName string
+	NotAfter    time.Time
+	DaysLeft    int
+	Verified    bool
 }
 
 // Report is the outcome of one check.
@@ -110,16 +118,22 @@ type Report struct {
 }
 
 // Interrupted is the report of a check that its caller stopped waiting for
-// (err is the caller's context error) before it finished.
+// (err is the caller's context error) before it finished: cancelled, or
+// out of time.
 func Interrupted(proto settings.Protocol, host string, port int, mode settings.SocketType, err error) *Report {
 	tls, starttls := dialectFor(proto).ports()
-	r := &Report{Protocol: dialectFor(proto).proto, Host: host, Port: port, SocketType: mode, Err: err, Kind: KindTimeout,
-		Problem: i18n.M(i18n.FailNetwork, "the check was cancelled"), Hint: i18n.M(i18n.HintTimeout, tls, starttls)}
+	f := cancelled()
 	if errors.Is(err, context.DeadlineExceeded) {
-		r.Problem = i18n.M(i18n.FailNetwork, "the check did not finish before the deadline")
+		f = failure{KindTimeout, i18n.M(i18n.FailDeadline), i18n.M(i18n.HintTimeout, tls, starttls)}
 	}
+	r := &Report{Protocol: dialectFor(proto).proto, Host: host, Port: port, SocketType: mode}
+	r.fail(f, err)
 	return r
 }
+
+// Cancelled reports whether the check was stopped by its caller before it
+// reached a verdict: its failure says nothing about the server.
+func (r *Report) Cancelled() bool { return r.Kind == KindCancelled }
 
 // ExpiryWarning is how close to its end a certificate gets a warning.
 const ExpiryWarning = 14 * 24 * time.Hour
@@ -132,7 +146,14 @@ func (p *Prober) Check(ctx context.Context, proto settings.Protocol, host string
 	d := dialectFor(proto)
 	start := time.Now()
 	r := &Report{Protocol: d.proto, Host: host, Port: port, SocketType: mode}
-	defer func() { r.Total = time.Since(start) }()
+	defer func() {
+		r.Total = time.Since(start)
+		// However the failure showed itself (a refused write, a closed
+		// connection), a check its caller stopped has no diagnosis.
+		if !r.OK && errors.Is(ctx.Err(), context.Canceled) {
+			r.fail(cancelled(), ctx.Err())
+		}
+	}()
 	target := net.JoinHostPort(host, strconv.Itoa(port))
 
 	// 1. TCP.
@@ -143,6 +164,21 @@ func (p *Prober) Check(ctx context.Context, proto settings.Protocol, host string
 	t0 := time.Now()
 	raw, err := dial(ctx, "tcp", target)
 	r.Connect = time.Since(t0)
+	if err != nil && ctx.Err() == nil && (errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED)) {
+		// The connection was made, then reset before the dial returned:
+		// a server that dropped the client at once, as one that closes.
+		r.step(i18n.M(i18n.StepConnect, target), true, r.Connect)
+		f := failure{KindClosed, i18n.M(i18n.FailClosedGreeting), i18n.M(i18n.HintClosed, d.proto.Label())}
+		if mode == settings.SSL {
+			r.step(i18n.M(i18n.StepTLS, "TLS"), false, 0)
+			tls, starttls := d.ports()
+			f = failure{KindClosed, i18n.M(i18n.FailClosedHandshake), i18n.M(i18n.HintTLS, tls, starttls)}
+		} else {
+			r.step(i18n.M(i18n.StepGreeting, d.proto.Label()), false, 0)
+		}
+		r.fail(f, err)
+		return r
+	}
 	r.step(i18n.M(i18n.StepConnect, target), err == nil, r.Connect)
 	if err != nil {
 		r.fail(d.classifyDial(err, target, time.Since(start)), err)
@@ -161,7 +197,7 @@ func (p *Prober) Check(ctx context.Context, proto settings.Protocol, host string
 
 	// 2. Implicit TLS comes first.
 	if mode == settings.SSL {
-		tc, ok := p.handshake(ctx, d, r, raw, host)
+		tc, ok := p.handshake(ctx, d, r, raw, host, "")
 		if !ok {
 			return r
 		}
@@ -175,7 +211,7 @@ func (p *Prober) Check(ctx context.Context, proto settings.Protocol, host string
 	label := d.proto.Label()
 	if err != nil && !errors.Is(err, errBadReply) {
 		r.step(i18n.M(i18n.StepGreeting, label), false, time.Since(t0))
-		f := d.classifyIO(err, target, time.Since(start), "no greeting")
+		f := d.classifyIO(err, target, time.Since(start), "")
 		if f.kind == KindTimeout && greeting == "" {
 			// The connection (and TLS) worked: a firewall is not to blame,
 			// whatever listens there just does not speak first.
@@ -217,7 +253,7 @@ func (p *Prober) Check(ctx context.Context, proto settings.Protocol, host string
 		line, ok, err := d.starttls(conn, br)
 		if err != nil {
 			r.step(i18n.M(i18n.StepSTLS, d.stlsCmd), false, time.Since(t0))
-			r.fail(d.classifyIO(err, target, time.Since(start), "no "+d.stlsCmd+" answer"), err)
+			r.fail(d.classifyIO(err, target, time.Since(start), d.stlsCmd), err)
 			return r
 		}
 		if !ok {
@@ -237,7 +273,7 @@ func (p *Prober) Check(ctx context.Context, proto settings.Protocol, host string
 				fmt.Errorf("plain text after the %s answer", d.stlsCmd))
 			return r
 		}
-		tc, ok := p.handshake(ctx, d, r, raw, host)
+		tc, ok := p.handshake(ctx, d, r, raw, host, d.stlsCmd)
 		if !ok {
 			return r
 		}
@@ -251,6 +287,12 @@ func (p *Prober) Check(ctx context.Context, proto settings.Protocol, host string
 	}
 	if mode == settings.Plain {
 		r.Warnings = append(r.Warnings, i18n.M(i18n.WarnPlainVerify))
+	}
+	if d.proto == settings.SMTP && mode != settings.Plain && len(r.Capa.SASL) == 0 {
+		// A submission server takes mail from people who log in; one that
+		// offers no AUTH even over TLS takes it from nobody (a relay, or
+		// port 25's server).
+		r.Warnings = append(r.Warnings, i18n.M(i18n.WarnNoAuth))
 	}
 
 	// 5. Goodbye, politely; its answer does not change the verdict.
@@ -286,7 +328,7 @@ func (p *Prober) capa(d *dialect, r *Report, conn net.Conn, br *bufio.Reader, ta
 	}
 	r.step(i18n.M(i18n.StepCAPA, d.capaCmd), err == nil, time.Since(t0))
 	if err != nil {
-		r.fail(d.classifyIO(err, target, time.Since(start), "no "+d.capaCmd+" answer"), err)
+		r.fail(d.classifyIO(err, target, time.Since(start), d.capaCmd), err)
 		return false
 	}
 	return true
@@ -301,8 +343,9 @@ func command(conn net.Conn, br *bufio.Reader, cmd string) (string, error) {
 }
 
 // handshake runs the TLS handshake, then checks the certificate itself so
-// that a failed check still reports what the certificate says.
-func (p *Prober) handshake(ctx context.Context, d *dialect, r *Report, raw net.Conn, host string) (*tls.Conn, bool) {
+// that a failed check still reports what the certificate says. after is
+// the STARTTLS command that the server accepted, or empty for implicit TLS.
+func (p *Prober) handshake(ctx context.Context, d *dialect, r *Report, raw net.Conn, host, after string) (*tls.Conn, bool) {
 	t0 := time.Now()
 	tc := tls.Client(raw, &tls.Config{
 		ServerName: host,
@@ -317,9 +360,19 @@ func (p *Prober) handshake(ctx context.Context, d *dialect, r *Report, raw net.C
 	if err != nil {
 		r.step(i18n.M(i18n.StepTLS, name), false, r.TLS)
 		tlsPort, starttls := d.ports()
+		target := net.JoinHostPort(host, strconv.Itoa(r.Port))
 		f := failure{KindTLS, i18n.M(i18n.FailTLS, tlsReason(err)), i18n.M(i18n.HintTLS, tlsPort, starttls)}
-		if ctx.Err() != nil || resolver.IsTimeout(err) {
-			f = failure{KindTimeout, i18n.M(i18n.FailTimeout, raw.RemoteAddr().String(), round(time.Since(t0))), i18n.M(i18n.HintTimeout, tlsPort, starttls)}
+		switch {
+		case errors.Is(ctx.Err(), context.Canceled):
+			f = cancelled()
+		case (ctx.Err() != nil || resolver.IsTimeout(err)) && after == "":
+			// The connection was made: no firewall dropped it. Whatever
+			// accepted it neither speaks TLS nor greets in plain text.
+			f = failure{KindNoGreeting, i18n.M(i18n.FailNoHandshake, target, round(time.Since(t0))), i18n.M(i18n.HintNoHandshake, d.proto.Label(), tlsPort, starttls)}
+		case ctx.Err() != nil || resolver.IsTimeout(err):
+			f = failure{KindTLS, i18n.M(i18n.FailSTLSNoHandshake, after, round(time.Since(t0))), i18n.M(i18n.HintSTLSRefused, tlsPort)}
+		case closedByPeer(err):
+			f = failure{KindClosed, i18n.M(i18n.FailClosedHandshake), i18n.M(i18n.HintTLS, tlsPort, starttls)}
 		}
 		r.fail(f, err)
 		return nil, false
@@ -344,6 +397,7 @@ func (p *Prober) handshake(ctx context.Context, d *dialect, r *Report, raw net.C
 	info.NameCount = len(leaf.DNSNames) + len(leaf.IPAddresses)
 	info.NotAfter = leaf.NotAfter
 	info.DaysLeft = int(leaf.NotAfter.Sub(now).Hours() / 24)
+	info.MatchedName = matchedName(leaf, host)
 	if f, err := p.verifyCert(st.PeerCertificates, host, now); err != nil {
 		r.step(i18n.M(i18n.StepTLS, name), false, r.TLS)
 		r.fail(f, err)
@@ -380,4 +434,24 @@ func certNames(c *x509.Certificate) []string {
 		names = append(names, ip.String())
 	}
 	return names
+}
+
+// matchedName returns the name of c that covers host, by Go's own rules
+// (a wildcard covers one label; an IP address matches an IP name), cleaned
+// for the report; empty when none does.
+func matchedName(c *x509.Certificate, host string) string {
+	if ip := net.ParseIP(host); ip != nil {
+		for _, a := range c.IPAddresses {
+			if a.Equal(ip) {
+				return a.String()
+			}
+		}
+		return ""
+	}
+	for _, n := range c.DNSNames {
+		if (&x509.Certificate{DNSNames: []string{n}}).VerifyHostname(host) == nil {
+			return printable(n, 253)
+		}
+	}
+	return ""
 }

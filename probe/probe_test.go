@@ -121,7 +121,7 @@ func TestCheckFailures(t *testing.T) {
 		{"no stls", &testnet.POP3{}, "pop.nostls.example", settings.STARTTLS, 5 * time.Second, probe.KindNoSTLS, "does not offer STLS"},
 		{"garbage greeting", &testnet.POP3{Greeting: "220 smtp.example ESMTP ready"}, "smtp.example", settings.Plain, 5 * time.Second, probe.KindNotPOP3, `"220 smtp.example ESMTP ready"`},
 		{"silent", &testnet.POP3{Silent: true}, "pop.silent.example", settings.Plain, time.Second, probe.KindNoGreeting, "accepted the connection but sent no greeting"},
-		{"drip", &testnet.POP3{Drip: true, DripEvery: 300 * time.Millisecond}, "pop.drip.example", settings.Plain, time.Second, probe.KindTimeout, "after 1"},
+		{"drip", &testnet.POP3{Drip: true, DripEvery: 300 * time.Millisecond}, "pop.drip.example", settings.Plain, time.Second, probe.KindTimeout, "did not finish its greeting within 1"},
 		{"endless greeting", &testnet.POP3{Endless: true}, "pop.endless.example", settings.Plain, 5 * time.Second, probe.KindNotPOP3, "longer than"},
 	}
 	for _, tt := range tests {

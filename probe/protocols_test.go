@@ -162,7 +162,7 @@ func TestCheckOtherProtocolsFail(t *testing.T) {
 		{"POP3 server asked for IMAP", settings.IMAP, "pop.wrong.example", pop, settings.Plain, probe.KindNotIMAP, "does not speak IMAP"},
 		{"POP3 server asked for SMTP", settings.SMTP, "pop.wrong.example", pop, settings.Plain, probe.KindNotSMTP, "does not speak SMTP"},
 		{"endless IMAP capabilities", settings.IMAP, "capa.wrong.example", imapLong, settings.Plain, probe.KindNotIMAP, "capability list (CAPABILITY) is longer than 128 lines"},
-		{"endless SMTP greeting", settings.SMTP, "long.wrong.example", long, settings.Plain, probe.KindNotSMTP, "longer than 128 lines"},
+		{"endless SMTP greeting", settings.SMTP, "long.wrong.example", long, settings.Plain, probe.KindNotSMTP, "SMTP greeting did not end after 128 lines"},
 		{"nothing listening", settings.SMTP, "pop.wrong.example", 1, settings.SSL, probe.KindRefused, "refused"},
 		{"IMAP BYE", settings.IMAP, "bye.wrong.example", bye, settings.Plain, probe.KindClosed, "too many connections"},
 		{"SMTP 554", settings.SMTP, "busy.wrong.example", busy, settings.Plain, probe.KindClosed, "listed"},

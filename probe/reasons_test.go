@@ -22,21 +22,29 @@ func TestGuessReasons(t *testing.T) {
 	addr := testnet.Addr(t, "me@reasons.example")
 	ports := map[settings.Protocol][2]string{settings.POP3: {"995", "110"}, settings.IMAP: {"993", "143"}, settings.SMTP: {"465", "587"}}
 	first := map[settings.Protocol]string{settings.POP3: "pop3", settings.IMAP: "imap", settings.SMTP: "smtp"}
-	details := func(p settings.Protocol) string {
-		d := "the host name " + first[p] + ".reasons.example does not resolve; "
-		if p == settings.POP3 {
-			d += "the host name pop.reasons.example does not resolve; "
+	// pop3., pop., imap. and smtp. do not exist; reasons.example exists,
+	// as the parent of mail., without an address of its own. A resolver
+	// that cannot tell the two apart gets the words that fit both.
+	if !resolverTellsNoData(t, l, "reasons.example") {
+		t.Fatal("the resolver does not tell a name without addresses from one that does not exist")
+	}
+	// Each detail in the reader's language, as the reason around it.
+	details := func(lang i18n.Lang, p settings.Protocol) string {
+		var d []string
+		for _, name := range []string{first[p], "pop"}[:map[bool]int{true: 2, false: 1}[p == settings.POP3]] {
+			d = append(d, lang.Sprintf(i18n.FailDNSNoName, name+".reasons.example"))
 		}
 		for _, port := range ports[p] {
-			d += "connection to mail.reasons.example:" + port + " refused: the port is closed, or a firewall rejects it; "
+			d = append(d, lang.Sprintf(i18n.FailRefused, "mail.reasons.example:"+port))
 		}
-		return d + "the host name reasons.example does not resolve"
+		d = append(d, lang.Sprintf(i18n.FailDNSNoAddress, "reasons.example"))
+		return strings.Join(d, lang.ClauseSep())
 	}
 	en := func(p settings.Protocol) string {
-		return "no " + p.Label() + " server answered at the usual names of reasons.example (" + details(p) + ")"
+		return "no " + p.Label() + " server answered at the usual names of reasons.example (" + details(i18n.English, p) + ")"
 	}
 	zh := func(p settings.Protocol) string {
-		return "reasons.example 的常用主机名上没有 " + p.Label() + " 服务器应答（" + details(p) + "）"
+		return "reasons.example 的常用主机名上没有 " + p.Label() + " 服务器应答（" + details(i18n.Chinese, p) + "）"
 	}
 
 	for _, p := range settings.AllProtocols {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup/settings"
@@ -68,17 +69,23 @@ func (p *Provider) Answer() *settings.Answer {
 type Table struct {
 	providers []*Provider
 	byDomain  map[string]*Provider
-	// answers holds each provider's Answer, made once: answers are never
-	// changed once made, so one serves every lookup.
-	answers map[*Provider]*settings.Answer
+	// answers holds each provider's Answer (*settings.Answer), made on its
+	// first lookup (a run that looks up one address needs one, and making
+	// all of them was 6% of popfind's start): answers are never changed
+	// once made, so one serves every lookup.
+	answers sync.Map
 }
 
 // NewTable indexes providers. Later entries never replace earlier ones for a
 // domain; the table's own test rejects duplicates.
 func NewTable(providers []*Provider) *Table {
-	t := &Table{providers: providers, byDomain: map[string]*Provider{}, answers: map[*Provider]*settings.Answer{}}
+	n := 0
 	for _, p := range providers {
-		t.answers[p] = p.Answer()
+		n += len(p.Domains)
+	}
+	// Sized at once: growing the map was most of the cost of indexing.
+	t := &Table{providers: providers, byDomain: make(map[string]*Provider, n)}
+	for _, p := range providers {
 		for _, d := range p.Domains {
 			if _, ok := t.byDomain[d]; !ok {
 				t.byDomain[d] = p
@@ -90,6 +97,15 @@ func NewTable(providers []*Provider) *Table {
 
 // Builtin returns the built-in table.
 func Builtin() *Table { return NewTable(builtin()) }
+
+// answer returns p's Answer, making it on first use.
+func (t *Table) answer(p *Provider) *settings.Answer {
+	if a, ok := t.answers.Load(p); ok {
+		return a.(*settings.Answer)
+	}
+	a, _ := t.answers.LoadOrStore(p, p.Answer())
+	return a.(*settings.Answer)
+}
 
 // All returns every provider, in table order.
 func (t *Table) All() []*Provider { return t.providers }
@@ -124,31 +140,155 @@ func (p *Provider) Offers(proto settings.Protocol) []settings.Server {
 	return out
 }
 
-// Filter returns the providers whose id, names, domains or server hosts
-// contain q, case-insensitively. An empty q matches every provider.
+// Filter returns the providers that match q, the best matches first: a
+// provider's id or name (English or Chinese, or its company's, such as
+// 腾讯), a domain it hosts or part of one, or a server host, in any case.
+// A whole address (someone@qq.com, with a full-width ＠ or 。 as a Chinese
+// input method types them) matches the provider hosting its domain alone.
+// An empty q matches every provider, in table order.
 func (t *Table) Filter(q string) []*Provider {
-	q = strings.ToLower(strings.TrimSpace(q))
-	var out []*Provider
-	for _, p := range t.providers {
-		if q == "" || p.matches(q) {
-			out = append(out, p)
+	q = foldQuery(q)
+	if q == "" {
+		return slices.Clone(t.providers)
+	}
+	if i := strings.LastIndex(q, "@"); i >= 0 {
+		if p, ok := t.ByDomain(queryDomain(q[i+1:])); ok {
+			return []*Provider{p}
 		}
+		return nil
+	}
+	type hit struct {
+		p    *Provider
+		rank int
+	}
+	var hits []hit
+	domain := queryDomain(q)
+	for _, p := range t.providers {
+		if r := p.rank(q, domain); r > 0 {
+			hits = append(hits, hit{p, r})
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int { return a.rank - b.rank })
+	out := make([]*Provider, len(hits))
+	for i, h := range hits {
+		out[i] = h.p
 	}
 	return out
 }
 
-func (p *Provider) matches(q string) bool {
-	fields := []string{p.ID, p.Name, p.NameZH}
-	fields = append(fields, p.Domains...)
-	for _, s := range p.Servers {
-		fields = append(fields, s.Host)
+// queryDomain is domain in the table's form (A-label, lower case), or as
+// it is when it is not a valid domain.
+func queryDomain(domain string) string {
+	domain = strings.TrimSuffix(domain, ".")
+	if a, err := settings.ParseAddress("x@" + domain); err == nil {
+		return a.Domain
 	}
-	for _, f := range fields {
-		if strings.Contains(strings.ToLower(f), q) {
-			return true
+	return domain
+}
+
+// rank says how well p matches q, folded (domain is q as a domain): 1
+// for an id or domain that is q, 2 for a name that is q, 3 for a domain or
+// name that starts with q, 4 for q anywhere in them or in a server host; 0
+// for no match.
+func (p *Provider) rank(q, domain string) int {
+	names := append([]string{p.ID, p.Name, p.NameZH}, aliases[p.ID]...)
+	best := 0
+	better := func(r int) {
+		if best == 0 || r < best {
+			best = r
 		}
 	}
-	return false
+	if p.ID == q || slices.Contains(p.Domains, domain) {
+		better(1)
+	}
+	for _, n := range names {
+		switch n = strings.ToLower(n); {
+		case n == "":
+		case n == q:
+			better(2)
+		case strings.HasPrefix(n, q):
+			better(3)
+		case strings.Contains(n, q):
+			better(4)
+		}
+	}
+	for _, d := range p.Domains {
+		switch {
+		case strings.HasPrefix(d, q):
+			better(3)
+		case strings.Contains(d, q):
+			better(4)
+		}
+	}
+	for _, s := range p.Servers {
+		if strings.Contains(strings.ToLower(s.Host), q) {
+			better(4)
+		}
+	}
+	return best
+}
+
+// DomainsFor returns p's domains with those that match filter q first:
+// the domain q names (or the domain of an address q), else, unless q
+// matches the provider's name, the domains that contain q; the others
+// follow in table order, the provider's main domains first.
+func (p *Provider) DomainsFor(q string) []string {
+	q = foldQuery(q)
+	if i := strings.LastIndex(q, "@"); i >= 0 {
+		q = q[i+1:]
+	}
+	if q == "" {
+		return slices.Clone(p.Domains)
+	}
+	domain := queryDomain(q)
+	var exact, near, rest []string
+	for _, d := range p.Domains {
+		switch {
+		case d == domain:
+			exact = append(exact, d)
+		case strings.Contains(d, q):
+			near = append(near, d)
+		default:
+			rest = append(rest, d)
+		}
+	}
+	if len(exact) > 0 {
+		// The domain asked for, then the main ones, not its look-alikes.
+		return append(exact, slices.DeleteFunc(slices.Clone(p.Domains), func(d string) bool { return d == domain })...)
+	}
+	for _, n := range append([]string{p.ID, p.Name, p.NameZH}, aliases[p.ID]...) {
+		if n != "" && strings.Contains(strings.ToLower(n), q) {
+			// Found by its name: its main domains say most.
+			return slices.Clone(p.Domains)
+		}
+	}
+	return slices.Concat(near, rest)
+}
+
+// ReadableMX writes an MX pattern as people read one: "*" for any part of
+// a name, whatever stands there in the pattern's syntax ("mx0?.mail.icloud.com"
+// is "mx0*.mail.icloud.com").
+func ReadableMX(pat string) string {
+	var b strings.Builder
+	for i := 0; i < len(pat); i++ {
+		switch c := pat[i]; c {
+		case '?', '*':
+			if !strings.HasSuffix(b.String(), "*") {
+				b.WriteByte('*')
+			}
+		case '[':
+			if j := strings.IndexByte(pat[i:], ']'); j > 0 {
+				i += j
+			}
+			if !strings.HasSuffix(b.String(), "*") {
+				b.WriteByte('*')
+			}
+		case '\\':
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // Domains returns every domain in the table, sorted.
@@ -161,12 +301,18 @@ func (t *Table) Domains() []string {
 	return out
 }
 
-// Regions returns every region of the table, sorted.
+// Regions returns every region of the table, sorted: the regions of its
+// providers, and the groups of them (eu: the EU's countries).
 func (t *Table) Regions() []string {
 	var out []string
 	for _, p := range t.providers {
 		if p.Region != "" && !slices.Contains(out, p.Region) {
 			out = append(out, p.Region)
+		}
+	}
+	for g := range regionGroups {
+		if !slices.Contains(out, g) {
+			out = append(out, g)
 		}
 	}
 	sort.Strings(out)
@@ -192,11 +338,11 @@ func (t *Table) NormalizeRegion(r string) (string, bool) {
 }
 
 // InRegion returns the providers of list in region r (as NormalizeRegion
-// returns it).
+// returns it); eu means every provider of the EU's member states.
 func InRegion(list []*Provider, r string) []*Provider {
 	var out []*Provider
 	for _, p := range list {
-		if p.Region == r {
+		if inRegion(p.Region, r) {
 			out = append(out, p)
 		}
 	}
@@ -220,11 +366,38 @@ func (p *Provider) POP() POPStep {
 		return POPNone
 	}
 	for _, n := range p.Notes {
-		if n.Key == i18n.NoteEnablePOP || n.Key == i18n.NoteEnableClients {
+		if slices.Contains(turnOnByNote[n.Key], settings.POP3) {
 			return POPTurnOn
 		}
 	}
 	return POPOn
+}
+
+// TurnOn returns the protocols that must be turned on in the web mail
+// before a mail client can use them, from the provider's notes, in the
+// order POP3, IMAP, SMTP.
+func (p *Provider) TurnOn() []settings.Protocol {
+	var out []settings.Protocol
+	for _, proto := range settings.AllProtocols {
+		for _, n := range p.Notes {
+			if slices.Contains(turnOnByNote[n.Key], proto) && len(p.Offers(proto)) > 0 && !slices.Contains(out, proto) {
+				out = append(out, proto)
+			}
+		}
+	}
+	return out
+}
+
+// turnOnByNote maps the notes that say a protocol is off until turned on
+// to their protocols.
+var turnOnByNote = map[string][]settings.Protocol{
+	i18n.NoteEnablePOP:     {settings.POP3},
+	i18n.NoteEnableIMAP:    {settings.IMAP},
+	i18n.NoteEnableClients: settings.AllProtocols,
+	// QQ's and NetEase's POP3/SMTP and IMAP/SMTP services: one of them
+	// must be on for a client to fetch or send.
+	i18n.NoteEnableServices: settings.AllProtocols,
+	i18n.NoteEnableSMTP:     {settings.SMTP},
 }
 
 // Login names the password a mail client logs in with, as a short key:
@@ -247,10 +420,16 @@ var loginByNote = map[string]string{
 	i18n.NoteAppPassword:       "app_password_with_2fa",
 	i18n.NoteOAuth2Only:        "oauth2",
 	i18n.NoteEmailPassword:     "mail_password",
+	// An app password where the client cannot sign in with OAuth2.
+	i18n.NoteGmailLogin:        "app_password",
+	i18n.NoteOAuth2OrAppPass:   "app_password",
+	i18n.NoteICloudAppPassword: "app_password",
 }
 
-// Summarized reports whether note n is said by POP or Login already.
+// Summarized reports whether note n is said by TurnOn, POP or Login
+// already.
 func Summarized(n i18n.Msg) bool {
 	_, login := loginByNote[n.Key]
-	return login || n.Key == i18n.NoteEnablePOP || n.Key == i18n.NoteEnableClients
+	_, turnOn := turnOnByNote[n.Key]
+	return login || turnOn
 }

@@ -230,6 +230,27 @@ func TestFilter(t *testing.T) {
 			}
 		}
 	}
+	// A company's name, in Chinese or English, finds its providers; the
+	// best match comes first.
+	for q, want := range map[string]string{
+		"腾讯":                    "qq,foxmail,exmail",
+		"tencent":               "qq,foxmail,exmail",
+		"qq":                    "qq,exmail,foxmail",
+		"someone@qq.com":        "qq",
+		"someone＠qq。com":        "qq",
+		" Someone@Foxmail.COM ": "foxmail",
+		"someone@163.com":       "netease-163",
+		"someone@example.com":   "",
+		"hotmail.be":            "outlook",
+		"谷歌":                    "gmail",
+	} {
+		if got := ids(tab.Filter(q)); got != want {
+			t.Errorf("Filter(%q) = %s, want %s", q, got, want)
+		}
+	}
+	if got := ids(tab.Filter("163")); !strings.HasPrefix(got, "netease-163,") {
+		t.Errorf("Filter(163) = %s, want netease-163 first", got)
+	}
 	if got := tab.Filter("no-such-provider-xyz"); len(got) != 0 {
 		t.Errorf("Filter(nonsense) = %s", ids(got))
 	}
@@ -372,4 +393,119 @@ var ispdbDisagreements = map[string]string{
 	"nifty.com pop3":      "the ISPDB gives plain text on 110; @nifty's connection guide (https://support.nifty.com/) gives SSL on 995, and the table lists no plain text",
 	"nifty.com smtp":      "the ISPDB gives plain text on 587; @nifty's connection guide (https://support.nifty.com/) gives SSL on 465, and the table lists no plain text",
 	"rediffmail.com smtp": "the ISPDB's first choice is implicit TLS on port 586, which no standard assigns to submission; the table gives its second, 465 (RFC 8314)",
+}
+
+func TestDomainsFor(t *testing.T) {
+	t.Parallel()
+	tab := Builtin()
+	outlook, _ := tab.ByDomain("outlook.com")
+	tests := map[string]string{
+		"":                      "outlook.com,hotmail.com,live.com,msn.com",
+		"hotmail.be":            "hotmail.be,outlook.com,hotmail.com,live.com",
+		"someone@hotmail.co.uk": "hotmail.co.uk,outlook.com,hotmail.com,live.com",
+		"co.uk":                 "hotmail.co.uk,live.co.uk,outlook.com,hotmail.com",
+	}
+	for q, want := range tests {
+		if got := strings.Join(outlook.DomainsFor(q)[:4], ","); got != want {
+			t.Errorf("DomainsFor(%q) starts %s, want %s", q, got, want)
+		}
+	}
+	// Every list starts with the provider's main domain.
+	for domain, id := range map[string]string{"aol.com": "aol", "mail.com": "mail-com", "gmx.com": "gmx-com", "posteo.de": "posteo", "onet.pl": "onet"} {
+		p, _ := tab.ByDomain(domain)
+		if p == nil || p.ID != id || p.Domains[0] != domain {
+			t.Errorf("%s: domains start %v, want %s first", id, p.Domains[:1], domain)
+		}
+	}
+}
+
+func TestRegions(t *testing.T) {
+	t.Parallel()
+	tab := Builtin()
+	r, ok := tab.NormalizeRegion(" EU ")
+	if !ok || r != "eu" {
+		t.Fatalf("NormalizeRegion(EU) = %q, %v", r, ok)
+	}
+	var got []string
+	for _, p := range InRegion(tab.All(), "eu") {
+		got = append(got, p.ID)
+	}
+	for _, id := range []string{"gmx", "webde", "t-online", "orange", "free", "libero", "virgilio", "wp", "onet", "seznam", "zoho-eu", "posteo"} {
+		if !slices.Contains(got, id) {
+			t.Errorf("--region eu lacks %s; got %v", id, got)
+		}
+	}
+	for _, id := range []string{"gmail", "bt", "proton", "yandex", "qq"} {
+		if slices.Contains(got, id) {
+			t.Errorf("--region eu has %s, which is not in the EU", id)
+		}
+	}
+	if len(got) < 20 {
+		t.Errorf("--region eu has %d providers; want the EU's countries' providers, not a handful", len(got))
+	}
+	if de := InRegion(tab.All(), "de"); slices.ContainsFunc(de, func(p *Provider) bool { return p.Region != "de" }) {
+		t.Error("--region de has a provider of another region")
+	}
+	if !slices.Contains(tab.Regions(), "eu") {
+		t.Errorf("Regions() = %v, want eu among them", tab.Regions())
+	}
+	for _, c := range euCountries {
+		if len(c) != 2 || c != strings.ToLower(c) {
+			t.Errorf("EU country %q is not a lower-case ISO 3166 code", c)
+		}
+	}
+	for id := range aliases {
+		if !slices.ContainsFunc(tab.All(), func(p *Provider) bool { return p.ID == id }) {
+			t.Errorf("aliases names %q, which is no provider's id", id)
+		}
+	}
+}
+
+func TestReadableMX(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"*.mail.protection.outlook.com":  "*.mail.protection.outlook.com",
+		"mx0?.mail.icloud.com":           "mx0*.mail.icloud.com",
+		"qiye163mx0?.mxmail.netease.com": "qiye163mx0*.mxmail.netease.com",
+		"mx[0-9].example.com":            "mx*.example.com",
+		"mx??.example.com":               "mx*.example.com",
+		"mx.yandex.net":                  "mx.yandex.net",
+	}
+	for pat, want := range tests {
+		if got := ReadableMX(pat); got != want {
+			t.Errorf("ReadableMX(%q) = %q, want %q", pat, got, want)
+		}
+	}
+	// No pattern of the table is shown with a character people would
+	// read as a regular expression.
+	for _, p := range builtin() {
+		for _, pat := range p.MX {
+			if got := ReadableMX(pat); strings.ContainsAny(got, "?[]\\^$+()") {
+				t.Errorf("%s: MX pattern %q shown as %q", p.ID, pat, got)
+			}
+		}
+	}
+}
+
+func TestTurnOn(t *testing.T) {
+	t.Parallel()
+	tab := Builtin()
+	tests := map[string]string{
+		"qq.com":     "pop3,imap,smtp",
+		"wp.pl":      "pop3,imap,smtp",
+		"posteo.de":  "",
+		"icloud.com": "",
+	}
+	for domain, want := range tests {
+		p, _ := tab.ByDomain(domain)
+		var got []string
+		for _, proto := range p.TurnOn() {
+			got = append(got, string(proto))
+		}
+		// The notes may say more than the POP step as they grow (QQ's
+		// IMAP and SMTP); what the table says first must be there.
+		if g := strings.Join(got, ","); !strings.HasPrefix(g, want) || (want == "" && g != "") {
+			t.Errorf("%s: TurnOn() = %s, want %s", domain, g, want)
+		}
+	}
 }

@@ -26,7 +26,7 @@ func (s *Source) Lookup(ctx context.Context, addr settings.Address) (*settings.A
 	if !ok {
 		return nil, settings.NotFound(i18n.NFBuiltin, addr.Domain)
 	}
-	return s.Table.answers[p], nil
+	return s.Table.answer(p), nil
 }
 
 // ForMX returns the settings of the provider whose MX patterns match host.
@@ -35,5 +35,5 @@ func (t *Table) ForMX(host string) (*settings.Answer, bool) {
 	if !ok {
 		return nil, false
 	}
-	return t.answers[p], true
+	return t.answer(p), true
 }

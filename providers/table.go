@@ -88,7 +88,7 @@ func zohoPersonal(id, name, region, domain string, more ...string) *Provider {
 			submission("smtp."+domain, emailAddress, pwClear),
 		},
 		Notes: notes(i18n.NoteEnablePOP, i18n.NoteZohoFreeNoPOP, i18n.NoteAppPassword, i18n.NoteZohoPOP),
-		Docs:  []string{"https://www.zoho.com/mail/help/pop-access.html"},
+		Docs:  []string{"https://www.zoho.com/mail/help/pop-access.html", "https://help.zoho.com/portal/kb/articles/manage-application-specific-passwords"},
 	}
 }
 
@@ -106,7 +106,7 @@ func zohoOrg(id, name, region, domain string) *Provider {
 			submission("smtppro."+domain, emailAddress, pwClear),
 		},
 		Notes: notes(i18n.NoteEnablePOP, i18n.NoteWorkspaceAdmin, i18n.NoteAppPassword, i18n.NoteZohoPOP),
-		Docs:  []string{"https://www.zoho.com/mail/help/pop-access.html"},
+		Docs:  []string{"https://www.zoho.com/mail/help/pop-access.html", "https://help.zoho.com/portal/kb/articles/manage-application-specific-passwords"},
 	}
 }
 
@@ -126,8 +126,11 @@ func builtin() []*Provider {
 				smtps("smtp.gmail.com", emailAddress, oauth2, pwClear),
 				submission("smtp.gmail.com", emailAddress, oauth2, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPassword, i18n.NoteWorkspaceAdmin, i18n.NoteGmailPOP),
-			Docs:  []string{"https://support.google.com/mail/answer/7104828", "https://support.google.com/accounts/answer/185833"},
+			// Google ended password-only ("less secure app") access: an app
+			// password needs two-step verification, or the client signs in
+			// with OAuth2.
+			Notes: notes(i18n.NoteEnablePOP, i18n.NoteGmailLogin, i18n.NoteWorkspaceAdmin, i18n.NoteGmailPOP),
+			Docs:  []string{"https://support.google.com/mail/answer/7104828", "https://support.google.com/accounts/answer/185833", "https://support.google.com/accounts/answer/6010255"},
 		},
 		{
 			ID: "outlook", Name: "Outlook.com (Hotmail, Live, MSN)", NameZH: "Outlook 邮箱",
@@ -139,8 +142,10 @@ func builtin() []*Provider {
 				imap("outlook.office365.com", emailAddress, oauth2),
 				submission("smtp-mail.outlook.com", emailAddress, oauth2),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteOAuth2Only, i18n.NoteOutlookPOP),
-			Docs:  []string{"https://support.microsoft.com/en-us/office/pop-imap-and-smtp-settings-for-outlook-com-d088b986-291d-42b8-9564-9c414e2aa040"},
+			// Microsoft's settings page: POP and IMAP access are off by
+			// default, and Outlook.com requires OAuth2 (modern auth).
+			Notes: notes(i18n.NoteEnablePOP, i18n.NoteEnableIMAP, i18n.NoteOAuth2Only, i18n.NoteOutlookPOP),
+			Docs:  []string{"https://support.microsoft.com/en-us/office/pop-imap-and-smtp-settings-for-outlook-com-d088b986-291d-42b8-9564-9c414e2aa040", "https://support.microsoft.com/en-us/office/pop-imap-and-smtp-settings-8361e398-8af4-4e97-b147-6c6c4ac95353"},
 		},
 		{
 			ID: "microsoft365", Name: "Microsoft 365 (Exchange Online)", NameZH: "微软 Microsoft 365",
@@ -173,8 +178,11 @@ func builtin() []*Provider {
 				smtps("smtp.mail.yahoo.com", emailAddress, oauth2, pwClear),
 				submission("smtp.mail.yahoo.com", emailAddress, oauth2, pwClear),
 			},
-			Notes: notes(i18n.NoteAppPassword),
-			Docs:  []string{"https://help.yahoo.com/kb/SLN4724.html"},
+			// Yahoo's app-password page: a third-party app that does not use
+			// Yahoo's own sign-in page needs an app password, two-step
+			// verification or not.
+			Notes: notes(i18n.NoteOAuth2OrAppPass),
+			Docs:  []string{"https://help.yahoo.com/kb/SLN4724.html", "https://help.yahoo.com/kb/generate-manage-rd-party-passwords-sln15241.html"},
 		},
 		{
 			ID: "aol", Name: "AOL Mail",
@@ -186,8 +194,9 @@ func builtin() []*Provider {
 				smtps("smtp.aol.com", emailAddress, oauth2, pwClear),
 				submission("smtp.aol.com", emailAddress, oauth2, pwClear),
 			},
-			Notes: notes(i18n.NoteAppPassword),
-			Docs:  []string{"https://help.aol.com/articles/how-do-i-use-other-email-applications-to-send-and-receive-my-aol-mail"},
+			// AOL's app-password page says what Yahoo's does.
+			Notes: notes(i18n.NoteOAuth2OrAppPass),
+			Docs:  []string{"https://help.aol.com/articles/how-do-i-use-other-email-applications-to-send-and-receive-my-aol-mail", "https://help.aol.com/articles/Create-and-manage-app-password"},
 		},
 		{
 			ID: "icloud", Name: "iCloud Mail", NameZH: "iCloud 邮件",
@@ -199,7 +208,8 @@ func builtin() []*Provider {
 				submission("smtp.mail.me.com", emailAddress, pwClear),
 			},
 			Without: without(i18n.NoPOPiCloud, settings.POP3),
-			Docs:    []string{"https://support.apple.com/en-us/102525"},
+			Notes:   notes(i18n.NoteICloudAppPassword),
+			Docs:    []string{"https://support.apple.com/en-us/102525", "https://support.apple.com/en-us/102654"},
 		},
 		{
 			ID: "gmx", Name: "GMX (gmx.net, gmx.de)",
@@ -212,8 +222,8 @@ func builtin() []*Provider {
 				smtps("mail.gmx.net", emailAddress, pwClear),
 				submission("mail.gmx.net", emailAddress, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP),
-			Docs:  []string{"https://hilfe.gmx.net/pop-imap/pop3/serverdaten.html"},
+			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPassword),
+			Docs:  []string{"https://hilfe.gmx.net/pop-imap/pop3/serverdaten.html", "https://hilfe.gmx.net/sicherheit/2fa/anwendungsspezifisches-passwort.html"},
 		},
 		{
 			ID: "gmx-com", Name: "GMX (gmx.com)",
@@ -226,8 +236,8 @@ func builtin() []*Provider {
 				smtps("mail.gmx.com", emailAddress, pwClear),
 				submission("mail.gmx.com", emailAddress, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP),
-			Docs:  []string{"https://support.gmx.com/pop-imap/pop3/serverdata.html"},
+			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPassword),
+			Docs:  []string{"https://support.gmx.com/pop-imap/pop3/serverdata.html", "https://www.gmx.com/security/2fa/"},
 		},
 		{
 			ID: "mail-com", Name: "mail.com",
@@ -240,8 +250,8 @@ func builtin() []*Provider {
 				smtps("smtp.mail.com", emailAddress, pwClear),
 				submission("smtp.mail.com", emailAddress, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP),
-			Docs:  []string{"https://support.mail.com/pop-imap/pop3/serverdata.html"},
+			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPassword),
+			Docs:  []string{"https://support.mail.com/pop-imap/pop3/serverdata.html", "https://support.mail.com/security/2fa/application-specific-passwords.html"},
 		},
 		{
 			ID: "webde", Name: "WEB.DE",
@@ -258,8 +268,8 @@ func builtin() []*Provider {
 				submission("smtp.web.de", localPart, pwClear),
 				smtps("smtp.web.de", localPart, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP),
-			Docs:  []string{"https://hilfe.web.de/pop-imap/pop3/serverdaten.html"},
+			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPassword),
+			Docs:  []string{"https://hilfe.web.de/pop-imap/pop3/serverdaten.html", "https://web.de/email/sicherheit/zwei-faktor-authentifizierung/"},
 		},
 		{
 			ID: "t-online", Name: "T-Online (Telekom)",
@@ -286,8 +296,10 @@ func builtin() []*Provider {
 				imap("imap.yandex.com", emailAddress, pwClear),
 				smtps("smtp.yandex.com", emailAddress, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPassword, i18n.NoteYandexPOP),
-			Docs:  []string{"https://yandex.com/support/mail/mail-clients/others.html"},
+			// Yandex's app-password page lists mail clients among the
+			// programs that need an app password.
+			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAppPasswordAlways, i18n.NoteYandexPOP),
+			Docs:  []string{"https://yandex.com/support/mail/mail-clients/others.html", "https://yandex.com/support/passport/authorization/app-passwords.html"},
 		},
 		{
 			ID: "mailru", Name: "Mail.ru (VK WorkMail)",
@@ -317,7 +329,7 @@ func builtin() []*Provider {
 			// Zoho's POP page: POP is not available on free accounts created
 			// since 2019.
 			Notes: notes(i18n.NoteEnablePOP, i18n.NoteZohoFreeNoPOP, i18n.NoteAppPassword, i18n.NoteZohoPOP),
-			Docs:  []string{"https://www.zoho.com/mail/help/pop-access.html"},
+			Docs:  []string{"https://www.zoho.com/mail/help/pop-access.html", "https://help.zoho.com/portal/kb/articles/manage-application-specific-passwords"},
 		},
 		{
 			ID: "zoho-org", Name: "Zoho Mail (organization)",
@@ -330,7 +342,7 @@ func builtin() []*Provider {
 				submission("smtppro.zoho.com", emailAddress, pwClear),
 			},
 			Notes: notes(i18n.NoteEnablePOP, i18n.NoteWorkspaceAdmin, i18n.NoteAppPassword, i18n.NoteZohoPOP),
-			Docs:  []string{"https://www.zoho.com/mail/help/pop-access.html"},
+			Docs:  []string{"https://www.zoho.com/mail/help/pop-access.html", "https://help.zoho.com/portal/kb/articles/manage-application-specific-passwords"},
 		},
 		// Zoho's other data centres: personal accounts on the data centre's
 		// domains, organizations by their MX hosts, whose servers carry
@@ -359,7 +371,7 @@ func builtin() []*Provider {
 			},
 			// Fastmail accepts an app password alone from mail clients.
 			Notes: notes(i18n.NoteAppPasswordAlways),
-			Docs:  []string{"https://www.fastmail.help/hc/en-us/articles/1500000278342-Server-names-and-ports"},
+			Docs:  []string{"https://www.fastmail.help/hc/en-us/articles/1500000278342-Server-names-and-ports", "https://www.fastmail.help/hc/en-us/articles/1500000279921"},
 		},
 		{
 			ID: "proton", Name: "Proton Mail",
@@ -379,7 +391,7 @@ func builtin() []*Provider {
 				smtps("smtp.qq.com", emailAddress, pwClear),
 				submission("smtp.qq.com", emailAddress, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
+			Notes: notes(i18n.NoteEnableServices, i18n.NoteAuthCode),
 			Docs:  []string{"https://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=371", "https://service.mail.qq.com/detail/0/75"},
 		},
 		{
@@ -392,7 +404,7 @@ func builtin() []*Provider {
 				smtps("smtp.qq.com", emailAddress, pwClear),
 				submission("smtp.qq.com", emailAddress, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
+			Notes: notes(i18n.NoteEnableServices, i18n.NoteAuthCode),
 			Docs:  []string{"https://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=371", "https://service.mail.qq.com/detail/0/75"},
 		},
 		{
@@ -417,7 +429,7 @@ func builtin() []*Provider {
 				imap("imap.163.com", emailAddress, pwClear),
 				smtps("smtp.163.com", emailAddress, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
+			Notes: notes(i18n.NoteEnableServices, i18n.NoteAuthCode),
 			Docs:  []string{"https://help.mail.163.com/faqDetail.do?code=d7a5dc8471cd0c0e8b4b8f4f8e49998b374173cfe9171305fa1ce630d7f67ac21b87735d7227c217"},
 		},
 		{
@@ -429,7 +441,7 @@ func builtin() []*Provider {
 				imap("imap.126.com", emailAddress, pwClear),
 				smtps("smtp.126.com", emailAddress, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
+			Notes: notes(i18n.NoteEnableServices, i18n.NoteAuthCode),
 			Docs:  []string{"https://help.mail.163.com/faqDetail.do?code=d7a5dc8471cd0c0e8b4b8f4f8e49998b374173cfe9171305fa1ce630d7f67ac21b87735d7227c217"},
 		},
 		{
@@ -441,7 +453,7 @@ func builtin() []*Provider {
 				imap("imap.yeah.net", emailAddress, pwClear),
 				smtps("smtp.yeah.net", emailAddress, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
+			Notes: notes(i18n.NoteEnableServices, i18n.NoteAuthCode),
 			Docs:  []string{"https://help.mail.163.com/faqDetail.do?code=d7a5dc8471cd0c0e8b4b8f4f8e49998b374173cfe9171305fa1ce630d7f67ac21b87735d7227c217"},
 		},
 		{
@@ -541,8 +553,9 @@ func builtin() []*Provider {
 				imap("imap.qiye.aliyun.com", emailAddress, pwClear),
 				smtps("smtp.qiye.aliyun.com", emailAddress, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteClientPassword),
-			Docs:  []string{"https://help.aliyun.com/document_detail/36576.html"},
+			// Alibaba's SMTP page: turn SMTP access on first.
+			Notes: notes(i18n.NoteEnablePOP, i18n.NoteEnableSMTP, i18n.NoteClientPassword),
+			Docs:  []string{"https://help.aliyun.com/document_detail/36576.html", "https://help.aliyun.com/en/document_detail/36687.html"},
 		},
 		{
 			ID: "139", Name: "139 Mail (China Mobile)", NameZH: "139邮箱（中国移动）",
@@ -1073,7 +1086,7 @@ func netEase(id, name, nameZH, domain string) *Provider {
 			imap("imap."+domain, emailAddress, pwClear),
 			smtps("smtp."+domain, emailAddress, pwClear),
 		},
-		Notes: notes(i18n.NoteEnablePOP, i18n.NoteAuthCode),
+		Notes: notes(i18n.NoteEnableServices, i18n.NoteAuthCode),
 		Docs:  []string{"https://help.mail.163.com/faqDetail.do?code=d7a5dc8471cd0c0e8b4b8f4f8e49998b374173cfe9171305fa1ce630d7f67ac21b87735d7227c217"},
 	}
 }

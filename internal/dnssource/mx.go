@@ -99,7 +99,7 @@ func (s *MXSource) Lookup(ctx context.Context, addr settings.Address) (*settings
 
 func orNone(list []string) string {
 	if len(list) == 0 {
-		return "no derived domain"
+		return i18n.Nest(i18n.M(i18n.WordNoDerivedDomain))
 	}
 	return strings.Join(list, ", ")
 }

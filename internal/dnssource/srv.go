@@ -217,7 +217,7 @@ func (s *SRVSource) protocol(addr settings.Address, p settings.Protocol, results
 func dnsReason(err error) string {
 	var de *resolver.DNSError
 	if errors.As(err, &de) {
-		if de.Rcode >= 0 {
+		if de.Rcode >= 0 && de.Err != resolver.ErrNoHost {
 			return dns.RcodeToString[de.Rcode]
 		}
 		if de.Err != nil {

@@ -44,6 +44,9 @@ func (r *Resolver) LookupIP(ctx context.Context, host string) ([]net.IP, error) 
 		ips   []net.IP
 		err   error
 		done  bool
+		// nx is set when the chain ended in a name that does not exist
+		// (NXDOMAIN), not in a name without records of its type (NODATA).
+		nx bool
 	}
 	name := dns.Fqdn(strings.ToLower(host))
 	cs := []*chase{{name: name, qtype: dns.TypeA}, {name: name, qtype: dns.TypeAAAA}}
@@ -105,6 +108,7 @@ func (r *Resolver) LookupIP(ctx context.Context, host string) ([]net.IP, error) 
 				}
 			}
 			c.done = len(c.ips) > 0 || alias == ""
+			c.nx = c.done && len(c.ips) == 0 && ms[k].Rcode == dns.RcodeNameError
 			c.name = alias
 		}
 	}
@@ -119,7 +123,13 @@ func (r *Resolver) LookupIP(ctx context.Context, host string) ([]net.IP, error) 
 	if aaaa.err != nil {
 		return nil, aaaa.err
 	}
-	return nil, &DNSError{Name: host, Type: "A/AAAA", Rcode: -1, Err: ErrNoHost}
+	// Rcode says which "nothing" it was: NXDOMAIN when the name does not
+	// exist, NOERROR when it exists without addresses (NODATA).
+	rcode := dns.RcodeSuccess
+	if a.nx && aaaa.nx {
+		rcode = dns.RcodeNameError
+	}
+	return nil, &DNSError{Name: host, Type: "A/AAAA", Rcode: rcode, Err: ErrNoHost}
 }
 
 // Owned returns the records of type qtype in m's answer section that belong

@@ -68,13 +68,23 @@ type Question struct {
 // ErrNoAnswer when the resolver's own tries ran out while the caller still
 // had time, which means the network or the servers are down.
 type DNSError struct {
-	Name  string
-	Type  string
-	Rcode int // -1 when no answer came back
+	Name string
+	Type string
+	// Rcode is the answer's response code, -1 when no answer came back.
+	// For a name without addresses (Err is ErrNoHost) it says which
+	// "nothing": NXDOMAIN (the name does not exist) or NOERROR (it exists
+	// without A or AAAA records, NODATA).
+	Rcode int
 	Err   error
 }
 
 func (e *DNSError) Error() string {
+	switch {
+	case e.Err == ErrNoHost && e.Rcode == dns.RcodeNameError:
+		return fmt.Sprintf("dns: %s %s: no such host (NXDOMAIN)", e.Name, e.Type)
+	case e.Err == ErrNoHost && e.Rcode == dns.RcodeSuccess:
+		return fmt.Sprintf("dns: %s %s: no address records (NODATA)", e.Name, e.Type)
+	}
 	if e.Rcode >= 0 {
 		return fmt.Sprintf("dns: %s %s: server answered %s", e.Name, e.Type, dns.RcodeToString[e.Rcode])
 	}

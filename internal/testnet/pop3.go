@@ -21,8 +21,12 @@ type POP3 struct {
 	STLS bool
 	// Greeting is sent first; empty means "+OK POP3 test server ready".
 	Greeting string
-	// Silent makes the server accept and never say anything.
+	// Silent makes the server accept and never say anything: with TLS,
+	// it does not answer the TLS handshake either.
 	Silent bool
+	// Reset sends the greeting and then resets the connection (a TCP RST,
+	// as a server that drops a client at once does).
+	Reset bool
 	// Drip sends the greeting one byte per DripEvery.
 	Drip      bool
 	DripEvery time.Duration
@@ -43,7 +47,7 @@ type POP3 struct {
 // Serve serves p on l until the test ends.
 func (p *POP3) Serve(t testing.TB, l net.Listener) {
 	t.Helper()
-	if p.TLS {
+	if p.TLS && !p.Silent {
 		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{*p.Cert}})
 	}
 	serveSessions(t, l, &p.wg, p.session)
@@ -101,6 +105,10 @@ func (p *POP3) session(c net.Conn) {
 		if _, err := c.Write([]byte(greeting + "\r\n")); err != nil {
 			return
 		}
+	}
+	if p.Reset {
+		Reset(c)
+		return
 	}
 	r := bufio.NewReader(c)
 	var conn net.Conn = c

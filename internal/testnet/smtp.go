@@ -26,6 +26,9 @@ type SMTP struct {
 	Domain string
 	// MaxMessageBytes is advertised as SIZE; zero means 25 MiB.
 	MaxMessageBytes int64
+	// NoAuth offers no AUTH at all, even over TLS, as a relay (port 25's
+	// server) does.
+	NoAuth bool
 
 	mu     sync.Mutex
 	abuses []string
@@ -51,7 +54,12 @@ func (s *SMTP) abuse(what string) error {
 func (s *SMTP) Listen(t testing.TB, ip string, port int) int {
 	t.Helper()
 	l := Listen(t, ip, port)
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &smtpSession{s}, nil }))
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		if s.NoAuth {
+			return &relaySession{smtpSession{s}}, nil
+		}
+		return &smtpSession{s}, nil
+	}))
 	srv.Domain = s.Domain
 	if srv.Domain == "" {
 		srv.Domain = "smtp.test"
@@ -93,3 +101,13 @@ func (x *smtpSession) Reset()                               {}
 func (x *smtpSession) Logout() error                        { return nil }
 
 var _ smtp.AuthSession = (*smtpSession)(nil)
+
+// relaySession is a session without AuthSession's methods: go-smtp then
+// lists no AUTH in its EHLO answer.
+type relaySession struct{ x smtpSession }
+
+func (r *relaySession) Mail(from string, o *smtp.MailOptions) error { return r.x.Mail(from, o) }
+func (r *relaySession) Rcpt(to string, o *smtp.RcptOptions) error   { return r.x.Rcpt(to, o) }
+func (r *relaySession) Data(d io.Reader) error                      { return r.x.Data(d) }
+func (r *relaySession) Reset()                                      {}
+func (r *relaySession) Logout() error                               { return nil }

@@ -280,6 +280,32 @@ func serveSessions(t testing.TB, l net.Listener, wg *sync.WaitGroup, session fun
 	}()
 }
 
+// ServeRaw accepts connections on l until the test ends and runs handle
+// on each: a server that says whatever a test needs. Every connection is
+// closed, and its handler waited for, when the test ends.
+func ServeRaw(t testing.TB, l net.Listener, handle func(net.Conn)) {
+	t.Helper()
+	var wg sync.WaitGroup
+	serveSessions(t, l, &wg, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(30 * time.Second))
+		handle(c)
+	})
+}
+
+// Reset closes c with a TCP RST instead of a FIN, as a server that drops
+// a client does: the client's next read or write fails with "connection
+// reset" or "broken pipe". For a TLS connection, the connection under it
+// is reset.
+func Reset(c net.Conn) {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	if tcp, ok := c.(*net.TCPConn); ok {
+		tcp.SetLinger(0)
+	}
+	c.Close()
+}
+
 // WritePEM writes cert and its key into dir as NAME.pem and NAME.key and
 // returns their paths.
 func WritePEM(t testing.TB, dir, name string, cert tls.Certificate) (certFile, keyFile string) {

@@ -25,6 +25,13 @@ type Address struct {
 	UnicodeDomain string
 }
 
+// DomainOnly reports whether a stands for every address of its domain (see
+// DomainAddress): its local part is the placeholder %EMAILLOCALPART%. A
+// source that would send the address somewhere (an autoconfig URL with
+// ?emailaddress=, an Autodiscover request) must not send this one, which
+// nobody owns.
+func (a Address) DomainOnly() bool { return a.Local == PlaceholderLocal }
+
 // String returns the address in the form used in placeholders and login
 // names: the local part as given and the lowercase domain, in Unicode form
 // for an international domain, as its owner would type it.
@@ -35,12 +42,18 @@ func (a Address) String() string { return a.Local + "@" + a.UnicodeDomain }
 type AddressError struct {
 	Input string
 	Why   i18n.Msg
+	// Line, when not zero, is the line of the input (a batch read from
+	// standard input) that the address came from.
+	Line int
 }
 
 // Reason returns why the address is invalid, in English.
 func (e *AddressError) Reason() string { return i18n.English.Format(e.Why) }
 
 func (e *AddressError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d: invalid address %q: %s", e.Line, e.Input, e.Reason())
+	}
 	return fmt.Sprintf("invalid address %q: %s", e.Input, e.Reason())
 }
 
@@ -69,7 +82,9 @@ var idnaProfile = idna.New(
 // ParseAddress parses and checks an email address strictly: exactly one @
 // outside quotes, a non-empty local part (international characters allowed,
 // RFC 6531), and a domain whose every label is letters, digits and hyphens
-// once converted to its A-label form.
+// once converted to its A-label form. The full-width ＠ and full stops
+// (。．｡) that a Chinese or Japanese input method types are read, outside
+// quotes, as @ and ".", as IDNA reads full-width letters in the domain.
 func ParseAddress(s string) (Address, error) {
 	fail := func(key string, args ...string) (Address, error) {
 		return Address{}, &AddressError{Input: s, Why: i18n.M(key, args...)}
@@ -90,6 +105,7 @@ func ParseAddress(s string) (Address, error) {
 			in = inner
 		}
 	}
+	in = halfWidth(in)
 	at := -1
 	quoted, escaped := false, false
 	for i, r := range in {
@@ -137,6 +153,93 @@ func ParseAddress(s string) (Address, error) {
 		uni = ascii
 	}
 	return Address{Raw: s, Local: local, Domain: ascii, UnicodeDomain: uni}, nil
+}
+
+// ParseAddressOrDomain is ParseAddress, and also takes a bare domain of two
+// labels or more ("gmail.com"), which it returns as DomainAddress does. A
+// name without @ that is not a valid domain is an address without @.
+func ParseAddressOrDomain(s string) (Address, error) {
+	a, err := ParseAddress(s)
+	var ae *AddressError
+	if err == nil || !errors.As(err, &ae) || ae.Why.Key != i18n.AddrNoAt {
+		return a, err
+	}
+	d, derr := DomainAddress(s)
+	if derr != nil {
+		return a, err
+	}
+	return d, nil
+}
+
+// DomainAddress returns the address that stands for every address of
+// domain, to look up a domain when no address of it is known: its local
+// part is the placeholder %EMAILLOCALPART%, so that a login name filled in
+// for it (Expand) still shows where the address or its local part goes. The
+// domain must have two labels or more; full-width full stops count as dots.
+// The result's DomainOnly is true.
+func DomainAddress(domain string) (Address, error) {
+	in := strings.TrimSpace(domain)
+	fail := func(why i18n.Msg) (Address, error) {
+		return Address{}, &AddressError{Input: domain, Why: why}
+	}
+	switch {
+	case in == "":
+		return fail(i18n.M(i18n.AddrEmptyDomain))
+	case len(in) > maxInput:
+		return fail(i18n.M(i18n.AddrTooLong, strconv.Itoa(maxInput)))
+	case !utf8.ValidString(in):
+		return fail(i18n.M(i18n.AddrUTF8))
+	case strings.HasPrefix(in, "["):
+		return fail(i18n.M(i18n.AddrIPLiteral, in))
+	}
+	ascii, why := checkDomain(in)
+	if why != nil {
+		return fail(*why)
+	}
+	if !strings.Contains(ascii, ".") {
+		return fail(i18n.M(i18n.AddrNoAt))
+	}
+	uni, err := idnaProfile.ToUnicode(ascii)
+	if err != nil {
+		uni = ascii
+	}
+	return Address{Raw: domain, Local: PlaceholderLocal, Domain: ascii, UnicodeDomain: uni}, nil
+}
+
+// The full-width punctuation that input methods type for "@" and ".": the
+// full-width commercial at, and the ideographic, full-width and halfwidth
+// ideographic full stops, which UTS 46 maps to ".".
+const (
+	fullWidthAt  = '\uFF20'
+	fullWidthAll = "\uFF20\u3002\uFF0E\uFF61"
+)
+
+func isFullStop(r rune) bool { return r == '\u3002' || r == '\uFF0E' || r == '\uFF61' }
+
+// halfWidth returns in, valid UTF-8, with the full-width ＠ and full stops
+// outside quotes replaced by @ and ".".
+func halfWidth(in string) string {
+	if !strings.ContainsAny(in, fullWidthAll) {
+		return in
+	}
+	var b strings.Builder
+	quoted, escaped := false, false
+	for _, r := range in {
+		switch {
+		case escaped:
+			escaped = false
+		case quoted && r == '\\':
+			escaped = true
+		case r == '"':
+			quoted = !quoted
+		case !quoted && r == fullWidthAt:
+			r = '@'
+		case !quoted && isFullStop(r):
+			r = '.'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // checkLocal returns why local is not a valid local part, or nil.
@@ -198,7 +301,12 @@ func checkDomain(domain string) (string, *i18n.Msg) {
 		m := i18n.M(key, append([]string{strconv.Quote(domain)}, args...)...)
 		return "", &m
 	}
-	domain = strings.TrimSuffix(domain, ".")
+	domain = strings.TrimSuffix(strings.Map(func(r rune) rune {
+		if isFullStop(r) {
+			return '.'
+		}
+		return r
+	}, domain), ".")
 	if domain == "" || strings.HasSuffix(domain, ".") {
 		return bad(i18n.AddrEmptyLabel)
 	}

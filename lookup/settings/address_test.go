@@ -134,3 +134,110 @@ func TestExpandOnePass(t *testing.T) {
 		}
 	}
 }
+
+// TestParseAddressFullWidth: the full-width ＠ and full stops a Chinese or
+// Japanese input method types are read as @ and "." outside quotes, in the
+// local part and the domain alike; inside quotes they stay as typed.
+func TestParseAddressFullWidth(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		in, local, domain, uni string
+	}{
+		{"zhangsan＠qq.com", "zhangsan", "qq.com", "qq.com"},
+		{"zhangsan＠qq。com", "zhangsan", "qq.com", "qq.com"},
+		{"zhang。san＠163．com", "zhang.san", "163.com", "163.com"},
+		{"user＠example｡org", "user", "example.org", "example.org"},
+		{"用户＠例子。测试", "用户", "xn--fsqu00a.xn--0zwm56d", "例子.测试"},
+		{"ｕｓｅｒ＠ＱＱ。ＣＯＭ", "ｕｓｅｒ", "qq.com", "qq.com"}, // IDNA maps the full-width letters of the domain
+		{"张三 <zhangsan＠qq。com>", "zhangsan", "qq.com", "qq.com"},
+		{`"a＠b。c"@example.com`, `"a＠b。c"`, "example.com", "example.com"},
+		{"someone@example.com。", "someone", "example.com", "example.com"},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			t.Parallel()
+			a, err := ParseAddress(tt.in)
+			if err != nil {
+				t.Fatalf("ParseAddress(%q): %v", tt.in, err)
+			}
+			if a.Local != tt.local || a.Domain != tt.domain || a.UnicodeDomain != tt.uni || a.Raw != tt.in {
+				t.Errorf("ParseAddress(%q) = %+v; want local %q domain %q unicode %q", tt.in, a, tt.local, tt.domain, tt.uni)
+			}
+		})
+	}
+	for in, want := range map[string]string{
+		"a＠b@example.com": "more than one @",
+		"a＠＠example.com":  "more than one @",
+		"a＠example。。com":  "empty label",
+	} {
+		if _, err := ParseAddress(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseAddress(%q) = %v; want an error that says %q", in, err, want)
+		}
+	}
+	if h, err := ParseHost("pop。qq。com"); err != nil || h != "pop.qq.com" {
+		t.Errorf(`ParseHost("pop。qq。com") = %q, %v; want "pop.qq.com"`, h, err)
+	}
+}
+
+// TestParseAddressOrDomain: a bare domain is the address that stands for
+// the domain's every address; anything else parses as ParseAddress does.
+func TestParseAddressOrDomain(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		in, domain, uni string
+	}{
+		{"gmail.com", "gmail.com", "gmail.com"},
+		{" Company.Example. ", "company.example", "company.example"},
+		{"例子。测试", "xn--fsqu00a.xn--0zwm56d", "例子.测试"},
+		{"ＱＱ．ＣＯＭ", "qq.com", "qq.com"},
+	} {
+		a, err := ParseAddressOrDomain(tt.in)
+		if err != nil {
+			t.Errorf("ParseAddressOrDomain(%q): %v", tt.in, err)
+			continue
+		}
+		if !a.DomainOnly() || a.Local != PlaceholderLocal || a.Domain != tt.domain || a.UnicodeDomain != tt.uni || a.Raw != tt.in {
+			t.Errorf("ParseAddressOrDomain(%q) = %+v; want the domain %q (%q) alone", tt.in, a, tt.domain, tt.uni)
+		}
+		if got := Expand("%EMAILLOCALPART%/%EMAILADDRESS%", a); got != PlaceholderLocal+"/"+PlaceholderLocal+"@"+tt.uni {
+			t.Errorf("Expand for %q = %q: the placeholders must show where the address goes", tt.in, got)
+		}
+	}
+	a, err := ParseAddressOrDomain("someone@gmail.com")
+	if err != nil || a.DomainOnly() || a.Local != "someone" {
+		t.Errorf(`ParseAddressOrDomain("someone@gmail.com") = %+v, %v`, a, err)
+	}
+	// Not a domain either: the address's own error.
+	for in, want := range map[string]string{
+		"someone":           "no @",
+		"localhost.":        "no @",
+		"exa_mple.com":      "no @",
+		"Some One <x.com>":  "no @",
+		"a@b@example.com":   "more than one @",
+		"a@ex_ample.com":    "only letters, digits and hyphens",
+		"192.0.2.1":         "no @",
+		"[192.0.2.1]":       "no @",
+		"\xffexample.com":   "UTF-8",
+		"@example.com":      "empty local part",
+		"example.com/x":     "no @",
+		"pop3://qq.com:995": "no @",
+	} {
+		_, err := ParseAddressOrDomain(in)
+		if err == nil || !errors.Is(err, ErrInvalidAddress) || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseAddressOrDomain(%q) = %v; want an invalid address that says %q", in, err, want)
+		}
+	}
+}
+
+// TestAddressErrorLine: an error for a line of a batch names the line.
+func TestAddressErrorLine(t *testing.T) {
+	t.Parallel()
+	_, err := ParseAddress("nobody")
+	var ae *AddressError
+	if !errors.As(err, &ae) {
+		t.Fatalf("%v is not an *AddressError", err)
+	}
+	ae.Line = 7
+	if got, want := err.Error(), `line 7: invalid address "nobody": no @`; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}

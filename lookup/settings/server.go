@@ -221,8 +221,30 @@ var noteProtocol = map[string]Protocol{
 	i18n.NoteLeaveOnServer:    POP3,
 	i18n.NoteLeaveOnServerFor: POP3,
 	i18n.NoteDeleteOnServer:   POP3,
+	i18n.NoteGmailPOP:         POP3,
+	i18n.NoteOutlookPOP:       POP3,
+	i18n.NoteYandexPOP:        POP3,
+	i18n.NoteZohoPOP:          POP3,
 	i18n.NoteEnableIMAP:       IMAP,
+	i18n.NoteEnableSMTP:       SMTP,
 }
+
+// notePOPRetention names the notes that say what happens to a message on
+// the server once a POP client has downloaded it.
+var notePOPRetention = map[string]bool{
+	i18n.NoteLeaveOnServer:    true,
+	i18n.NoteLeaveOnServerFor: true,
+	i18n.NoteDeleteOnServer:   true,
+	i18n.NoteGmailPOP:         true,
+	i18n.NoteOutlookPOP:       true,
+	i18n.NoteYandexPOP:        true,
+	i18n.NoteZohoPOP:          true,
+}
+
+// SaysPOPRetention reports whether note n says what happens to a message
+// on the server once a POP client has downloaded it: where a provider's
+// notes say it, a general word on POP would only repeat or contradict them.
+func SaysPOPRetention(n i18n.Msg) bool { return notePOPRetention[n.Key] }
 
 // Placeholders understood in host names and user names, as Thunderbird's
 // autoconfig format defines them.

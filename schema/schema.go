@@ -1,0 +1,11 @@
+// Package schema holds the JSON Schema of popfind's JSON: one line of
+// popfind --json, and the answers of popfind serve's API, which serves it.
+package schema
+
+import _ "embed"
+
+// Result is result.schema.json, the JSON Schema (draft 2020-12) of a
+// lookup's result; its $defs/verify describes a check's report.
+//
+//go:embed result.schema.json
+var Result []byte

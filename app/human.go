@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -405,9 +406,12 @@ func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, sc
 	if msg == "" {
 		msg = lang.Sprintf(i18n.LblNotFound, o.res.Protocol.Label())
 	}
-	why, hint := "", lang.Sprintf(i18n.HintNotFound)
+	why, hint := "", lang.Sprintf(i18n.HintNotFound, o.res.Protocol.Label())
 	var ie *lookup.InterruptedError
 	switch {
+	case errors.As(o.res.Err, &ie) && errors.Is(ie, context.DeadlineExceeded):
+		// Time ran out: nothing says the spelling is wrong.
+		hint = lang.Sprintf(i18n.HintTimedOut)
 	case o.res.Answer != nil && o.res.Answer.NotOffered != nil:
 		// The provider's own words say why; its notes and help pages
 		// follow.
@@ -428,7 +432,7 @@ func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, sc
 			}
 		}
 		if why == "" && !errors.As(o.res.Err, &ie) {
-			why = lang.Sprintf(i18n.WhyNoSource, o.res.Address.Domain, strings.Join(looked, ", "))
+			why = lang.Sprintf(i18n.WhyNoSource, o.res.Address.Domain, strings.Join(looked, ", "), o.res.Protocol.Label())
 		}
 	}
 	// Each protocol's miss on a line of its own, with what else is known

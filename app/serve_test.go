@@ -190,7 +190,7 @@ func TestServeLookupStatus(t *testing.T) {
 				t.Errorf("error object %+v", e)
 			}
 			cc := resp.Header.Get("Cache-Control")
-			if (tt.status == 200) != (cc == "private, max-age=60") || tt.status != 200 && cc != "no-store" {
+			if _, ok := maxAge(cc); (tt.status == 200) != ok || tt.status != 200 && cc != "no-store" {
 				t.Errorf("Cache-Control %q for status %d", cc, tt.status)
 			}
 		})
@@ -450,7 +450,9 @@ func TestServeCacheHit(t *testing.T) {
 	start := time.Now()
 	resp, second := srv.get(t, lookupPath("two@"+domains[0]))
 	took := time.Since(start)
-	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "private, max-age=60" {
+	// Kept no longer than the Finder keeps it: the test DNS server's
+	// negative answers last 30 s.
+	if n, ok := maxAge(resp.Header.Get("Cache-Control")); resp.StatusCode != 200 || !ok || n > 30 {
 		t.Fatalf("%d %v %s", resp.StatusCode, resp.Header, second)
 	}
 	if q := w.dns.Queries(); q != asked {
@@ -561,4 +563,14 @@ func TestServeInflight(t *testing.T) {
 	if resp, _ := srv.get(t, lookupPath("b@gmail.com")); resp.StatusCode != 200 {
 		t.Errorf("after it: %d", resp.StatusCode)
 	}
+}
+
+// maxAge reads a found answer's Cache-Control: private, for 1 to 60
+// seconds.
+func maxAge(cc string) (int, bool) {
+	var n int
+	if _, err := fmt.Sscanf(cc, "private, max-age=%d", &n); err != nil || cc != fmt.Sprintf("private, max-age=%d", n) {
+		return 0, false
+	}
+	return n, n >= 1 && n <= 60
 }

@@ -335,6 +335,9 @@ func helpCommand(lang i18n.Lang) *cli.Command {
 		Name:      "help",
 		Usage:     lang.Sprintf(i18n.CmdHelp),
 		ArgsUsage: "[COMMAND]",
+		// "popfind help verify --lang zh" asks for help in Chinese, as
+		// "popfind --lang zh help verify" does (runLanguage reads it).
+		Flags: []cli.Flag{&cli.StringFlag{Name: "lang", Usage: lang.Sprintf(i18n.FlagLang)}},
 		Action: func(c *cli.Context) error {
 			name := c.Args().First()
 			if name == "" {

@@ -155,3 +155,18 @@ func TestDNSFlagForms(t *testing.T) {
 		}
 	}
 }
+
+// --lang after help, or after the command help is asked about, is taken
+// like --lang before it.
+func TestHelpLangAfter(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"help", "--lang", "zh"}, {"help", "verify", "--lang", "zh"}} {
+		code, out, stderr := run(t, "", args...)
+		if code != 0 || !strings.Contains(out, "用法") {
+			t.Errorf("popfind %q: exit %d, %q %q; want Chinese help", args, code, out, stderr)
+		}
+	}
+	if code, _, stderr := run(t, "", "help", "nosuch", "--lang", "zh"); code != 2 || !strings.Contains(stderr, "没有名为") {
+		t.Errorf("help nosuch --lang zh: exit %d, %q", code, stderr)
+	}
+}

@@ -66,8 +66,10 @@ var pagePaths = map[string]bool{"/": true, "/lookup": true, "/providers": true, 
 var pageParams = []string{"address", "protocol", "filter", "region", "host", "port", "mode"}
 
 // page is what every page's template gets: the language, the links of the
-// language switch and the page's own view.
+// language switch and the page's own view. Its methods are the templates'
+// words: {{.T "page.title"}}.
 type page struct {
+	// Name is the page's template, web/templates/NAME.html.
 	Name  string
 	Lang  i18n.Lang
 	Title string
@@ -78,8 +80,11 @@ type page struct {
 	// LangEN and LangZH are this page in English and in Chinese.
 	LangEN, LangZH string
 
-	Address   string
-	Error     string
+	// Address is the lookup form's value.
+	Address string
+	// Error is why the request was not served as asked.
+	Error string
+	// Status is the page's HTTP status.
 	Status    int
 	Lookup    *lookupPage
 	Providers *providersPage
@@ -128,7 +133,7 @@ func (p *page) Href(path string, kv ...string) string {
 	return path + "?" + q.Encode()
 }
 
-// newPage starts the page name of r in lang: its title and the language
+// newPage starts the page name for r: its language and the language
 // switch.
 func (s *server) newPage(r *http.Request, name string) *page {
 	lang := s.language(r)
@@ -407,7 +412,7 @@ func socketMode(st lookup.SocketType) string {
 	return "plain"
 }
 
-// serverView is the page's view of a server.
+// serverOnPage is the page's view of a server.
 func serverOnPage(p *page, s *jsonServer) *serverPage {
 	label := lookup.Protocol(s.Protocol).Label()
 	sp := &serverPage{Protocol: s.Protocol, Host: s.Host, Shown: displayHost(s.Host), Port: s.Port,

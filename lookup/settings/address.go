@@ -216,10 +216,17 @@ const (
 
 func isFullStop(r rune) bool { return r == '\u3002' || r == '\uFF0E' || r == '\uFF61' }
 
-// halfWidth returns in, valid UTF-8, with the full-width ＠ and full stops
-// outside quotes replaced by @ and ".".
+// isFullWidthASCII reports whether r is the full-width form of a printable
+// ASCII character (U+FF01 to U+FF5E), which an input method in full-width
+// mode types for letters, digits and punctuation.
+func isFullWidthASCII(r rune) bool { return r >= '\uFF01' && r <= '\uFF5E' }
+
+// halfWidth returns in, valid UTF-8, with the full-width ＠ and full stops,
+// and the full-width forms of ASCII characters, outside quotes replaced by
+// their ASCII forms: a login name typed in full-width mode is the ASCII one
+// the server knows, as IDNA reads full-width letters in the domain.
 func halfWidth(in string) string {
-	if !strings.ContainsAny(in, fullWidthAll) {
+	if !strings.ContainsAny(in, fullWidthAll) && !strings.ContainsFunc(in, isFullWidthASCII) {
 		return in
 	}
 	var b strings.Builder
@@ -236,6 +243,8 @@ func halfWidth(in string) string {
 			r = '@'
 		case !quoted && isFullStop(r):
 			r = '.'
+		case !quoted && isFullWidthASCII(r):
+			r -= 0xFEE0
 		}
 		b.WriteRune(r)
 	}

@@ -148,7 +148,7 @@ func TestParseAddressFullWidth(t *testing.T) {
 		{"zhang。san＠163．com", "zhang.san", "163.com", "163.com"},
 		{"user＠example｡org", "user", "example.org", "example.org"},
 		{"用户＠例子。测试", "用户", "xn--fsqu00a.xn--0zwm56d", "例子.测试"},
-		{"ｕｓｅｒ＠ＱＱ。ＣＯＭ", "ｕｓｅｒ", "qq.com", "qq.com"}, // IDNA maps the full-width letters of the domain
+		{"ｕｓｅｒ＠ＱＱ。ＣＯＭ", "user", "qq.com", "qq.com"}, // full-width letters are ASCII ones, in the local part too
 		{"张三 <zhangsan＠qq。com>", "zhangsan", "qq.com", "qq.com"},
 		{`"a＠b。c"@example.com`, `"a＠b。c"`, "example.com", "example.com"},
 		{"someone@example.com。", "someone", "example.com", "example.com"},
@@ -239,5 +239,19 @@ func TestAddressErrorLine(t *testing.T) {
 	ae.Line = 7
 	if got, want := err.Error(), `line 7: invalid address "nobody": no @`; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+// An address typed in full-width mode is the ASCII one: the login name a
+// server knows.
+func TestFullWidthLocalPart(t *testing.T) {
+	t.Parallel()
+	a, err := ParseAddress("ｓｏｍｅｏｎｅ＿１＠ｑｑ｡ｃｏｍ")
+	if err != nil || a.Local != "someone_1" || a.Domain != "qq.com" || a.String() != "someone_1@qq.com" {
+		t.Errorf("got %+v, %v; want someone_1@qq.com", a, err)
+	}
+	// Inside quotes, as typed.
+	if a, err := ParseAddress(`"ａ b"@qq.com`); err != nil || a.Local != `"ａ b"` {
+		t.Errorf("quoted: got %+v, %v", a, err)
 	}
 }

@@ -128,36 +128,6 @@ var cliMu sync.Mutex
 // urfave/cli calls its HelpPrinter without the run's context.
 var helpWidth int
 
-// printHelp renders urfave/cli's help, then fits it to the screen: a long
-// line wraps under its own text column (a flag's description, say).
-func printHelp(w io.Writer, templ string, data any) {
-	var buf strings.Builder
-	cli.HelpPrinterCustom(&buf, templ, data, helpFuncs())
-	if helpWidth <= 0 {
-		io.WriteString(w, buf.String())
-		return
-	}
-	var out strings.Builder
-	for _, line := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
-		out.WriteString(wrap(line, helpWidth, textColumn(line)) + "\n")
-	}
-	io.WriteString(w, out.String())
-}
-
-// textColumn is where a help line's text starts: after the flag or command
-// name and the spaces that align the descriptions, or after the indent.
-func textColumn(line string) int {
-	indent := len(line) - len(strings.TrimLeft(line, " "))
-	if i := strings.Index(line[indent:], "  "); i >= 0 {
-		j := indent + i
-		for j < len(line) && line[j] == ' ' {
-			j++
-		}
-		return columns.StringWidth(line[:j])
-	}
-	return indent
-}
-
 // onUsageError words urfave/cli's flag errors the way popfind spells flags:
 // "unknown flag: --bogus", and a duration without its unit.
 func onUsageError(_ *cli.Context, err error, _ bool) error {

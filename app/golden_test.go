@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,7 +54,21 @@ func goldenWorld(t *testing.T) *world {
 	w.dns.Hang("_submissions._tcp.slow.example")
 	w.dns.Hang("_pop3s._tcp.late.example")
 	w.dns.Hang("_submissions._tcp.late.example")
+	// srvall.example delegates every protocol by SRV records to hosts
+	// outside the domain.
+	w.dns.Add(t,
+		"_pop3s._tcp.srvall.example. 60 IN SRV 0 0 995 pop.verify.example.",
+		"_imaps._tcp.srvall.example. 60 IN SRV 0 0 993 imap.verify.example.",
+		"_imap._tcp.srvall.example. 60 IN SRV 0 0 143 imap.verify.example.",
+		"_submissions._tcp.srvall.example. 60 IN SRV 0 0 465 smtp.verify.example.",
+		"_submission._tcp.srvall.example. 60 IN SRV 0 0 587 smtp.verify.example.",
+	)
 	return w
+}
+
+// everyProtocol asks for POP3, IMAP and SMTP.
+func everyProtocol(o *options) {
+	o.protocols = []lookup.Protocol{lookup.POP3, lookup.IMAP, lookup.SMTP}
 }
 
 // goldenRun looks up input as the command would with these settings, and
@@ -92,6 +107,9 @@ var goldenCases = []struct {
 	{"slow", "someone@slow.example", nil},
 	{"late", "someone@late.example", func(o *options) { o.timeout = time.Second }},
 	{"idn", "someone@例子.测试", nil},
+	{"srvall", "someone@srvall.example", everyProtocol},
+	{"slowall", "someone@slow.example", func(o *options) { o.all, o.timeout = true, 2*time.Second }},
+	{"gmailall", "someone@gmail.com", func(o *options) { o.all, o.sources = true, []string{lookup.SourceBuiltin} }},
 }
 
 // timings are the figures that change from run to run.
@@ -155,6 +173,13 @@ func TestGoldenVerifyToFile(t *testing.T) {
 					}
 				}
 				checkScreen(t, report, width)
+				// The verdict's continuation lines hang by a few columns,
+				// as the hint's do, not under the end of its long label.
+				for _, l := range strings.Split(report, "\n") {
+					if indent := len(l) - len(strings.TrimLeft(l, " ")); indent > 6 {
+						t.Errorf("line indented by %d: %q", indent, l)
+					}
+				}
 				golden(t, name, "$ popfind "+strings.Join(args, " ")+" > report.txt\n"+timings.ReplaceAllString(report, "N$1"))
 			})
 		}
@@ -186,12 +211,13 @@ func golden(t *testing.T, name, got string) {
 
 // checkScreen fails on output a person cannot use at this width: a line
 // wider than the terminal (a URL or host name alone on its line excepted:
-// the terminal wraps it, and it stays whole to click and copy), and a
+// the terminal wraps it, and it stays whole to click and copy; but not
+// indented, which would have the terminal split a word that fits), and a
 // sentence cut with "…".
 func checkScreen(t *testing.T, out string, width int) {
 	t.Helper()
 	for i, l := range strings.Split(out, "\n") {
-		if w := columns.StringWidth(l); w > width && len(strings.Fields(l)) != 1 {
+		if w := columns.StringWidth(l); w > width && (len(strings.Fields(l)) != 1 || strings.HasPrefix(l, " ")) {
 			t.Errorf("line %d is %d columns wide, more than %d: %q", i+1, w, width, l)
 		}
 		if strings.HasSuffix(strings.TrimSpace(l), "…") {
@@ -252,3 +278,121 @@ func unsplittable(t *testing.T, jsonLine string) (words, docs []string) {
 }
 
 var urlIn = regexp.MustCompile(`https?://[^\s"\\]+`)
+
+// TestGoldenHelp checks the help at 60 and 80 columns, in English and
+// Chinese: each paragraph of a description is reflowed, not wrapped line by
+// line as it is written (no orphan words), and every example command is on
+// one line, whole.
+func TestGoldenHelp(t *testing.T) {
+	t.Parallel()
+	commands := []struct {
+		args []string
+		desc string // the description's key, "" for completion's
+	}{
+		{[]string{"--help"}, i18n.HelpDescription},
+		{[]string{"providers", "--help"}, i18n.CmdProvidersDesc},
+		{[]string{"verify", "--help"}, i18n.CmdVerifyDesc},
+		{[]string{"completion", "--help"}, ""},
+	}
+	for _, lang := range []i18n.Lang{i18n.English, i18n.Chinese} {
+		for _, width := range []int{60, 80} {
+			name := fmt.Sprintf("help-%s-%d", lang, width)
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				env := map[string]string{"NO_COLOR": "1", "COLUMNS": strconv.Itoa(width),
+					"LANG": map[i18n.Lang]string{i18n.English: "C", i18n.Chinese: "zh_CN.UTF-8"}[lang]}
+				var all strings.Builder
+				for _, c := range commands {
+					args := c.args
+					desc := "bash: source <(popfind completion bash)\nfish: popfind completion fish > ~/.config/fish/completions/popfind.fish"
+					if c.desc != "" {
+						desc = lang.Sprintf(c.desc)
+					}
+					var out, errw bytes.Buffer
+					code := Run(context.Background(), append([]string{"popfind"}, args...), IO{
+						In: strings.NewReader(""), Out: &out, Err: &errw, Getenv: func(k string) string { return env[k] },
+					})
+					if code != 0 || errw.Len() > 0 {
+						t.Fatalf("popfind %s: exit %d, %s", strings.Join(args, " "), code, errw.String())
+					}
+					help := out.String()
+					checkHelp(t, help, desc, width, lang)
+					all.WriteString("$ popfind " + strings.Join(args, " ") + "\n" + help)
+				}
+				golden(t, name, all.String())
+			})
+		}
+	}
+}
+
+// checkHelp fails on help with an example command of its description desc
+// split over lines, a line wider than the screen that is not a command, or
+// a line of a paragraph that leaves room for the next line's first word.
+func checkHelp(t *testing.T, help, desc string, width int, lang i18n.Lang) {
+	t.Helper()
+	var cmds []string
+	for _, l := range strings.Split(desc, "\n") {
+		l = strings.TrimSpace(l)
+		if m := helpLabel.FindString(l); m != "" {
+			l = strings.TrimSpace(l[len(m):])
+		}
+		for _, seg := range regexp.MustCompile(`; |；`).Split(l, -1) {
+			seg = strings.TrimSuffix(seg, ";")
+			if i := strings.Index(seg, "  "); i >= 0 {
+				seg = seg[:i]
+			}
+			if regexp.MustCompile(`^(source <\()?popfind [a-z-]`).MatchString(seg) {
+				cmds = append(cmds, seg)
+			}
+		}
+	}
+	if len(cmds) < 2 {
+		t.Fatalf("only %d example commands found: %q", len(cmds), cmds)
+	}
+	lines := strings.Split(strings.TrimRight(help, "\n"), "\n")
+	for _, c := range cmds {
+		if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, c) }) {
+			t.Errorf("%d columns: %q is on no line whole", width, c)
+		}
+	}
+	section := ""
+	for i, l := range lines {
+		if !strings.HasPrefix(l, " ") {
+			section = l
+		}
+		if w := columns.StringWidth(l); w > width {
+			if !slices.ContainsFunc(cmds, func(c string) bool { return strings.Contains(l, c) }) &&
+				(len(strings.Fields(l)) != 1 || strings.HasPrefix(l, " ")) {
+				t.Errorf("%d columns: line %d is %d columns wide and not a command: %q", width, i+1, w, l)
+			}
+		}
+		// In a description, a line of a paragraph (indented by 3, as the
+		// next one) is filled: the next line's first word would not fit.
+		if section != lang.Sprintf(i18n.HelpHdrDescription) || i+1 >= len(lines) {
+			continue
+		}
+		next := lines[i+1]
+		if indent(l) != 3 || indent(next) != 3 || helpLabel.MatchString(strings.TrimSpace(next)) {
+			continue
+		}
+		// The next line's first word, or the command it begins with.
+		word := atoms(strings.TrimSpace(next))[0]
+		for _, c := range cmds {
+			if rest, ok := strings.CutPrefix(strings.TrimSpace(next), c); ok {
+				// With the punctuation after it.
+				c += rest[:len(rest)-len(strings.TrimLeft(rest, ";；"))]
+				word = atom{text: c, width: columns.StringWidth(c)}
+			}
+		}
+		sep := 1
+		if wide(lastRune(l)) && wide(firstRune(word.text)) {
+			sep = 0
+		}
+		if columns.StringWidth(l)+sep+word.width <= width {
+			t.Errorf("%d columns: line %d leaves room for %q: %q", width, i+1, word.text, l)
+		}
+	}
+}
+
+// indent is the number of spaces a line begins with.
+func indent(l string) int { return len(l) - len(strings.TrimLeft(l, " ")) }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"fmt"
+	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -21,13 +23,13 @@ func appHelpTemplate(lang i18n.Lang) string {
    {{template "helpNameTemplate" .}}
 
 ` + t(i18n.HelpHdrUsage) + `
-   {{wrap .UsageText 3}}{{if .Version}}{{if not .HideVersion}}
+   {{usage .UsageText}}{{if .Version}}{{if not .HideVersion}}
 
 ` + t(i18n.HelpHdrVersion) + `
    {{.Version}}{{end}}{{end}}{{if .Description}}
 
 ` + t(i18n.HelpHdrDescription) + `
-   {{template "descriptionTemplate" .}}{{end}}{{if .VisibleCommands}}
+   {{description .Description}}{{end}}{{if .VisibleCommands}}
 
 ` + t(i18n.HelpHdrCommands) + `{{template "visibleCommandCategoryTemplate" .}}{{end}}{{if .VisibleFlags}}
 
@@ -43,10 +45,10 @@ func commandHelpTemplate(lang i18n.Lang) string {
    {{template "helpNameTemplate" .}}
 
 ` + t(i18n.HelpHdrUsage) + `
-   {{wrap .UsageText 3}}{{if .Description}}
+   {{usage .UsageText}}{{if .Description}}
 
 ` + t(i18n.HelpHdrDescription) + `
-   {{template "descriptionTemplate" .}}{{end}}{{if .VisibleFlags}}
+   {{description .Description}}{{end}}{{if .VisibleFlags}}
 
 ` + t(i18n.HelpHdrOptions) + `
 {{flagLines .VisibleFlags}}{{end}}
@@ -59,10 +61,197 @@ var helpLang = i18n.English
 
 // helpFuncs are the template functions popfind's help templates add.
 func helpFuncs() map[string]any {
-	lang := helpLang
+	lang, width := helpLang, helpWidth
 	return map[string]any{
-		"flagLines": func(flags []cli.Flag) string { return flagLines(lang, flags) },
+		"flagLines":   func(flags []cli.Flag) string { return flagLines(lang, flags) },
+		"description": func(desc string) string { return helpDescription(desc, width) },
+		"usage":       func(text string) string { return helpUsage(text, width) },
 	}
+}
+
+// printHelp renders urfave/cli's help, then fits it to the screen: a long
+// line wraps under its own text column (a flag's description, say), and
+// what the templates marked kept (a command) is never split.
+func printHelp(w io.Writer, templ string, data any) {
+	var buf strings.Builder
+	cli.HelpPrinterCustom(&buf, templ, data, helpFuncs())
+	text := buf.String()
+	if helpWidth > 0 {
+		var out strings.Builder
+		for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+			out.WriteString(wrap(line, helpWidth, textColumn(line)) + "\n")
+		}
+		text = out.String()
+	}
+	io.WriteString(w, unkept(text))
+}
+
+// textColumn is where a help line's text starts: after the flag or command
+// name and the spaces that align the descriptions, or after the indent.
+func textColumn(line string) int {
+	indent := len(line) - len(strings.TrimLeft(line, " "))
+	if i := strings.Index(line[indent:], "  "); i >= 0 {
+		j := indent + i
+		for j < len(line) && line[j] == ' ' {
+			j++
+		}
+		return columns.StringWidth(line[:j])
+	}
+	return indent
+}
+
+// helpIndent is the indent of the help's sections.
+const helpIndent = "   "
+
+// indentHelp indents every line of s but the first (which the template
+// indents) and the empty ones, as urfave/cli's wrap does.
+func indentHelp(lines []string) string {
+	for i, l := range lines {
+		if i > 0 && l != "" {
+			lines[i] = helpIndent + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// helpDescription lays a description out for a screen width columns wide
+// (0: not a terminal, as it is written). The lines of a paragraph (the
+// unindented lines between blank ones) are joined, so that wrapping fills
+// every line, not the source's line breaks; an indented line (an example,
+// an entry of a list) and a line that begins with a label ("Examples:",
+// "bash:") begin a line of their own; and an example command is kept
+// whole.
+func helpDescription(desc string, width int) string {
+	if width <= 0 {
+		return indentHelp(strings.Split(desc, "\n"))
+	}
+	var lines []string
+	prose := false // the last line is a paragraph the next line may go on
+	for _, l := range strings.Split(desc, "\n") {
+		switch {
+		case l == "":
+			prose = false
+		case strings.HasPrefix(l, " "):
+			l, prose = keepCommands(l), false
+		case prose && !helpLabel.MatchString(l):
+			lines[len(lines)-1] = joinProse(lines[len(lines)-1], keepCommands(l))
+			continue
+		default:
+			l, prose = keepCommands(l), true
+		}
+		lines = append(lines, l)
+	}
+	return indentHelp(lines)
+}
+
+// helpLabel matches a line that begins with a label: one word and a colon.
+var helpLabel = regexp.MustCompile(`^[^\s:：]+(:( |$)|：)`)
+
+// joinProse joins two lines of a paragraph: with a space, but none between
+// two Chinese characters nor after Chinese punctuation.
+func joinProse(a, b string) string {
+	last, first := lastRune(a), firstRune(stripEscapes(b))
+	if wide(last) && (wide(first) || noLineStart(last)) {
+		return a + b
+	}
+	return a + " " + b
+}
+
+// keepCommands marks the example commands in a line of help as kept, so
+// that wrapping never splits one: a line or a part of a line that begins
+// with "popfind" and a command, flag or address, after the indent, a label
+// ("bash: source <(popfind completion bash)") or "; ", up to the next "; ",
+// the two spaces before a comment, or the line's end; and a command's
+// comment.
+func keepCommands(line string) string {
+	command := func(s string) bool {
+		i := strings.Index(s, "popfind ")
+		if i < 0 || i+8 >= len(s) {
+			return false
+		}
+		c := s[i+8]
+		return c == '-' || c >= 'a' && c <= 'z'
+	}
+	var b strings.Builder
+	rest := strings.TrimLeft(line, " ")
+	b.WriteString(line[:len(line)-len(rest)])
+	label := helpLabel.FindString(rest)
+	if label != "" {
+		b.WriteString(label)
+		rest = rest[len(label):]
+	}
+	for first := true; rest != ""; first = false {
+		// The segment, up to the next separator: "; ", "；", or the two
+		// spaces before a comment, which ends the commands.
+		end, next := len(rest), len(rest)
+		comment := false
+		for _, sep := range []string{"; ", "；", "  "} {
+			if i := strings.Index(rest, sep); i >= 0 && i < end {
+				end, next, comment = i, i+len(sep), sep == "  "
+			}
+		}
+		seg := strings.TrimSuffix(rest[:end], ";")
+		isCommand := command(seg) && (strings.HasPrefix(seg, "popfind ") || first && label != "")
+		if isCommand {
+			b.WriteString(kept(seg) + rest[len(seg):next])
+		} else {
+			b.WriteString(rest[:next])
+		}
+		rest = rest[next:]
+		if comment {
+			// A command's comment, whole: on the command's line, or
+			// on a line of its own below.
+			if c := strings.TrimLeft(rest, " "); isCommand && c != "" {
+				rest = rest[:len(rest)-len(c)] + kept(c)
+			}
+			b.WriteString(rest)
+			break
+		}
+	}
+	return b.String()
+}
+
+// helpUsage lays the forms of use out for a screen width columns wide (0:
+// not a terminal, as they are written): a form too long for a line goes on
+// under its first argument, its bracketed options each kept whole.
+func helpUsage(text string, width int) string {
+	forms := strings.Split(text, "\n")
+	if width <= 0 {
+		return indentHelp(forms)
+	}
+	var lines []string
+	for _, f := range forms {
+		hang := textColumn(f)
+		if hang == 0 {
+			hang = columns.StringWidth("popfind ")
+		}
+		lines = append(lines, strings.Split(wrap(keepBrackets(f), width-len(helpIndent), hang), "\n")...)
+	}
+	return indentHelp(lines)
+}
+
+// keepBrackets marks each bracketed part of a form of use as kept:
+// "[--ssl | --starttls | --plain]".
+func keepBrackets(form string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range form {
+		switch {
+		case r == '[' && depth == 0:
+			b.WriteRune(keepOpen)
+			depth++
+		case r == '[':
+			depth++
+		case r == ']' && depth > 0:
+			depth--
+			if depth == 0 {
+				b.WriteString("]" + string(keepClose))
+				continue
+			}
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // flagLines lists flags for the help, one a line: names and placeholder,

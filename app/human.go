@@ -92,11 +92,21 @@ func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bo
 	if j.DNSSEC {
 		sc.line(&b, lang.Sprintf(i18n.LblDNSSEC), 0)
 	}
-	if !o.res.Found && j.Error != "" {
-		sc.styled(&b, naming(o.res.Protocol, j.Error, lang), 2, sc.red)
+	// Each fact once: the first protocol's miss in red, the others'
+	// misses and the warnings after it.
+	misses, warnings := sayFacts(facts(o, j, lang, all), len(j.Protocols), lang)
+	l := lang.Sprintf(i18n.LblWarning) + colon(lang)
+	for _, m := range misses {
+		if slices.Contains(m.protos, o.res.Protocol) {
+			sc.styled(&b, m.text, 2, sc.red)
+		}
 	}
-	for _, x := range j.Warnings {
-		l := lang.Sprintf(i18n.LblWarning) + colon(lang)
+	for _, m := range misses {
+		if !slices.Contains(m.protos, o.res.Protocol) {
+			sc.styled(&b, l+m.text, columns.StringWidth(l), sc.yellow)
+		}
+	}
+	for _, x := range warnings {
 		sc.styled(&b, l+x, columns.StringWidth(l), sc.yellow)
 	}
 	// Notes, then the help links.
@@ -247,7 +257,7 @@ func writeCandidates(w io.Writer, j *jsonResult, lang i18n.Lang, sc screen) erro
 				out += colon(lang) + reason(c.err, lang)
 			}
 			rows = append(rows, []string{j.Servers[p].protocol.Label(), mark(c), c.Source, host, port, ssl, user, out,
-				lang.Sprintf(i18n.LblMillis, strconv.FormatInt(c.MS, 10))})
+				candidateTime(c, lang)})
 		}
 	}
 	return sc.table(w, headers, rows)
@@ -281,19 +291,21 @@ func writeSources(b *strings.Builder, j *jsonResult, lang i18n.Lang, sc screen) 
 	for _, p := range j.Protocols {
 		v := j.Servers[p]
 		for i, c := range v.Candidates {
-			r := row{mark: mark(c), source: c.Source, outcome: outcomeLabel(c.Outcome, lang)}
+			r := row{mark: mark(c), source: c.Source, outcome: candidateOutcome(c, lang)}
 			chosen, conflict = chosen || c.Chosen, conflict || c.Conflict
 			if i > 0 && v.Candidates[i-1].Source == c.Source && c.Server != nil {
 				// Another server of the same source.
 				r.source, r.outcome = "", ""
 			} else if lookup.Outcome(c.Outcome) != lookup.OutcomeSkipped {
-				r.time = lang.Sprintf(i18n.LblMillis, strconv.FormatInt(c.MS, 10))
+				r.time = candidateTime(c, lang)
 			}
 			if c.Server != nil {
 				r.server = hostPort(c.Server, lang)
 			}
 			rows[p] = append(rows[p], r)
-			if c.err == nil {
+			if c.err == nil || unfinished(c.err) {
+				// A source the deadline or the grace period caught says
+				// so in its row; the warnings say which, once.
 				continue
 			}
 			why := reason(c.err, lang)
@@ -330,7 +342,11 @@ func writeSources(b *strings.Builder, j *jsonResult, lang i18n.Lang, sc screen) 
 			if oneLine && srv > 0 {
 				line += "  " + pad(r.server, srv)
 			}
-			sc.line(b, strings.TrimRight(line+"  "+r.time, " "), 6)
+			// Another server of the same source, on a line of its own
+			// below: no empty line for its empty row.
+			if line = strings.TrimRight(line+"  "+r.time, " "); line != "" {
+				sc.line(b, line, 6)
+			}
 			if !oneLine && r.server != "" {
 				sc.line(b, "      "+r.server, 6)
 			}
@@ -376,6 +392,25 @@ func writeSources(b *strings.Builder, j *jsonResult, lang i18n.Lang, sc screen) 
 	}
 }
 
+// candidateOutcome is a source's outcome in a word or two: a source still
+// running at the deadline is "unfinished", not an error.
+func candidateOutcome(c jsonCandidate, lang i18n.Lang) string {
+	var u *lookup.UnfinishedError
+	if errors.As(c.err, &u) {
+		return lang.Sprintf(i18n.OutUnfinished)
+	}
+	return outcomeLabel(c.Outcome, lang)
+}
+
+// candidateTime is how long a source ran, or "—" for one that was still
+// running when the lookup ended: its time is not known.
+func candidateTime(c jsonCandidate, lang i18n.Lang) string {
+	if unfinished(c.err) && c.MS == 0 {
+		return "—"
+	}
+	return lang.Sprintf(i18n.LblMillis, strconv.FormatInt(c.MS, 10))
+}
+
 // outcomeLabel is a source's outcome in a word or two.
 func outcomeLabel(o string, lang i18n.Lang) string {
 	if lookup.Outcome(o) == lookup.OutcomeStoppedEarly {
@@ -402,10 +437,6 @@ func outcomeText(o string, lang i18n.Lang) string {
 // protocols' misses and the warnings, the provider's notes and help links,
 // and what to do next; each wrapped, nothing cut. --all shows every source.
 func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, sc screen) error {
-	msg := j.Error
-	if msg == "" {
-		msg = lang.Sprintf(i18n.LblNotFound, o.res.Protocol.Label())
-	}
 	why, hint := "", lang.Sprintf(i18n.HintNotFound, o.res.Protocol.Label())
 	var ie *lookup.InterruptedError
 	switch {
@@ -435,23 +466,13 @@ func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, sc
 			why = lang.Sprintf(i18n.WhyNoSource, o.res.Address.Domain, strings.Join(looked, ", "), o.res.Protocol.Label())
 		}
 	}
-	// Each protocol's miss on a line of its own, with what else is known
-	// of it: the first's warnings follow its message.
-	misses := map[string]bool{}
-	for _, x := range o.res.AllWarnings() {
-		if t := lang.Format(x); !misses[t] {
-			misses[t] = true
-			msg += lang.ClauseSep() + t
-		}
-	}
+	// Each miss on a line of its own, with what else is known of the
+	// protocols it is said of; the protocols that share it named once.
+	misses, warnings := sayFacts(facts(o, j, lang, false), len(j.Protocols), lang)
 	var b strings.Builder
 	plain := func(s string) string { return s }
-	sc.styled(&b, "popfind"+colon(lang)+o.input+colon(lang)+msg, 2, plain)
-	for i, pr := range o.res.All() {
-		if m := missing(pr, j.Servers[string(pr.Protocol)], i, lang); m != "" && !misses[m] {
-			misses[m] = true
-			sc.styled(&b, "popfind"+colon(lang)+o.input+colon(lang)+m, 2, plain)
-		}
+	for _, m := range misses {
+		sc.styled(&b, "popfind"+colon(lang)+o.input+colon(lang)+m.text, 2, plain)
 	}
 	label := func(key, text string, style func(string) string) {
 		l := lang.Sprintf(key) + colon(lang)
@@ -460,10 +481,8 @@ func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, sc
 	if why != "" {
 		label(i18n.LblReason, why, plain)
 	}
-	for _, x := range j.Warnings {
-		if !misses[x] {
-			label(i18n.LblWarning, x, sc.yellow)
-		}
+	for _, x := range warnings {
+		label(i18n.LblWarning, x, sc.yellow)
 	}
 	for _, x := range j.Notes {
 		label(i18n.LblNote, x, plain)
@@ -480,4 +499,193 @@ func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, sc
 func unfinished(err error) bool {
 	var u *lookup.UnfinishedError
 	return errors.As(err, &u) || errors.As(err, new(*lookup.StoppedEarlyError))
+}
+
+// fact is one thing said of one or more protocols of a result: that a
+// protocol has no server (a miss), or a warning. The same fact of several
+// protocols is said once, naming them.
+type fact struct {
+	id     string // the same fact of another protocol has the same id
+	one    string // the text for one protocol; it may name the protocol
+	many   string // the text after the protocols it is said of
+	miss   bool
+	key    string   // the message key of a warning
+	args   []string // and its arguments
+	protos []lookup.Protocol
+	hosts  []string // SRV targets outside the domain, when several
+}
+
+// facts gathers what human output says of each protocol of o besides its
+// servers: each protocol's miss and warnings, its check's warnings, and
+// with all the sources that disagree; the same fact of several protocols
+// once. Misses come first, in the order of the protocols.
+func facts(o *outcome, j *jsonResult, lang i18n.Lang, all bool) []*fact {
+	var misses, warnings []*fact
+	byID := map[string]*fact{}
+	add := func(list *[]*fact, f *fact, p lookup.Protocol) {
+		if g := byID[f.id]; g != nil {
+			if !slices.Contains(g.protos, p) {
+				g.protos = append(g.protos, p)
+			}
+			for _, h := range f.hosts {
+				if !slices.Contains(g.hosts, h) {
+					g.hosts = append(g.hosts, h)
+				}
+			}
+			return
+		}
+		f.protos = []lookup.Protocol{p}
+		byID[f.id] = f
+		*list = append(*list, f)
+	}
+	text := func(s string) *fact { return &fact{id: s, one: s, many: s} }
+	for i, pr := range o.res.All() {
+		p := pr.Protocol
+		pv := j.Servers[string(p)]
+		ws := pr.AllWarnings()
+		unfinished := slices.IndexFunc(ws, func(m i18n.Msg) bool { return m.Key == i18n.WarnProtocolUnfinished })
+		switch {
+		case unfinished >= 0:
+			// Not found, and it says so itself: "SMTP: not found, the
+			// search did not finish: …".
+			one := lang.Format(ws[unfinished])
+			many := strings.TrimPrefix(one, p.Label()+colon(lang))
+			add(&misses, &fact{id: "miss\x00" + many, one: one, many: many, miss: true}, p)
+		case pv != nil && !pv.Found:
+			one := pv.Error
+			if one == "" {
+				one = lang.Sprintf(i18n.LblNotFound, p.Label())
+			}
+			many := missText(pr, one, lang)
+			add(&misses, &fact{id: "miss\x00" + many, one: one, many: many, miss: true}, p)
+		}
+		for _, m := range ws {
+			switch m.Key {
+			case i18n.WarnProtocolUnfinished:
+				continue
+			case i18n.WarnSRVOutside:
+				// The targets of several protocols outside the same
+				// domain: one warning that lists them.
+				if len(m.Args) == 2 {
+					f := text(lang.Format(m))
+					f.id, f.hosts = "srv-outside\x00"+m.Args[1], []string{m.Args[0]}
+					f.key, f.args = m.Key, m.Args
+					add(&warnings, f, p)
+					continue
+				}
+			}
+			f := text(lang.Format(m))
+			f.key, f.args = m.Key, m.Args
+			add(&warnings, f, p)
+		}
+		if i < len(o.verify) && o.verify[i] != nil {
+			for _, w := range o.verify[i].warnings(lang) {
+				add(&warnings, text(w), p)
+			}
+		}
+		if all {
+			if c := conflicts(pr, lang); len(c) > 0 {
+				add(&warnings, text(lang.Sprintf(i18n.WarnConflict, strings.Join(c, "; "))), p)
+			}
+		}
+	}
+	return append(misses, warnings...)
+}
+
+// missText is a protocol's miss without the protocol, for a line that
+// names the protocols before it; one is the text that names it.
+func missText(pr *lookup.Result, one string, lang i18n.Lang) string {
+	var ie *lookup.InterruptedError
+	var nf *lookup.NotFoundError
+	switch err := pr.Err; {
+	case pr.Answer != nil && pr.Answer.NotOffered != nil:
+		// The provider's own words.
+		return one
+	case err == nil:
+		return lang.Sprintf(i18n.LblNoServer)
+	case errors.Is(err, lookup.ErrNetwork), errors.Is(err, context.Canceled):
+		return one
+	case errors.As(err, &ie) && ie.Timeout > 0:
+		return lang.Sprintf(i18n.LblNoServerTimeRanOut, ie.Timeout.String())
+	case errors.Is(err, context.DeadlineExceeded):
+		return lang.Sprintf(i18n.LblNoServerDeadline)
+	case errors.As(err, &nf):
+		return lang.Sprintf(i18n.LblNoServer)
+	}
+	return one
+}
+
+// sayFacts words facts, each once: the protocols it is said of, when the
+// result is for several, then the fact. A protocol's miss takes the
+// warnings said of exactly the same protocols as clauses after it ("POP3,
+// SMTP: no server found: time ran out after 5s (--timeout); srv did not
+// finish"). It returns the misses and the other warnings apart.
+func sayFacts(fs []*fact, protocols int, lang i18n.Lang) (misses []sayFact, warnings []string) {
+	same := func(a, b []lookup.Protocol) bool {
+		if len(a) != len(b) {
+			return false
+		}
+		for _, p := range a {
+			if !slices.Contains(b, p) {
+				return false
+			}
+		}
+		return true
+	}
+	said := map[*fact]bool{}
+	word := func(f *fact, clause bool) string {
+		switch {
+		case clause && f.key == i18n.WarnSourceTimeout && len(f.args) == 1:
+			// After "time ran out", the sources it caught.
+			return lang.Sprintf(i18n.ClauseUnfinished, f.args[0])
+		case len(f.hosts) > 1:
+			return lang.Sprintf(i18n.WarnSRVOutsideMany, strings.Join(f.hosts, ", "), f.args[1])
+		case len(f.protos) > 1:
+			return f.many
+		}
+		return f.one
+	}
+	name := func(f *fact, text string) string {
+		if protocols < 2 {
+			return text
+		}
+		if len(f.protos) == 1 {
+			return naming(f.protos[0], text, lang)
+		}
+		var labels []string
+		named := true
+		for _, p := range f.protos {
+			labels = append(labels, p.Label())
+			named = named && namesProtocol(text, p)
+		}
+		if named {
+			return text
+		}
+		return strings.Join(labels, lang.ListSep()) + colon(lang) + text
+	}
+	for _, f := range fs {
+		if !f.miss {
+			continue
+		}
+		texts := []string{word(f, false)}
+		for _, g := range fs {
+			if !g.miss && !said[g] && same(f.protos, g.protos) {
+				said[g] = true
+				texts = append(texts, word(g, true))
+			}
+		}
+		misses = append(misses, sayFact{protos: f.protos, text: name(f, strings.Join(texts, lang.ClauseSep()))})
+	}
+	for _, f := range fs {
+		if !f.miss && !said[f] {
+			warnings = append(warnings, name(f, word(f, false)))
+		}
+	}
+	return misses, warnings
+}
+
+// sayFact is a miss as it is said, and the protocols it is said of.
+type sayFact struct {
+	protos []lookup.Protocol
+	text   string
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
@@ -74,6 +75,10 @@ func TestAllCompact(t *testing.T) {
 			if !strings.Contains(stdout, "\n"+legend+"\n") {
 				t.Errorf("%s at %d columns: no legend %q:\n%s", lang, width, legend, stdout)
 			}
+			// The disagreement names the security as everywhere else.
+			if want := "pop.conflict.example:995" + paren(lang, sslText(lookup.SSL, lang)); !strings.Contains(unwrapped(stdout), want) {
+				t.Errorf("%s at %d columns: no %q:\n%s", lang, width, want, stdout)
+			}
 			// Each reason once, though both protocols' builtin said it.
 			if n := strings.Count(stdout, "conflict.example"+map[i18n.Lang]string{i18n.English: " is not in the built-in table", i18n.Chinese: " 不在内置表中"}[lang]); n != 1 {
 				t.Errorf("%s at %d columns: builtin's reason said %d times:\n%s", lang, width, n, stdout)
@@ -137,6 +142,92 @@ func TestOneWarningPerFact(t *testing.T) {
 	}
 }
 
+// TestOneTimeoutFact checks that running out of time is said once, with
+// the protocols it is said of named once each: two protocols without a
+// server (the issue's late.example), and with --all a protocol without a
+// server beside one whose answer came without a source (slow.example),
+// where the source's row shows no time it did not measure.
+func TestOneTimeoutFact(t *testing.T) {
+	t.Parallel()
+	w := goldenWorld(t)
+	for _, lang := range []i18n.Lang{i18n.English, i18n.Chinese} {
+		for _, width := range []int{0, 80, 200} {
+			_, stderr := goldenRun(t, w, lang, width, "someone@late.example", func(o *options) { o.timeout = time.Second })
+			out := unwrapped(stderr)
+			for word, n := range map[string]int{"POP3": 1, "SMTP": 1, "srv": 1, lang.Duration(time.Second): 1, "--timeout": 2} {
+				// --timeout: once in the fact, once in the hint.
+				if got := strings.Count(out, word); got != n {
+					t.Errorf("%s at %d columns: %q said %d times, want %d:\n%s", lang, width, word, got, n, stderr)
+				}
+			}
+		}
+		stdout, _ := goldenRun(t, w, lang, 80, "someone@slow.example", func(o *options) { o.all, o.timeout = true, 2*time.Second })
+		deadline := map[i18n.Lang]string{i18n.English: "did not finish", i18n.Chinese: "未能在时限内完成"}[lang]
+		if n := strings.Count(stdout, deadline); n != 1 {
+			t.Errorf("%s: %q said %d times:\n%s", lang, deadline, n, stdout)
+		}
+		if n := strings.Count(stdout, lang.Duration(2*time.Second)); n != 1 {
+			t.Errorf("%s: the timeout said %d times:\n%s", lang, n, stdout)
+		}
+		if m := regexp.MustCompile(`(?m)^ +srv .*\d ?(ms|毫秒)$`).FindString(stdout); m != "" {
+			t.Errorf("%s: srv ran until the deadline, but its row says %q", lang, m)
+		}
+	}
+}
+
+// TestIdenticalWarningsOnce checks that a warning several protocols share
+// (their SRV targets are outside the domain) is said once, naming each of
+// them once.
+func TestIdenticalWarningsOnce(t *testing.T) {
+	t.Parallel()
+	w := goldenWorld(t)
+	for _, lang := range []i18n.Lang{i18n.English, i18n.Chinese} {
+		for _, width := range []int{0, 80} {
+			stdout, _ := goldenRun(t, w, lang, width, "someone@srvall.example", everyProtocol)
+			var warnings []string
+			for _, l := range strings.Split(stdout, "\n") {
+				if strings.HasPrefix(l, lang.Sprintf(i18n.LblWarning)) {
+					warnings = append(warnings, l)
+				}
+			}
+			if len(warnings) != 1 {
+				t.Errorf("%s at %d columns: %d warnings, want 1:\n%s", lang, width, len(warnings), stdout)
+				continue
+			}
+			text := unwrapped(stdout[strings.Index(stdout, warnings[0]):])
+			for _, want := range []string{lang.Sprintf(i18n.LblWarning) + colon(lang) + "POP3" + lang.ListSep() + "IMAP" + lang.ListSep() + "SMTP" + colon(lang),
+				"pop.verify.example", "imap.verify.example", "smtp.verify.example", "RFC 6186"} {
+				if strings.Count(text, want) != 1 {
+					t.Errorf("%s at %d columns: %q not said once:\n%s", lang, width, want, stdout)
+				}
+			}
+		}
+	}
+}
+
+// TestAllNoEmptyLine checks that --all on a narrow screen, where a source's
+// second server goes on a line of its own, prints no empty line for it.
+func TestAllNoEmptyLine(t *testing.T) {
+	t.Parallel()
+	w := goldenWorld(t)
+	for _, lang := range []i18n.Lang{i18n.English, i18n.Chinese} {
+		for width := 40; width <= 100; width += 10 {
+			stdout, _ := goldenRun(t, w, lang, width, "someone@gmail.com", func(o *options) { o.all = true; builtinOnly(o) })
+			heading := lang.Sprintf(i18n.LblBySource, "POP3")
+			i := strings.Index(stdout, heading)
+			if i < 0 {
+				t.Fatalf("%s at %d columns: no %q:\n%s", lang, width, heading, stdout)
+			}
+			if rest := strings.TrimRight(stdout[i:], "\n"); strings.Contains(rest, "\n\n") {
+				t.Errorf("%s at %d columns: an empty line:\n%s", lang, width, stdout)
+			}
+			if !strings.Contains(stdout, "smtp.gmail.com:587") {
+				t.Errorf("%s at %d columns: the second server is missing:\n%s", lang, width, stdout)
+			}
+		}
+	}
+}
+
 // TestHostsWhole checks that host names are never split, however narrow
 // the screen, and that internationalised ones are shown in Unicode beside
 // their ASCII form.
@@ -148,6 +239,14 @@ func TestHostsWhole(t *testing.T) {
 		for _, host := range []string{"pop.qq.com", "smtp.qq.com", "smtp.qq.com:587"} {
 			if !strings.Contains(stdout, host) {
 				t.Errorf("width %d: %s is split:\n%s", width, host, stdout)
+			}
+		}
+		// Nor split by the terminal: a host after an indent that leaves
+		// no room for it starts at column 0, and only a word wider than
+		// the screen (a help URL) is wider than it.
+		for _, l := range strings.Split(stdout, "\n") {
+			if columns.StringWidth(l) > width && (strings.HasPrefix(l, " ") || len(strings.Fields(l)) != 1 || !strings.HasPrefix(l, "https://")) {
+				t.Errorf("width %d: %q is %d columns wide", width, l, columns.StringWidth(l))
 			}
 		}
 	}

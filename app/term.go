@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/mattn/go-runewidth"
 	"github.com/olekukonko/tablewriter"
@@ -232,7 +233,12 @@ func wrapLine(s string, width, indent int, continued bool) string {
 			continue
 		}
 		if first {
-			// The first atom keeps the spaces before it (an indent).
+			// The first atom keeps the spaces before it (an indent),
+			// unless they would push it past the line's end when it fits
+			// without them.
+			if textWidth(space)+a.width > width && a.width <= width {
+				space = ""
+			}
 			cur.WriteString(space + a.text)
 			used = textWidth(space) + a.width
 			space, first = "", false
@@ -248,8 +254,14 @@ func wrapLine(s string, width, indent int, continued bool) string {
 			flush()
 		}
 		space = ""
-		// A new line, indented: a word too long for it stays whole, on a
-		// line of its own, for the terminal to wrap.
+		// A new line, indented. A word too long for the indented line
+		// starts at column 0, whole, on a line of its own: the terminal
+		// splits it only when it is wider than the whole line.
+		if indent+a.width > width {
+			cur.WriteString(a.text)
+			used = a.width
+			continue
+		}
 		cur.WriteString(pad + a.text)
 		used = indent + a.width
 	}
@@ -287,9 +299,17 @@ func atoms(s string) []atom {
 			continue
 		case r == '\x1b':
 			j = escapeEnd(rs, i)
-		case !wide(r):
-			for j < len(rs) && rs[j] != ' ' && !wide(rs[j]) {
-				j = escapeEnd(rs, j)
+		case r == keepOpen || !wide(r):
+			// A word, with any kept text in it or next to it.
+			for j = i; j < len(rs) && (rs[j] == keepOpen || rs[j] != ' ' && !wide(rs[j])); {
+				if rs[j] != keepOpen {
+					j = escapeEnd(rs, j)
+					continue
+				}
+				for j < len(rs) && rs[j] != keepClose {
+					j++
+				}
+				j = min(j+1, len(rs))
 			}
 		}
 		text := string(rs[i:j])
@@ -304,7 +324,48 @@ func atoms(s string) []atom {
 		}
 		add(text, false)
 	}
+	return noBreak(out)
+}
+
+// noBreak joins the atoms that a line break must not separate: "RFC" and
+// its number ("RFC 6186").
+func noBreak(as []atom) []atom {
+	out := as[:0]
+	for i := 0; i < len(as); i++ {
+		a := as[i]
+		for i+2 < len(as) && !a.space && as[i+1].space && !as[i+2].space &&
+			endsWithWord(stripEscapes(a.text), "RFC") && startsWithDigit(stripEscapes(as[i+2].text)) {
+			a.text += as[i+1].text + as[i+2].text
+			a.width = textWidth(a.text)
+			i += 2
+		}
+		out = append(out, a)
+	}
 	return out
+}
+
+// endsWithWord reports whether s ends with word, not preceded by a letter.
+func endsWithWord(s, word string) bool {
+	if !strings.HasSuffix(s, word) {
+		return false
+	}
+	rest := []rune(strings.TrimSuffix(s, word))
+	return len(rest) == 0 || !unicode.IsLetter(rest[len(rest)-1])
+}
+
+func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
+
+// keepOpen and keepClose mark text that a line break never splits, spaces
+// and all: an example command in the help. They take no columns; unkept
+// removes them once the text is wrapped.
+const keepOpen, keepClose = '\x02', '\x03'
+
+// kept marks s as text that a line break never splits.
+func kept(s string) string { return string(keepOpen) + s + string(keepClose) }
+
+// unkept removes the marks of kept.
+func unkept(s string) string {
+	return strings.NewReplacer(string(keepOpen), "", string(keepClose), "").Replace(s)
 }
 
 // escapeEnd returns the index after the colour escape at rs[i], or i+1
@@ -355,8 +416,11 @@ func lastRune(s string) rune {
 // textWidth is the columns s takes on a terminal, colour escapes left out.
 func textWidth(s string) int { return columns.StringWidth(stripEscapes(s)) }
 
-// stripEscapes removes colour escapes.
+// stripEscapes removes colour escapes, and the marks of kept.
 func stripEscapes(s string) string {
+	if strings.ContainsAny(s, string(keepOpen)+string(keepClose)) {
+		s = unkept(s)
+	}
 	if !strings.Contains(s, "\x1b") {
 		return s
 	}

@@ -38,8 +38,43 @@ func TestWrapNeverSplitsAWord(t *testing.T) {
 				if columns.StringWidth(l) > width && len(strings.Fields(l)) > 1 {
 					t.Errorf("width %d: line %q is wider and holds more than one word", width, l)
 				}
+				// A word alone on a line wider than the screen starts at
+				// column 0: indented, the terminal would split a word that
+				// fits the screen.
+				if columns.StringWidth(l) > width && strings.HasPrefix(l, " ") {
+					t.Errorf("width %d: line %q is wider, and indented", width, l)
+				}
 			}
 		}
+	}
+	// The example: at 20 columns, smtp.qq.com (11 columns) after a
+	// 10-column indent would be 21 columns and show as "smtp.qq.co" / "m".
+	if got, want := wrap("Host:     smtp.qq.com", 20, 10), "Host:\nsmtp.qq.com"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	// A line's own indent gives way the same way, when the word then fits.
+	if got, want := wrap("      smtp.qq.com:587 STARTTLS", 20, 6), "smtp.qq.com:587\n      STARTTLS"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestWrapKeepsRFCNumber checks that "RFC" and its number stay on one line.
+func TestWrapKeepsRFCNumber(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"Warning: SRV target pop.verify.example is outside the domain srvall.example (RFC 6186 §6): make sure",
+		"警告：SRV 目标 imap.verify.example 不在域名 srvall.example 之内（RFC 6186 §6）：请确认",
+	} {
+		for width := 20; width <= 100; width++ {
+			got := wrap(text, width, 9)
+			if !strings.Contains(got, "RFC 6186") {
+				t.Errorf("width %d: RFC 6186 split:\n%s", width, got)
+			}
+		}
+	}
+	// Not a word that merely ends in RFC.
+	if got := wrap("xRFC 6186", 5, 0); got != "xRFC\n6186" {
+		t.Errorf("got %q", got)
 	}
 }
 

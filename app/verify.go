@@ -157,8 +157,10 @@ func (v *verifyReport) writeReport(w io.Writer, lang i18n.Lang, sc screen) {
 		}
 		return
 	}
+	// The verdict's label is long: its continuation lines hang by two
+	// columns, not under the label's end.
 	l := lang.Sprintf(i18n.LblVerifyNo, label) + colon(lang)
-	sc.println(w, sc.red(l)+lang.Format(r.Problem), columns.StringWidth(l))
+	sc.println(w, sc.red(l)+lang.Format(r.Problem), 2)
 	if r.Hint.Key != "" {
 		l = lang.Sprintf(i18n.LblHint) + colon(lang)
 		sc.println(w, l+lang.Format(r.Hint), columns.StringWidth(l))

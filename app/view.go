@@ -452,5 +452,5 @@ func conflicts(r *lookup.Result, lang i18n.Lang) []string {
 }
 
 func endpoint(s lookup.Server, lang i18n.Lang) string {
-	return fmt.Sprintf("%s:%d", s.Host, s.Port) + paren(lang, string(s.SocketType))
+	return fmt.Sprintf("%s:%d", s.Host, s.Port) + paren(lang, sslText(s.SocketType, lang))
 }

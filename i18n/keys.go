@@ -348,6 +348,19 @@ const (
 	LblNotFoundDeadline  = "lbl.not_found_deadline"
 	LblTimeRanOut        = "lbl.time_ran_out"
 	LblCancelled         = "lbl.cancelled"
+
+	// LblNoServer, LblNoServerDeadline and LblNoServerTimeRanOut are
+	// LblNotFound, LblNotFoundDeadline and LblTimeRanOut without the
+	// protocol, for a line that names several protocols before them.
+	LblNoServer           = "lbl.no_server"
+	LblNoServerDeadline   = "lbl.no_server_deadline"
+	LblNoServerTimeRanOut = "lbl.no_server_time_ran_out"
+	// ClauseUnfinished: the sources the deadline caught, after a miss.
+	ClauseUnfinished = "clause.unfinished"
+	// WarnSRVOutsideMany: WarnSRVOutside for several targets.
+	WarnSRVOutsideMany = "warn.srv_outside_many"
+	// OutUnfinished: a source still running at the deadline.
+	OutUnfinished = "out.unfinished"
 )
 
 // Help text.

@@ -100,6 +100,8 @@ const (
 func kindOf(key string, i int) argKind {
 	switch {
 	case key == WarnSourceTimeout && i == 0,
+		key == ClauseUnfinished && i == 0,
+		key == WarnSRVOutsideMany && i == 0,
 		key == WarnStoppedEarly && i == 0,
 		key == WarnProtocolUnfinished && i == 1,
 		key == NoPOPSRV && i == 0,
@@ -133,6 +135,7 @@ func kindOf(key string, i int) argKind {
 		key == FailNoHandshake && i == 1,
 		key == FailSTLSNoHandshake && i == 1,
 		key == LblTimeRanOut && i == 1,
+		key == LblNoServerTimeRanOut && i == 0,
 		key == UsageTimeoutPositive && i == 0:
 		return argDuration
 	}

@@ -209,9 +209,12 @@ type server struct {
 	// errw is where the URL and warnings go: standard error.
 	errw io.Writer
 
-	mux      *http.ServeMux
-	limits   *clientLimits // nil: no rate limit
-	inflight chan struct{} // a token per lookup or check in flight
+	mux    *http.ServeMux
+	limits *clientLimits // nil: no rate limit
+	// authLimits counts wrong passwords per client, at the default rate
+	// even when --rate 0 turns the rate limit off.
+	authLimits *clientLimits
+	inflight   chan struct{} // a token per lookup or check in flight
 
 	mu      sync.Mutex
 	finders map[string]*lookup.Finder // by protocol list, "pop3,smtp"
@@ -238,9 +241,10 @@ func newServer(opts *options, cfg *serveConfig, logw io.Writer) (*server, error)
 	}
 	s := &server{
 		opts: &o, cfg: cfg, log: slog.New(h), errw: logw,
-		limits:   newClientLimits(cfg.rate, rateBurst, maxClients),
-		inflight: make(chan struct{}, cfg.maxInflight),
-		finders:  map[string]*lookup.Finder{},
+		limits:     newClientLimits(cfg.rate, rateBurst, maxClients),
+		authLimits: newClientLimits(defaultRate, rateBurst, maxClients),
+		inflight:   make(chan struct{}, cfg.maxInflight),
+		finders:    map[string]*lookup.Finder{},
 	}
 	if _, err := s.finder(o.protocols); err != nil {
 		return nil, err
@@ -265,6 +269,11 @@ func (s *server) routes() {
 	m.HandleFunc("GET /providers", s.pageProviders)
 	m.Handle("GET /verify", s.costly(s.pageVerify))
 	m.Handle("GET /static/", s.static())
+	// Any other page: the error page, with its language switch, not the
+	// mux's bare text.
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.pageError(w, r, http.StatusNotFound, s.language(r).Sprintf(i18n.PageNoSuchPage))
+	})
 	s.mux = m
 }
 
@@ -418,13 +427,22 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *server) authorized(w http.ResponseWriter, r *http.Request, ri *reqInfo) bool {
 	name, password, ok := r.BasicAuth()
 	now := time.Now()
+	lang := s.language(r)
+	if ok {
+		// A client past its limit of wrong guesses gets no bcrypt check:
+		// each costs tens of milliseconds of CPU.
+		if limited, wait := s.authLimits.limited(ri.client, now); limited {
+			w.Header().Set("Retry-After", retryAfter(wait))
+			s.reject(w, r, http.StatusTooManyRequests, lang.Sprintf(i18n.APIRate, retryAfter(wait)))
+			return false
+		}
+	}
 	if ok && s.cfg.users.check(name, password, now) {
 		ri.user = name
 		return true
 	}
-	lang := s.language(r)
 	if ok {
-		if allowed, wait := s.limits.allow(ri.client, now); !allowed {
+		if allowed, wait := s.authLimits.allow(ri.client, now); !allowed {
 			w.Header().Set("Retry-After", retryAfter(wait))
 			s.reject(w, r, http.StatusTooManyRequests, lang.Sprintf(i18n.APIRate, retryAfter(wait)))
 			return false

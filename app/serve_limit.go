@@ -53,6 +53,34 @@ func (l *clientLimits) allow(client netip.Addr, now time.Time) (bool, time.Durat
 	if l == nil {
 		return true, 0
 	}
+	lim := l.bucket(client)
+	r := lim.ReserveN(now, 1)
+	if !r.OK() {
+		return false, time.Minute
+	}
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// limited reports, without taking a token, whether client's bucket is
+// empty, and how long until it is not: a cheap test made before costly
+// work (a bcrypt check) that a client past its limit must not cause.
+func (l *clientLimits) limited(client netip.Addr, now time.Time) (bool, time.Duration) {
+	if l == nil {
+		return false, 0
+	}
+	tokens := l.bucket(client).TokensAt(now)
+	if tokens >= 1 {
+		return false, 0
+	}
+	return true, time.Duration((1 - tokens) / float64(l.every) * float64(time.Second))
+}
+
+// bucket returns client's bucket, made when there is none.
+func (l *clientLimits) bucket(client netip.Addr) *rate.Limiter {
 	key := client.Unmap().WithZone("")
 	if key.Is6() {
 		if p, err := key.Prefix(64); err == nil {
@@ -74,15 +102,7 @@ func (l *clientLimits) allow(client netip.Addr, now time.Time) (bool, time.Durat
 	}
 	lim := e.Value.(*clientBucket).lim
 	l.mu.Unlock()
-	r := lim.ReserveN(now, 1)
-	if !r.OK() {
-		return false, time.Minute
-	}
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d
-	}
-	return true, 0
+	return lim
 }
 
 // retryAfter is the Retry-After value for a wait of d: whole seconds,

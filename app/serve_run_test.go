@@ -281,6 +281,29 @@ func TestServeAuth(t *testing.T) {
 	if last != 429 {
 		t.Errorf("after a burst of wrong passwords: %d", last)
 	}
+	// Past the limit, a guess costs no bcrypt check.
+	before := u.bcrypts.Load()
+	for range 5 {
+		if resp, _ := srv.get(t, "/", auth("desk", "guess")...); resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
+			t.Errorf("a guess past the limit: %d", resp.StatusCode)
+		}
+	}
+	if n := u.bcrypts.Load() - before; n != 0 {
+		t.Errorf("%d bcrypt checks for guesses past the limit; want none", n)
+	}
+	// With the rate limit off (--rate 0), guessing is still limited.
+	open := newTestServe(t, nil, func(_ *options, cfg *serveConfig) {
+		cfg.users = u
+		cfg.rate = 0
+	})
+	last = 0
+	for range rateBurst + 1 {
+		resp, _ := open.get(t, "/", auth("desk", "guess")...)
+		last = resp.StatusCode
+	}
+	if last != 429 {
+		t.Errorf("--rate 0: after a burst of wrong passwords: %d", last)
+	}
 }
 
 // TestParseUsers: htpasswd's bcrypt lines, $2y$ included; anything else

@@ -242,9 +242,9 @@ func (f *Fetcher) checkRedirect(ctx context.Context, from, to string) error {
 	case i < 0:
 		return nil
 	case fromPublic:
-		return fmt.Errorf("refusing a redirect from %s, a public host, to %s, an internal address (%s)", from, to, toIPs[i])
+		return fmt.Errorf("refused for safety: refusing a redirect from %s, a public host, to %s, an internal address (%s)", from, to, toIPs[i])
 	}
-	return fmt.Errorf("refusing a redirect from %s to %s, an internal address (%s), in a fetch that has left a public host", from, to, toIPs[i])
+	return fmt.Errorf("refused for safety: refusing a redirect from %s to %s, an internal address (%s), in a fetch that has left a public host", from, to, toIPs[i])
 }
 
 func isPublic(ip net.IP) bool { return !Internal(ip) }
@@ -303,7 +303,7 @@ func GuardDial(next func(ctx context.Context, network, address string) (net.Conn
 		}
 		ip := literalIP(address)
 		if g.left() && (ip == nil || Internal(ip)) {
-			return nil, fmt.Errorf("refusing to connect to %s: not a public address, in a fetch that has left a public host", strconv.QuoteToASCII(address))
+			return nil, fmt.Errorf("refused for safety: refusing to connect to %s: not a public address, in a fetch that has left a public host", strconv.QuoteToASCII(address))
 		}
 		c, err := next(ctx, network, address)
 		if err == nil && ip != nil && isPublic(ip) {

@@ -466,6 +466,7 @@ var en = map[string]string{
 	PageAllRegions:      "all regions",
 	PageShow:            "Show",
 	PageProviderCount:   "%s providers",
+	PageNoSuchPage:      "there is no such page here; look an address up, or open the provider list",
 	PageErrorTitle:      "The request could not be served (HTTP %s)",
 	PageNewLookup:       "New lookup",
 }

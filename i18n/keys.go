@@ -537,6 +537,7 @@ const (
 	PageAllRegions      = "page.all_regions"
 	PageShow            = "page.show"
 	PageProviderCount   = "page.provider_count"
+	PageNoSuchPage      = "page.no_such_page"
 	PageErrorTitle      = "page.error_title"
 	PageNewLookup       = "page.new_lookup"
 )

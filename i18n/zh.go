@@ -466,6 +466,7 @@ var zh = map[string]string{
 	PageAllRegions:      "全部地区",
 	PageShow:            "显示",
 	PageProviderCount:   "共 %s 个服务商",
+	PageNoSuchPage:      "此处没有这个页面；请查询一个邮箱地址，或打开服务商列表",
 	PageErrorTitle:      "无法处理此请求（HTTP %s）",
 	PageNewLookup:       "重新查询",
 }

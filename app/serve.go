@@ -344,7 +344,7 @@ func (s *server) serve(ctx context.Context, l net.Listener) error {
 	}
 	fmt.Fprintln(s.errw, "popfind"+colon(lang)+lang.Sprintf(i18n.MsgServing, scheme+"://"+at+"/"))
 	if !addr.IP.IsLoopback() && s.cfg.users == nil {
-		fmt.Fprintln(s.errw, "popfind"+colon(lang)+lang.Sprintf(i18n.LblWarning)+colon(lang)+lang.Sprintf(i18n.WarnServeOpen, addr.String()))
+		fmt.Fprintln(s.errw, "popfind"+colon(lang)+lang.Sprintf(i18n.LblWarning)+colon(lang)+lang.Sprintf(i18n.WarnServeOpen, openAddr(s.cfg.listen, addr)))
 	}
 	served := make(chan error, 1)
 	go func() {
@@ -576,3 +576,14 @@ func acceptLanguage(header string) (i18n.Lang, bool) {
 
 // noteDomain names in the access log the domain a request looked up.
 func noteDomain(r *http.Request, domain string) { info(r).domain = domain }
+
+// openAddr names where a server that listens beyond loopback can be
+// reached: as --listen said it (0.0.0.0:8080, not the listener's [::]), with
+// the port it got.
+func openAddr(listen string, addr *net.TCPAddr) string {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return addr.String()
+	}
+	return net.JoinHostPort(host, strconv.Itoa(addr.Port))
+}

@@ -106,10 +106,10 @@ func FromResult(res *lookup.Result) (*Account, error) {
 		return nil, res.Err
 	}
 	a := &Account{
-		Address:  res.Address,
-		Servers:  map[lookup.Protocol][]lookup.Server{},
-		Sources:  map[lookup.Protocol]Source{},
-		Result:   res,
+		Address: res.Address,
+		Servers: map[lookup.Protocol][]lookup.Server{},
+		Sources: map[lookup.Protocol]Source{},
+		Result:  res,
 	}
 	for _, r := range res.All() {
 		a.Protocols = append(a.Protocols, r.Protocol)

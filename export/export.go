@@ -206,6 +206,8 @@ func Formats() []Format {
 	return []Format{
 		autoconfigFormat,
 		autodiscoverFormat,
+		mobileconfigFormat,
+		qrFormat,
 		textFormat,
 	}
 }

@@ -469,4 +469,18 @@ var en = map[string]string{
 	PageNoSuchPage:      "there is no such page here; look an address up, or open the provider list",
 	PageErrorTitle:      "The request could not be served (HTTP %s)",
 	PageNewLookup:       "New lookup",
+
+	ExportHelpMobileconfig:  "Apple configuration profile for iPhone, iPad and Mac (com.apple.mail.managed), without a password",
+	ExportHelpQR:            "QR code for Thunderbird for Android (Export for Mobile, format 1), without a password: text blocks on a terminal, PNG otherwise",
+	ExportProfileSSLInstead: "%s: a profile cannot require STARTTLS, so it names %s with SSL instead of %s",
+	ExportProfileStartTLS:   "%s: a profile cannot require STARTTLS and this server has no SSL alternative: the device connects to %s without SSL and upgrades with STARTTLS only when the server offers it",
+	PageExportTitle:         "Hand out the settings",
+	PageExportProfile:       "Apple profile (iPhone, iPad, Mac)",
+	PageExportAutoconfig:    "Autoconfig file (config-v1.1.xml)",
+	PageExportQR:            "Scan with Thunderbird for Android: Add account, Import settings. The QR code holds no password.",
+	PageExportQRAlt:         "QR code with the settings of %s for Thunderbird for Android",
+	PageExportQRDownload:    "Download the QR code (PNG)",
+	PageExportUntrusted:     "No file is offered: these settings were guessed or fetched over plain HTTP, and nobody published them",
+	APIExportFormat:         "unknown format %s: the formats are %s",
+	APIExportUntrusted:      "%s; add force=1 to make the file anyway",
 }

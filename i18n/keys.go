@@ -540,4 +540,20 @@ const (
 	PageNoSuchPage      = "page.no_such_page"
 	PageErrorTitle      = "page.error_title"
 	PageNewLookup       = "page.new_lookup"
+
+	// Export: the Apple profile and the QR code, and their part of the
+	// result page.
+	ExportHelpMobileconfig  = "export.help_mobileconfig"
+	ExportHelpQR            = "export.help_qr"
+	ExportProfileSSLInstead = "export.profile_ssl_instead"
+	ExportProfileStartTLS   = "export.profile_starttls"
+	PageExportTitle         = "page.export_title"
+	PageExportProfile       = "page.export_profile"
+	PageExportAutoconfig    = "page.export_autoconfig"
+	PageExportQR            = "page.export_qr"
+	PageExportQRAlt         = "page.export_qr_alt"
+	PageExportQRDownload    = "page.export_qr_download"
+	PageExportUntrusted     = "page.export_untrusted"
+	APIExportFormat         = "api.export_format"
+	APIExportUntrusted      = "api.export_untrusted"
 )

@@ -469,4 +469,18 @@ var zh = map[string]string{
 	PageNoSuchPage:      "此处没有这个页面；请查询一个邮箱地址，或打开服务商列表",
 	PageErrorTitle:      "无法处理此请求（HTTP %s）",
 	PageNewLookup:       "重新查询",
+
+	ExportHelpMobileconfig:  "适用于 iPhone、iPad 和 Mac 的 Apple 描述文件（com.apple.mail.managed），不含密码",
+	ExportHelpQR:            "供 Thunderbird for Android 扫描的二维码（Export for Mobile，格式 1），不含密码：终端上以字符块显示，否则为 PNG",
+	ExportProfileSSLInstead: "%s：描述文件无法强制 STARTTLS，因此改用 SSL 的 %s，而不是 %s",
+	ExportProfileStartTLS:   "%s：描述文件无法强制 STARTTLS，且此服务器没有 SSL 替代：设备将不使用 SSL 连接 %s，仅在服务器提供 STARTTLS 时才升级加密",
+	PageExportTitle:         "发给用户的配置",
+	PageExportProfile:       "Apple 描述文件（iPhone、iPad、Mac）",
+	PageExportAutoconfig:    "Autoconfig 文件（config-v1.1.xml）",
+	PageExportQR:            "用 Thunderbird for Android 扫描：添加账户，导入设置。二维码不含密码。",
+	PageExportQRAlt:         "%s 的设置二维码，供 Thunderbird for Android 使用",
+	PageExportQRDownload:    "下载二维码（PNG）",
+	PageExportUntrusted:     "不提供配置文件：这些设置是推测的或通过未加密的 HTTP 获取的，并非服务商公布",
+	APIExportFormat:         "未知格式 %s：可用格式为 %s",
+	APIExportUntrusted:      "%s；加上 force=1 仍可生成文件",
 }

@@ -93,6 +93,14 @@ func (e *UntrustedError) Error() string {
 	return fmt.Sprintf("export: the %s answer %s (source %s)", e.Protocol.Label(), why, e.Source.Name)
 }
 
+// Msg says what Error says, for a person, in the catalogue.
+func (e *UntrustedError) Msg() i18n.Msg {
+	if e.Source.PlainHTTP {
+		return i18n.M(i18n.ExportPlainHTTP, e.Protocol.Label(), e.Source.URL)
+	}
+	return i18n.M(i18n.ExportGuessed, e.Protocol.Label(), e.Source.URL)
+}
+
 // FromResult makes an Account from a lookup's result. The incoming server
 // is the first of POP3 and IMAP in the order the lookup asked for them;
 // the outgoing server is SMTP. It fails with ErrNoIncoming when no incoming

@@ -557,3 +557,24 @@ const (
 	APIExportFormat         = "api.export_format"
 	APIExportUntrusted      = "api.export_untrusted"
 )
+
+// popfind export: its command, flags and messages, and the autoconfig,
+// autodiscover and text formats.
+const (
+	CmdExport              = "cmd.export"
+	CmdExportUsage         = "cmd.export_usage"
+	CmdExportDesc          = "cmd.export_desc"
+	FlagExportFormat       = "flag.export_format"
+	FlagExportOutput       = "flag.export_output"
+	FlagExportForce        = "flag.export_force"
+	UsageExportFormat      = "usage.export_format"
+	UsageExportNoFormat    = "usage.export_no_format"
+	UsageExportOneAddress  = "usage.export_one_address"
+	ExportHelpAutoconfig   = "export.help_autoconfig"
+	ExportHelpAutodiscover = "export.help_autodiscover"
+	ExportHelpText         = "export.help_text"
+	ExportGuessed          = "export.guessed"
+	ExportPlainHTTP        = "export.plain_http"
+	ExportNoIncoming       = "export.no_incoming"
+	HintExportForce        = "hint.export_force"
+)

@@ -107,7 +107,8 @@ func exportContentType(f export.Format) string {
 }
 
 // exportProtocols is the protocol list an export looks up: list (or def
-// when list is empty), with SMTP added when it lacks it.
+// when list is empty), with POP3 first when it has neither POP3 nor IMAP,
+// and SMTP last when it lacks it.
 func exportProtocols(list string, def []lookup.Protocol) (string, error) {
 	ps := def
 	if strings.TrimSpace(list) != "" {
@@ -115,6 +116,9 @@ func exportProtocols(list string, def []lookup.Protocol) (string, error) {
 		if ps, err = lookup.ParseProtocols(list); err != nil {
 			return "", err
 		}
+	}
+	if !slices.ContainsFunc(ps, func(p lookup.Protocol) bool { return p == lookup.POP3 || p == lookup.IMAP }) {
+		ps = append([]lookup.Protocol{lookup.POP3}, ps...)
 	}
 	if !slices.Contains(ps, lookup.SMTP) {
 		ps = append(slices.Clone(ps), lookup.SMTP)
@@ -141,4 +145,46 @@ func exportFileName(f export.Format, acct *export.Account) string {
 		return "config-v1.1.xml"
 	}
 	return acct.Address.Domain + f.Ext
+}
+
+// exportPage is the result page's offer of files: links to the Apple
+// profile, the autoconfig file and the QR code, which the page shows.
+type exportPage struct {
+	// Profile, Autoconfig and QR are the API links of the files, "" for a
+	// file the answer cannot make (a profile and a QR code need SMTP).
+	Profile, Autoconfig, QR string
+	// QRAlt describes the QR code; QRFile is the name it downloads as.
+	QRAlt, QRFile string
+	// Untrusted, when set, says why no file is offered: the answer was
+	// guessed or came over plain HTTP.
+	Untrusted string
+}
+
+// exportView is what the result page offers for res, looked up for
+// protocols; nil when there is no account to hand out.
+func exportView(p *page, res *lookupResult, protocols string) *exportPage {
+	if res.status != http.StatusOK || res.out.invalid() {
+		return nil
+	}
+	acct, err := export.FromResult(res.out.res)
+	if err != nil {
+		return nil
+	}
+	if acct.Check() != nil {
+		return &exportPage{Untrusted: p.T(i18n.PageExportUntrusted)}
+	}
+	address := strings.TrimSpace(p.Address)
+	link := func(format string) string {
+		return p.Href("/api/v1/export", "address", address, "format", format, "protocol", protocols)
+	}
+	v := &exportPage{Autoconfig: link("autoconfig")}
+	if acct.Outgoing != nil {
+		v.Profile = link("mobileconfig")
+		if _, err := export.QRPayload(acct); err == nil {
+			v.QR = link("qr")
+			v.QRAlt = p.T(i18n.PageExportQRAlt, address)
+			v.QRFile = acct.Address.Domain + ".png"
+		}
+	}
+	return v
 }

@@ -204,6 +204,7 @@ func (s *server) pageLookup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Lookup = lookupView(p, res)
+	p.Lookup.Export = exportView(p, res, protocols)
 	p.Status = res.status
 	p.Title = strings.TrimSpace(p.Address) + " · popfind"
 	cacheFor(w, res.maxAge)
@@ -304,6 +305,8 @@ type lookupPage struct {
 	Checkable bool
 	// Ticket is the plain text of the copy block.
 	Ticket string
+	// Export offers the files made from the answer; nil for none.
+	Export *exportPage
 }
 
 // protocolPage is one protocol of a result.

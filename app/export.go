@@ -32,6 +32,8 @@ func exportCommand(status *int, lang i18n.Lang) *cli.Command {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Usage: t(i18n.FlagExportFormat, strings.Join(export.Names(), ", "))},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: t(i18n.FlagExportOutput)},
 			&cli.BoolFlag{Name: "force", Usage: t(i18n.FlagExportForce)},
+			&cli.StringFlag{Name: "sign-cert", Usage: t(i18n.FlagExportSignCert), TakesFile: true},
+			&cli.StringFlag{Name: "sign-key", Usage: t(i18n.FlagExportSignKey), TakesFile: true},
 			&cli.StringFlag{Name: "lang", Usage: t(i18n.FlagLang), EnvVars: []string{"POPFIND_LANG"}},
 			timeoutFlag(t(i18n.FlagTimeout)),
 			dnsFlag(lang),
@@ -54,6 +56,8 @@ type exportOptions struct {
 	force  bool
 	// tty is true when the data goes to a terminal.
 	tty bool
+	// sign is --sign-cert and --sign-key, nil for an unsigned file.
+	sign *export.Signer
 }
 
 // parseExport reads the export's own flags: a usage error for a missing
@@ -68,7 +72,14 @@ func parseExport(c *cli.Context) (*exportOptions, error) {
 	if !ok {
 		return nil, usageError(i18n.UsageExportFormat, strconv.Quote(name), names)
 	}
-	return &exportOptions{format: f, output: strings.TrimSpace(c.String("output")), force: c.Bool("force")}, nil
+	eo := &exportOptions{format: f, output: strings.TrimSpace(c.String("output")), force: c.Bool("force")}
+	if cert, key := c.String("sign-cert"), c.String("sign-key"); cert != "" || key != "" {
+		if cert == "" || key == "" {
+			return nil, usageError(i18n.UsageExportSign)
+		}
+		eo.sign = &export.Signer{CertFile: cert, KeyFile: key}
+	}
+	return eo, nil
 }
 
 func exportAction(c *cli.Context, status *int) error {
@@ -164,7 +175,7 @@ func runExport(ctx context.Context, f *lookup.Finder, opts *options, eo *exportO
 		}
 		return ExitNotFound, err
 	}
-	data, notes, err := eo.format.Encode(acct, export.Options{Lang: lang, File: eo.fileName(), Terminal: eo.tty})
+	data, notes, err := eo.format.Encode(acct, export.Options{Lang: lang, File: eo.fileName(), Terminal: eo.tty, Sign: eo.sign})
 	if err != nil {
 		return ExitUsage, err
 	}

@@ -483,6 +483,9 @@ var en = map[string]string{
 	PageExportUntrusted:     "No file is offered: these settings were guessed or fetched over plain HTTP, and nobody published them",
 	APIExportFormat:         "unknown format %s: the formats are %s",
 	APIExportUntrusted:      "%s; add force=1 to make the file anyway",
+	FlagExportSignCert:      "sign the mobileconfig profile with the certificate in this PEM file (its chain after it), as CMS SignedData",
+	FlagExportSignKey:       "the private key of --sign-cert, a PEM file",
+	UsageExportSign:         "--sign-cert and --sign-key go together",
 
 	CmdExport:              "write the settings found for an address as a file a mail client reads: autoconfig, autodiscover, text and more",
 	CmdExportUsage:         "popfind export ADDRESS --format FORMAT [--protocol LIST] [-o FILE] [--force] [options]",

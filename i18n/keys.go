@@ -556,6 +556,9 @@ const (
 	PageExportUntrusted     = "page.export_untrusted"
 	APIExportFormat         = "api.export_format"
 	APIExportUntrusted      = "api.export_untrusted"
+	FlagExportSignCert      = "flag.export_sign_cert"
+	FlagExportSignKey       = "flag.export_sign_key"
+	UsageExportSign         = "usage.export_sign"
 )
 
 // popfind export: its command, flags and messages, and the autoconfig,

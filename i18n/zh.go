@@ -483,6 +483,9 @@ var zh = map[string]string{
 	PageExportUntrusted:     "不提供配置文件：这些设置是推测的或通过未加密的 HTTP 获取的，并非服务商公布",
 	APIExportFormat:         "未知格式 %s：可用格式为 %s",
 	APIExportUntrusted:      "%s；加上 force=1 仍可生成文件",
+	FlagExportSignCert:      "用此 PEM 文件中的证书（其后为证书链）以 CMS SignedData 签名 mobileconfig 描述文件",
+	FlagExportSignKey:       "--sign-cert 的私钥，PEM 文件",
+	UsageExportSign:         "--sign-cert 和 --sign-key 须同时给出",
 
 	CmdExport:              "把为某个地址查到的设置写成邮件客户端可读取的文件：autoconfig、autodiscover、文本等",
 	CmdExportUsage:         "popfind export 地址 --format 格式 [--protocol 列表] [-o 文件] [--force] [选项]",

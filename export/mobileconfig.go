@@ -30,7 +30,7 @@ var mobileconfigFormat = Format{
 	Ext:  ".mobileconfig",
 	Help: i18n.ExportHelpMobileconfig,
 	Encode: func(a *Account, o Options) ([]byte, []i18n.Msg, error) {
-		data, notes, err := Mobileconfig(a)
+		data, notes, err := Mobileconfig(a, o.Lang)
 		if err != nil || o.Sign == nil {
 			return data, notes, err
 		}
@@ -93,8 +93,9 @@ var ErrNoOutgoing = errors.New("export: no outgoing (SMTP) server was found")
 // SSL and a note says what the device will do. The identifiers and UUIDs
 // are derived from the address alone, so the same address always gives
 // the same profile and installing it again replaces the old one. Host
-// names and the address's domain are written as A-labels.
-func Mobileconfig(a *Account) ([]byte, []i18n.Msg, error) {
+// names and the address's domain are written as A-labels. The
+// descriptions are in lang (empty: English).
+func Mobileconfig(a *Account, lang i18n.Lang) ([]byte, []i18n.Msg, error) {
 	if a == nil || a.Incoming == nil {
 		return nil, nil, ErrNoIncoming
 	}
@@ -132,14 +133,14 @@ func Mobileconfig(a *Account) ([]byte, []i18n.Msg, error) {
 			OutgoingMailServerUseSSL:               out.SocketType == lookup.SSL,
 			OutgoingMailServerUsername:             out.Username,
 			OutgoingPasswordSameAsIncomingPassword: out.Username == in.Username && appleAuth(out) != "EmailAuthNone",
-			PayloadDescription:                     "Mail: " + desc,
+			PayloadDescription:                     desc,
 			PayloadDisplayName:                     name,
 			PayloadIdentifier:                      profileIDPrefix + id + ".mail",
 			PayloadType:                            "com.apple.mail.managed",
 			PayloadUUID:                            mailID,
 			PayloadVersion:                         1,
 		}},
-		PayloadDescription: "Mail settings for " + desc + ", as popfind found them. The device asks for the password.",
+		PayloadDescription: lang.Sprintf(i18n.ExportProfileDesc, desc),
 		PayloadDisplayName: name + " – " + a.Address.String(),
 		PayloadIdentifier:  profileIDPrefix + id,
 		PayloadType:        "Configuration",

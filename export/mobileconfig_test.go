@@ -86,7 +86,7 @@ func TestMobileconfigRequiredKeys(t *testing.T) {
 	a := testAccount(t, "jane@example.org", "Example Mail",
 		srv(lookup.IMAP, "imap.example.org", 993, lookup.SSL, "jane@example.org"),
 		srv(lookup.SMTP, "smtp.example.org", 465, lookup.SSL, "jane@example.org"))
-	data, notes, err := Mobileconfig(a)
+	data, notes, err := Mobileconfig(a, i18n.English)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestMobileconfigPOPAndDeterministic(t *testing.T) {
 		a := testAccount(t, address, "",
 			srv(lookup.POP3, "pop.example.org", 995, lookup.SSL, "jane"),
 			srv(lookup.SMTP, "smtp.example.org", 465, lookup.SSL, "jane"))
-		data, _, err := Mobileconfig(a)
+		data, _, err := Mobileconfig(a, i18n.English)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,7 +188,7 @@ func TestMobileconfigSTARTTLS(t *testing.T) {
 		srv(lookup.IMAP, "imap.example.org", 143, lookup.STARTTLS, "jane"),
 		srv(lookup.IMAP, "imaps.example.org", 993, lookup.SSL, "jane"),
 		srv(lookup.SMTP, "smtp.example.org", 587, lookup.STARTTLS, "jane"))
-	data, notes, err := Mobileconfig(a)
+	data, notes, err := Mobileconfig(a, i18n.English)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestMobileconfigEscaping(t *testing.T) {
 	a := testAccount(t, "jane@bücher.example", name,
 		srv(lookup.IMAP, "imap.xn--bcher-kva.example", 993, lookup.SSL, "jane&<x>"),
 		srv(lookup.SMTP, "smtp.xn--bcher-kva.example", 465, lookup.SSL, "jane&<x>"))
-	data, _, err := Mobileconfig(a)
+	data, _, err := Mobileconfig(a, i18n.English)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +250,7 @@ func TestMobileconfigEscaping(t *testing.T) {
 func TestMobileconfigNeedsSMTP(t *testing.T) {
 	t.Parallel()
 	a := testAccount(t, "jane@example.org", "", srv(lookup.POP3, "pop.example.org", 995, lookup.SSL, "jane"))
-	if _, _, err := Mobileconfig(a); err != ErrNoOutgoing {
+	if _, _, err := Mobileconfig(a, i18n.English); err != ErrNoOutgoing {
 		t.Errorf("error %v, want ErrNoOutgoing", err)
 	}
 }

@@ -486,6 +486,7 @@ var en = map[string]string{
 	FlagExportSignCert:      "sign the mobileconfig profile with the certificate in this PEM file (its chain after it), as CMS SignedData",
 	FlagExportSignKey:       "the private key of --sign-cert, a PEM file",
 	UsageExportSign:         "--sign-cert and --sign-key go together",
+	ExportProfileDesc:       "Mail settings for %s, as popfind found them. The device asks for the password.",
 
 	CmdExport:              "write the settings found for an address as a file a mail client reads: autoconfig, autodiscover, text and more",
 	CmdExportUsage:         "popfind export ADDRESS --format FORMAT [--protocol LIST] [-o FILE] [--force] [options]",

@@ -559,6 +559,7 @@ const (
 	FlagExportSignCert      = "flag.export_sign_cert"
 	FlagExportSignKey       = "flag.export_sign_key"
 	UsageExportSign         = "usage.export_sign"
+	ExportProfileDesc       = "export.profile_desc"
 )
 
 // popfind export: its command, flags and messages, and the autoconfig,

@@ -486,6 +486,7 @@ var zh = map[string]string{
 	FlagExportSignCert:      "用此 PEM 文件中的证书（其后为证书链）以 CMS SignedData 签名 mobileconfig 描述文件",
 	FlagExportSignKey:       "--sign-cert 的私钥，PEM 文件",
 	UsageExportSign:         "--sign-cert 和 --sign-key 须同时给出",
+	ExportProfileDesc:       "popfind 查到的 %s 邮件设置。设备会要求输入密码。",
 
 	CmdExport:              "把为某个地址查到的设置写成邮件客户端可读取的文件：autoconfig、autodiscover、文本等",
 	CmdExportUsage:         "popfind export 地址 --format 格式 [--protocol 列表] [-o 文件] [--force] [选项]",

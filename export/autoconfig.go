@@ -47,9 +47,7 @@ func Autoconfig(a *Account, _ Options) ([]byte, []i18n.Msg, error) {
 		}
 	}
 	for _, d := range a.docs() {
-		w.open("documentation", "url", d)
-		w.elem("descr", name)
-		w.close("documentation")
+		w.empty("documentation", "url", d)
 	}
 	w.close("emailProvider")
 	w.close("clientConfig")

@@ -44,6 +44,14 @@ func (w *xmlWriter) close(name string) {
 	w.b.WriteString("</" + name + ">\n")
 }
 
+// empty writes an element without content: <name attr="value"/>.
+func (w *xmlWriter) empty(name string, attrs ...string) {
+	w.open(name, attrs...)
+	w.depth--
+	w.b.Truncate(w.b.Len() - len(">\n"))
+	w.b.WriteString("/>\n")
+}
+
 // elem writes <name>text</name> on a line of its own.
 func (w *xmlWriter) elem(name, text string) {
 	w.indent()

@@ -29,7 +29,8 @@ func exportPath(address, format string, more ...string) string {
 // exportWorld is a loopback Internet with an autoconfig domain whose
 // provider's name needs escaping (acme.example: POP3 and IMAP, STARTTLS
 // with an SSL alternative, SMTP), a domain of SRV records alone
-// (all0000.example) and a domain whose autoconfig file travels over plain
+// (all0000.example), an internationalised one by SRV records (例子.测试,
+// IMAP and SMTP with STARTTLS) and a domain whose autoconfig file travels over plain
 // HTTP (plain.example).
 func exportWorld(t *testing.T) *world {
 	t.Helper()
@@ -50,6 +51,11 @@ func exportWorld(t *testing.T) *world {
 </emailProvider></clientConfig>`)
 	}), "autoconfig.acme.example")
 	w.srvAll(t, 1)
+	// 例子.测试, an internationalised domain, by SRV records.
+	w.dns.Add(t,
+		"_imaps._tcp.xn--fsqu00a.xn--0zwm56d. 60 IN SRV 0 0 993 imap.xn--fsqu00a.xn--0zwm56d.",
+		"_submission._tcp.xn--fsqu00a.xn--0zwm56d. 60 IN SRV 0 0 587 smtp.xn--fsqu00a.xn--0zwm56d.",
+	)
 	// plain.example publishes its autoconfig file over plain HTTP alone.
 	ip := testnet.IP()
 	testnet.ServeHTTP(t, ip, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
@@ -99,6 +105,7 @@ func TestServeExportGolden(t *testing.T) {
 		{"builtin", "someone@gmail.com", "pop3", offline},
 		{"autoconfig", "jane@acme.example", "imap", online},
 		{"srv", "someone@all0000.example", "pop3,smtp", online},
+		{"idn", "someone@例子.测试", "imap", online},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

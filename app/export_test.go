@@ -292,3 +292,33 @@ func TestExportLookupProtocols(t *testing.T) {
 		}
 	}
 }
+
+// TestExportTextIsPageTicket checks that the text format is the result
+// page's copy block, word for word, in both languages.
+func TestExportTextIsPageTicket(t *testing.T) {
+	t.Parallel()
+	w := cliExportWorld(t)
+	for _, c := range exportCases {
+		for _, lang := range []i18n.Lang{i18n.English, i18n.Chinese} {
+			o := w.options(t)
+			o.json, o.lang = false, lang
+			c.set(o, &exportOptions{})
+			o.protocols = exportLookupProtocols(o.protocols)
+			f, err := newFinder(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := (&batch{opts: o, finder: f}).process(context.Background(), &slot{in: item{text: c.input}})
+			f.Close()
+			v := lookupView(&page{Lang: lang, Address: c.input}, &lookupResult{out: out, view: view(out, lang, false)})
+			acct, err := export.FromResult(out.res)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text, _, _ := export.Text(acct, export.Options{Lang: lang})
+			if string(text) != v.Ticket || !strings.Contains(v.Ticket, c.input) {
+				t.Errorf("%s %s: the text format\n%s\nthe page's copy block\n%s", c.name, lang, text, v.Ticket)
+			}
+		}
+	}
+}

@@ -93,3 +93,19 @@ func TestExportQRFile(t *testing.T) {
 		t.Errorf("the code says\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestExportProfileNotes: where the answer is STARTTLS, standard error
+// says what the profile does instead, and the profile stays on standard
+// output alone.
+func TestExportProfileNotes(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ domain, want string }{
+		{"web.de", "SMTP: a profile cannot require STARTTLS, so it names smtp.web.de:465 with SSL instead of smtp.web.de:587"},
+		{"outlook.com", "the device connects to smtp-mail.outlook.com:587 without SSL and upgrades with STARTTLS only when the server offers it"},
+	} {
+		code, stdout, stderr := runCLI(t, "export", "someone@"+c.domain, "--format", "mobileconfig", "--protocol", "imap", "--offline")
+		if code != ExitOK || !strings.Contains(stderr, c.want) || !strings.HasPrefix(stdout, "<?xml") {
+			t.Errorf("%s: exit %d, stderr %q, stdout %.40q", c.domain, code, stderr, stdout)
+		}
+	}
+}

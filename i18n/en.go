@@ -473,7 +473,7 @@ var en = map[string]string{
 	ExportHelpMobileconfig:  "Apple configuration profile for iPhone, iPad and Mac (com.apple.mail.managed), without a password",
 	ExportHelpQR:            "QR code for Thunderbird for Android (Export for Mobile, format 1), without a password: text blocks on a terminal, PNG otherwise",
 	ExportProfileSSLInstead: "%s: a profile cannot require STARTTLS, so it names %s with SSL instead of %s",
-	ExportProfileStartTLS:   "%s: a profile cannot require STARTTLS and this server has no SSL alternative: the device connects to %s without SSL and upgrades with STARTTLS only when the server offers it",
+	ExportProfileStartTLS:   "%s: a profile cannot require STARTTLS and this server has no SSL alternative: the device connects to %s without SSL and upgrades with STARTTLS only when the server offers it, logging in unencrypted otherwise",
 	PageExportTitle:         "Hand out the settings",
 	PageExportProfile:       "Apple profile (iPhone, iPad, Mac)",
 	PageExportAutoconfig:    "Autoconfig file (config-v1.1.xml)",
@@ -504,4 +504,5 @@ var en = map[string]string{
 	ExportPlainHTTP:        "the %s settings were fetched over plain HTTP (%s): anyone on the way could have changed them",
 	ExportNoIncoming:       "no POP3 or IMAP server was found: there is no account to write",
 	HintExportForce:        "check the settings, then add --force to write the file anyway; nothing was written",
+	ExportAutodiscoverAuth: "%s: an Autodiscover response can ask for a password or NTLM only, not %s: Outlook will log in with the password",
 }

@@ -473,7 +473,7 @@ var zh = map[string]string{
 	ExportHelpMobileconfig:  "适用于 iPhone、iPad 和 Mac 的 Apple 描述文件（com.apple.mail.managed），不含密码",
 	ExportHelpQR:            "供 Thunderbird for Android 扫描的二维码（Export for Mobile，格式 1），不含密码：终端上以字符块显示，否则为 PNG",
 	ExportProfileSSLInstead: "%s：描述文件无法强制 STARTTLS，因此改用 SSL 的 %s，而不是 %s",
-	ExportProfileStartTLS:   "%s：描述文件无法强制 STARTTLS，且此服务器没有 SSL 替代：设备将不使用 SSL 连接 %s，仅在服务器提供 STARTTLS 时才升级加密",
+	ExportProfileStartTLS:   "%s：描述文件无法强制 STARTTLS，且此服务器没有 SSL 替代：设备将不使用 SSL 连接 %s，仅在服务器提供 STARTTLS 时才升级加密，否则以明文登录",
 	PageExportTitle:         "发给用户的配置",
 	PageExportProfile:       "Apple 描述文件（iPhone、iPad、Mac）",
 	PageExportAutoconfig:    "Autoconfig 文件（config-v1.1.xml）",
@@ -504,4 +504,5 @@ var zh = map[string]string{
 	ExportPlainHTTP:        "%s 设置是通过未加密的 HTTP 获取的（%s）：途中任何人都可能篡改",
 	ExportNoIncoming:       "没有找到 POP3 或 IMAP 服务器：没有可写入的账户",
 	HintExportForce:        "请先核对设置，再加上 --force 仍可写入文件；本次未写入任何内容",
+	ExportAutodiscoverAuth: "%s：Autodiscover 响应只能要求密码或 NTLM 登录，无法表示 %s：Outlook 将用密码登录",
 }

@@ -139,7 +139,11 @@ func exportLookupProtocols(list []lookup.Protocol) []lookup.Protocol {
 // errw.
 func runExport(ctx context.Context, f *lookup.Finder, opts *options, eo *exportOptions, input string, in io.Reader, out, errw io.Writer) (int, error) {
 	lang := opts.lang
-	b := &batch{opts: opts, finder: f, out: out, errw: errw}
+	// A domain stands for its every address: the text says so in the
+	// page's words ("<address>"), a file with Thunderbird's placeholders.
+	o2 := *opts
+	o2.json = eo.format.Name != "text"
+	b := &batch{opts: &o2, finder: f, out: out, errw: errw}
 	src := &inputs{args: []string{input}, in: in}
 	it, err := src.next()
 	if err != nil {
@@ -211,6 +215,9 @@ func (eo *exportOptions) terminal(w io.Writer) { eo.tty = eo.toStdout() && isTer
 // renames it to name, so that name holds the old file or the whole new
 // one, never a part.
 func writeFileAtomic(name string, data []byte) error {
+	if fi, err := os.Stat(name); err == nil && fi.IsDir() {
+		return fmt.Errorf("write %q: is a folder", name)
+	}
 	dir, base := filepath.Split(name)
 	if dir == "" {
 		dir = "."

@@ -264,6 +264,10 @@ func TestExportCommand(t *testing.T) {
 		{[]string{"export", "not-an-address", "--format", "text", "--offline"}, ExitUsage, "invalid address"},
 		{[]string{"export", "someone@nosuch.example", "--format", "text", "--offline"}, ExitNotFound, "POP3, SMTP: no server found"},
 		{[]string{"export", "someone@gmail.com", "--protocol", "smtp", "--format", "text", "--offline"}, ExitOK, "POP3"},
+		// A domain: one file for its every address.
+		{[]string{"export", "gmail.com", "--format", "autoconfig", "--offline"}, ExitOK, "<username>%EMAILADDRESS%</username>"},
+		{[]string{"export", "gmail.com", "--format", "text", "--offline"}, ExitOK, "Username: <address>"},
+		{[]string{"export", "someone@gmail.com", "--format", "text", "--offline", "-o", dir}, ExitUsage, "is a folder"},
 	} {
 		code, stdout, stderr := runCLI(t, c.args...)
 		got := stderr

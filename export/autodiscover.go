@@ -3,6 +3,7 @@ package export
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
@@ -19,7 +20,8 @@ var autodiscoverFormat = Format{
 // IMAP and SMTP that was found, holding its chosen server. The format has
 // no room for alternatives. Encryption says SSL, TLS (STARTTLS) or None;
 // SPA is on for a server that logs in with NTLM; LoginName is the login
-// name for this address.
+// name for this address. A server that logs in some other way (OAuth2, a
+// challenge-response password) gets a password, and a note that says so.
 func Autodiscover(a *Account, _ Options) ([]byte, []i18n.Msg, error) {
 	w := &xmlWriter{}
 	w.b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
@@ -28,15 +30,21 @@ func Autodiscover(a *Account, _ Options) ([]byte, []i18n.Msg, error) {
 	w.open("Account")
 	w.elem("AccountType", "email")
 	w.elem("Action", "settings")
+	var notes []i18n.Msg
 	for _, p := range []lookup.Protocol{lookup.POP3, lookup.IMAP, lookup.SMTP} {
 		if list := a.Servers[p]; len(list) > 0 {
-			autodiscoverProtocol(w, a, list[0])
+			s := list[0]
+			autodiscoverProtocol(w, a, s)
+			if len(s.Auth) > 0 && !slices.Contains(s.Auth, "password-cleartext") && !slices.Contains(s.Auth, "NTLM") &&
+				slices.ContainsFunc(s.Auth, loginAuth) {
+				notes = append(notes, i18n.M(i18n.ExportAutodiscoverAuth, p.Label(), strings.Join(s.Auth, ", ")))
+			}
 		}
 	}
 	w.close("Account")
 	w.close("Response")
 	w.close("Autodiscover")
-	return w.b.Bytes(), nil, nil
+	return w.b.Bytes(), notes, nil
 }
 
 // autodiscoverProtocol writes one Protocol block, its elements in the

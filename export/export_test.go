@@ -417,3 +417,34 @@ func TestText(t *testing.T) {
 		t.Errorf("the text holds control characters:\n%q", data)
 	}
 }
+
+// TestAutodiscoverNotes checks that a way of logging in the format cannot
+// say is told, not dropped in silence.
+func TestAutodiscoverNotes(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		auth []string
+		note bool
+	}{
+		{[]string{"password-encrypted"}, true},
+		{[]string{"OAuth2"}, true},
+		{[]string{"OAuth2", "password-cleartext"}, false},
+		{[]string{"NTLM"}, false},
+		{nil, false},
+	} {
+		a, err := export.FromResult(made(t, "a@example.com", lookup.SourceAutoconfig, nil,
+			lookup.Server{Protocol: lookup.POP3, Host: "pop.example.com", Port: 995, SocketType: lookup.SSL, Username: "a@example.com", Auth: c.auth}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, notes, err := export.Autodiscover(a, export.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(notes) > 0; got != c.note {
+			t.Errorf("%v: notes %v", c.auth, notes)
+		} else if got && !strings.Contains(i18n.English.Format(notes[0]), "POP3") {
+			t.Errorf("%v: %q", c.auth, i18n.English.Format(notes[0]))
+		}
+	}
+}

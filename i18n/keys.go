@@ -581,4 +581,5 @@ const (
 	ExportPlainHTTP        = "export.plain_http"
 	ExportNoIncoming       = "export.no_incoming"
 	HintExportForce        = "hint.export_force"
+	ExportAutodiscoverAuth = "export.autodiscover_auth"
 )

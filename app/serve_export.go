@@ -76,6 +76,8 @@ func (s *server) apiExport(w http.ResponseWriter, r *http.Request) {
 		status := http.StatusInternalServerError
 		if errors.Is(err, export.ErrNoOutgoing) || errors.Is(err, export.ErrNoIncoming) {
 			status = http.StatusNotFound
+		} else if errors.Is(err, export.ErrDomainOnly) {
+			status = http.StatusBadRequest
 		} else if errors.Is(err, export.ErrNonASCIIAddress) {
 			status = http.StatusUnprocessableEntity
 		}
@@ -178,13 +180,15 @@ func exportView(p *page, res *lookupResult, protocols string) *exportPage {
 		return p.Href("/api/v1/export", "address", address, "format", format, "protocol", protocols)
 	}
 	v := &exportPage{Autoconfig: link("autoconfig")}
-	if acct.Outgoing != nil {
+	// Offered when it can be made: an address, not a bare domain, with an
+	// SMTP server; the QR code also needs an ASCII address.
+	if _, _, err := export.Mobileconfig(acct, p.Lang); err == nil {
 		v.Profile = link("mobileconfig")
-		if _, err := export.QRPayload(acct); err == nil {
-			v.QR = link("qr")
-			v.QRAlt = p.T(i18n.PageExportQRAlt, address)
-			v.QRFile = acct.Address.Domain + ".png"
-		}
+	}
+	if _, err := export.QRPayload(acct); err == nil {
+		v.QR = link("qr")
+		v.QRAlt = p.T(i18n.PageExportQRAlt, address)
+		v.QRFile = acct.Address.Domain + ".png"
 	}
 	return v
 }

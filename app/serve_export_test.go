@@ -157,6 +157,8 @@ func TestServeExportStatus(t *testing.T) {
 		{"plain HTTP", exportPath("someone@plain.example", "mobileconfig", "protocol", "imap"), 409, `force=1`},
 		{"plain HTTP, forced", exportPath("someone@plain.example", "mobileconfig", "protocol", "imap", "force", "1"), 200, `<key>EmailAccountType</key>`},
 		{"autoconfig", exportPath("jane@acme.example", "autoconfig", "protocol", "imap"), 200, `<clientConfig`},
+		{"bare domain, autoconfig", exportPath("acme.example", "autoconfig", "protocol", "imap"), 200, `%EMAILADDRESS%`},
+		{"bare domain, profile", exportPath("acme.example", "mobileconfig", "protocol", "imap"), 400, `not a bare domain`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,7 +185,8 @@ func TestServeExportStatus(t *testing.T) {
 
 // TestServeExportPage: the result page offers the profile and the
 // autoconfig file, and shows the QR code, whose image decodes to the
-// address's settings; an answer over plain HTTP gets no files.
+// address's settings; a bare domain gets the autoconfig file alone, and an
+// answer over plain HTTP no files.
 func TestServeExportPage(t *testing.T) {
 	t.Parallel()
 	w := exportWorld(t)
@@ -211,6 +214,15 @@ func TestServeExportPage(t *testing.T) {
 	resp, data = srv.get(t, attr(one(t, doc, "a#download-mobileconfig"), "href"))
 	if resp.StatusCode != 200 || !bytes.Contains(data, []byte("<string>someone@all0000.example</string>")) {
 		t.Errorf("the profile link: status %d\n%.400s", resp.StatusCode, data)
+	}
+
+	// A bare domain: the autoconfig file serves every address; a profile
+	// and a QR code are made for one.
+	resp, body = srv.get(t, "/lookup?address=acme.example")
+	doc = checkPage(t, resp, body, 200, "en")
+	one(t, doc, "a#download-autoconfig")
+	if n := len(find(doc, "a#download-mobileconfig")) + len(find(doc, "img#qr")); n != 0 {
+		t.Error("a profile or a QR code offered for a bare domain")
 	}
 
 	resp, body = srv.get(t, "/lookup?address=someone@plain.example&protocol=imap,smtp")

@@ -17,6 +17,7 @@ import (
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // MobileconfigMIME is the media type of an Apple configuration profile.
@@ -83,6 +84,24 @@ type mailPayload struct {
 // lookup found none.
 var ErrNoOutgoing = errors.New("export: no outgoing (SMTP) server was found")
 
+// ErrDomainOnly is the error of a format made for one address (mobileconfig,
+// qr) when the account is a bare domain's.
+var ErrDomainOnly = errors.New("export: this format is made for one address, not a bare domain")
+
+// oneAddress checks that a is an account for which a device can be set up:
+// an incoming and an outgoing server, and an address, not a bare domain.
+func oneAddress(a *Account) error {
+	switch {
+	case a == nil || a.Incoming == nil:
+		return ErrNoIncoming
+	case settings.Address(a.Address).DomainOnly():
+		return ErrDomainOnly
+	case a.Outgoing == nil:
+		return ErrNoOutgoing
+	}
+	return nil
+}
+
 // Mobileconfig returns an unsigned Apple configuration profile (an XML
 // property list) for a: a com.apple.mail.managed payload for the incoming
 // server (POP3 or IMAP) and the SMTP server, with no password.
@@ -96,11 +115,8 @@ var ErrNoOutgoing = errors.New("export: no outgoing (SMTP) server was found")
 // names and the address's domain are written as A-labels. The
 // descriptions are in lang (empty: English).
 func Mobileconfig(a *Account, lang i18n.Lang) ([]byte, []i18n.Msg, error) {
-	if a == nil || a.Incoming == nil {
-		return nil, nil, ErrNoIncoming
-	}
-	if a.Outgoing == nil {
-		return nil, nil, ErrNoOutgoing
+	if err := oneAddress(a); err != nil {
+		return nil, nil, err
 	}
 	var notes []i18n.Msg
 	in, n := tlsServer(a, *a.Incoming)

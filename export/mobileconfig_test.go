@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 )
 
 // testAccount is an account of address at a provider called name, with
@@ -315,5 +317,25 @@ func TestMobileconfigSigned(t *testing.T) {
 
 	if _, _, err := mobileconfigFormat.Encode(a, Options{Sign: &Signer{CertFile: certFile, KeyFile: certFile}}); err == nil {
 		t.Error("signing with a certificate as the key worked")
+	}
+}
+
+// TestOneAddressFormats: the profile and the QR code are made for one
+// address; a bare domain's account gets ErrDomainOnly.
+func TestOneAddressFormats(t *testing.T) {
+	t.Parallel()
+	a := testAccount(t, "jane@example.org", "",
+		srv(lookup.IMAP, "imap.example.org", 993, lookup.SSL, "%EMAILADDRESS%"),
+		srv(lookup.SMTP, "smtp.example.org", 465, lookup.SSL, "%EMAILADDRESS%"))
+	d, err := settings.DomainAddress("example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Address = lookup.Address(d)
+	if _, _, err := Mobileconfig(a, i18n.English); !errors.Is(err, ErrDomainOnly) {
+		t.Errorf("mobileconfig: error %v, want ErrDomainOnly", err)
+	}
+	if _, err := QRPayload(a); !errors.Is(err, ErrDomainOnly) {
+		t.Errorf("qr: error %v, want ErrDomainOnly", err)
 	}
 }

@@ -79,11 +79,8 @@ var ErrNonASCIIAddress = errors.New("export: qr: the format allows only ASCII ad
 // account by the address). Host names and the address's domain are
 // A-labels, as the format requires.
 func QRPayload(a *Account) ([]byte, error) {
-	if a == nil || a.Incoming == nil {
-		return nil, ErrNoIncoming
-	}
-	if a.Outgoing == nil {
-		return nil, ErrNoOutgoing
+	if err := oneAddress(a); err != nil {
+		return nil, err
 	}
 	email := asciiAddress(a.Address)
 	for _, r := range email {

@@ -180,7 +180,16 @@ func runExport(ctx context.Context, f *lookup.Finder, opts *options, eo *exportO
 		return ExitNotFound, err
 	}
 	data, notes, err := eo.format.Encode(acct, export.Options{Lang: lang, File: eo.fileName(), Terminal: eo.tty, Sign: eo.sign})
-	if err != nil {
+	switch {
+	case errors.Is(err, export.ErrNoOutgoing):
+		fmt.Fprintln(errw, wrap("popfind"+colon(lang)+lang.Sprintf(i18n.ExportNoOutgoing, eo.format.Name), opts.width, 2))
+		return ExitNotFound, nil
+	case errors.Is(err, export.ErrNoIncoming):
+		fmt.Fprintln(errw, wrap("popfind"+colon(lang)+lang.Sprintf(i18n.ExportNoIncoming), opts.width, 2))
+		return ExitNotFound, nil
+	case errors.Is(err, export.ErrDomainOnly):
+		return ExitUsage, usageError(i18n.UsageExportDomainOnly, eo.format.Name, o.res.Address.UnicodeDomain)
+	case err != nil:
 		return ExitUsage, err
 	}
 	for _, n := range notes {

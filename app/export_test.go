@@ -49,6 +49,7 @@ func cliExportWorld(t *testing.T) *world {
 <documentation url="https://help.acme.example/mail?a=1&amp;b=2"><descr>Help</descr></documentation>
 </emailProvider></clientConfig>`), "autoconfig.acme.example")
 	w.dns.Add(t,
+		"_pop3s._tcp.poponly.example. 60 IN SRV 0 0 995 pop.poponly.example.",
 		"_pop3s._tcp.srvonly.example. 60 IN SRV 0 0 995 pop.srvonly.example.",
 		"_imaps._tcp.srvonly.example. 60 IN SRV 0 0 993 imap.srvonly.example.",
 		"_submission._tcp.srvonly.example. 60 IN SRV 0 0 587 smtp.srvonly.example.",
@@ -205,6 +206,17 @@ func TestExportUntrusted(t *testing.T) {
 	}
 }
 
+// TestExportNoOutgoing checks that a lookup that found POP3 but no SMTP
+// server writes no file that a client would refuse, and says why.
+func TestExportNoOutgoing(t *testing.T) {
+	t.Parallel()
+	w := cliExportWorld(t)
+	code, stdout, stderr := exportRun(t, w, i18n.English, "someone@poponly.example", "autoconfig", nil)
+	if code != ExitNotFound || stdout != "" || !strings.Contains(stderr, "no SMTP server was found: the autoconfig file needs one") {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
+}
+
 func TestExportNotFound(t *testing.T) {
 	t.Parallel()
 	w := cliExportWorld(t)
@@ -267,6 +279,7 @@ func TestExportCommand(t *testing.T) {
 		// A domain: one file for its every address.
 		{[]string{"export", "gmail.com", "--format", "autoconfig", "--offline"}, ExitOK, "<username>%EMAILADDRESS%</username>"},
 		{[]string{"export", "gmail.com", "--format", "text", "--offline"}, ExitOK, "Username: <address>"},
+		{[]string{"export", "gmail.com", "--format", "autodiscover", "--offline"}, ExitUsage, "the autodiscover format is for one address"},
 		{[]string{"export", "someone@gmail.com", "--format", "text", "--offline", "-o", dir}, ExitUsage, "is a folder"},
 	} {
 		code, stdout, stderr := runCLI(t, c.args...)

@@ -24,8 +24,17 @@ var autoconfigFormat = Format{
 // address of the domain. The provider's id and domain are the address's
 // domain in its A-label (ASCII) form, as the format requires. A server
 // whose sources gave no way to log in gets password-cleartext, which is
-// what every such source means.
+// what every such source means. Thunderbird needs an incoming and an
+// outgoing server: without either, the error is ErrNoIncoming or
+// ErrNoOutgoing.
 func Autoconfig(a *Account, _ Options) ([]byte, []i18n.Msg, error) {
+	switch {
+	case a == nil || a.Incoming == nil:
+		return nil, nil, ErrNoIncoming
+	case a.Outgoing == nil:
+		// Thunderbird refuses a file without an outgoing server.
+		return nil, nil, ErrNoOutgoing
+	}
 	w := &xmlWriter{}
 	w.b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	w.open("clientConfig", "version", "1.1")

@@ -20,9 +20,14 @@ var autodiscoverFormat = Format{
 // IMAP and SMTP that was found, holding its chosen server. The format has
 // no room for alternatives. Encryption says SSL, TLS (STARTTLS) or None;
 // SPA is on for a server that logs in with NTLM; LoginName is the login
-// name for this address. A server that logs in some other way (OAuth2, a
+// name for this address, so the account must be one address's, with an
+// incoming and an outgoing server (ErrDomainOnly, ErrNoIncoming,
+// ErrNoOutgoing). A server that logs in some other way (OAuth2, a
 // challenge-response password) gets a password, and a note that says so.
 func Autodiscover(a *Account, _ Options) ([]byte, []i18n.Msg, error) {
+	if err := oneAddress(a); err != nil {
+		return nil, nil, err
+	}
 	w := &xmlWriter{}
 	w.b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
 	w.open("Autodiscover", "xmlns", "http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006")

@@ -191,6 +191,13 @@ func TestAutodiscoverRoundTrip(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			data, _, err := export.Autodiscover(a, export.Options{})
+			if name == "domain-only" {
+				// An Autodiscover response is one address's.
+				if !errors.Is(err, export.ErrDomainOnly) {
+					t.Errorf("a domain: %v, want ErrDomainOnly", err)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -345,6 +352,16 @@ func TestFromResult(t *testing.T) {
 			t.Errorf("the built-in table is not trusted: %v", err)
 		}
 	}
+	// No SMTP server: Thunderbird and Outlook need one.
+	if a, err := export.FromResult(builtin(t, "someone@qq.com", lookup.POP3)); err != nil {
+		t.Fatal(err)
+	} else {
+		for _, f := range []func(*export.Account, export.Options) ([]byte, []i18n.Msg, error){export.Autoconfig, export.Autodiscover} {
+			if _, _, err := f(a, export.Options{}); !errors.Is(err, export.ErrNoOutgoing) {
+				t.Errorf("without SMTP: %v, want ErrNoOutgoing", err)
+			}
+		}
+	}
 	// SMTP alone: nothing to hand out.
 	if _, err := export.FromResult(builtin(t, "someone@qq.com", lookup.SMTP)); !errors.Is(err, export.ErrNoIncoming) {
 		t.Errorf("SMTP alone: %v, want ErrNoIncoming", err)
@@ -433,7 +450,8 @@ func TestAutodiscoverNotes(t *testing.T) {
 		{nil, false},
 	} {
 		a, err := export.FromResult(made(t, "a@example.com", lookup.SourceAutoconfig, nil,
-			lookup.Server{Protocol: lookup.POP3, Host: "pop.example.com", Port: 995, SocketType: lookup.SSL, Username: "a@example.com", Auth: c.auth}))
+			lookup.Server{Protocol: lookup.POP3, Host: "pop.example.com", Port: 995, SocketType: lookup.SSL, Username: "a@example.com", Auth: c.auth},
+			lookup.Server{Protocol: lookup.SMTP, Host: "smtp.example.com", Port: 465, SocketType: lookup.SSL, Username: "a@example.com"}))
 		if err != nil {
 			t.Fatal(err)
 		}

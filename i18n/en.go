@@ -505,4 +505,6 @@ var en = map[string]string{
 	ExportNoIncoming:       "no POP3 or IMAP server was found: there is no account to write",
 	HintExportForce:        "check the settings, then add --force to write the file anyway; nothing was written",
 	ExportAutodiscoverAuth: "%s: an Autodiscover response can ask for a password or NTLM only, not %s: Outlook will log in with the password",
+	ExportNoOutgoing:       "no SMTP server was found: the %s file needs one to send through",
+	UsageExportDomainOnly:  "the %s format is for one address: give an address of %s, not the domain alone",
 }

@@ -582,4 +582,6 @@ const (
 	ExportNoIncoming       = "export.no_incoming"
 	HintExportForce        = "hint.export_force"
 	ExportAutodiscoverAuth = "export.autodiscover_auth"
+	ExportNoOutgoing       = "export.no_outgoing"
+	UsageExportDomainOnly  = "usage.export_domain_only"
 )

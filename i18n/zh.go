@@ -505,4 +505,6 @@ var zh = map[string]string{
 	ExportNoIncoming:       "没有找到 POP3 或 IMAP 服务器：没有可写入的账户",
 	HintExportForce:        "请先核对设置，再加上 --force 仍可写入文件；本次未写入任何内容",
 	ExportAutodiscoverAuth: "%s：Autodiscover 响应只能要求密码或 NTLM 登录，无法表示 %s：Outlook 将用密码登录",
+	ExportNoOutgoing:       "没有找到 SMTP 服务器：%s 文件需要一个发信服务器",
+	UsageExportDomainOnly:  "%s 格式只适用于单个地址：请给出 %s 的一个邮箱地址，而不是只给域名",
 }

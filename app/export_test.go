@@ -339,3 +339,14 @@ func TestExportTextIsPageTicket(t *testing.T) {
 		}
 	}
 }
+
+// TestExportComplete checks that the shell completes --format with the
+// formats.
+func TestExportComplete(t *testing.T) {
+	t.Parallel()
+	a := newApp(IO{}, new(int), i18n.English)
+	got := complete(a, []string{"popfind", "export", "--format", "", completeFlag})
+	if strings.Join(got, " ") != strings.Join(export.Names(), " ") {
+		t.Errorf("export --format completes as %q, want %q", got, export.Names())
+	}
+}

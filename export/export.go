@@ -155,16 +155,18 @@ func FromResult(res *lookup.Result) (*Account, error) {
 	return a, nil
 }
 
-// Check returns an *UntrustedError when the answer of the incoming or the
-// outgoing server was guessed or came over plain HTTP, and nil otherwise.
-// A caller makes no file from such an answer unless its user insists.
+// Check returns an *UntrustedError for the first protocol, in the order
+// asked, whose servers were guessed or came over plain HTTP, and nil when
+// there is none. Formats such as autoconfig hold every protocol found, not
+// only the incoming and outgoing servers, so every one is checked. A caller
+// makes no file from such an answer unless its user insists.
 func (a *Account) Check() error {
-	for _, s := range []*lookup.Server{a.Incoming, a.Outgoing} {
-		if s == nil {
+	for _, p := range a.Protocols {
+		if len(a.Servers[p]) == 0 {
 			continue
 		}
-		if src := a.Sources[s.Protocol]; src.Untrusted() {
-			return &UntrustedError{Protocol: s.Protocol, Source: src}
+		if src := a.Sources[p]; src.Untrusted() {
+			return &UntrustedError{Protocol: p, Source: src}
 		}
 	}
 	return nil

@@ -369,6 +369,21 @@ func TestFromResult(t *testing.T) {
 	if _, err := export.FromResult(lookup.Find(context.Background(), "not an address")); !errors.Is(err, lookup.ErrInvalidAddress) {
 		t.Errorf("an invalid address: %v", err)
 	}
+	// A guessed protocol that is neither the incoming nor the outgoing
+	// server still ends up in an autoconfig file: it is checked too.
+	acct, err := export.FromResult(made(t, "a@example.com", lookup.SourceAutoconfig, nil,
+		lookup.Server{Protocol: lookup.POP3, Host: "pop.example.com", Port: 995, SocketType: lookup.SSL, Username: "a@example.com"},
+		lookup.Server{Protocol: lookup.SMTP, Host: "smtp.example.com", Port: 465, SocketType: lookup.SSL, Username: "a@example.com"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct.Protocols = append(acct.Protocols, lookup.IMAP)
+	acct.Servers[lookup.IMAP] = []lookup.Server{{Protocol: lookup.IMAP, Host: "imap.example.com", Port: 993, SocketType: lookup.SSL}}
+	acct.Sources[lookup.IMAP] = export.Source{Name: lookup.SourceGuess, Guessed: true}
+	var ue *export.UntrustedError
+	if err := acct.Check(); !errors.As(err, &ue) || ue.Protocol != lookup.IMAP {
+		t.Errorf("a guessed IMAP beside published POP3 and SMTP: %v", err)
+	}
 	// A guess and a plain-HTTP answer are not to be handed out.
 	srv := lookup.Server{Protocol: lookup.POP3, Host: "pop.example.com", Port: 995, SocketType: lookup.SSL, Username: "a@example.com"}
 	for _, source := range []string{lookup.SourceGuess, lookup.SourceAutoconfigHTTP} {

@@ -2,10 +2,12 @@ package app
 
 import (
 	"bytes"
+	"encoding/json"
 	"image/png"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,6 +15,8 @@ import (
 	gzqr "github.com/makiuchi-d/gozxing/qrcode"
 	"howett.net/plist"
 
+	"github.com/popfind/popfind/docs"
+	"github.com/popfind/popfind/export"
 	"github.com/popfind/popfind/internal/testnet"
 )
 
@@ -231,4 +235,34 @@ func TestServeExportPage(t *testing.T) {
 	if n := find(doc, "a.download"); len(n) != 0 {
 		t.Errorf("%d download links for an answer over plain HTTP", len(n))
 	}
+}
+
+// TestServeExportOpenAPI: the OpenAPI description lists every format.
+func TestServeExportOpenAPI(t *testing.T) {
+	t.Parallel()
+	var doc struct {
+		Paths map[string]struct {
+			Get struct {
+				Parameters []struct {
+					Name   string `json:"name"`
+					Schema struct {
+						Enum json.RawMessage `json:"enum"`
+					} `json:"schema"`
+				} `json:"parameters"`
+			} `json:"get"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(docs.OpenAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range doc.Paths["/api/v1/export"].Get.Parameters {
+		if p.Name == "format" {
+			var enum []string
+			if err := json.Unmarshal(p.Schema.Enum, &enum); err != nil || !slices.Equal(enum, export.Names()) {
+				t.Errorf("openapi.json lists the formats %s, the server has %v", p.Schema.Enum, export.Names())
+			}
+			return
+		}
+	}
+	t.Error("openapi.json has no format parameter for /api/v1/export")
 }

@@ -90,6 +90,9 @@ func exportAction(c *cli.Context, status *int) error {
 	case c.NArg() > 1:
 		return usageError(i18n.UsageExportOneAddress, strconv.Quote(strings.Join(c.Args().Slice(), " ")))
 	}
+	if err := inheritFlags(c); err != nil {
+		return err
+	}
 	eo, err := parseExport(c)
 	if err != nil {
 		return err
@@ -113,6 +116,46 @@ func exportAction(c *cli.Context, status *int) error {
 	eo.terminal(c.App.Writer)
 	*status, err = runExport(c.Context, f, opts, eo, c.Args().First(), c.App.Reader, c.App.Writer, c.App.ErrWriter)
 	return err
+}
+
+// inheritFlags gives the command's lookup flags the values given before
+// its name ("popfind --offline export …"), as a lookup would take them:
+// urfave/cli reads a flag the command defines from the command alone. A
+// value given after the command's name wins; an environment variable
+// counts only when neither is given.
+func inheritFlags(c *cli.Context) error {
+	lineage := c.Lineage()
+	if len(lineage) < 2 {
+		return nil
+	}
+	parent := lineage[1]
+	for _, f := range c.Command.Flags {
+		name := f.Names()[0]
+		if !parent.IsSet(name) {
+			continue
+		}
+		pv, lv := fmt.Sprint(parent.Value(name)), fmt.Sprint(c.Value(name))
+		if pv == lv {
+			continue
+		}
+		env := ""
+		if ef, ok := f.(interface{ GetEnvVars() []string }); ok {
+			for _, e := range ef.GetEnvVars() {
+				if v, ok := os.LookupEnv(e); ok {
+					env = v
+					break
+				}
+			}
+		}
+		// Set after the name, and not merely from the environment.
+		if c.IsSet(name) && (env == "" || lv != fmt.Sprint(env)) {
+			continue
+		}
+		if err := c.Set(name, pv); err != nil {
+			return usageError(i18n.UsageInvalidValue, name, strconv.Quote(pv))
+		}
+	}
+	return nil
 }
 
 // exportLookupProtocols is the --protocol list an export looks up: as given,

@@ -276,6 +276,10 @@ func TestExportCommand(t *testing.T) {
 		{[]string{"export", "not-an-address", "--format", "text", "--offline"}, ExitUsage, "invalid address"},
 		{[]string{"export", "someone@nosuch.example", "--format", "text", "--offline"}, ExitNotFound, "POP3, SMTP: no server found"},
 		{[]string{"export", "someone@gmail.com", "--protocol", "smtp", "--format", "text", "--offline"}, ExitOK, "POP3"},
+		// Lookup flags before the command's name count as after it.
+		{[]string{"--offline", "--dns", "127.0.0.1:1", "export", "someone@unknown-domain.example", "--format", "text"}, ExitNotFound, "(looked: builtin)"},
+		{[]string{"--protocol", "imap", "export", "someone@gmail.com", "--format", "text", "--offline"}, ExitOK, "\nIMAP\n"},
+		{[]string{"--protocol", "imap", "export", "someone@gmail.com", "--format", "text", "--offline", "--protocol", "pop3"}, ExitOK, "\nPOP3\n"},
 		// A domain: one file for its every address.
 		{[]string{"export", "gmail.com", "--format", "autoconfig", "--offline"}, ExitOK, "<username>%EMAILADDRESS%</username>"},
 		{[]string{"export", "gmail.com", "--format", "text", "--offline"}, ExitOK, "Username: <address>"},

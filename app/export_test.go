@@ -193,6 +193,13 @@ func TestExportUntrusted(t *testing.T) {
 	if _, err := os.Stat(file); !os.IsNotExist(err) {
 		t.Errorf("a file was written without --force: %v", err)
 	}
+	// In Chinese, all of it.
+	code, _, stderr = exportRun(t, w, i18n.Chinese, "someone@plainhttp.example", "autoconfig", set(false))
+	for _, want := range []string{"popfind：POP3 设置是通过明文 HTTP 获取的", "建议：请先核对设置，再加上 --force", "警告："} {
+		if code != ExitNotFound || !strings.Contains(stderr, want) {
+			t.Errorf("exit %d, standard error lacks %q:\n%s", code, want, stderr)
+		}
+	}
 	code, _, stderr = exportRun(t, w, i18n.English, "someone@plainhttp.example", "autoconfig", set(true))
 	if code != ExitOK {
 		t.Fatalf("with --force: exit %d\n%s", code, stderr)

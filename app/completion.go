@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/popfind/popfind/export"
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
 	"github.com/popfind/popfind/providers"
@@ -150,6 +151,8 @@ func flagValues(cmd *cli.Command, name string) (values []string, list bool) {
 		return providers.Builtin().Regions(), false
 	case "csv-encoding":
 		return []string{"utf-8-bom", "utf-8", "gbk"}, false
+	case "format":
+		return export.Names(), false
 	case "protocol":
 		// A list, but verify speaks one protocol.
 		protocols := []string{"pop3", "imap", "smtp"}

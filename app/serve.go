@@ -260,6 +260,7 @@ func (s *server) routes() {
 	m.HandleFunc("GET /healthz", s.healthz)
 	m.Handle("GET /api/v1/lookup", s.costly(s.apiLookup))
 	m.Handle("GET /api/v1/verify", s.costly(s.apiVerify))
+	m.Handle("GET /api/v1/export", s.costly(s.apiExport))
 	m.HandleFunc("GET /api/v1/providers", s.apiProviders)
 	m.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
 	m.HandleFunc("GET /api/v1/result.schema.json", s.apiSchema)

@@ -483,6 +483,14 @@ func TestServeBrowser(t *testing.T) {
 		}
 		copyTicket(t, tb, ticket)
 
+		// The QR code: an image the page loaded from the API, under the
+		// Content-Security-Policy, beside the profile and autoconfig links.
+		poll(t, tb, 10*time.Second, "the QR code image",
+			`(() => { const i = document.querySelector('img#qr'); return i && i.complete && i.naturalWidth > 100; })()`)
+		if n := eval[int](t, tb, `document.querySelectorAll('a.download[download]').length`); n != 3 {
+			t.Errorf("%d download links, want the profile, the autoconfig file and the QR code", n)
+		}
+
 		if *screenshot {
 			writeScreenshot(t, tb)
 		}

@@ -18,6 +18,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/popfind/popfind/export"
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
 	"github.com/popfind/popfind/providers"
@@ -204,6 +205,7 @@ func (s *server) pageLookup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Lookup = lookupView(p, res)
+	p.Lookup.Export = exportView(p, res, protocols)
 	p.Status = res.status
 	p.Title = strings.TrimSpace(p.Address) + " · popfind"
 	cacheFor(w, res.maxAge)
@@ -304,6 +306,8 @@ type lookupPage struct {
 	Checkable bool
 	// Ticket is the plain text of the copy block.
 	Ticket string
+	// Export offers the files made from the answer; nil for none.
+	Export *exportPage
 }
 
 // protocolPage is one protocol of a result.
@@ -490,7 +494,7 @@ func lookupView(p *page, res *lookupResult) *lookupPage {
 	for _, d := range j.Docs {
 		v.Docs = append(v.Docs, linkify(d))
 	}
-	v.Ticket = ticket(p, j, v)
+	v.Ticket = ticket(p, res, v)
 	return v
 }
 
@@ -517,55 +521,14 @@ func resultNotes(o *outcome, j *jsonResult, lang i18n.Lang) []string {
 	return notes
 }
 
-// ticket is the plain text a desk pastes into a ticket: the address and
-// provider, each protocol's host, port, SSL, username and source, then the
-// notes, warnings and help pages.
-func ticket(p *page, j *jsonResult, v *lookupPage) string {
-	var b strings.Builder
-	c := p.Colon()
-	line := func(indent, label, value string) {
-		b.WriteString(indent + label + c + value + "\n")
+// ticket is the plain text a desk pastes into a ticket: export.Ticket, the
+// text export format, for a lookup that was made; the address and why it
+// is not one otherwise.
+func ticket(p *page, res *lookupResult, v *lookupPage) string {
+	if !res.out.invalid() {
+		return export.Ticket(res.out.res, p.Lang)
 	}
-	b.WriteString(p.T(i18n.PageTicketHead, strings.TrimSpace(p.Address)) + "\n")
-	if v.Provider != "" {
-		line("", p.T(i18n.LblProvider), v.Provider)
-	}
-	if v.Error != "" && len(v.Protocols) == 0 {
-		b.WriteString(v.Error + "\n")
-	}
-	for _, pp := range v.Protocols {
-		b.WriteString("\n" + pp.Label + "\n")
-		s := pp.Server
-		if s == nil {
-			b.WriteString("  " + pp.Error + "\n")
-			continue
-		}
-		line("  ", p.T(i18n.HdrHost), s.Shown)
-		line("  ", p.T(i18n.HdrPort), strconv.Itoa(s.Port))
-		line("  ", p.T(i18n.HdrSSL), s.SSL)
-		line("  ", p.T(i18n.HdrUsername), s.Username)
-		line("  ", p.T(i18n.HdrSource), pp.Source.Label+paren(p.Lang, pp.Source.Name))
-		if len(pp.Alternatives) > 0 {
-			var list []string
-			for _, a := range pp.Alternatives {
-				list = append(list, a.Endpoint())
-			}
-			line("  ", p.T(i18n.LblAlt), strings.Join(list, p.Lang.ClauseSep()))
-		}
-	}
-	list := func(key string, items []richText) {
-		if len(items) == 0 {
-			return
-		}
-		b.WriteString("\n" + p.T(key) + strings.TrimRight(c, " ") + "\n")
-		for _, it := range items {
-			b.WriteString("- " + it.String() + "\n")
-		}
-	}
-	list(i18n.HdrNotes, v.Notes)
-	list(i18n.PageWarnings, v.Warnings)
-	list(i18n.HdrDocs, v.Docs)
-	return b.String()
+	return p.T(i18n.PageTicketHead, strings.TrimSpace(p.Address)) + "\n" + v.Error + "\n"
 }
 
 // providersPage is the provider table's view.

@@ -540,4 +540,48 @@ const (
 	PageNoSuchPage      = "page.no_such_page"
 	PageErrorTitle      = "page.error_title"
 	PageNewLookup       = "page.new_lookup"
+
+	// Export: the Apple profile and the QR code, and their part of the
+	// result page.
+	ExportHelpMobileconfig  = "export.help_mobileconfig"
+	ExportHelpQR            = "export.help_qr"
+	ExportProfileSSLInstead = "export.profile_ssl_instead"
+	ExportProfileStartTLS   = "export.profile_starttls"
+	PageExportTitle         = "page.export_title"
+	PageExportProfile       = "page.export_profile"
+	PageExportAutoconfig    = "page.export_autoconfig"
+	PageExportQR            = "page.export_qr"
+	PageExportQRAlt         = "page.export_qr_alt"
+	PageExportQRDownload    = "page.export_qr_download"
+	PageExportUntrusted     = "page.export_untrusted"
+	APIExportFormat         = "api.export_format"
+	APIExportUntrusted      = "api.export_untrusted"
+	FlagExportSignCert      = "flag.export_sign_cert"
+	FlagExportSignKey       = "flag.export_sign_key"
+	UsageExportSign         = "usage.export_sign"
+	ExportProfileDesc       = "export.profile_desc"
+)
+
+// popfind export: its command, flags and messages, and the autoconfig,
+// autodiscover and text formats.
+const (
+	CmdExport              = "cmd.export"
+	CmdExportUsage         = "cmd.export_usage"
+	CmdExportDesc          = "cmd.export_desc"
+	FlagExportFormat       = "flag.export_format"
+	FlagExportOutput       = "flag.export_output"
+	FlagExportForce        = "flag.export_force"
+	UsageExportFormat      = "usage.export_format"
+	UsageExportNoFormat    = "usage.export_no_format"
+	UsageExportOneAddress  = "usage.export_one_address"
+	ExportHelpAutoconfig   = "export.help_autoconfig"
+	ExportHelpAutodiscover = "export.help_autodiscover"
+	ExportHelpText         = "export.help_text"
+	ExportGuessed          = "export.guessed"
+	ExportPlainHTTP        = "export.plain_http"
+	ExportNoIncoming       = "export.no_incoming"
+	HintExportForce        = "hint.export_force"
+	ExportAutodiscoverAuth = "export.autodiscover_auth"
+	ExportNoOutgoing       = "export.no_outgoing"
+	UsageExportDomainOnly  = "usage.export_domain_only"
 )

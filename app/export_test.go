@@ -361,3 +361,13 @@ func TestExportComplete(t *testing.T) {
 		t.Errorf("export --format completes as %q, want %q", got, export.Names())
 	}
 }
+
+// A lookup that fails says why, on standard error, and nothing is written:
+// iCloud has no POP3, and the default asks for POP3.
+func TestExportSaysWhyNothing(t *testing.T) {
+	t.Parallel()
+	code, out, stderr := run(t, "", "export", "--offline", "--format", "text", "someone@icloud.com")
+	if code != ExitNotFound || out != "" || !strings.Contains(stderr, "iCloud Mail offers no POP3; use IMAP") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 1, nothing written, and the reason", code, out, stderr)
+	}
+}

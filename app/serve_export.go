@@ -51,12 +51,15 @@ func (s *server) apiExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	if res.status != http.StatusOK {
+	// An account can be handed out when an incoming server was found for
+	// any protocol asked, also when the first (POP3) was not: iCloud's
+	// IMAP, say.
+	acct, err := export.FromResult(res.out.res)
+	if res.status != http.StatusOK && (err != nil || res.out.invalid()) {
 		cacheFor(w, 0)
 		writeAPI(w, res.status, res.view)
 		return
 	}
-	acct, err := export.FromResult(res.out.res)
 	if err != nil {
 		status := http.StatusInternalServerError
 		if errors.Is(err, export.ErrNoIncoming) {
@@ -165,9 +168,11 @@ type exportPage struct {
 // exportView is what the result page offers for res, looked up for
 // protocols; nil when there is no account to hand out.
 func exportView(p *page, res *lookupResult, protocols string) *exportPage {
-	if res.status != http.StatusOK || res.out.invalid() {
+	if res.out.invalid() {
 		return nil
 	}
+	// Offered whenever an incoming server was found, also when the first
+	// protocol asked (POP3) was not: iCloud's IMAP, say.
 	acct, err := export.FromResult(res.out.res)
 	if err != nil {
 		return nil

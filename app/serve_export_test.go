@@ -163,6 +163,9 @@ func TestServeExportStatus(t *testing.T) {
 		{"autoconfig", exportPath("jane@acme.example", "autoconfig", "protocol", "imap"), 200, `<clientConfig`},
 		{"bare domain, autoconfig", exportPath("acme.example", "autoconfig", "protocol", "imap"), 200, `%EMAILADDRESS%`},
 		{"bare domain, profile", exportPath("acme.example", "mobileconfig", "protocol", "imap"), 400, `not a bare domain`},
+		// No POP3 at iCloud, but IMAP was asked for too: the profile is
+		// IMAP's, though the lookup's first protocol was not found.
+		{"IMAP only", exportPath("someone@icloud.com", "mobileconfig", "protocol", "pop3,imap,smtp"), 200, `<string>EmailTypeIMAP</string>`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/smallstep/pkcs7"
+
+	"github.com/popfind/popfind/internal/testnet"
 )
 
 // TestExportSigned: --sign-cert and --sign-key sign the profile as CMS
@@ -89,7 +91,7 @@ func TestExportQRFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `[1,[1,1],[0,"imap.gmail.com",993,3,6,"someone@gmail.com"],[[[0,"smtp.gmail.com",465,3,6,"someone@gmail.com"],["someone@gmail.com",""]]]]`
-	if got := qrText(t, data); got != want {
+	if got := testnet.DecodeQR(t, data); got != want {
 		t.Errorf("the code says\n%s\nwant\n%s", got, want)
 	}
 }

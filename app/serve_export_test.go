@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"encoding/json"
-	"image/png"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,8 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	gzqr "github.com/makiuchi-d/gozxing/qrcode"
 	"howett.net/plist"
 
 	"github.com/popfind/popfind/docs"
@@ -76,24 +73,6 @@ func exportWorld(t *testing.T) *world {
 	return w
 }
 
-// qrText decodes the QR code in a PNG.
-func qrText(t *testing.T, data []byte) string {
-	t.Helper()
-	img, err := png.Decode(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("not a PNG: %v", err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := gzqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
-	if err != nil {
-		t.Fatalf("no QR code in the image: %v", err)
-	}
-	return res.GetText()
-}
-
 // TestServeExportGolden: the Apple profile and the QR code of a built-in
 // provider (offline), an autoconfig domain and an SRV-only domain, as the
 // API serves them.
@@ -137,7 +116,7 @@ func TestServeExportGolden(t *testing.T) {
 			if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "inline; filename=") {
 				t.Errorf("Content-Disposition %q", cd)
 			}
-			golden(t, "export-"+c.name+"-qr", qrText(t, body)+"\n")
+			golden(t, "export-"+c.name+"-qr", testnet.DecodeQR(t, body)+"\n")
 		})
 	}
 }
@@ -215,7 +194,7 @@ func TestServeExportPage(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" {
 		t.Fatalf("img src %s: status %d, %q", src, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	if got := qrText(t, data); !strings.Contains(got, `"pop.all0000.example",995,3`) || !strings.Contains(got, `["someone@all0000.example",""]`) {
+	if got := testnet.DecodeQR(t, data); !strings.Contains(got, `"pop.all0000.example",995,3`) || !strings.Contains(got, `["someone@all0000.example",""]`) {
 		t.Errorf("the page's QR code says %s", got)
 	}
 	resp, data = srv.get(t, attr(one(t, doc, "a#download-mobileconfig"), "href"))

@@ -4,34 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"image/png"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	gzqr "github.com/makiuchi-d/gozxing/qrcode"
-
+	"github.com/popfind/popfind/internal/testnet"
 	"github.com/popfind/popfind/lookup"
 )
-
-// decodeQR reads the text of the QR code in a PNG image.
-func decodeQR(t testing.TB, data []byte) string {
-	t.Helper()
-	img, err := png.Decode(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("not a PNG: %v", err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := gzqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
-	if err != nil {
-		t.Fatalf("no QR code in the image: %v", err)
-	}
-	return res.GetText()
-}
 
 // checkQRFormat checks payload against Thunderbird's qr-code-format.md,
 // version 1, for one account with no password, and returns the incoming
@@ -135,7 +114,7 @@ func TestQRDecodes(t *testing.T) {
 	if err != nil || len(notes) != 0 {
 		t.Fatalf("err %v, notes %v", err, notes)
 	}
-	text := decodeQR(t, data)
+	text := testnet.DecodeQR(t, data)
 	want := `[1,[1,1],[1,"pop.xn--bcher-kva.example",995,3,1,"jane@xn--bcher-kva.example"],[[[0,"smtp.xn--bcher-kva.example",587,2,1,"jane@xn--bcher-kva.example"],["jane@xn--bcher-kva.example",""]]]]`
 	if text != want {
 		t.Errorf("the code says\n%s\nwant\n%s", text, want)

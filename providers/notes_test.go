@@ -47,6 +47,9 @@ func TestTurnOnFollowsProtocol(t *testing.T) {
 		{"netease-188", settings.AllProtocols},
 		{"outlook", []settings.Protocol{settings.POP3, settings.IMAP}},
 		{"alimail", []settings.Protocol{settings.POP3, settings.SMTP}},
+		// Tencent's client page (WeCom help 19886): the POP/SMTP and
+		// IMAP/SMTP services are off until the member turns one on.
+		{"exmail", settings.AllProtocols},
 	} {
 		var p *Provider
 		for _, x := range tab.All() {
@@ -103,6 +106,8 @@ func TestLoginAdviceIsCurrent(t *testing.T) {
 		{"gmx", "app_password_with_2fa"}, // GMX, once two-factor authentication is on
 		{"zoho", "app_password_with_2fa"},
 		{"qq", "auth_code"},
+		{"exmail", "client_password"}, // WeCom help 19886: 客户端专用密码 once secure login is on
+		{"mailru", "app_password"},    // Mail.ru's SMTP server: "Application password is REQUIRED"
 	} {
 		for _, p := range Builtin().All() {
 			if p.ID == c.id && p.Login() != c.login {

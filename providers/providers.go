@@ -394,8 +394,8 @@ var turnOnByNote = map[string][]settings.Protocol{
 	i18n.NoteEnablePOP:     {settings.POP3},
 	i18n.NoteEnableIMAP:    {settings.IMAP},
 	i18n.NoteEnableClients: settings.AllProtocols,
-	// QQ's and NetEase's POP3/SMTP and IMAP/SMTP services: one of them
-	// must be on for a client to fetch or send.
+	// QQ's, NetEase's and Tencent Exmail's POP3/SMTP and IMAP/SMTP
+	// services: one of them must be on for a client to fetch or send.
 	i18n.NoteEnableServices: settings.AllProtocols,
 	i18n.NoteEnableSMTP:     {settings.SMTP},
 }

@@ -509,3 +509,41 @@ func TestTurnOn(t *testing.T) {
 		}
 	}
 }
+
+// TestExmailFollowsTencentPage checks the Tencent Exmail entry against
+// Tencent's client page (WeCom help 19886): the general servers with SSL on
+// 995, 993 and 465 and the full address as the login, no hw* servers (the
+// page says clients abroad need none), and the page itself in Docs rather
+// than the service.exmail.qq.com page that now forwards to it.
+func TestExmailFollowsTencentPage(t *testing.T) {
+	t.Parallel()
+	p, ok := Builtin().ByMX("mxbiz1.qq.com")
+	if !ok || p.ID != "exmail" {
+		t.Fatalf("ByMX(mxbiz1.qq.com) = %v, want exmail", p)
+	}
+	want := map[settings.Protocol]string{
+		settings.POP3: "pop.exmail.qq.com:995 SSL",
+		settings.IMAP: "imap.exmail.qq.com:993 SSL",
+		settings.SMTP: "smtp.exmail.qq.com:465 SSL",
+	}
+	for proto, w := range want {
+		var got []string
+		for _, s := range p.Offers(proto) {
+			got = append(got, fmt.Sprintf("%s:%d %s", s.Host, s.Port, s.SocketType))
+			if s.Username != settings.PlaceholderAddress {
+				t.Errorf("%s: username %s, want the full address", s.Host, s.Username)
+			}
+		}
+		if strings.Join(got, ",") != w {
+			t.Errorf("%s: servers %v, want %s", proto, got, w)
+		}
+	}
+	if len(p.Docs) == 0 || p.Docs[0] != "https://open.work.weixin.qq.com/help2/pc/19886" {
+		t.Errorf("Docs = %v, want Tencent's client page first", p.Docs)
+	}
+	for _, d := range p.Docs {
+		if strings.Contains(d, "service.exmail.qq.com") {
+			t.Errorf("Docs has %s, which now forwards to the WeCom help centre", d)
+		}
+	}
+}

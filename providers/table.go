@@ -312,9 +312,13 @@ func builtin() []*Provider {
 				smtps("smtp.mail.ru", emailAddress, pwClear),
 			},
 			// Mail.ru requires a "password for external apps" for every mail
-			// client, two-step verification or not.
+			// client, two-step verification or not: its SMTP server refuses
+			// the account password with "535 5.7.0 ... Application password
+			// is REQUIRED" and names the second page in Docs. The text of
+			// help.mail.ru's pages could not be read from the stored copies;
+			// the servers agree with the ISPDB.
 			Notes: notes(i18n.NoteExternalPassword),
-			Docs:  []string{"https://help.mail.ru/mail/mailer/popsmtp"},
+			Docs:  []string{"https://help.mail.ru/mail/mailer/popsmtp", "https://help.mail.ru/mail/security/protection/external"},
 		},
 		{
 			ID: "zoho", Name: "Zoho Mail (personal)",
@@ -412,13 +416,25 @@ func builtin() []*Provider {
 			Region:  "cn",
 			Domains: []string{"exmail.qq.com"},
 			MX:      []string{"mxbiz1.qq.com", "mxbiz2.qq.com"},
+			// Tencent's client page (WeCom help 19886, "常用邮件客户端软件
+			// POP/IMAP/EXCHANGE协议设置"): pop.exmail.qq.com SSL 995,
+			// imap.exmail.qq.com SSL 993, smtp.exmail.qq.com SSL 465, the
+			// full address as the login. The same page says clients abroad
+			// need no hw* servers; the xc* servers are for 信创 mailboxes
+			// only. The service.exmail.qq.com page recorded before now
+			// forwards to the WeCom help centre.
 			Servers: []settings.Server{
 				ssl("pop.exmail.qq.com", emailAddress, pwClear),
 				imap("imap.exmail.qq.com", emailAddress, pwClear),
 				smtps("smtp.exmail.qq.com", emailAddress, pwClear),
 			},
-			Notes: notes(i18n.NoteEnablePOP, i18n.NoteClientPassword),
-			Docs:  []string{"https://service.exmail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1000585"},
+			// The page: the administrator sets which members may use the
+			// POP/SMTP and IMAP/SMTP services (协作->邮件->安全管理->客户端
+			// 访问权限); the member then turns the service on (设置->收发信
+			// 设置->开启服务); with secure login on, the client logs in with
+			// the client-only password from 设置->邮箱绑定 (help 19902).
+			Notes: notes(i18n.NoteEnableServices, i18n.NoteWorkspaceAdmin, i18n.NoteClientPassword),
+			Docs:  []string{"https://open.work.weixin.qq.com/help2/pc/19886", "https://open.work.weixin.qq.com/help2/pc/19902"},
 		},
 		{
 			ID: "netease-163", Name: "NetEase 163 Mail", NameZH: "网易163邮箱",
@@ -483,6 +499,11 @@ func builtin() []*Provider {
 			ID: "sina", Name: "Sina Mail", NameZH: "新浪邮箱",
 			Region:  "cn",
 			Domains: []string{"sina.com"},
+			// Not checked against Sina's own pages: the text of
+			// help.sina.com.cn (1566, the 授权码 page in Docs; 160, which
+			// other projects cite for the servers of all four Sina
+			// domains) is not in the stored copies, and the ISPDB has no
+			// Sina entry. Third-party guides agree on these servers.
 			Servers: []settings.Server{
 				ssl("pop.sina.com", emailAddress, pwClear),
 				imap("imap.sina.com", emailAddress, pwClear),
@@ -523,6 +544,9 @@ func builtin() []*Provider {
 			ID: "sohu", Name: "Sohu Mail", NameZH: "搜狐邮箱",
 			Region:  "cn",
 			Domains: []string{"sohu.com"},
+			// Not checked against Sohu's own pages: its help (in Docs) is a
+			// script-rendered page with no stored copy, and the ISPDB has
+			// no Sohu entry. Third-party guides agree on these servers.
 			Servers: []settings.Server{
 				ssl("pop3.sohu.com", emailAddress, pwClear),
 				imap("imap.sohu.com", emailAddress, pwClear),
@@ -561,6 +585,11 @@ func builtin() []*Provider {
 			ID: "139", Name: "139 Mail (China Mobile)", NameZH: "139邮箱（中国移动）",
 			Region:  "cn",
 			Domains: []string{"139.com"},
+			// Not checked against China Mobile's own pages: no text of
+			// help.mail.10086.cn is in the stored copies (other projects
+			// cite its pages 1/Content/858, 1/Content/3620 and
+			// 9/Content/837 for the servers), and the ISPDB has no 139
+			// entry. Third-party guides agree on these servers.
 			Servers: []settings.Server{
 				ssl("pop.139.com", emailAddress, pwClear),
 				imap("imap.139.com", emailAddress, pwClear),

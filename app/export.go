@@ -198,9 +198,9 @@ func runExport(ctx context.Context, f *lookup.Finder, opts *options, eo *exportO
 	}
 	sc := screen{style: style{on: opts.color}, lang: lang, width: opts.width}
 	if code := exitCode(o); code != ExitOK {
-		// Said exactly as the lookup says it, all on standard error:
-		// nothing is written.
-		return code, writeHuman(errw, errw, o, lang, sc, false)
+		// Said as the lookup says it, all on standard error, with hints
+		// that name only what export has (no --all): nothing is written.
+		return code, writeHumanHints(errw, errw, o, lang, sc, false, false)
 	}
 	say := func(key, text string) {
 		l := lang.Sprintf(key) + colon(lang)

@@ -32,6 +32,12 @@ func sslText(st lookup.SocketType, lang i18n.Lang) string {
 // warnings, notes and help links, wrapped to the screen and never cut.
 // Failures go to errw.
 func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bool) error {
+	return writeHumanHints(w, errw, o, lang, sc, all, true)
+}
+
+// writeHumanHints is writeHuman for a command that has --all when
+// offersAll is true; when it is false, no hint suggests --all.
+func writeHumanHints(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all, offersAll bool) error {
 	j := view(o, lang, all)
 	if o.invalid() {
 		var b strings.Builder
@@ -40,7 +46,7 @@ func writeHuman(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, all bo
 		return err
 	}
 	if !anyFound(o.res) && !all && o.verified() == nil {
-		return writeNotFound(errw, o, j, lang, sc)
+		return writeNotFound(errw, o, j, lang, sc, offersAll)
 	}
 	if _, err := fmt.Fprintln(w, sc.bold(o.input)); err != nil {
 		return err
@@ -435,21 +441,28 @@ func outcomeText(o string, lang i18n.Lang) string {
 
 // writeNotFound says what failed, the most useful reason, the other
 // protocols' misses and the warnings, the provider's notes and help links,
-// and what to do next; each wrapped, nothing cut. --all shows every source.
-func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, sc screen) error {
-	why, hint := "", lang.Sprintf(i18n.HintNotFound, o.res.Protocol.Label())
+// and what to do next; each wrapped, nothing cut. The hint suggests --all,
+// which shows every source, only when offersAll says the command has it.
+func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, sc screen, offersAll bool) error {
+	hintKey := func(key string) string {
+		if !offersAll {
+			return noAllHints[key]
+		}
+		return key
+	}
+	why, hint := "", lang.Sprintf(hintKey(i18n.HintNotFound), o.res.Protocol.Label())
 	var ie *lookup.InterruptedError
 	switch {
 	case errors.As(o.res.Err, &ie) && errors.Is(ie, context.DeadlineExceeded):
 		// Time ran out: nothing says the spelling is wrong.
-		hint = lang.Sprintf(i18n.HintTimedOut)
+		hint = lang.Sprintf(hintKey(i18n.HintTimedOut))
 	case o.res.Answer != nil && o.res.Answer.NotOffered != nil:
 		// The provider's own words say why; its notes and help pages
 		// follow.
-		hint = lang.Sprintf(i18n.HintNotOffered)
+		hint = lang.Sprintf(hintKey(i18n.HintNotOffered))
 	default:
 		if errors.Is(o.res.Err, lookup.ErrNetwork) {
-			hint = lang.Sprintf(i18n.HintNetworkLookup)
+			hint = lang.Sprintf(hintKey(i18n.HintNetworkLookup))
 		}
 		var looked []string
 		for _, a := range j.Attempts {
@@ -493,6 +506,15 @@ func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, sc
 	label(i18n.LblHint, hint, plain)
 	_, err := io.WriteString(errw, b.String())
 	return err
+}
+
+// noAllHints are the hints of writeNotFound for a command without --all,
+// by the key of the hint that suggests it.
+var noAllHints = map[string]string{
+	i18n.HintNotFound:      i18n.HintNotFoundNoAll,
+	i18n.HintTimedOut:      i18n.HintTimedOutNoAll,
+	i18n.HintNotOffered:    i18n.HintNotOfferedNoAll,
+	i18n.HintNetworkLookup: i18n.HintNetworkLookupNoAll,
 }
 
 // unfinished reports whether err says a source ran out of time.

@@ -55,7 +55,7 @@ func providersCommand(status *int, lang i18n.Lang) *cli.Command {
 			if r := c.String("region"); r != "" {
 				region, ok = table.NormalizeRegion(r)
 				if !ok {
-					return usageError(i18n.UsageRegion, strconv.Quote(r), strings.Join(table.Regions(), ", "))
+					return usageError(i18n.UsageRegion, strconv.Quote(r), strings.Join(regionNames(table, lang), ", "))
 				}
 				list = providers.InRegion(list, region)
 			}
@@ -81,6 +81,24 @@ func providersCommand(status *int, lang i18n.Lang) *cli.Command {
 			return writeProvidersCompact(w, list, lang, sc)
 		},
 	}
+}
+
+// regionSpellings are the other codes that people type for a region of
+// the table, and that --region accepts (providers.Table.NormalizeRegion):
+// the help and the error for an unknown region name both.
+var regionSpellings = map[string]string{"gb": "uk"}
+
+// regionNames lists the regions --region accepts, as the help names them:
+// "gb or uk".
+func regionNames(table *providers.Table, lang i18n.Lang) []string {
+	var out []string
+	for _, r := range table.Regions() {
+		if alt, ok := regionSpellings[r]; ok {
+			r = lang.Sprintf(i18n.RegionOr, r, alt)
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 type providerJSON struct {
@@ -246,7 +264,7 @@ func loginText(p *providers.Provider, lang i18n.Lang) string {
 
 // loginLabels words the keys of providers.Provider.Login.
 var loginLabels = map[string]string{
-	"auth_code": i18n.LoginAuthCode, "client_password": i18n.LoginClientPass, "app_password": i18n.LoginAppPassword,
+	"account_password": i18n.LoginAccount, "auth_code": i18n.LoginAuthCode, "client_password": i18n.LoginClientPass, "app_password": i18n.LoginAppPassword,
 	"app_password_with_2fa": i18n.LoginAppIf2FA, "oauth2": i18n.LoginOAuth2, "mail_password": i18n.LoginMailPassword,
 }
 
@@ -266,12 +284,12 @@ func orDash(s string) string {
 	return s
 }
 
-// writeProvidersCompact writes one line per provider: its name, its
-// preferred POP3, IMAP and SMTP servers as host:port, what to log in with
-// and what to turn on first. Aligned columns when they fit the screen;
-// when they do not, each provider takes a line for its name, login and
-// turn-on-first and a line for its servers, both wrapped between items,
-// never inside a host name. Piped, the rows are tab-separated.
+// writeProvidersCompact writes one line per provider: what to log in
+// with, its name, and its preferred POP3, IMAP and SMTP servers. When the
+// whole table fits the screen in words, it is aligned columns under a
+// header. When it does not, each provider is one line of codes and hosts
+// (see compactLines), and a legend below says what the codes and marks
+// mean. Piped, the rows are tab-separated, in words.
 func writeProvidersCompact(w io.Writer, list []*providers.Provider, lang i18n.Lang, sc screen) error {
 	headers := []string{lang.Sprintf(i18n.HdrName), settings.POP3.Label(), settings.IMAP.Label(), settings.SMTP.Label(),
 		lang.Sprintf(i18n.HdrLogin), lang.Sprintf(i18n.HdrTurnOn)}
@@ -310,24 +328,256 @@ func writeProvidersCompact(w io.Writer, list []*providers.Provider, lang i18n.La
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
+	crows := make([]compactRow, len(list))
 	for i, p := range list {
-		r := rows[i]
-		head := []string{r[0]}
-		if l := loginText(p, lang); l != "" {
-			head = append(head, headers[4]+colon(lang)+l)
-		}
-		if t := turnOnText(p, lang); t != "" {
-			head = append(head, headers[5]+colon(lang)+t)
-		}
-		b.WriteString(flow(head, " · ", sc.width, 2))
-		var hosts []string
-		for j, proto := range settings.AllProtocols {
-			hosts = append(hosts, proto.Label()+" "+r[j+1])
-		}
-		b.WriteString(flow(hosts, "  ", sc.width-2, 2, "  "))
+		crows[i] = newCompactRow(p, lang)
+	}
+	for _, l := range compactLines(crows, sc.width) {
+		b.WriteString(l + "\n")
+	}
+	b.WriteString("\n")
+	for _, l := range compactLegend(crows, lang) {
+		b.WriteString(unkept(wrap(l, sc.width, 2)) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// The marks of the compact view: before a host whose protocol must be
+// turned on first; in place of a host the same as the one before it; in
+// place of a protocol the provider does not offer, or the table does not
+// list.
+const (
+	markTurnOn     = "*"
+	markDitto      = "〃"
+	markNotOffered = "—"
+	markNotListed  = "?"
+)
+
+// loginCodes are the one-character codes of providers.Provider.Login in
+// the compact view, in the order its legend lists them.
+var loginCodes = []struct{ login, code string }{
+	{"account_password", "A"}, {"app_password", "P"}, {"app_password_with_2fa", "2"}, {"auth_code", "C"},
+	{"client_password", "K"}, {"oauth2", "O"}, {"mail_password", "M"},
+}
+
+// compactRow is one provider as the compact view shows it.
+type compactRow struct {
+	// code is what to log in with (loginCodes), markNotOffered when the
+	// table lists no server of the provider.
+	code string
+	// names are the forms of the provider's name, longest first: the
+	// whole name, without what it says in parentheses, and the first word
+	// of that; the same form may repeat.
+	names [3]string
+	// hosts are its POP3, IMAP and SMTP servers as compactHost words
+	// them, a host the same as the one before it as markDitto.
+	hosts []string
+}
+
+func newCompactRow(p *providers.Provider, lang i18n.Lang) compactRow {
+	r := compactRow{code: markNotOffered, names: nameForms(displayName(p, lang))}
+	if len(p.Servers) > 0 {
+		for _, c := range loginCodes {
+			if c.login == p.Login() {
+				r.code = c.code
+			}
+		}
+	}
+	prev := ""
+	for _, proto := range settings.AllProtocols {
+		h := compactHost(p, proto)
+		mark, bare := "", h
+		if strings.HasPrefix(h, markTurnOn) {
+			mark, bare = markTurnOn, strings.TrimPrefix(h, markTurnOn)
+		}
+		if bare == prev && bare != markNotOffered && bare != markNotListed {
+			h = mark + markDitto
+		}
+		prev = bare
+		r.hosts = append(r.hosts, h)
+	}
+	return r
+}
+
+// nameForms returns name, name without its parenthesised part ("Zoho Mail
+// (EU)", "Foxmail 邮箱（QQ邮箱）"), and the first word of that.
+func nameForms(name string) [3]string {
+	short := name
+	for _, open := range []string{" (", "（"} {
+		if i := strings.Index(short, open); i > 0 {
+			short = short[:i]
+		}
+	}
+	first, _, _ := strings.Cut(short, " ")
+	return [3]string{name, short, first}
+}
+
+// compactHost is p's preferred server of proto in a word: the host, with
+// ":port" only when the port is not the protocol's implicit-TLS port
+// (":587" is STARTTLS; another mode is said after the port: ":25/plain"),
+// markTurnOn before it when the protocol must be turned on first; or
+// markNotOffered, markNotListed.
+func compactHost(p *providers.Provider, proto settings.Protocol) string {
+	list := p.Offers(proto)
+	if len(list) == 0 {
+		if slices.Contains(p.Unlisted, proto) {
+			return markNotListed
+		}
+		return markNotOffered
+	}
+	s := list[0]
+	h := s.Host
+	switch {
+	case s.SocketType == settings.SSL && s.Port == proto.DefaultPort(settings.SSL):
+	case s.SocketType == settings.STARTTLS && s.Port == proto.DefaultPort(settings.STARTTLS):
+		h += ":" + strconv.Itoa(s.Port)
+	default:
+		h += ":" + strconv.Itoa(s.Port) + "/" + strings.ToLower(string(s.SocketType))
+	}
+	if slices.Contains(p.TurnOn(), proto) {
+		h = markTurnOn + h
+	}
+	return h
+}
+
+// compactLines lays rows out for a screen width columns wide, one line
+// each: the login code, two spaces, the name, then the hosts, two spaces
+// apart. The names are padded to the column that lines up the hosts of the
+// most rows, a row taking there the longest form of its name that fits
+// (the whole name, or the name without its parenthesis). A row that
+// cannot line up takes the longest form of its name, and the widest
+// spacing, that fit on its line; the first word of its name, and single
+// spaces, only when that makes every row one line. A row that fits no way
+// is wrapped: its code and whole name, then its hosts, each whole, on
+// lines indented under the name. Nothing is cut.
+func compactLines(rows []compactRow, width int) []string {
+	lineWidth := func(r compactRow, name string, gap, pad int) int {
+		n := columns.StringWidth(r.code) + 2 + max(columns.StringWidth(name), pad)
+		for _, h := range r.hosts {
+			n += gap + columns.StringWidth(h)
+		}
+		return n
+	}
+	// alignedName is the longest form of r's name that lines its hosts up
+	// at column k, or "".
+	alignedName := func(r compactRow, k int) string {
+		for _, name := range r.names[:2] {
+			if columns.StringWidth(name) <= k && lineWidth(r, name, 2, k) <= width {
+				return name
+			}
+		}
+		return ""
+	}
+	col, most := 0, 0
+	for _, r := range rows {
+		for _, name := range r.names[:2] {
+			k := columns.StringWidth(name)
+			n := 0
+			for _, q := range rows {
+				if alignedName(q, k) != "" {
+					n++
+				}
+			}
+			if n > most || n == most && k > col {
+				col, most = k, n
+			}
+		}
+	}
+	// oneLine is r on one line: the longest form of its name, and the
+	// widest spacing, that fit; tight allows the first word of the name
+	// and single spaces.
+	oneLine := func(r compactRow, tight bool) string {
+		names, spacings := r.names[:2], [][2]int{{2, 2}}
+		if tight {
+			// Two spaces after the code and between the hosts, else one
+			// between the hosts, else one everywhere.
+			names, spacings = r.names[:], [][2]int{{2, 2}, {2, 1}, {1, 1}}
+		}
+		for _, name := range names {
+			for _, sp := range spacings {
+				if lineWidth(r, name, sp[1], 0)-2+sp[0] <= width {
+					gap := strings.Repeat(" ", sp[1])
+					return r.code + strings.Repeat(" ", sp[0]) + name + gap + strings.Join(r.hosts, gap)
+				}
+			}
+		}
+		return ""
+	}
+	// Tight rows only when they make every row one line: on a narrower
+	// screen a row that does not fit comfortably is wrapped, its name
+	// whole.
+	tight := true
+	for _, r := range rows {
+		if alignedName(r, col) == "" && oneLine(r, true) == "" {
+			tight = false
+		}
+	}
+	var lines []string
+	for _, r := range rows {
+		if name := alignedName(r, col); name != "" {
+			name += strings.Repeat(" ", col-columns.StringWidth(name))
+			lines = append(lines, r.code+"  "+name+"  "+strings.Join(r.hosts, "  "))
+			continue
+		}
+		if line := oneLine(r, tight); line != "" {
+			lines = append(lines, line)
+			continue
+		}
+		items := append([]string{r.code + "  " + r.names[0]}, r.hosts...)
+		lines = append(lines, strings.Split(strings.TrimSuffix(flow(items, "  ", width, 3), "\n"), "\n")...)
+	}
+	return lines
+}
+
+// compactLegend says what the compact view's codes and marks mean, those
+// of rows only: the order of the hosts and their ports, the login codes,
+// the marks, and how to see the rest. Each code or mark is kept on one
+// line with its meaning.
+func compactLegend(rows []compactRow, lang i18n.Lang) []string {
+	hosts := lang.Sprintf(i18n.ProvLegendHosts)
+	var ports []string
+	var logins, marks []string
+	seen := map[string]bool{}
+	for _, r := range rows {
+		for _, h := range r.hosts {
+			if _, port, ok := strings.Cut(h, ":"); ok && !strings.Contains(port, "/") && !seen[":"+port] {
+				seen[":"+port] = true
+				ports = append(ports, ":"+port)
+			}
+			for _, m := range []string{markTurnOn, markDitto, markNotOffered, markNotListed} {
+				if strings.Contains(h, m) {
+					seen[m] = true
+				}
+			}
+		}
+		seen[r.code] = true
+	}
+	if len(ports) > 0 {
+		slices.Sort(ports)
+		hosts += lang.ClauseSep() + lang.Sprintf(i18n.ProvLegendSTARTTLS, lang.List(ports))
+	}
+	for _, c := range loginCodes {
+		if seen[c.code] {
+			logins = append(logins, kept(c.code+" "+lang.Sprintf(loginLabels[c.login])))
+		}
+	}
+	for _, m := range []struct{ mark, key string }{
+		{markTurnOn, i18n.ProvMarkTurnOn}, {markDitto, i18n.ProvMarkDitto},
+		{markNotOffered, i18n.LblNotOfferedHere}, {markNotListed, i18n.LblNotListedHere},
+	} {
+		if seen[m.mark] {
+			marks = append(marks, kept(m.mark+" "+lang.Sprintf(m.key)))
+		}
+	}
+	out := []string{hosts}
+	if len(logins) > 0 {
+		out = append(out, lang.Sprintf(i18n.HdrLogin)+colon(lang)+strings.Join(logins, lang.ClauseSep()))
+	}
+	if len(marks) > 0 {
+		out = append(out, strings.Join(marks, lang.ClauseSep()))
+	}
+	return append(out, lang.Sprintf(i18n.ProvLegendDetails))
 }
 
 // flow lays items out on lines of at most width columns, sep between
@@ -381,7 +631,7 @@ func writeProvidersDetails(w io.Writer, list []*providers.Provider, filter strin
 		for i, pat := range p.MX {
 			mx[i] = providers.ReadableMX(pat)
 		}
-		rows = append(rows, []string{displayName(p, lang), p.Region, moreListSep(p.DomainsFor(filter), 6, listSep(lang), lang), strings.Join(mx, listSep(lang)),
+		rows = append(rows, []string{displayName(p, lang), p.Region, strings.Join(p.DomainsFor(filter), listSep(lang)), strings.Join(mx, listSep(lang)),
 			strings.Join(serverLines(p, settings.POP3, lang), "\n"), strings.Join(serverLines(p, settings.IMAP, lang), "\n"),
 			strings.Join(serverLines(p, settings.SMTP, lang), "\n"), strings.Join(usernames(p, lang), "\n"),
 			loginText(p, lang), turnOnText(p, lang), strings.Join(providerNotes(p, lang, true), "\n"), strings.Join(p.Docs, "\n")})

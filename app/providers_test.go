@@ -4,11 +4,17 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/lookup/settings"
+	"github.com/popfind/popfind/providers"
 )
 
 // runProviders runs popfind providers with args, laid out for cols
@@ -45,9 +51,10 @@ func checkFits(t *testing.T, name, out string, width int, whole ...string) {
 }
 
 // TestProvidersCompact checks the default view: one line per provider with
-// its POP3, IMAP and SMTP host:port, login and what to turn on first,
-// aligned when it fits, wrapped between items (never inside a host) when it
-// does not; piped, one tab-separated line per provider.
+// its POP3, IMAP and SMTP host:port, login and what to turn on first, in
+// words and aligned when that fits, in codes and marks with a legend when
+// it does not, wrapped between items (never inside a host) on a narrow
+// screen; piped, one tab-separated line per provider, in words.
 func TestProvidersCompact(t *testing.T) {
 	t.Parallel()
 	code, out, _ := runProviders(t, "", "C", "163")
@@ -81,13 +88,13 @@ func TestProvidersCompact(t *testing.T) {
 				w := map[string]int{"80": 80, "60": 60}[cols]
 				checkFits(t, name, out, w)
 				if q == "t-online" {
-					checkFits(t, name, out, w, "securepop.t-online.de:995", "secureimap.t-online.de:993", "securesmtp.t-online.de:465")
+					checkFits(t, name, out, w, "securepop.t-online.de", "secureimap.t-online.de", "securesmtp.t-online.de")
 				}
 			}
 		}
 	}
 	_, out, _ = runProviders(t, "80", "zh_CN.UTF-8", "腾讯")
-	for _, want := range []string{"QQ邮箱 · 登录密码：授权码 · 需先开启：POP3、IMAP、SMTP\n  POP3 pop.qq.com:995  IMAP imap.qq.com:993  SMTP smtp.qq.com:465\n", "腾讯企业邮", "Foxmail"} {
+	for _, want := range []string{"C  QQ邮箱        *pop.qq.com  *imap.qq.com  *smtp.qq.com\n", "腾讯企业邮", "Foxmail", "C 授权码", "* 需先在网页邮箱中开启"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("providers 腾讯 at 80 columns lacks %q:\n%s", want, out)
 		}
@@ -133,7 +140,7 @@ func TestProvidersFilter(t *testing.T) {
 	}
 	// The details put the domain asked for first, then the main domains.
 	_, out, _ := runProviders(t, "", "C", "-l", "hotmail.be")
-	if !strings.Contains(out, "\thotmail.be, outlook.com, hotmail.com, live.com, msn.com, hotmail.ca … and 100 more\t") {
+	if !strings.Contains(out, "\thotmail.be, outlook.com, hotmail.com, live.com, msn.com, hotmail.ca, ") {
 		t.Errorf("providers -l hotmail.be: domains not in order:\n%s", out)
 	}
 	_, out, _ = runProviders(t, "", "C", "-l", "outlook")
@@ -250,8 +257,9 @@ func TestProvidersGolden(t *testing.T) {
 		args  []string
 		whole []string
 	}{
-		{"compact-qq", []string{"qq"}, []string{"pop.exmail.qq.com:995", "imap.exmail.qq.com:993", "smtp.exmail.qq.com:465"}},
-		{"compact-eu", []string{"--region", "eu"}, []string{"securepop.t-online.de:995", "popmail.libero.it:995"}},
+		{"compact-qq", []string{"qq"}, []string{"*pop.exmail.qq.com", "*imap.exmail.qq.com", "*smtp.exmail.qq.com"}},
+		{"compact-eu", []string{"--region", "eu"}, []string{"securepop.t-online.de", "popmail.libero.it", "pop.tim.it:110"}},
+		{"compact-all", nil, []string{"smtp-mail.outlook.com:587", "pop3.blueyonder.co.uk", "imap4.blueyonder.co.uk", "smtp.blueyonder.co.uk"}},
 		{"details-qq", []string{"-l", "someone@qq.com"}, []string{"https://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=371", "https://service.mail.qq.com/detail/0/75"}},
 		{"details-proton", []string{"--details", "proton"}, []string{"https://proton.me/support/protonmail-bridge-clients"}},
 		{"details-gmail", []string{"-l", "gmail"}, []string{"https://support.google.com/mail/answer/7104828", "https://support.google.com/accounts/answer/185833"}},
@@ -268,8 +276,291 @@ func TestProvidersGolden(t *testing.T) {
 						t.Fatalf("exit %d: %s", code, stderr)
 					}
 					checkFits(t, name, stdout, width, c.whole...)
-					golden(t, name, "$ popfind providers "+strings.Join(c.args, " ")+"\n"+stdout)
+					golden(t, name, "$ "+strings.Join(append([]string{"popfind", "providers"}, c.args...), " ")+"\n"+stdout)
 				})
+			}
+		}
+	}
+}
+
+// compactRows splits the compact view into its rows, a row's continuation
+// lines (indented) joined to it, and the legend below the blank line.
+func compactRows(t *testing.T, out string) (rows [][]string, legend []string) {
+	t.Helper()
+	body, legendText, ok := strings.Cut(out, "\n\n")
+	if !ok {
+		t.Fatalf("no legend below the rows:\n%s", out)
+	}
+	for _, l := range strings.Split(body, "\n") {
+		if strings.HasPrefix(l, " ") && len(rows) > 0 {
+			rows[len(rows)-1] = append(rows[len(rows)-1], l)
+			continue
+		}
+		rows = append(rows, []string{l})
+	}
+	return rows, strings.Split(strings.TrimRight(legendText, "\n"), "\n")
+}
+
+// TestProvidersCompactOneLine checks the quick reference a desk keeps open
+// at 80 columns: for every provider of the table, and of each region, in
+// English and in Chinese, exactly one line no wider than 80, that begins
+// with its login code and holds each of its POP3, IMAP and SMTP hosts
+// whole (or the mark of the same host as the one before, of a protocol not
+// offered or not listed). At 60 columns a row may take a second line, but
+// no line is wider and no host is split. Below the rows, a legend says what
+// every code and mark in them means.
+func TestProvidersCompactOneLine(t *testing.T) {
+	t.Parallel()
+	table := providers.Builtin()
+	regions := append([]string{""}, table.Regions()...)
+	for _, lang := range []i18n.Lang{i18n.English, i18n.Chinese} {
+		locale := map[i18n.Lang]string{i18n.English: "C", i18n.Chinese: "zh_CN.UTF-8"}[lang]
+		for _, region := range regions {
+			list := table.Filter("")
+			args := []string{}
+			if region != "" {
+				list = providers.InRegion(list, region)
+				args = []string{"--region", region}
+			}
+			for _, width := range []int{80, 60} {
+				name := fmt.Sprintf("%s %d --region %q", lang, width, region)
+				code, out, stderr := runProviders(t, strconv.Itoa(width), locale, args...)
+				if code != 0 {
+					t.Fatalf("%s: exit %d: %s", name, code, stderr)
+				}
+				if header := i18n.Lang(lang).Sprintf(i18n.HdrName) + "  "; strings.HasPrefix(out, header) {
+					// The whole table fits in words: aligned columns.
+					lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+					if len(lines) != 1+len(list) {
+						t.Errorf("%s: %d lines for %d providers:\n%s", name, len(lines), len(list), out)
+					}
+					checkFits(t, name, out, width)
+					continue
+				}
+				rows, legend := compactRows(t, out)
+				if len(rows) != len(list) {
+					t.Fatalf("%s: %d rows for %d providers:\n%s", name, len(rows), len(list), out)
+				}
+				for i, p := range list {
+					row := rows[i]
+					if width == 80 && len(row) != 1 {
+						t.Errorf("%s: %s takes %d lines: %q", name, p.ID, len(row), row)
+					}
+					for _, l := range row {
+						if w := columns.StringWidth(l); w > width {
+							t.Errorf("%s: %s: line %d columns wide: %q", name, p.ID, w, l)
+						}
+					}
+					fields := strings.Fields(strings.Join(row, " "))
+					if want := compactCode(p); fields[0] != want {
+						t.Errorf("%s: %s: row starts %q, want its login code %q: %q", name, p.ID, fields[0], want, row)
+					}
+					hosts := fields[len(fields)-3:]
+					prev := ""
+					for j, proto := range settings.AllProtocols {
+						got := strings.TrimPrefix(hosts[j], markTurnOn)
+						if turnOn := slices.Contains(p.TurnOn(), proto); turnOn != strings.HasPrefix(hosts[j], markTurnOn) {
+							t.Errorf("%s: %s: %s is %q, turn on first %v", name, p.ID, proto, hosts[j], turnOn)
+						}
+						want := markNotListed
+						switch servers := p.Offers(proto); {
+						case len(servers) > 0:
+							want = servers[0].Host
+							if servers[0].Port != proto.DefaultPort(settings.SSL) {
+								want += ":" + strconv.Itoa(servers[0].Port)
+							}
+							if want == prev {
+								want = markDitto
+							}
+							prev = servers[0].Host
+							if servers[0].Port != proto.DefaultPort(settings.SSL) {
+								prev = want
+							}
+						case !slices.Contains(p.Unlisted, proto):
+							want = markNotOffered
+						}
+						if len(p.Offers(proto)) == 0 {
+							prev = ""
+						}
+						if got != want {
+							t.Errorf("%s: %s: %s is %q, want %q: %q", name, p.ID, proto, got, want, row)
+						}
+					}
+				}
+				for _, l := range legend {
+					if w := columns.StringWidth(l); w > width {
+						t.Errorf("%s: legend line %d columns wide: %q", name, w, l)
+					}
+				}
+				said := strings.Join(legend, " ")
+				for _, r := range rows {
+					for _, f := range strings.Fields(strings.Join(r, " ")) {
+						for _, m := range []string{markTurnOn, markDitto, markNotOffered, markNotListed} {
+							if strings.Contains(f, m) && !strings.Contains(said, m+" ") {
+								t.Errorf("%s: the legend does not say what %s means:\n%s", name, m, said)
+							}
+						}
+					}
+					if c := strings.Fields(r[0])[0]; c != markNotOffered && !strings.Contains(said, c+" ") {
+						t.Errorf("%s: the legend does not say what login code %s means:\n%s", name, c, said)
+					}
+				}
+			}
+		}
+	}
+}
+
+// compactCode is the login code the compact view gives p.
+func compactCode(p *providers.Provider) string {
+	if len(p.Servers) == 0 {
+		return markNotOffered
+	}
+	for _, c := range loginCodes {
+		if c.login == p.Login() {
+			return c.code
+		}
+	}
+	return "?"
+}
+
+// TestCompactHost checks how the compact view words a server: no port when
+// it is the protocol's implicit-TLS port, ":587" for STARTTLS on the
+// submission port, the mode after any other port, the turn-on-first mark,
+// and the marks of a protocol not offered or not listed.
+func TestCompactHost(t *testing.T) {
+	t.Parallel()
+	byID := map[string]*providers.Provider{}
+	for _, p := range providers.Builtin().Filter("") {
+		byID[p.ID] = p
+	}
+	odd := &providers.Provider{Servers: []settings.Server{
+		{Protocol: settings.SMTP, Host: "smtp.odd.example", Port: 25, SocketType: settings.Plain},
+		{Protocol: settings.IMAP, Host: "imap.odd.example", Port: 993, SocketType: settings.STARTTLS},
+	}, Unlisted: []settings.Protocol{settings.POP3}}
+	tests := []struct {
+		p     *providers.Provider
+		proto settings.Protocol
+		want  string
+	}{
+		{byID["gmail"], settings.POP3, "*pop.gmail.com"},
+		{byID["gmail"], settings.SMTP, "smtp.gmail.com"},
+		{byID["icloud"], settings.POP3, markNotOffered},
+		{byID["icloud"], settings.SMTP, "smtp.mail.me.com:587"},
+		{byID["qq"], settings.IMAP, "*imap.qq.com"},
+		{odd, settings.POP3, markNotListed},
+		{odd, settings.IMAP, "imap.odd.example:993/starttls"},
+		{odd, settings.SMTP, "smtp.odd.example:25/plain"},
+	}
+	for _, c := range tests {
+		if c.p == nil {
+			t.Fatalf("no provider for %q", c.want)
+		}
+		if got := compactHost(c.p, c.proto); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.p.ID, c.proto, got, c.want)
+		}
+	}
+}
+
+// TestCompactNames checks the forms of a name the compact view may show,
+// and that it shows the whole name when there is room: on a wide screen,
+// and on a narrow one where a row that cannot be one line is wrapped
+// whole rather than cut down.
+func TestCompactNames(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string][3]string{
+		"Zoho Mail (organization, EU)": {"Zoho Mail (organization, EU)", "Zoho Mail", "Zoho"},
+		"Foxmail 邮箱（QQ邮箱）":             {"Foxmail 邮箱（QQ邮箱）", "Foxmail 邮箱", "Foxmail"},
+		"Gmail":                        {"Gmail", "Gmail", "Gmail"},
+	} {
+		if got := nameForms(name); got != want {
+			t.Errorf("nameForms(%q) = %q, want %q", name, got, want)
+		}
+	}
+	// T-Online's hosts leave room at 80 columns for its short name only,
+	// with single spaces; at 60 it wraps, its name whole.
+	_, out, _ := runProviders(t, "80", "C", "t-online")
+	if !strings.HasPrefix(out, "M  T-Online securepop.t-online.de secureimap.t-online.de securesmtp.t-online.de\n") {
+		t.Errorf("t-online at 80:\n%s", out)
+	}
+	_, out, _ = runProviders(t, "60", "C", "t-online")
+	if !strings.HasPrefix(out, "M  T-Online (Telekom)  securepop.t-online.de\n   secureimap.t-online.de  securesmtp.t-online.de\n") {
+		t.Errorf("t-online at 60:\n%s", out)
+	}
+	_, out, _ = runProviders(t, "120", "C", "t-online")
+	if !strings.HasPrefix(out, "M  T-Online (Telekom)  securepop.t-online.de  secureimap.t-online.de  securesmtp.t-online.de\n") {
+		t.Errorf("t-online at 120:\n%s", out)
+	}
+}
+
+// TestProvidersDetailsEveryDomain checks that the details, which a person
+// asked for, list every domain of a provider, wrapped, and never say "…
+// and N more".
+func TestProvidersDetailsEveryDomain(t *testing.T) {
+	t.Parallel()
+	var outlook *providers.Provider
+	for _, p := range providers.Builtin().Filter("outlook") {
+		if p.ID == "outlook" {
+			outlook = p
+		}
+	}
+	if outlook == nil || len(outlook.Domains) < 50 {
+		t.Fatalf("outlook has not the many domains this test needs: %v", outlook)
+	}
+	for _, c := range []struct{ cols, locale string }{{"80", "C"}, {"60", "zh_CN.UTF-8"}, {"", "C"}} {
+		_, out, _ := runProviders(t, c.cols, c.locale, "-l", "outlook.com")
+		more := strings.TrimSuffix(i18n.English.Sprintf(i18n.LblAndMore, "1"), " 1 more")
+		if strings.Contains(out, more) || strings.Contains(out, "……") {
+			t.Errorf("%s %s: the details cut the domains:\n%s", c.cols, c.locale, out)
+		}
+		words := strings.FieldsFunc(out, func(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == ',' || r == '、' })
+		for _, d := range outlook.Domains {
+			if !slices.Contains(words, d) {
+				t.Errorf("%s %s: domain %s is not listed whole", c.cols, c.locale, d)
+			}
+		}
+		if c.cols != "" {
+			w, _ := strconv.Atoi(c.cols)
+			checkFits(t, "outlook -l", out, w)
+		}
+	}
+}
+
+// TestProvidersRegionNames checks that the help and the error for an
+// unknown region name the same regions, every one of which --region
+// accepts: gb, and uk as people also write it.
+func TestProvidersRegionNames(t *testing.T) {
+	t.Parallel()
+	codes := regexp.MustCompile(`\b[a-z]{2,4}\b`)
+	for _, lang := range []i18n.Lang{i18n.English, i18n.Chinese} {
+		locale := map[i18n.Lang]string{i18n.English: "C", i18n.Chinese: "zh_CN.UTF-8"}[lang]
+		_, _, stderr := runProviders(t, "", locale, "--region", "xx")
+		known := stderr[strings.LastIndex(stderr, "：")+1:]
+		if lang == i18n.English {
+			known = stderr[strings.Index(stderr, "known: ")+7:]
+		}
+		known = strings.SplitN(known, "\n", 2)[0]
+		listed := codes.FindAllString(known, -1)
+		if !slices.Contains(listed, "gb") || !slices.Contains(listed, "uk") {
+			t.Errorf("%s: the error does not name gb and uk: %q", lang, known)
+		}
+		for _, help := range []string{lang.Sprintf(i18n.FlagRegion), lang.Sprintf(i18n.CmdProvidersDesc)} {
+			i := strings.Index(help, "cn")
+			j := strings.Index(help[i:], "eu")
+			for _, c := range codes.FindAllString(help[i:i+j], -1) {
+				if c == "or" {
+					continue
+				}
+				if !slices.Contains(listed, c) {
+					t.Errorf("%s: the help names region %q, the error does not: %q", lang, c, known)
+				}
+			}
+		}
+		for _, c := range listed {
+			if c == "or" {
+				continue
+			}
+			if code, _, stderr := runProviders(t, "", locale, "--region", c); code != 0 {
+				t.Errorf("%s: --region %s, which the error lists: exit %d, %s", lang, c, code, stderr)
 			}
 		}
 	}

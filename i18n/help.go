@@ -38,9 +38,9 @@ Exit status:
 
 // helpDescriptionZH is helpDescription in Chinese.
 const helpDescriptionZH = `popfind 的查找顺序（优先者在前）：内置服务商表（不联网）、域名的 Thunderbird
-自动配置文件（https://autoconfig.DOMAIN/、https://DOMAIN/.well-known/）、Thunderbird
+自动配置文件（https://autoconfig.域名/、https://域名/.well-known/）、Thunderbird
 ISP 数据库、DNS SRV 记录（RFC 6186）、Exchange Autodiscover、域名的 MX 主机、明文
-HTTP 的自动配置，最后才会探测常用主机名（pop3./pop./mail.DOMAIN、imap.、smtp.）。
+HTTP 的自动配置，最后才会探测常用主机名（pop3./pop./mail.域名、imap.、smtp.）。
 所有来源同时为所请求的每个协议查询（--protocol，默认 POP3 和 SMTP）；只有其他来源
 都没找到某个协议时才会探测该协议。
 

@@ -98,6 +98,20 @@ const (
 	MsgNoProviderRegion = "msg.no_provider_region"
 	LblMX               = "lbl.mx"
 
+	// The legend of the providers command's compact view.
+	ProvLegendHosts    = "providers.legend_hosts"
+	ProvLegendSTARTTLS = "providers.legend_starttls"
+	ProvMarkTurnOn     = "providers.mark_turn_on"
+	ProvMarkDitto      = "providers.mark_ditto"
+	ProvLegendDetails  = "providers.legend_details"
+	RegionOr           = "providers.region_or"
+
+	// The hints of a failed lookup for a command without --all (export).
+	HintNotFoundNoAll      = "hint.not_found_no_all"
+	HintTimedOutNoAll      = "hint.timed_out_no_all"
+	HintNetworkLookupNoAll = "hint.network_lookup_no_all"
+	HintNotOfferedNoAll    = "hint.not_offered_no_all"
+
 	LblDocs           = "lbl.docs"
 	LblAlt            = "lbl.alternative"
 	LblDNSSEC         = "lbl.dnssec"

@@ -111,6 +111,10 @@ func kindOf(key string, i int) argKind {
 		key == WhyNoSource && i == 1,
 		key == UsageUnknownSource && i == 1,
 		key == UsageRegion && i == 1,
+		key == UsageExportNoFormat && i == 0,
+		key == UsageExportFormat && i == 1,
+		key == APIExportFormat && i == 1,
+		key == FlagExportFormat && i == 0,
 		key == UsageUnknownCommand && i == 1:
 		return argList
 	case key == NFGuess && i == 2,

@@ -78,8 +78,9 @@ type Finding struct {
 	// finding concerns; empty when it concerns a server that several
 	// sources name, or none.
 	Source string
-	// Server is the server a live finding concerns (host:port), empty
-	// otherwise.
+	// Server is the server a finding concerns (host:port): the one checked
+	// live, the plain or STARTTLS-only one published, or an SRV record's
+	// target. Empty for a finding about the domain or a source as a whole.
 	Server string
 	// Message says what was seen and why it matters.
 	Message i18n.Msg
@@ -172,7 +173,9 @@ type Report struct {
 	// Servers is one entry per distinct server published, checked.
 	Servers []ServerCheck
 	// Err is set when nothing could be looked at: no source could reach
-	// the network (DNS down, say). The findings are then empty.
+	// the network (DNS down, say; an *UnreachableError), or the caller's
+	// context ended before the check was done (it then wraps ctx's
+	// error). The findings are then empty.
 	Err error
 }
 

@@ -27,6 +27,7 @@ var en = map[string]string{
 	NoteEnableServices:    "Mail clients can neither fetch nor send until you turn on the POP3/SMTP service (to fetch by POP3) or the IMAP/SMTP service (to fetch by IMAP) in the web mail settings.",
 	NoteEnableSMTP:        "Sending from a mail client (SMTP) is off until you turn it on in the web mail settings.",
 	NoteGmailLogin:        "Google no longer lets mail clients log in with the account password: sign in with Google (OAuth2) where the client offers it, or turn on two-step verification and log in with an app password.",
+	NoteAdminServices:     "The administrator decides which members may use the POP/SMTP and IMAP/SMTP services: if a service cannot be turned on in the web mail, ask the administrator.",
 	NoteOAuth2OrAppPass:   "A mail client that does not open the provider's own sign-in page (OAuth2) must log in with an app password created in the account's security settings, not with the account password.",
 	NoteICloudAppPassword: "Log in with an app-specific password, which needs two-factor authentication on the Apple Account; a mail client that supports it can be authorized with the Apple Account instead.",
 

@@ -29,6 +29,7 @@ const (
 	NoteEnableSMTP        = "note.enable_smtp"
 	NoteGmailLogin        = "note.gmail_login"
 	NoteOAuth2OrAppPass   = "note.oauth2_or_app_password"
+	NoteAdminServices     = "note.admin_services"
 	NoteICloudAppPassword = "note.icloud_app_password"
 
 	// Reasons a provider gives no POP3 server.

@@ -27,6 +27,7 @@ var zh = map[string]string{
 	NoteEnableServices:    "请先在网页版邮箱的设置中开启“POP3/SMTP 服务”（用 POP3 收信）或“IMAP/SMTP 服务”（用 IMAP 收信），否则客户端既不能收信，也不能发信。",
 	NoteEnableSMTP:        "客户端发信（SMTP）默认关闭，请先在网页版邮箱的设置中开启 SMTP 服务。",
 	NoteGmailLogin:        "Google 已不再允许邮件客户端用账号密码登录：客户端支持时请选择“使用 Google 账号登录”（OAuth2），否则请先开启两步验证，再用应用专用密码登录。",
+	NoteAdminServices:     "管理员决定哪些成员可以使用 POP/SMTP 和 IMAP/SMTP 服务：如果在网页邮箱中无法开启，请联系管理员。",
 	NoteOAuth2OrAppPass:   "邮件客户端如不打开服务商自己的登录页面（OAuth2），须使用在账号安全设置中生成的应用专用密码登录，而不是账号密码。",
 	NoteICloudAppPassword: "请使用 App 专用密码登录（Apple 账户须已开启双重认证）；支持此功能的邮件客户端也可以直接用 Apple 账户授权。",
 

@@ -2,7 +2,6 @@ package lookup
 
 import (
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/popfind/popfind/autoconfig"
 	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/internal/netkit"
 	"github.com/popfind/popfind/internal/resolver"
 	"github.com/popfind/popfind/lookup/settings"
 	"github.com/popfind/popfind/probe"
@@ -214,42 +214,13 @@ func New(cfg Config) (*Finder, error) {
 // on first use.
 func (f *Finder) network() (*network, error) {
 	f.netOnce.Do(func() {
-		n := &network{table: f.table, ispdb: f.cfg.ISPDB, protocols: f.cfg.Protocols}
-		if f.cfg.DNS != "" {
-			n.resolver = &resolver.Resolver{Servers: []string{f.cfg.DNS}}
-		} else {
-			r, err := resolver.System()
-			if err != nil {
-				f.netErr = fmt.Errorf("lookup: no DNS resolver: %w", err)
-				return
-			}
-			n.resolver = r
+		k, err := netkit.New(netkit.Config{DNS: f.cfg.DNS, RootCAs: f.cfg.RootCAs, Dial: f.cfg.Dial})
+		if err != nil {
+			f.netErr = fmt.Errorf("lookup: %w", err)
+			return
 		}
-		// Every connection of the Finder is dialled through the guard: a fetch
-		// that left a public host never connects to an internal address,
-		// whatever the name resolves to by then (DNS rebinding).
-		n.resolver.Dial = autoconfig.GuardDial(f.cfg.Dial)
-		n.transport = &http.Transport{
-			// Every connection resolves its host through the resolver, and
-			// no proxy is used: a proxy would resolve names behind its back.
-			Proxy:             nil,
-			DialContext:       n.resolver.DialContext,
-			ForceAttemptHTTP2: true,
-			// Enough idle connections per host for a batch's concurrency:
-			// many lookups share the ISPDB's host, and a new connection costs
-			// a TLS handshake.
-			MaxIdleConns:        256,
-			MaxIdleConnsPerHost: 64,
-			// And no more than that at once: a wide batch queues for the
-			// shared host instead of holding hundreds of TLS connections.
-			MaxConnsPerHost:        64,
-			IdleConnTimeout:        30 * time.Second,
-			TLSHandshakeTimeout:    10 * time.Second,
-			MaxResponseHeaderBytes: 64 << 10,
-			TLSClientConfig:        &tls.Config{RootCAs: f.cfg.RootCAs, MinVersion: tls.VersionTLS12},
-		}
-		n.fetcher = &autoconfig.Fetcher{Client: &http.Client{Transport: n.transport}, LookupIP: n.resolver.LookupIP}
-		n.prober = &probe.Prober{Dial: n.resolver.DialContext, RootCAs: f.cfg.RootCAs}
+		n := &network{table: f.table, ispdb: f.cfg.ISPDB, protocols: f.cfg.Protocols,
+			resolver: k.Resolver, transport: k.Transport, fetcher: k.Fetcher, prober: k.Prober}
 		f.net = n
 		f.netReady.Store(n)
 	})

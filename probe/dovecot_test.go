@@ -2,13 +2,9 @@ package probe_test
 
 import (
 	"context"
-	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"crypto/tls"
+	"errors"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,11 +14,6 @@ import (
 	"github.com/popfind/popfind/probe"
 )
 
-const dovecotBin = "/usr/sbin/dovecot"
-
-// dovecotIMAP is the IMAP login process of Debian's dovecot-imapd.
-const dovecotIMAP = "/usr/lib/dovecot/imap-login"
-
 // dovecotPorts are where a test Dovecot listens; imap and imaps are zero
 // when dovecot-imapd is not installed.
 type dovecotPorts struct {
@@ -30,150 +21,28 @@ type dovecotPorts struct {
 }
 
 // startDovecot runs a real Dovecot POP3 and IMAP server on loopback with
-// its own configuration: a valid certificate by default, an expired one for
-// SNI name expired.test and one for other names for SNI name
-// mismatch.test. It returns the ports.
+// its own configuration (testnet.StartDovecot): a valid certificate by
+// default, an expired one for SNI name expired.test and one for other names
+// for SNI name mismatch.test. It returns the ports, and skips the test
+// where Dovecot cannot run.
 func startDovecot(t *testing.T, l *lab) (ip string, ports dovecotPorts) {
 	t.Helper()
-	if _, err := os.Stat(dovecotBin); err != nil {
-		t.Skipf("Dovecot is not installed (%s): apt-get install dovecot-pop3d to run this test", dovecotBin)
+	d, err := testnet.StartDovecot(t, testnet.DovecotConfig{
+		Cert: l.ca.Leaf(t, time.Now().Add(60*24*time.Hour),
+			"pop.valid.test", "pop.guess.test", "imap.valid.test", "imap.guess.test"),
+		SNI: map[string]tls.Certificate{
+			"expired.test":  l.ca.Leaf(t, time.Now().Add(-24*time.Hour), "expired.test"),
+			"mismatch.test": l.ca.Leaf(t, time.Now().Add(60*24*time.Hour), "elsewhere.example", "www.elsewhere.example"),
+		},
+	})
+	if errors.Is(err, testnet.ErrNoDovecot) {
+		t.Skip(err)
 	}
-	if os.Geteuid() != 0 {
-		t.Skip("the Dovecot test runs Dovecot as root, as its package expects; run it as root (CI does)")
-	}
-	dir, err := os.MkdirTemp("", "popfind-dovecot-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	// Dovecot's unprivileged login processes must reach the run directory.
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	valid, validKey := testnet.WritePEM(t, dir, "valid", l.ca.Leaf(t, time.Now().Add(60*24*time.Hour),
-		"pop.valid.test", "pop.guess.test", "imap.valid.test", "imap.guess.test"))
-	expired, expiredKey := testnet.WritePEM(t, dir, "expired", l.ca.Leaf(t, time.Now().Add(-24*time.Hour), "expired.test"))
-	other, otherKey := testnet.WritePEM(t, dir, "other", l.ca.Leaf(t, time.Now().Add(60*24*time.Hour), "elsewhere.example", "www.elsewhere.example"))
-	// The standard ports, on an address of its own, so that guessing can
-	// find it as it would find a real server.
-	ip = testnet.IP()
-	ports = dovecotPorts{pop3: 110, pop3s: 995}
-	protocols, imapService := "pop3", ""
-	if _, err := os.Stat(dovecotIMAP); err == nil {
-		ports.imap, ports.imaps = 143, 993
-		protocols = "pop3 imap"
-		imapService = fmt.Sprintf(`service imap-login {
-  inet_listener imap {
-    address = %[1]s
-    port = %[2]d
-  }
-  inet_listener imaps {
-    address = %[1]s
-    port = %[3]d
-    ssl = yes
-  }
-}
-`, ip, ports.imap, ports.imaps)
-	}
-	conf := fmt.Sprintf(`protocols = %[11]s
-listen = %[1]s
-base_dir = %[2]s/run
-state_dir = %[2]s/state
-log_path = %[2]s/dovecot.log
-ssl = yes
-ssl_cert = <%[3]s
-ssl_key = <%[4]s
-ssl_min_protocol = TLSv1.2
-local_name expired.test {
-  ssl_cert = <%[5]s
-  ssl_key = <%[6]s
-}
-local_name mismatch.test {
-  ssl_cert = <%[7]s
-  ssl_key = <%[8]s
-}
-disable_plaintext_auth = yes
-auth_mechanisms = plain
-passdb {
-  driver = static
-  args = password=never-used-by-the-tests
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=nogroup home=%[2]s/home
-}
-mail_location = maildir:%[2]s/mail
-service pop3-login {
-  inet_listener pop3 {
-    address = %[1]s
-    port = %[9]d
-  }
-  inet_listener pop3s {
-    address = %[1]s
-    port = %[10]d
-    ssl = yes
-  }
-}
-service stats {
-  unix_listener stats-reader {
-    mode = 0600
-  }
-  unix_listener stats-writer {
-    mode = 0600
-  }
-}
-`, ip, dir, valid, validKey, expired, expiredKey, other, otherKey, ports.pop3, ports.pop3s, protocols) + imapService
-	confFile := filepath.Join(dir, "dovecot.conf")
-	if err := os.WriteFile(confFile, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(dovecotBin, "-F", "-c", confFile)
-	out, _ := os.Create(filepath.Join(dir, "stdout.log"))
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start dovecot: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-exited
-		}
-	})
-	logs := func() string {
-		a, _ := os.ReadFile(filepath.Join(dir, "stdout.log"))
-		b, _ := os.ReadFile(filepath.Join(dir, "dovecot.log"))
-		return string(a) + string(b)
-	}
-	deadline := time.Now().Add(15 * time.Second)
-	for _, port := range []int{ports.pop3, ports.pop3s, ports.imap, ports.imaps} {
-		if port == 0 {
-			continue
-		}
-		for {
-			c, err := net.DialTimeout("tcp", net.JoinHostPort(ip, fmt.Sprint(port)), time.Second)
-			if err == nil {
-				c.Close()
-				break
-			}
-			select {
-			case err := <-exited:
-				t.Fatalf("dovecot exited: %v\n%s", err, logs())
-			default:
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("dovecot did not listen on %d: %v\n%s", port, err, logs())
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	l.dns.Host(t, ip, "pop.valid.test", "expired.test", "mismatch.test", "pop.guess.test", "imap.valid.test", "imap.guess.test")
-	return ip, ports
+	l.dns.Host(t, d.IP, "pop.valid.test", "expired.test", "mismatch.test", "pop.guess.test", "imap.valid.test", "imap.guess.test")
+	return d.IP, dovecotPorts{d.POP3, d.POP3S, d.IMAP, d.IMAPS}
 }
 
 func TestDovecot(t *testing.T) {
@@ -212,6 +81,17 @@ func TestDovecot(t *testing.T) {
 				}
 			} else if !r.Capa.STLS {
 				t.Errorf("plain port without STLS in CAPA: %+v", r.Capa)
+			}
+			// disable_plaintext_auth = yes: no USER and no SASL PLAIN before
+			// STLS, which is what a domain check looks at.
+			if tt.mode == settings.SSL {
+				if r.BeforeTLS != nil {
+					t.Errorf("implicit TLS with capabilities before TLS: %+v", r.BeforeTLS)
+				}
+			} else if r.BeforeTLS == nil {
+				t.Error("no capabilities before TLS")
+			} else if plain, why := probe.PlainLogin(settings.POP3, *r.BeforeTLS); plain {
+				t.Errorf("Dovecot offers a password login before TLS (%s): %+v", why, r.BeforeTLS)
 			}
 			if (tt.warn == "") != (len(r.Warnings) == 0) {
 				t.Errorf("warnings %v", r.Warnings)
@@ -259,7 +139,7 @@ func TestDovecotIMAP(t *testing.T) {
 	l := newLab(t)
 	_, ports := startDovecot(t, l)
 	if ports.imap == 0 {
-		t.Skipf("dovecot-imapd is not installed (%s): apt-get install dovecot-imapd to run this test", dovecotIMAP)
+		t.Skipf("dovecot-imapd is not installed (%s): apt-get install dovecot-imapd to run this test", testnet.DovecotIMAP)
 	}
 	imapCheck := func(t *testing.T, host string, port int, mode settings.SocketType) *probe.Report {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -285,6 +165,13 @@ func TestDovecotIMAP(t *testing.T) {
 			}
 			if !r.CapaKnown || !contains(r.Capa.Lines, "IMAP4rev1") {
 				t.Errorf("capabilities %+v", r.Capa)
+			}
+			if tt.mode != settings.SSL {
+				if r.BeforeTLS == nil || !r.BeforeTLS.LoginDisabled {
+					t.Errorf("capabilities before TLS %+v; want LOGINDISABLED", r.BeforeTLS)
+				} else if plain, why := probe.PlainLogin(settings.IMAP, *r.BeforeTLS); plain {
+					t.Errorf("Dovecot offers a password login before TLS (%s)", why)
+				}
 			}
 			if tt.mode == settings.Plain {
 				// Dovecot refuses password login before TLS, and says so.

@@ -14,7 +14,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -34,6 +36,12 @@ type Prober struct {
 	RootCAs *x509.CertPool
 	// Now returns the time for certificate checks; nil means time.Now.
 	Now func() time.Time
+	// MinTLS is the oldest TLS version the prober negotiates
+	// (tls.VersionTLS10, say); zero means TLS 1.2. A domain check lowers it
+	// to see, and report, a server that offers nothing newer: the report's
+	// TLSInfo.Version says what was negotiated. A lookup keeps the default,
+	// since a mail client would refuse such a server.
+	MinTLS uint16
 }
 
 // Kind classifies a failed check.
@@ -106,6 +114,11 @@ type Report struct {
 	Capa     Capabilities
 	// CapaKnown is false when the server refused CAPA (RFC 1939 servers).
 	CapaKnown bool
+	// BeforeTLS, for a STARTTLS or plain check, holds the capabilities the
+	// server listed before TLS: what it offers anyone on the path (a
+	// password login without LOGINDISABLED, say). Nil for implicit TLS, and
+	// when the server did not list them.
+	BeforeTLS *Capabilities
 	Steps     []Step
 	// Kind, Problem and Hint are set when the check failed.
 	Kind    Kind
@@ -242,6 +255,12 @@ func (p *Prober) Check(ctx context.Context, proto settings.Protocol, host string
 	if !p.capa(d, r, conn, br, target, start) {
 		return r
 	}
+	if mode != settings.SSL && r.CapaKnown {
+		before := r.Capa
+		before.Lines = slices.Clone(before.Lines)
+		before.SASL = slices.Clone(before.SASL)
+		r.BeforeTLS = &before
+	}
 	if mode == settings.STARTTLS {
 		tlsPort, _ := d.ports()
 		if !r.Capa.STLS {
@@ -349,7 +368,7 @@ func (p *Prober) handshake(ctx context.Context, d *dialect, r *Report, raw net.C
 	t0 := time.Now()
 	tc := tls.Client(raw, &tls.Config{
 		ServerName: host,
-		MinVersion: tls.VersionTLS12,
+		MinVersion: p.minTLS(),
 		// Verification happens below, with the same rules, after the
 		// handshake: it keeps the certificate for the report.
 		InsecureSkipVerify: true, //nolint:gosec // verified in verifyCert
@@ -409,6 +428,50 @@ func (p *Prober) handshake(ctx context.Context, d *dialect, r *Report, raw net.C
 		r.Warnings = append(r.Warnings, i18n.M(i18n.WarnCertExpiring, strconv.Itoa(info.DaysLeft), leaf.NotAfter.UTC().Format("2006-01-02")))
 	}
 	return tc, true
+}
+
+// minTLS is the oldest TLS version to negotiate.
+func (p *Prober) minTLS() uint16 {
+	if p.MinTLS == 0 {
+		return tls.VersionTLS12
+	}
+	return p.MinTLS
+}
+
+// PlainLogin reports whether c, a server's capabilities before TLS, offer
+// a password login in the clear, and the capability that shows it: POP3's
+// USER or a SASL PLAIN or LOGIN, IMAP without LOGINDISABLED (or with
+// AUTH=PLAIN or AUTH=LOGIN), an SMTP AUTH of any mechanism. Nothing is
+// ever sent to find out.
+func PlainLogin(proto settings.Protocol, c Capabilities) (offered bool, evidence string) {
+	for _, m := range c.SASL {
+		if proto == settings.SMTP || m == "PLAIN" || m == "LOGIN" {
+			return true, authWord(proto) + m
+		}
+	}
+	switch proto {
+	case settings.POP3:
+		for _, l := range c.Lines {
+			if f := strings.Fields(l); len(f) > 0 && strings.EqualFold(f[0], "USER") {
+				return true, "USER"
+			}
+		}
+	case settings.IMAP:
+		if !c.LoginDisabled {
+			return true, "LOGIN (no LOGINDISABLED)"
+		}
+	}
+	return false, ""
+}
+
+func authWord(proto settings.Protocol) string {
+	switch proto {
+	case settings.IMAP:
+		return "AUTH="
+	case settings.SMTP:
+		return "AUTH "
+	}
+	return "SASL "
 }
 
 // Caps on what a certificate can put in a report.

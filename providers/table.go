@@ -433,7 +433,7 @@ func builtin() []*Provider {
 			// 访问权限); the member then turns the service on (设置->收发信
 			// 设置->开启服务); with secure login on, the client logs in with
 			// the client-only password from 设置->邮箱绑定 (help 19902).
-			Notes: notes(i18n.NoteEnableServices, i18n.NoteWorkspaceAdmin, i18n.NoteClientPassword),
+			Notes: notes(i18n.NoteEnableServices, i18n.NoteAdminServices, i18n.NoteClientPassword),
 			Docs:  []string{"https://open.work.weixin.qq.com/help2/pc/19886", "https://open.work.weixin.qq.com/help2/pc/19902"},
 		},
 		{

@@ -24,6 +24,11 @@ type IMAP struct {
 	Greeting string
 	// ExtraCapa adds that many untagged lines to the CAPABILITY answer.
 	ExtraCapa int
+	// LoginBeforeTLS leaves LOGINDISABLED out before TLS: the server takes
+	// a password in the clear.
+	LoginBeforeTLS bool
+	// MaxTLS caps the TLS version, as POP3.MaxTLS does.
+	MaxTLS uint16
 
 	mu       sync.Mutex
 	commands []string
@@ -43,7 +48,7 @@ func (m *IMAP) Listen(t testing.TB, ip string, port int) int {
 	t.Helper()
 	l := Listen(t, ip, port)
 	if m.TLS {
-		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{*m.Cert}})
+		l = tls.NewListener(l, tlsConfig(*m.Cert, m.MaxTLS))
 	}
 	serveSessions(t, l, &m.wg, m.session)
 	return l.Addr().(*net.TCPAddr).Port
@@ -81,7 +86,9 @@ func (m *IMAP) session(c net.Conn) {
 				if m.STARTTLS {
 					capa += " STARTTLS"
 				}
-				capa += " LOGINDISABLED"
+				if !m.LoginBeforeTLS {
+					capa += " LOGINDISABLED"
+				}
 			}
 			out := capa + "\r\n" + strings.Repeat("* CAPABILITY X-EXTRA\r\n", m.ExtraCapa)
 			conn.Write([]byte(out + tag + " OK CAPABILITY completed\r\n"))
@@ -91,7 +98,7 @@ func (m *IMAP) session(c net.Conn) {
 				continue
 			}
 			conn.Write([]byte(tag + " OK begin TLS\r\n"))
-			tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{*m.Cert}})
+			tc := tls.Server(c, tlsConfig(*m.Cert, m.MaxTLS))
 			if err := tc.Handshake(); err != nil {
 				return
 			}

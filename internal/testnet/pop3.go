@@ -38,6 +38,12 @@ type POP3 struct {
 	RefuseSTLS bool
 	// ExtraCapa adds that many lines to the CAPA answer.
 	ExtraCapa int
+	// NoPlainBeforeTLS lists neither USER nor SASL before TLS, as Dovecot
+	// with disable_plaintext_auth does.
+	NoPlainBeforeTLS bool
+	// MaxTLS caps the TLS version (tls.VersionTLS11, say) and lets TLS 1.0
+	// in, for a server that is out of date; zero means Go's defaults.
+	MaxTLS uint16
 
 	mu       sync.Mutex
 	Commands []string // every command line received
@@ -48,7 +54,7 @@ type POP3 struct {
 func (p *POP3) Serve(t testing.TB, l net.Listener) {
 	t.Helper()
 	if p.TLS && !p.Silent {
-		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{*p.Cert}})
+		l = tls.NewListener(l, tlsConfig(*p.Cert, p.MaxTLS))
 	}
 	serveSessions(t, l, &p.wg, p.session)
 }
@@ -129,6 +135,9 @@ func (p *POP3) session(c net.Conn) {
 				continue
 			}
 			capa := "+OK capability list follows\r\nTOP\r\nUIDL\r\nUSER\r\nSASL PLAIN XOAUTH2\r\nPIPELINING\r\n"
+			if _, secure := conn.(*tls.Conn); p.NoPlainBeforeTLS && !secure {
+				capa = "+OK capability list follows\r\nTOP\r\nUIDL\r\nPIPELINING\r\n"
+			}
 			if p.STLS || p.RefuseSTLS {
 				if _, ok := conn.(*tls.Conn); !ok {
 					capa += "STLS\r\n"
@@ -142,7 +151,7 @@ func (p *POP3) session(c net.Conn) {
 				continue
 			}
 			conn.Write([]byte("+OK begin TLS\r\n"))
-			tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{*p.Cert}})
+			tc := tls.Server(c, tlsConfig(*p.Cert, p.MaxTLS))
 			if err := tc.Handshake(); err != nil {
 				return
 			}
@@ -155,4 +164,13 @@ func (p *POP3) session(c net.Conn) {
 			conn.Write([]byte("-ERR not here\r\n"))
 		}
 	}
+}
+
+// tlsConfig serves cert, with TLS versions up to max when max is set.
+func tlsConfig(cert tls.Certificate, max uint16) *tls.Config {
+	c := &tls.Config{Certificates: []tls.Certificate{cert}}
+	if max != 0 {
+		c.MinVersion, c.MaxVersion = tls.VersionTLS10, max
+	}
+	return c
 }

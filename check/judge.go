@@ -1,0 +1,400 @@
+package check
+
+import (
+	"crypto/tls"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
+	"github.com/popfind/popfind/probe"
+)
+
+// ownSources are the sources the domain publishes itself, best first.
+var ownSources = []string{
+	lookup.SourceAutoconfig, lookup.SourceWellKnown, lookup.SourceSRV,
+	lookup.SourceAutodiscover, lookup.SourceAutoconfigHTTP,
+}
+
+// compared are the sources whose preferred servers must agree: the
+// domain's own and popfind's table. ISPDB has its own finding; MX
+// inference never disagrees.
+var compared = append(append([]string(nil), ownSources...), lookup.SourceBuiltin)
+
+// publishing are the sources that count as publishing a server: all but
+// MX inference.
+var publishing = append(append([]string(nil), compared...), lookup.SourceISPDB)
+
+// judge turns the facts into findings, worst first, each fact once. It is
+// a pure function of the facts and the time.
+func judge(f *facts, now time.Time) []Finding {
+	var out []Finding
+	add := func(fd Finding) { out = append(out, fd) }
+	d := f.domain
+	acURL := "https://autoconfig." + d + "/mail/config-v1.1.xml"
+	xml := pasteXML(f)
+
+	// The autoconfig file: missing, over HTTP only, invalid, redirected.
+	ac, wk, plain := f.source(lookup.SourceAutoconfig), f.source(lookup.SourceWellKnown), f.source(lookup.SourceAutoconfigHTTP)
+	published := func(s *source) bool {
+		return s != nil && (s.pub.Status == StatusFound || s.pub.Status == StatusInvalid)
+	}
+	secure := func(s *source) bool { return published(s) && !s.pub.Insecure }
+	withXML := func(fd Finding, u string) Finding {
+		if xml != "" {
+			fd.Paste, fd.PasteKind, fd.PasteURL = xml, "xml", u
+		}
+		return fd
+	}
+	switch {
+	case ac != nil && ac.pub.Status == StatusSkipped:
+	case secure(ac):
+	case published(ac):
+		// Fetched from the HTTPS URL, through plain HTTP on the way.
+		add(withXML(Finding{Severity: Fail, Code: CodeAutoconfigHTTPOnly, Source: ac.pub.Source,
+			Message: i18n.M(i18n.CheckAutoconfigInsecureHop, acURL, ac.pub.FinalURL),
+			Fix:     i18n.M(i18n.CheckAutoconfigHTTPOnlyFix, acURL)}, acURL))
+	case published(plain) && !secure(wk) || published(wk) && !secure(wk):
+		s := plain
+		if !published(plain) {
+			s = wk
+		}
+		add(withXML(Finding{Severity: Fail, Code: CodeAutoconfigHTTPOnly, Source: s.pub.Source,
+			Message: i18n.M(i18n.CheckAutoconfigHTTPOnly, s.pub.URL),
+			Fix:     i18n.M(i18n.CheckAutoconfigHTTPOnlyFix, acURL)}, acURL))
+	default:
+		why := ""
+		if ac != nil && ac.pub.Reason != nil {
+			why = i18n.Nest(*ac.pub.Reason)
+		}
+		add(withXML(Finding{Severity: Warn, Code: CodeAutoconfigMissing, Source: lookup.SourceAutoconfig,
+			Message: i18n.M(i18n.CheckAutoconfigMissing, acURL, why),
+			Fix:     i18n.M(i18n.CheckAutoconfigMissingFix, acURL)}, acURL))
+	}
+	for _, s := range []*source{ac, wk, plain} {
+		if s == nil {
+			continue
+		}
+		where := s.pub.URL
+		if s.invalid != "" {
+			add(withXML(Finding{Severity: Fail, Code: CodeAutoconfigInvalid, Source: s.pub.Source,
+				Message: i18n.M(i18n.CheckAutoconfigInvalid, where, s.invalid),
+				Fix:     i18n.M(i18n.CheckAutoconfigInvalidFix, where)}, where))
+		}
+		for _, p := range f.protocols {
+			if why := s.skipped[p]; len(why) > 0 {
+				add(withXML(Finding{Severity: Fail, Code: CodeAutoconfigInvalid, Protocol: p, Source: s.pub.Source,
+					Message: i18n.M(i18n.CheckAutoconfigInvalidPart, where, p.Label(), strings.Join(why, "; ")),
+					Fix:     i18n.M(i18n.CheckAutoconfigInvalidFix, where)}, where))
+			}
+		}
+		if s.offDomain {
+			add(Finding{Severity: Warn, Code: CodeAutoconfigRedirect, Source: s.pub.Source,
+				Message: i18n.M(i18n.CheckRedirectOffdomain, where, s.pub.FinalURL),
+				Fix:     i18n.M(i18n.CheckRedirectOffdomainFix, where)})
+		}
+	}
+
+	// Per protocol: agreement, the ISP database, what is published.
+	for _, p := range f.protocols {
+		var entries []Published
+		keys := map[string]bool{}
+		var best *settings.Server
+		bestSource := ""
+		for _, name := range compared {
+			s := f.source(name)
+			if s == nil || s.pub.Status != StatusFound {
+				continue
+			}
+			sv, ok := preferred(s, p)
+			if !ok {
+				continue
+			}
+			keys[key(sv)] = true
+			entries = append(entries, only(s.pub, p))
+			if best == nil {
+				best, bestSource = &sv, name
+			}
+		}
+		if len(keys) > 1 {
+			var seen []string
+			for _, e := range entries {
+				seen = append(seen, e.Source+" "+describe(e.Servers[0]))
+			}
+			fd := Finding{Severity: Warn, Code: CodeSourcesDisagree, Protocol: p,
+				Message: i18n.M(i18n.CheckSourcesDisagree, p.Label(), strings.Join(seen, "; ")),
+				Fix:     i18n.M(i18n.CheckSourcesDisagreeFix, p.Label(), bestSource),
+				Compare: entries}
+			if line := srvLine(d, *best); line != "" {
+				fd.Paste, fd.PasteKind = line, "dns"
+			}
+			add(fd)
+		}
+		if isp := f.source(lookup.SourceISPDB); isp != nil && isp.pub.Status == StatusFound {
+			if ispSrv, ok := preferred(isp, p); ok {
+				for _, name := range ownSources {
+					s := f.source(name)
+					if s == nil || s.pub.Status != StatusFound {
+						continue
+					}
+					own, ok := preferred(s, p)
+					if !ok {
+						continue
+					}
+					if key(own) != key(ispSrv) {
+						add(Finding{Severity: Warn, Code: CodeISPDBStale, Protocol: p, Source: lookup.SourceISPDB,
+							Message: i18n.M(i18n.CheckISPDBStale, isp.pub.URL, describe(ispSrv), p.Label(), describe(own)),
+							Fix:     i18n.M(i18n.CheckISPDBStaleFix, d),
+							Compare: []Published{only(isp.pub, p), only(s.pub, p)}})
+					}
+					break
+				}
+			}
+		}
+		// What is published at all, by any source but MX inference.
+		var all []settings.Server
+		bySource := map[string][]string{}
+		for _, name := range publishing {
+			s := f.source(name)
+			if s == nil || s.pub.Status != StatusFound {
+				continue
+			}
+			for _, sv := range s.pub.Servers {
+				if sv.Protocol != p {
+					continue
+				}
+				k := key(sv)
+				if len(bySource[k]) == 0 {
+					all = append(all, sv)
+				}
+				if !contains(bySource[k], name) {
+					bySource[k] = append(bySource[k], name)
+				}
+			}
+		}
+		var hasSSL, hasSTARTTLS bool
+		var firstSTARTTLS settings.Server
+		for _, sv := range all {
+			switch sv.SocketType {
+			case settings.SSL:
+				hasSSL = true
+			case settings.STARTTLS:
+				if !hasSTARTTLS {
+					firstSTARTTLS = sv
+				}
+				hasSTARTTLS = true
+			case settings.Plain:
+				tlsPort := p.DefaultPort(settings.SSL)
+				fd := Finding{Severity: Fail, Code: CodePlaintext, Protocol: p, Server: hostPort(sv),
+					Message: i18n.M(i18n.CheckPlaintext, p.Label(), hostPort(sv), strings.Join(bySource[key(sv)], ", ")),
+					Fix:     i18n.M(i18n.CheckPlaintextFix, p.Label(), strconv.Itoa(tlsPort))}
+				if len(bySource[key(sv)]) == 1 {
+					fd.Source = bySource[key(sv)][0]
+				}
+				ssl := sv
+				ssl.Port, ssl.SocketType = tlsPort, settings.SSL
+				fd.Paste, fd.PasteKind = srvLine(d, ssl), "dns"
+				add(fd)
+			}
+		}
+		if hasSTARTTLS && !hasSSL {
+			tlsPort := p.DefaultPort(settings.SSL)
+			ssl := firstSTARTTLS
+			ssl.Port, ssl.SocketType = tlsPort, settings.SSL
+			add(Finding{Severity: Info, Code: CodeSTARTTLSOnly, Protocol: p, Server: hostPort(firstSTARTTLS),
+				Message: i18n.M(i18n.CheckSTARTTLSOnly, p.Label(), hostPort(firstSTARTTLS), strconv.Itoa(tlsPort)),
+				Fix:     i18n.M(i18n.CheckSTARTTLSOnlyFix, p.Label(), strconv.Itoa(tlsPort)),
+				Paste:   srvLine(d, ssl) + "\n" + srvLine(d, firstSTARTTLS), PasteKind: "dns"})
+		}
+		if p == settings.SMTP && len(all) == 0 {
+			add(Finding{Severity: Warn, Code: CodeNoSubmission, Protocol: p,
+				Message: i18n.M(i18n.CheckNoSubmission, d),
+				Fix:     i18n.M(i18n.CheckNoSubmissionFix, d)})
+		}
+	}
+
+	// SRV records.
+	unresolved := map[string]bool{}
+	for _, r := range f.srv {
+		switch {
+		case r.noAddress:
+			unresolved[r.target] = true
+			add(Finding{Severity: Fail, Code: CodeSRVTargetUnresolved, Protocol: r.proto, Source: lookup.SourceSRV,
+				Server:  r.target + ":" + strconv.Itoa(r.port),
+				Message: i18n.M(i18n.CheckSRVUnresolved, r.line, r.target),
+				Fix:     i18n.M(i18n.CheckSRVUnresolvedFix, r.target)})
+		case !inDomain(r.target, d) && !r.ad:
+			add(Finding{Severity: Warn, Code: CodeSRVForeignTarget, Protocol: r.proto, Source: lookup.SourceSRV,
+				Server:  r.target + ":" + strconv.Itoa(r.port),
+				Message: i18n.M(i18n.CheckSRVForeign, r.line, r.target, d),
+				Fix:     i18n.M(i18n.CheckSRVForeignFix, d)})
+		}
+	}
+
+	// Autodiscover's host.
+	if s := f.source(lookup.SourceAutodiscover); s != nil && s.pub.Status != StatusSkipped && f.ad.known {
+		switch {
+		case !f.ad.exists:
+			add(Finding{Severity: Info, Code: CodeAutodiscoverHTTPOnly, Source: lookup.SourceAutodiscover,
+				Message: i18n.M(i18n.CheckAutodiscoverNoHost, f.ad.host),
+				Fix:     i18n.M(i18n.CheckAutodiscoverHTTPOnlyFx, f.ad.host)})
+		case !f.ad.https && f.ad.http:
+			add(Finding{Severity: Info, Code: CodeAutodiscoverHTTPOnly, Source: lookup.SourceAutodiscover,
+				Message: i18n.M(i18n.CheckAutodiscoverHTTPOnly, f.ad.host),
+				Fix:     i18n.M(i18n.CheckAutodiscoverHTTPOnlyFx, f.ad.host)})
+		}
+	}
+
+	// The live checks.
+	for _, sc := range f.servers {
+		out = append(out, liveFindings(sc, unresolved, now)...)
+	}
+	sortFindings(out, f.protocols)
+	return out
+}
+
+// liveFindings are the findings of one server's check: a failed check's
+// one reason, or what a working server does wrong (an old TLS version, a
+// password login before TLS, a certificate close to its end), each once.
+// A plain server's check adds nothing: plaintext says it.
+func liveFindings(sc ServerCheck, unresolved map[string]bool, now time.Time) []Finding {
+	r, sv := sc.Report, sc.Server
+	if r == nil || r.Cancelled() {
+		return nil
+	}
+	p := sv.Protocol
+	hp := hostPort(sv)
+	fd := Finding{Protocol: p, Server: hp}
+	if len(sc.Sources) == 1 {
+		fd.Source = sc.Sources[0]
+	}
+	by := strings.Join(sc.Sources, ", ")
+	if !r.OK {
+		switch r.Kind {
+		case probe.KindCertExpired, probe.KindCertName, probe.KindCertAuthority, probe.KindCert:
+			fd.Severity, fd.Code = Fail, CodeCertInvalid
+			fd.Message = i18n.M(i18n.CheckCertInvalid, hp, i18n.Nest(r.Problem))
+			fd.Fix = i18n.M(i18n.CheckCertInvalidFix, sv.Host)
+		case probe.KindNotPOP3, probe.KindNotIMAP, probe.KindNotSMTP:
+			fd.Severity, fd.Code = Fail, CodeWrongProtocol
+			fd.Message = i18n.M(i18n.CheckWrongProtocol, hp, by, p.Label(), i18n.Nest(r.Problem))
+			fd.Fix = i18n.M(i18n.CheckWrongProtocolFix, p.Label(), hp)
+		default:
+			if r.Kind == probe.KindDNS && unresolved[normHost(sv.Host)] {
+				return nil // srv_target_unresolved says it
+			}
+			fd.Severity, fd.Code = Fail, CodeServerUnreachable
+			fd.Message = i18n.M(i18n.CheckServerUnreachable, p.Label(), hp, by, i18n.Nest(r.Problem))
+			fd.Fix = i18n.M(i18n.CheckServerUnreachableFix, p.Label(), hp)
+		}
+		return []Finding{fd}
+	}
+	var out []Finding
+	if t := r.TLSInfo; t != nil && oldTLS(t.Version) {
+		f := fd
+		f.Severity, f.Code = Fail, CodeTLSOld
+		f.Message = i18n.M(i18n.CheckTLSOld, hp, cleanText(t.Version, 20))
+		f.Fix = i18n.M(i18n.CheckTLSOldFix, sv.Host)
+		out = append(out, f)
+	}
+	if sv.SocketType == settings.STARTTLS && sc.PlainAuth {
+		f := fd
+		f.Severity, f.Code = Fail, CodeAuthBeforeTLS
+		f.Message = i18n.M(i18n.CheckAuthBeforeTLS, p.Label(), hp, cleanText(sc.AuthEvidence, 100))
+		f.Fix = i18n.M(i18n.CheckAuthBeforeTLSFix, sv.Host)
+		out = append(out, f)
+	}
+	if t := r.TLSInfo; t != nil && t.Verified && t.NotAfter.Sub(now) < probe.ExpiryWarning {
+		f := fd
+		f.Severity, f.Code = Warn, CodeCertExpiring
+		f.Message = i18n.M(i18n.CheckCertExpiring, hp, strconv.Itoa(t.DaysLeft), t.NotAfter.UTC().Format("2006-01-02"))
+		f.Fix = i18n.M(i18n.CheckCertExpiringFix, sv.Host)
+		out = append(out, f)
+	}
+	return out
+}
+
+// oldTLS reports whether a negotiated version, as tls.VersionName names
+// it, is older than TLS 1.2.
+func oldTLS(v string) bool {
+	switch v {
+	case tls.VersionName(tls.VersionTLS10), tls.VersionName(tls.VersionTLS11), tls.VersionName(tls.VersionSSL30):
+		return true
+	}
+	return false
+}
+
+// source returns the named source, nil when it was not asked.
+func (f *facts) source(name string) *source {
+	for _, s := range f.sources {
+		if s != nil && s.pub.Source == name {
+			if s.pub.Status == StatusSkipped {
+				return nil
+			}
+			return s
+		}
+	}
+	return nil
+}
+
+// preferred returns the source's first server of p.
+func preferred(s *source, p settings.Protocol) (settings.Server, bool) {
+	for _, sv := range s.pub.Servers {
+		if sv.Protocol == p {
+			return sv, true
+		}
+	}
+	return settings.Server{}, false
+}
+
+// only returns pub with the servers of p alone.
+func only(pub Published, p settings.Protocol) Published {
+	var servers []settings.Server
+	for _, sv := range pub.Servers {
+		if sv.Protocol == p {
+			servers = append(servers, sv)
+		}
+	}
+	pub.Servers = servers
+	pub.Records = nil
+	return pub
+}
+
+// describe says host:port and socket type.
+func describe(s settings.Server) string { return hostPort(s) + " " + string(s.SocketType) }
+
+// sortFindings orders findings worst first, then by protocol (the domain
+// as a whole first) and code, then by server and source.
+func sortFindings(fs []Finding, protocols []settings.Protocol) {
+	codeIndex := map[string]int{}
+	for i, c := range Codes() {
+		codeIndex[c] = i
+	}
+	pi := func(p settings.Protocol) int {
+		for i, q := range protocols {
+			if p == q {
+				return i
+			}
+		}
+		return -1
+	}
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Severity.Rank() != b.Severity.Rank() {
+			return a.Severity.Rank() < b.Severity.Rank()
+		}
+		if pi(a.Protocol) != pi(b.Protocol) {
+			return pi(a.Protocol) < pi(b.Protocol)
+		}
+		if codeIndex[a.Code] != codeIndex[b.Code] {
+			return codeIndex[a.Code] < codeIndex[b.Code]
+		}
+		if a.Server != b.Server {
+			return a.Server < b.Server
+		}
+		return a.Source < b.Source
+	})
+}

@@ -1,0 +1,82 @@
+package check
+
+import (
+	"fmt"
+
+	"github.com/popfind/popfind/export"
+	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
+)
+
+// srvLine is the SRV record, in zone-file form, that publishes s for
+// domain; empty for a plain server, which has no SRV service.
+func srvLine(domain string, s settings.Server) string {
+	svc := services[s.Protocol]
+	name := ""
+	switch s.SocketType {
+	case settings.SSL:
+		name = svc[0]
+	case settings.STARTTLS:
+		name = svc[1]
+	default:
+		return ""
+	}
+	return fmt.Sprintf("%s._tcp.%s. 3600 IN SRV 0 1 %d %s.", name, domain, s.Port, normHost(s.Host))
+}
+
+// pasteOrder is where the autoconfig file to paste takes each protocol's
+// servers from: the first of these sources that names servers of it.
+var pasteOrder = []string{
+	lookup.SourceAutoconfig, lookup.SourceWellKnown, lookup.SourceSRV, lookup.SourceAutodiscover,
+	lookup.SourceAutoconfigHTTP, lookup.SourceISPDB, lookup.SourceBuiltin,
+}
+
+// pasteXML is the autoconfig file, as export --format autoconfig writes it,
+// of what the domain's best sources publish; empty when they do not name
+// both an incoming and an outgoing server.
+func pasteXML(f *facts) string {
+	d, err := settings.DomainAddress(f.domain)
+	if err != nil {
+		return ""
+	}
+	acct := &export.Account{Address: lookup.Address(d), Servers: map[lookup.Protocol][]lookup.Server{}}
+	for _, p := range []settings.Protocol{settings.POP3, settings.IMAP, settings.SMTP} {
+		if !f.checks(p) {
+			continue
+		}
+		for _, name := range pasteOrder {
+			s := f.source(name)
+			if s == nil || s.pub.Status != StatusFound && s.pub.Status != StatusInvalid {
+				continue
+			}
+			var servers []lookup.Server
+			for _, sv := range s.pub.Servers {
+				if sv.Protocol != p {
+					continue
+				}
+				if sv.Username == "" {
+					sv.Username = settings.PlaceholderAddress
+				}
+				servers = append(servers, lookup.Server(sv))
+			}
+			if len(servers) == 0 {
+				continue
+			}
+			acct.Protocols = append(acct.Protocols, p)
+			acct.Servers[p] = servers
+			s0 := servers[0]
+			switch {
+			case p == settings.SMTP:
+				acct.Outgoing = &s0
+			case acct.Incoming == nil:
+				acct.Incoming = &s0
+			}
+			break
+		}
+	}
+	data, _, err := export.Autoconfig(acct, export.Options{})
+	if err != nil {
+		return ""
+	}
+	return string(data)
+}

@@ -1,0 +1,148 @@
+package i18n
+
+// Messages of the findings of popfind check (package check): for each
+// finding, what was seen and why it matters, and what to change.
+const (
+	CheckAutoconfigMissing      = "check.autoconfig_missing"
+	CheckAutoconfigMissingFix   = "check.autoconfig_missing.fix"
+	CheckAutoconfigHTTPOnly     = "check.autoconfig_http_only"
+	CheckAutoconfigInsecureHop  = "check.autoconfig_http_only.redirect"
+	CheckAutoconfigHTTPOnlyFix  = "check.autoconfig_http_only.fix"
+	CheckAutoconfigInvalid      = "check.autoconfig_invalid"
+	CheckAutoconfigInvalidPart  = "check.autoconfig_invalid.section"
+	CheckAutoconfigInvalidFix   = "check.autoconfig_invalid.fix"
+	CheckRedirectOffdomain      = "check.autoconfig_redirect_offdomain"
+	CheckRedirectOffdomainFix   = "check.autoconfig_redirect_offdomain.fix"
+	CheckSourcesDisagree        = "check.sources_disagree"
+	CheckSourcesDisagreeFix     = "check.sources_disagree.fix"
+	CheckPlaintext              = "check.plaintext"
+	CheckPlaintextFix           = "check.plaintext.fix"
+	CheckSTARTTLSOnly           = "check.starttls_only"
+	CheckSTARTTLSOnlyFix        = "check.starttls_only.fix"
+	CheckServerUnreachable      = "check.server_unreachable"
+	CheckServerUnreachableFix   = "check.server_unreachable.fix"
+	CheckWrongProtocol          = "check.wrong_protocol"
+	CheckWrongProtocolFix       = "check.wrong_protocol.fix"
+	CheckCertInvalid            = "check.cert_invalid"
+	CheckCertInvalidFix         = "check.cert_invalid.fix"
+	CheckCertExpiring           = "check.cert_expiring"
+	CheckCertExpiringFix        = "check.cert_expiring.fix"
+	CheckTLSOld                 = "check.tls_old"
+	CheckTLSOldFix              = "check.tls_old.fix"
+	CheckAuthBeforeTLS          = "check.auth_before_tls"
+	CheckAuthBeforeTLSFix       = "check.auth_before_tls.fix"
+	CheckSRVUnresolved          = "check.srv_target_unresolved"
+	CheckSRVUnresolvedFix       = "check.srv_target_unresolved.fix"
+	CheckSRVForeign             = "check.srv_foreign_target"
+	CheckSRVForeignFix          = "check.srv_foreign_target.fix"
+	CheckNoSubmission           = "check.no_submission"
+	CheckNoSubmissionFix        = "check.no_submission.fix"
+	CheckISPDBStale             = "check.ispdb_stale"
+	CheckISPDBStaleFix          = "check.ispdb_stale.fix"
+	CheckAutodiscoverHTTPOnly   = "check.autodiscover_http_only"
+	CheckAutodiscoverNoHost     = "check.autodiscover_http_only.nohost"
+	CheckAutodiscoverHTTPOnlyFx = "check.autodiscover_http_only.fix"
+	// CheckNothingPublished is a source's reason when it named no server.
+	CheckNothingPublished = "check.nothing_published"
+	// CheckNoNetwork is Report.Err's message: no source could be asked.
+	CheckNoNetwork = "check.no_network"
+)
+
+var checkFindingsEnglish = map[string]string{
+	CheckAutoconfigMissing:      "Nothing is published at %s (%s), the URL the autoconfig draft requires: Thunderbird and the clients that follow it look there first, and without it they guess.",
+	CheckAutoconfigMissingFix:   "Publish an autoconfig file at %s, over HTTPS with a valid certificate, naming every server; the file below holds what the domain publishes elsewhere.",
+	CheckAutoconfigHTTPOnly:     "The configuration at %s is published over plain HTTP only: anyone on the path can rewrite it and send mail clients, with their passwords, to a server of their choosing.",
+	CheckAutoconfigInsecureHop:  "The configuration at %s travels over plain HTTP on its way (it arrives from %s): anyone on the path can rewrite it and send mail clients, with their passwords, to a server of their choosing.",
+	CheckAutoconfigHTTPOnlyFix:  "Serve the file at %s, over HTTPS with a valid certificate and without redirects through HTTP.",
+	CheckAutoconfigInvalid:      "The document at %s breaks the rules mail clients apply (%s): clients ignore all of it.",
+	CheckAutoconfigInvalidPart:  "The document at %s has a %s section that breaks the rules mail clients apply (%s): clients skip that section.",
+	CheckAutoconfigInvalidFix:   "Correct the document at %s: socketType is SSL, STARTTLS or plain, port a number from 1 to 65535, hostname a host name; the corrected file is below.",
+	CheckRedirectOffdomain:      "%s redirects to %s, on another domain: Thunderbird asks the user whether to trust it, and other clients refuse it.",
+	CheckRedirectOffdomainFix:   "Serve the file at %s itself, instead of redirecting to another domain.",
+	CheckSourcesDisagree:        "The sources name different %s servers (%s): a client's settings depend on which source it reads, and some clients end up on the wrong server.",
+	CheckSourcesDisagreeFix:     "Make every source name the same %s server, with the same port and security, or remove the outdated ones; the record below matches %s.",
+	CheckPlaintext:              "%s server %s is published without encryption (socketType plain) by %s: the password and the mail cross the network in the clear.",
+	CheckPlaintextFix:           "Publish %s with implicit TLS (SSL) on port %s, and stop publishing the unencrypted server.",
+	CheckSTARTTLSOnly:           "Only STARTTLS is published for %s (%s): RFC 8314 prefers implicit TLS on port %s, which no one on the path can strip.",
+	CheckSTARTTLSOnlyFix:        "Also offer %s with implicit TLS on port %s, and publish it first, as in the record below.",
+	CheckServerUnreachable:      "%s server %s, published by %s, cannot be used: %s",
+	CheckServerUnreachableFix:   "Make the %s server listen and greet on %s, or publish the server that does.",
+	CheckWrongProtocol:          "%s, published by %s as a %s server, speaks another protocol: %s",
+	CheckWrongProtocolFix:       "Publish the port where the %s server really listens, instead of %s.",
+	CheckCertInvalid:            "The certificate of %s does not validate: %s",
+	CheckCertInvalidFix:         "Install a certificate for %s from a trusted authority, with its intermediate certificates, and renew it before it expires.",
+	CheckCertExpiring:           "The certificate of %s expires in %s days, on %s: from then on, mail clients refuse to connect.",
+	CheckCertExpiringFix:        "Renew the certificate of %s now, and automate its renewal.",
+	CheckTLSOld:                 "%s negotiates %s, older than TLS 1.2: RFC 8996 deprecates it, and current mail clients refuse to connect.",
+	CheckTLSOldFix:              "Enable TLS 1.2 and TLS 1.3 on %s, and turn older versions off.",
+	CheckAuthBeforeTLS:          "%s server %s offers a password login before STARTTLS (%s): a client that does not insist on TLS, or one whose STARTTLS offer is stripped on the way, sends the password in the clear.",
+	CheckAuthBeforeTLSFix:       "Refuse password logins until TLS is up on %s (Dovecot: disable_plaintext_auth = yes; Postfix: smtpd_tls_auth_only = yes), or publish implicit TLS only.",
+	CheckSRVUnresolved:          "The SRV record %s points at %s, which has no address: clients that follow it find no server.",
+	CheckSRVUnresolvedFix:       "Add A or AAAA records for %s, or correct the record.",
+	CheckSRVForeign:             "The SRV record %s points at %s, outside %s, and no DNSSEC signature vouches for it: RFC 8314 section 5.1 lets clients distrust such a target, since a forged answer could send them anywhere.",
+	CheckSRVForeignFix:          "Point the record at a host name under %s, or sign the zone with DNSSEC.",
+	CheckNoSubmission:           "No source publishes an SMTP submission server for %s: mail clients set up from what is published cannot send.",
+	CheckNoSubmissionFix:        "Publish the submission server: an outgoingServer in the autoconfig file, and an SRV record _submissions._tcp.%s (implicit TLS, port 465).",
+	CheckISPDBStale:             "Thunderbird's ISP database (%s) names %s for %s, where the domain itself publishes %s: Thunderbird users who reach the database first get outdated settings.",
+	CheckISPDBStaleFix:          "Ask for the ISP database entry of %s to be updated or removed (https://github.com/thunderbird/autoconfig), so that it matches what the domain publishes.",
+	CheckAutodiscoverHTTPOnly:   "%s answers Autodiscover over plain HTTP only: Outlook's fallbacks there have leaked passwords to whoever could rewrite the answer.",
+	CheckAutodiscoverNoHost:     "%s does not exist: Outlook then tries other names, and its fallbacks have leaked passwords to look-alike hosts.",
+	CheckAutodiscoverHTTPOnlyFx: "Create %s and serve Autodiscover over HTTPS with a valid certificate (an answer that names no server will do).",
+	CheckNothingPublished:       "no %s server published",
+	CheckNoNetwork:              "no source could be reached (is DNS working?): %s",
+}
+
+var checkFindingsChinese = map[string]string{
+	CheckAutoconfigMissing:      "%s（自动配置草案要求的地址）没有发布任何内容（%s）：Thunderbird 等遵循该草案的客户端会先查这里，找不到就只能猜测。",
+	CheckAutoconfigMissingFix:   "请在 %s 通过 HTTPS（证书有效）发布自动配置文件，列出每台服务器；下面的文件汇总了该域名在其他来源发布的内容。",
+	CheckAutoconfigHTTPOnly:     "%s 的配置只通过明文 HTTP 发布：路径上的任何人都能改写它，把邮件客户端连同密码引到自己的服务器。",
+	CheckAutoconfigInsecureHop:  "%s 的配置在传输途中经过明文 HTTP（实际来自 %s）：路径上的任何人都能改写它，把邮件客户端连同密码引到自己的服务器。",
+	CheckAutoconfigHTTPOnlyFix:  "请在 %s 通过 HTTPS（证书有效）提供该文件，不要经由 HTTP 重定向。",
+	CheckAutoconfigInvalid:      "%s 的文档违反了邮件客户端遵循的规则（%s）：客户端会忽略整个文档。",
+	CheckAutoconfigInvalidPart:  "%s 的文档中有一个 %s 段违反了邮件客户端遵循的规则（%s）：客户端会跳过该段。",
+	CheckAutoconfigInvalidFix:   "请修正 %s 的文档：socketType 只能是 SSL、STARTTLS 或 plain，port 为 1 到 65535 的数字，hostname 为主机名；修正后的文件见下。",
+	CheckRedirectOffdomain:      "%s 重定向到其他域名下的 %s：Thunderbird 会询问用户是否信任，其他客户端则拒绝使用。",
+	CheckRedirectOffdomainFix:   "请直接在 %s 提供该文件，不要重定向到其他域名。",
+	CheckSourcesDisagree:        "各来源列出的 %s 服务器不一致（%s）：客户端得到的设置取决于它读取哪个来源，部分客户端会连到错误的服务器。",
+	CheckSourcesDisagreeFix:     "请让每个来源列出相同的 %s 服务器（端口和加密方式也相同），或删除过时的来源；下面的记录与 %s 一致。",
+	CheckPlaintext:              "%s 服务器 %s 由 %s 以不加密方式（socketType plain）发布：密码和邮件以明文在网络上传输。",
+	CheckPlaintextFix:           "请在端口 %[2]s 以隐式 TLS（SSL）发布 %[1]s，并停止发布不加密的服务器。",
+	CheckSTARTTLSOnly:           "%s 只发布了 STARTTLS（%s）：RFC 8314 推荐在端口 %s 使用隐式 TLS，路径上的人无法将其剥除。",
+	CheckSTARTTLSOnlyFix:        "请同时在端口 %[2]s 以隐式 TLS 提供 %[1]s，并将其列在首位，如下面的记录所示。",
+	CheckServerUnreachable:      "%s 服务器 %s（由 %s 发布）无法使用：%s",
+	CheckServerUnreachableFix:   "请让 %s 服务器在 %s 上监听并发送问候，或改为发布可用的服务器。",
+	CheckWrongProtocol:          "%s（由 %s 作为 %s 服务器发布）使用的是其他协议：%s",
+	CheckWrongProtocolFix:       "请发布 %s 服务器实际监听的端口，而不是 %s。",
+	CheckCertInvalid:            "%s 的证书未通过验证：%s",
+	CheckCertInvalidFix:         "请为 %s 安装受信任机构签发的证书（包括中间证书），并在到期前续期。",
+	CheckCertExpiring:           "%s 的证书将在 %s 天后（%s）到期：此后邮件客户端会拒绝连接。",
+	CheckCertExpiringFix:        "请立即为 %s 续期证书，并设置自动续期。",
+	CheckTLSOld:                 "%s 协商的是 %s，低于 TLS 1.2：RFC 8996 已将其废弃，当前的邮件客户端会拒绝连接。",
+	CheckTLSOldFix:              "请在 %s 上启用 TLS 1.2 和 TLS 1.3，并关闭更旧的版本。",
+	CheckAuthBeforeTLS:          "%s 服务器 %s 在 STARTTLS 之前就提供密码登录（%s）：不强制 TLS 的客户端，或 STARTTLS 提示在途中被剥除的客户端，会以明文发送密码。",
+	CheckAuthBeforeTLSFix:       "请在 %s 上禁止 TLS 建立之前的密码登录（Dovecot：disable_plaintext_auth = yes；Postfix：smtpd_tls_auth_only = yes），或只发布隐式 TLS。",
+	CheckSRVUnresolved:          "SRV 记录 %s 指向的 %s 没有地址：按该记录查找的客户端找不到服务器。",
+	CheckSRVUnresolvedFix:       "请为 %s 添加 A 或 AAAA 记录，或更正该记录。",
+	CheckSRVForeign:             "SRV 记录 %s 指向 %s，不在 %s 之下，且没有 DNSSEC 签名为其担保：RFC 8314 第 5.1 节允许客户端不信任这样的目标，因为伪造的应答可以把客户端引到任何地方。",
+	CheckSRVForeignFix:          "请让该记录指向 %s 之下的主机名，或用 DNSSEC 签名该区域。",
+	CheckNoSubmission:           "没有任何来源为 %s 发布 SMTP 提交服务器：按已发布内容设置的邮件客户端无法发信。",
+	CheckNoSubmissionFix:        "请发布提交服务器：在自动配置文件中加入 outgoingServer，并添加 SRV 记录 _submissions._tcp.%s（隐式 TLS，端口 465）。",
+	CheckISPDBStale:             "Thunderbird 的 ISP 数据库（%s）为 %s 列出 %s，而该域名自己发布的是 %s：先查到数据库的 Thunderbird 用户会得到过时的设置。",
+	CheckISPDBStaleFix:          "请申请更新或删除 %s 在 ISP 数据库中的条目（https://github.com/thunderbird/autoconfig），使其与该域名发布的内容一致。",
+	CheckAutodiscoverHTTPOnly:   "%s 只通过明文 HTTP 提供 Autodiscover：Outlook 在这里的后备查找曾把密码泄露给能改写应答的人。",
+	CheckAutodiscoverNoHost:     "%s 不存在：Outlook 会转而尝试其他名称，其后备查找曾把密码泄露给仿冒的主机。",
+	CheckAutodiscoverHTTPOnlyFx: "请创建 %s，并通过 HTTPS（证书有效）提供 Autodiscover（不列出任何服务器的应答也可以）。",
+	CheckNothingPublished:       "未发布 %s 服务器",
+	CheckNoNetwork:              "无法访问任何来源（DNS 是否正常？）：%s",
+}
+
+// init merges the entries into the catalogues' maps, which package
+// initialisation has made before any init function runs.
+func init() {
+	for k, v := range checkFindingsEnglish {
+		en[k] = v
+	}
+	for k, v := range checkFindingsChinese {
+		zh[k] = v
+	}
+}

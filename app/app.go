@@ -251,7 +251,7 @@ func newApp(stdio IO, status *int, lang i18n.Lang) *cli.App {
 		Description:          t(i18n.HelpDescription),
 		Version:              Version,
 		Flags:                flags,
-		Commands:             []*cli.Command{providersCommand(status, lang), verifyCommand(status, lang), exportCommand(status, lang), serveCommand(lang), completionCommand(lang), manCommand(), helpCommand(lang)},
+		Commands:             []*cli.Command{providersCommand(status, lang), verifyCommand(status, lang), checkCommand(status, lang), exportCommand(status, lang), serveCommand(lang), completionCommand(lang), manCommand(), helpCommand(lang)},
 		Reader:               stdio.In,
 		Writer:               stdio.Out,
 		ErrWriter:            stdio.Err,
@@ -291,6 +291,8 @@ func commandUsage(name string) string {
 		return i18n.CmdProvidersUsage
 	case "verify":
 		return i18n.CmdVerifyUsage
+	case "check":
+		return i18n.CheckUICmdUsage
 	case "export":
 		return i18n.CmdExportUsage
 	case "completion":

@@ -28,11 +28,11 @@ func manCommand() *cli.Command {
 
 // exitStatuses are the statuses popfind exits with, for the manual page.
 var exitStatuses = [][2]string{
-	{"0", "every address was found (and, with --verify, every check passed)"},
-	{"1", "at least one address was not found, or its search ran out of time (--timeout)"},
+	{"0", "every address was found (and, with --verify, every check passed); popfind check: no finding is a failure"},
+	{"1", "at least one address was not found, or its search ran out of time (--timeout); popfind check: at least one finding is a failure"},
 	{"2", "a usage error, or at least one invalid address"},
 	{"3", "a server checked with --verify or verify failed"},
-	{"4", "a lookup could not be made: no DNS server answered, or the network is down"},
+	{"4", "a lookup could not be made, or popfind check could look at nothing: no DNS server answered, or the network is down"},
 	{"130", "interrupted (Ctrl-C, SIGINT or SIGTERM)"},
 }
 

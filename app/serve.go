@@ -215,6 +215,7 @@ type server struct {
 	// even when --rate 0 turns the rate limit off.
 	authLimits *clientLimits
 	inflight   chan struct{} // a token per lookup or check in flight
+	checks     chan struct{} // a token per domain check in flight (serve_check.go)
 
 	mu      sync.Mutex
 	finders map[string]*lookup.Finder // by protocol list, "pop3,smtp"
@@ -244,6 +245,7 @@ func newServer(opts *options, cfg *serveConfig, logw io.Writer) (*server, error)
 		limits:     newClientLimits(cfg.rate, rateBurst, maxClients),
 		authLimits: newClientLimits(defaultRate, rateBurst, maxClients),
 		inflight:   make(chan struct{}, cfg.maxInflight),
+		checks:     make(chan struct{}, min(maxChecks, cfg.maxInflight)),
 		finders:    map[string]*lookup.Finder{},
 	}
 	if _, err := s.finder(o.protocols); err != nil {
@@ -261,6 +263,8 @@ func (s *server) routes() {
 	m.Handle("GET /api/v1/lookup", s.costly(s.apiLookup))
 	m.Handle("GET /api/v1/verify", s.costly(s.apiVerify))
 	m.Handle("GET /api/v1/export", s.costly(s.apiExport))
+	m.Handle("GET /api/v1/check", s.costlyCheck(s.apiCheck))
+	m.HandleFunc("GET /api/v1/check.schema.json", s.apiCheckSchema)
 	m.HandleFunc("GET /api/v1/providers", s.apiProviders)
 	m.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
 	m.HandleFunc("GET /api/v1/result.schema.json", s.apiSchema)
@@ -269,6 +273,7 @@ func (s *server) routes() {
 	m.Handle("GET /lookup", s.costly(s.pageLookup))
 	m.HandleFunc("GET /providers", s.pageProviders)
 	m.Handle("GET /verify", s.costly(s.pageVerify))
+	m.HandleFunc("GET /check", s.pageCheckForm)
 	m.Handle("GET /static/", s.static())
 	// Any other page: the error page, with its language switch, not the
 	// mux's bare text.

@@ -308,7 +308,7 @@ func (s *server) apiSchema(w http.ResponseWriter, _ *http.Request) {
 // apiPaths are the API's endpoints, for telling a wrong method (405) from
 // a wrong path (404).
 var apiPaths = map[string]bool{"/api/v1/lookup": true, "/api/v1/verify": true, "/api/v1/providers": true, "/api/v1/export": true,
-	"/api/v1/openapi.json": true, "/api/v1/result.schema.json": true}
+	"/api/v1/openapi.json": true, "/api/v1/result.schema.json": true, "/api/v1/check": true, "/api/v1/check.schema.json": true}
 
 // apiNotFound answers every other request under /api/ in JSON.
 func (s *server) apiNotFound(w http.ResponseWriter, r *http.Request) {

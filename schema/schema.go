@@ -9,3 +9,10 @@ import _ "embed"
 //
 //go:embed result.schema.json
 var Result []byte
+
+// Check is check.schema.json, the JSON Schema (draft 2020-12) of a domain
+// check's report (popfind check --json, GET /api/v1/check). It refers to
+// result.schema.json for servers, sources and the verify object.
+//
+//go:embed check.schema.json
+var Check []byte

@@ -1,0 +1,551 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/popfind/popfind/check"
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/probe"
+)
+
+// popfind check DOMAIN: what a domain publishes to mail clients, every
+// server named there checked, and what to fix. The check package does the
+// work; this file turns flags into its config and renders its Report.
+
+// ExitCheckFailed is popfind check's status when a finding is a failure.
+const ExitCheckFailed = 1
+
+// checkProtocols are the protocols a check looks at by default: an admin
+// wants the whole picture.
+const checkProtocols = "pop3,imap,smtp"
+
+func checkCommand(status *int, lang i18n.Lang) *cli.Command {
+	t := lang.Sprintf
+	return &cli.Command{
+		Name:        "check",
+		Usage:       t(i18n.CheckUICmd),
+		UsageText:   t(i18n.CheckUICmdUsage),
+		Description: t(i18n.CheckUICmdDesc),
+		Flags: append(commonFlags(lang),
+			timeoutFlag(t(i18n.CheckUIFlagTimeout)),
+			dnsFlag(lang),
+			&cli.StringFlag{Name: "protocol", Value: checkProtocols, Usage: t(i18n.CheckUIFlagProtocol), EnvVars: []string{"POPFIND_PROTOCOL"}},
+			&cli.StringFlag{Name: "sources", Value: "all", Usage: t(i18n.FlagSources, lang.List(lookup.SourceNames())), EnvVars: []string{"POPFIND_SOURCES"}},
+			&cli.StringFlag{Name: "ispdb", Value: lookup.DefaultISPDB, Usage: t(i18n.FlagISPDB), EnvVars: []string{"POPFIND_ISPDB"}},
+		),
+		Action: func(c *cli.Context) error { return checkAction(c, status) },
+	}
+}
+
+func checkAction(c *cli.Context, status *int) error {
+	getenv := c.App.Metadata["getenv"].(func(string) string)
+	switch {
+	case c.NArg() == 0:
+		return usageError(i18n.CheckUIUsageNoDomain)
+	case c.NArg() > 1:
+		return usageError(i18n.CheckUIUsageArgs, strconv.Itoa(c.NArg()))
+	}
+	if err := inheritFlags(c); err != nil {
+		return err
+	}
+	opts, err := parseOptions(c, getenv)
+	if err != nil {
+		return err
+	}
+	if d, ok := c.App.Metadata["dial"].(func(ctx context.Context, network, address string) (net.Conn, error)); ok {
+		opts.dial = d
+	}
+	code, err := checkRun(c.Context, opts, c.Args().First(), c.App.Writer, c.App.ErrWriter, getenv)
+	*status = code
+	return err
+}
+
+// checkRun checks input with opts and writes the report to out, as JSON
+// or for a person, or on errw why nothing could be looked at. It returns
+// the exit status; the error is a usage error, or the context's when the
+// check was interrupted.
+func checkRun(ctx context.Context, opts *options, input string, out, errw io.Writer, getenv func(string) string) (int, error) {
+	ch, err := newChecker(opts)
+	if err != nil {
+		return ExitUsage, err
+	}
+	defer ch.Close()
+	r, err := runCheck(ctx, ch, input)
+	if ctx.Err() != nil {
+		// Interrupted: Run says so, and nothing else is said.
+		return ExitInterrupted, ctx.Err()
+	}
+	if err != nil {
+		return ExitUsage, err
+	}
+	code := checkExit(r)
+	if opts.json {
+		return code, writeJSON(out, checkView(r, opts.lang))
+	}
+	if r.Err != nil {
+		sc := screen{style: style{on: useColor(errw, getenv)}, lang: opts.lang, width: screenWidth(errw, getenv)}
+		return code, writeCheckErr(errw, r, opts.lang, sc)
+	}
+	sc := screen{style: style{on: useColor(out, getenv)}, lang: opts.lang, width: screenWidth(out, getenv)}
+	return code, writeCheck(out, r, opts.lang, sc)
+}
+
+// checkConfig is the check's configuration for a run's options: every
+// source answers (no grace), for the run's protocols, POP3, IMAP and SMTP
+// by default.
+func checkConfig(o *options) lookup.Config {
+	cfg := o.config()
+	cfg.WaitAll, cfg.Grace = true, -1
+	if len(cfg.Protocols) == 0 {
+		cfg.Protocols, _ = lookup.ParseProtocols(checkProtocols)
+	}
+	return cfg
+}
+
+// newChecker returns the Checker of a run, or a usage error.
+func newChecker(o *options) (*check.Checker, error) {
+	for _, name := range o.sources {
+		if !slices.Contains(lookup.SourceNames(), name) {
+			return nil, usageError(i18n.UsageUnknownSource, strconv.Quote(name), strings.Join(sortedSourceNames(), ", "))
+		}
+	}
+	ch, err := check.New(checkConfig(o))
+	if err != nil {
+		return nil, usageError(i18n.UsageOther, err.Error())
+	}
+	return ch, nil
+}
+
+// runCheck checks input, a domain. An address, or anything that is not a
+// domain, is a usage error that says so in the run's language.
+func runCheck(ctx context.Context, ch *check.Checker, input string) (*check.Report, error) {
+	input = strings.TrimSpace(input)
+	if local, domain, ok := strings.Cut(input, "@"); ok && local != "" && domain != "" && !strings.Contains(domain, "@") {
+		return nil, usageError(i18n.CheckUIUsageAddress, shellQuote(domain))
+	}
+	r, err := ch.Check(ctx, input)
+	if err == nil {
+		return r, nil
+	}
+	if errors.Is(err, lookup.ErrInvalidAddress) {
+		why := i18n.Text(oneLine(err))
+		var ae *lookup.AddressError
+		if errors.As(err, &ae) && ae.Why.Key != "" {
+			why = ae.Why
+		}
+		return nil, usageError(i18n.CheckUIUsageDomain, strconv.Quote(input), i18n.Nest(why))
+	}
+	return nil, err
+}
+
+// checkExit is a check's exit status: 4 when nothing could be looked at,
+// 1 when a finding is a failure, else 0.
+func checkExit(r *check.Report) int {
+	switch {
+	case r.Err != nil:
+		return ExitNetwork
+	case r.Count(check.Fail) > 0:
+		return ExitCheckFailed
+	}
+	return ExitOK
+}
+
+// The JSON of popfind check --json and GET /api/v1/check: fields may be
+// added; none may be renamed (schema/check.schema.json).
+
+// checkJSON is a check's report.
+type checkJSON struct {
+	Domain        string   `json:"domain"`
+	UnicodeDomain string   `json:"unicode_domain,omitempty"`
+	Protocols     []string `json:"protocols"`
+	// Counts are the findings of each severity.
+	Counts   checkCounts        `json:"counts"`
+	Findings []checkFindingJSON `json:"findings"`
+	Sources  []checkSourceJSON  `json:"sources"`
+	Servers  []checkServerJSON  `json:"servers"`
+	// Error says why nothing could be looked at.
+	Error string `json:"error,omitempty"`
+}
+
+type checkCounts struct {
+	Fail int `json:"fail"`
+	Warn int `json:"warn"`
+	Info int `json:"info"`
+}
+
+// checkFindingJSON is one finding.
+type checkFindingJSON struct {
+	Severity  string            `json:"severity"`
+	Code      string            `json:"code"`
+	Protocol  string            `json:"protocol"`
+	Source    string            `json:"source"`
+	Server    string            `json:"server,omitempty"`
+	Message   string            `json:"message"`
+	Fix       string            `json:"fix"`
+	Paste     string            `json:"paste,omitempty"`
+	PasteKind string            `json:"paste_kind,omitempty"`
+	PasteURL  string            `json:"paste_url,omitempty"`
+	Compare   []checkSourceJSON `json:"compare,omitempty"`
+}
+
+// checkSourceJSON is what one source published.
+type checkSourceJSON struct {
+	Source   string       `json:"source"`
+	URL      string       `json:"url"`
+	FinalURL string       `json:"final_url,omitempty"`
+	Status   string       `json:"status"`
+	Reason   string       `json:"reason,omitempty"`
+	Insecure bool         `json:"insecure"`
+	DNSSEC   bool         `json:"dnssec"`
+	Servers  []jsonServer `json:"servers"`
+	Records  []string     `json:"records"`
+}
+
+// checkServerJSON is one server's check: the verify --json object, with
+// the sources that name the server and, for STARTTLS, whether it offered
+// a password login before TLS.
+type checkServerJSON struct {
+	*verifyJSON
+	Sources []string `json:"sources"`
+	// Username is the login name the sources give, when they give one.
+	Username string `json:"username,omitempty"`
+	// PlainAuth is set when the server said whether it offers a password
+	// login before TLS; AuthEvidence is what showed it.
+	PlainAuth    *bool  `json:"plain_auth_before_tls,omitempty"`
+	AuthEvidence string `json:"auth_evidence,omitempty"`
+}
+
+// checkView is the JSON of r, its messages in lang.
+func checkView(r *check.Report, lang i18n.Lang) *checkJSON {
+	j := &checkJSON{Domain: r.Domain, Protocols: []string{}, Findings: []checkFindingJSON{},
+		Sources: []checkSourceJSON{}, Servers: []checkServerJSON{},
+		Counts: checkCounts{Fail: r.Count(check.Fail), Warn: r.Count(check.Warn), Info: r.Count(check.Info)}}
+	if r.UnicodeDomain != "" && r.UnicodeDomain != r.Domain {
+		j.UnicodeDomain = r.UnicodeDomain
+	}
+	for _, p := range r.Protocols {
+		j.Protocols = append(j.Protocols, string(p))
+	}
+	for _, f := range r.Findings {
+		fj := checkFindingJSON{Severity: string(f.Severity), Code: f.Code, Protocol: string(f.Protocol), Source: f.Source,
+			Server: f.Server, Message: lang.Format(f.Message), Fix: lang.Format(f.Fix),
+			Paste: f.Paste, PasteKind: f.PasteKind, PasteURL: f.PasteURL}
+		for _, p := range f.Compare {
+			fj.Compare = append(fj.Compare, publishedView(p, lang))
+		}
+		j.Findings = append(j.Findings, fj)
+	}
+	for _, p := range r.Sources {
+		j.Sources = append(j.Sources, publishedView(p, lang))
+	}
+	for _, s := range r.Servers {
+		j.Servers = append(j.Servers, serverCheckView(s, lang))
+	}
+	if r.Err != nil {
+		j.Error = checkErrText(r.Err, lang)
+	}
+	return j
+}
+
+func publishedView(p check.Published, lang i18n.Lang) checkSourceJSON {
+	j := checkSourceJSON{Source: p.Source, URL: p.URL, FinalURL: p.FinalURL, Status: string(p.Status),
+		Insecure: p.Insecure, DNSSEC: p.DNSSEC, Servers: []jsonServer{}, Records: nonNil(p.Records)}
+	if p.FinalURL == p.URL {
+		j.FinalURL = ""
+	}
+	if p.Reason != nil {
+		j.Reason = lang.Format(*p.Reason)
+	}
+	for _, s := range p.Servers {
+		j.Servers = append(j.Servers, serverView(lookup.Server(s)))
+	}
+	return j
+}
+
+func serverCheckView(s check.ServerCheck, lang i18n.Lang) checkServerJSON {
+	rep := s.Report
+	if rep == nil {
+		// Not checked at all: the server as published, failed.
+		rep = &probe.Report{Protocol: s.Server.Protocol, Host: s.Server.Host, Port: s.Server.Port, SocketType: s.Server.SocketType}
+	}
+	j := checkServerJSON{verifyJSON: (&verifyReport{r: rep}).json(lang), Sources: nonNil(s.Sources), Username: s.Server.Username}
+	if s.PlainAuthKnown {
+		plain := s.PlainAuth
+		j.PlainAuth = &plain
+		j.AuthEvidence = s.AuthEvidence
+	}
+	return j
+}
+
+// checkErrText says why nothing could be looked at.
+func checkErrText(err error, lang i18n.Lang) string {
+	if errors.Is(err, lookup.ErrNetwork) {
+		return lang.Sprintf(i18n.ErrNetwork)
+	}
+	return reason(err, lang)
+}
+
+// verdict is the report's first line: the domain and how many findings of
+// each severity, or that there are none.
+func verdict(r *check.Report, lang i18n.Lang) string {
+	var parts []string
+	count := func(s check.Severity, one, many string) {
+		switch n := r.Count(s); n {
+		case 0:
+		case 1:
+			parts = append(parts, lang.Sprintf(one))
+		default:
+			parts = append(parts, lang.Sprintf(many, strconv.Itoa(n)))
+		}
+	}
+	count(check.Fail, i18n.CheckUIFailOne, i18n.CheckUIFailMany)
+	count(check.Warn, i18n.CheckUIWarnOne, i18n.CheckUIWarnMany)
+	if len(parts) == 0 {
+		parts = append(parts, lang.Sprintf(i18n.CheckUIClean))
+	}
+	count(check.Info, i18n.CheckUIInfoOne, i18n.CheckUIInfoMany)
+	return lang.Sprintf(i18n.CheckUIVerdict, checkDomain(r), strings.Join(parts, lang.ListSep()))
+}
+
+// checkDomain is the domain as people read it: an IDN with its Unicode
+// form.
+func checkDomain(r *check.Report) string {
+	if r.Domain == "" {
+		return r.UnicodeDomain
+	}
+	return displayHost(r.Domain)
+}
+
+// severityLabel is a severity's mark and word.
+func severityLabel(s check.Severity, lang i18n.Lang, sc screen) string {
+	switch s {
+	case check.Fail:
+		return sc.red("✗ " + lang.Sprintf(i18n.CheckUISevFail))
+	case check.Warn:
+		return sc.yellow("! " + lang.Sprintf(i18n.CheckUISevWarn))
+	}
+	return sc.dim("i " + lang.Sprintf(i18n.CheckUISevInfo))
+}
+
+// statusText is a source's status in a word or two.
+func statusText(p check.Published, lang i18n.Lang) string {
+	key := map[check.Status]string{
+		check.StatusFound: i18n.CheckUIStatusFound, check.StatusMissing: i18n.CheckUIStatusMissing,
+		check.StatusInvalid: i18n.CheckUIStatusInvalid, check.StatusFailed: i18n.CheckUIStatusFailed,
+		check.StatusSkipped: i18n.CheckUIStatusSkipped,
+	}[p.Status]
+	if key == "" {
+		return string(p.Status)
+	}
+	words := []string{lang.Sprintf(key)}
+	if p.Insecure {
+		words = append(words, lang.Sprintf(i18n.CheckUIOverHTTP))
+	}
+	if p.DNSSEC {
+		words = append(words, "DNSSEC")
+	}
+	return strings.Join(words, lang.ListSep())
+}
+
+// serverLine is a server as a line of the report: its protocol, host,
+// port and security.
+func serverLine(proto lookup.Protocol, host string, port int, st lookup.SocketType, lang i18n.Lang) string {
+	return proto.Label() + " " + displayHost(host) + ":" + strconv.Itoa(port) + " " + sslText(st, lang)
+}
+
+// writeCheck writes r for a person: the verdict, one block per finding
+// (what, why, the fix, and what to paste, verbatim), then what each source
+// published and the result of each server's check; wrapped to the screen,
+// nothing cut, no timings.
+func writeCheck(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) error {
+	var b strings.Builder
+	v := verdict(r, lang)
+	switch {
+	case r.Count(check.Fail) > 0:
+		sc.styled(&b, v, 2, func(s string) string { return sc.bold(sc.red(s)) })
+	case r.Count(check.Warn) > 0:
+		sc.styled(&b, v, 2, func(s string) string { return sc.bold(sc.yellow(s)) })
+	default:
+		sc.styled(&b, v, 2, func(s string) string { return sc.bold(sc.green(s)) })
+	}
+	var labels []string
+	for _, p := range r.Protocols {
+		labels = append(labels, p.Label())
+	}
+	if len(labels) > 0 {
+		l := lang.Sprintf(i18n.CheckUIProtocols) + colon(lang)
+		sc.line(&b, l+strings.Join(labels, lang.ListSep()), columns.StringWidth(l))
+	}
+	for _, f := range r.Findings {
+		b.WriteString("\n")
+		writeFinding(&b, f, checkDomain(r), lang, sc)
+	}
+	b.WriteString("\n")
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	if err := writeCheckSources(w, r, lang, sc); err != nil {
+		return err
+	}
+	io.WriteString(w, "\n")
+	return writeCheckServers(w, r, lang, sc)
+}
+
+// writeFinding writes one finding's block.
+func writeFinding(b *strings.Builder, f check.Finding, domain string, lang i18n.Lang, sc screen) {
+	head := []string{f.Code}
+	if f.Protocol != "" {
+		head = append(head, f.Protocol.Label())
+	}
+	if f.Source != "" {
+		head = append(head, f.Source)
+	}
+	if f.Server != "" {
+		head = append(head, displayHost(f.Server))
+	}
+	sc.line(b, severityLabel(f.Severity, lang, sc)+"  "+strings.Join(head, " · "), 4)
+	if msg := lang.Format(f.Message); msg != "" {
+		sc.line(b, "  "+msg, 2)
+	}
+	if fix := lang.Format(f.Fix); fix != "" {
+		l := "  " + lang.Sprintf(i18n.CheckUIFix) + colon(lang)
+		sc.line(b, l+fix, columns.StringWidth(l))
+	}
+	if len(f.Compare) > 0 {
+		sc.line(b, "  "+lang.Sprintf(i18n.CheckUICompare), 4)
+		for _, p := range f.Compare {
+			var said []string
+			for _, s := range p.Servers {
+				if f.Protocol == "" || s.Protocol == f.Protocol {
+					said = append(said, serverLine(s.Protocol, s.Host, s.Port, s.SocketType, lang))
+				}
+			}
+			if len(said) == 0 {
+				said = append(said, statusText(p, lang))
+			}
+			l := "    " + p.Source + colon(lang)
+			sc.line(b, l+strings.Join(said, lang.ClauseSep()), columns.StringWidth(l))
+		}
+	}
+	if f.Paste == "" {
+		return
+	}
+	sc.line(b, "  "+pasteLabel(f, domain, lang), 4)
+	// Verbatim: not wrapped, not indented (a zone file reads a line that
+	// starts with a space as the previous owner's), between blank lines.
+	b.WriteString("\n" + strings.TrimRight(f.Paste, "\n") + "\n")
+}
+
+// pasteLabel says what a finding's paste is and where it goes: the
+// domain's DNS zone, or the URL to publish the file at.
+func pasteLabel(f check.Finding, domain string, lang i18n.Lang) string {
+	switch {
+	case f.PasteKind == "xml" && f.PasteURL != "":
+		return lang.Sprintf(i18n.CheckUIPasteXML, f.PasteURL)
+	case f.PasteKind == "dns" && f.PasteURL != "":
+		return lang.Sprintf(i18n.CheckUIPasteDNS, f.PasteURL)
+	case f.PasteKind == "dns" && domain != "":
+		return lang.Sprintf(i18n.CheckUIPasteDNS, domain)
+	}
+	return lang.Sprintf(i18n.CheckUIPasteOther)
+}
+
+// writeCheckSources writes what each source published: a table of its
+// status and its servers for the protocols checked, then why a source
+// gave nothing, each on a line of its own.
+func writeCheckSources(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) error {
+	var b strings.Builder
+	sc.styled(&b, lang.Sprintf(i18n.CheckUISources)+strings.TrimRight(colon(lang), " "), 0, sc.bold)
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	b.Reset()
+	headers := []string{lang.Sprintf(i18n.HdrSource), lang.Sprintf(i18n.CheckUIHdrStatus), lang.Sprintf(i18n.CheckUIHdrPublished)}
+	var rows [][]string
+	for _, p := range r.Sources {
+		var servers []string
+		for _, s := range p.Servers {
+			if len(r.Protocols) == 0 || slices.Contains(r.Protocols, s.Protocol) {
+				servers = append(servers, serverLine(s.Protocol, s.Host, s.Port, s.SocketType, lang))
+			}
+		}
+		cell := strings.Join(servers, "\n")
+		if cell == "" {
+			cell = "—"
+		}
+		// The status's words one a line: a narrow column.
+		rows = append(rows, []string{p.Source, strings.ReplaceAll(statusText(p, lang), lang.ListSep(), "\n"), cell})
+		// Continuation lines hang by four columns: a reason often holds
+		// a long URL, which would leave nothing beside a long label.
+		if p.FinalURL != "" && p.FinalURL != p.URL {
+			sc.line(&b, "  "+p.Source+colon(lang)+lang.Sprintf(i18n.CheckUIFinalURL, p.FinalURL), 4)
+		}
+		if p.Reason != nil {
+			sc.line(&b, "  "+p.Source+colon(lang)+lang.Format(*p.Reason), 4)
+		}
+	}
+	if len(rows) > 0 {
+		if err := sc.table(w, headers, rows); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeCheckServers writes the result of each server's check, then why
+// each that failed did.
+func writeCheckServers(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) error {
+	var b strings.Builder
+	sc.styled(&b, lang.Sprintf(i18n.CheckUIServers)+strings.TrimRight(colon(lang), " "), 0, sc.bold)
+	if len(r.Servers) == 0 {
+		sc.line(&b, "  "+lang.Sprintf(i18n.CheckUINoServers), 2)
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	b.Reset()
+	headers := []string{lang.Sprintf(i18n.CheckUIHdrServer), lang.Sprintf(i18n.CheckUIHdrBy), lang.Sprintf(i18n.CheckUIHdrResult)}
+	var rows [][]string
+	for _, s := range r.Servers {
+		srv := s.Server
+		result := lang.Sprintf(i18n.CheckUIFailed)
+		if s.Report != nil && s.Report.OK {
+			result = lang.Sprintf(i18n.CheckUIPassed)
+		}
+		rows = append(rows, []string{serverLine(srv.Protocol, srv.Host, srv.Port, srv.SocketType, lang),
+			strings.Join(s.Sources, "\n"), result})
+		if s.Report != nil && !s.Report.OK && s.Report.Problem.Key != "" {
+			l := "  " + displayHost(srv.Host) + ":" + strconv.Itoa(srv.Port) + colon(lang)
+			sc.line(&b, l+lang.Format(s.Report.Problem), 4)
+		}
+	}
+	if err := sc.table(w, headers, rows); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeCheckErr says, on standard error, that nothing could be looked at,
+// and what to try.
+func writeCheckErr(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) error {
+	var b strings.Builder
+	sc.line(&b, "popfind"+colon(lang)+lang.Sprintf(i18n.CheckUINothing, checkDomain(r), checkErrText(r.Err, lang)), 2)
+	l := lang.Sprintf(i18n.LblHint) + colon(lang)
+	sc.line(&b, l+lang.Sprintf(i18n.CheckUIHintNet), columns.StringWidth(l))
+	_, err := fmt.Fprint(w, b.String())
+	return err
+}

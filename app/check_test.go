@@ -1,0 +1,362 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/popfind/popfind/check"
+	"github.com/popfind/popfind/i18n"
+	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
+	"github.com/popfind/popfind/probe"
+)
+
+// sampleXML is the autoconfig file of the sample report's paste.
+const sampleXML = `<?xml version="1.0" encoding="UTF-8"?>
+<clientConfig version="1.1">
+  <emailProvider id="example.org">
+    <domain>example.org</domain>
+    <incomingServer type="imap">
+      <hostname>mail.example.org</hostname>
+      <port>993</port>
+      <socketType>SSL</socketType>
+      <username>%EMAILADDRESS%</username>
+      <authentication>password-cleartext</authentication>
+    </incomingServer>
+  </emailProvider>
+</clientConfig>`
+
+// sampleCheckReport is a report with findings of every severity, a paste
+// of each kind, a comparison of sources, and servers that passed and
+// failed: what the renderers must handle, without the engine.
+func sampleCheckReport() *check.Report {
+	srv := func(p settings.Protocol, host string, port int, st settings.SocketType) settings.Server {
+		return settings.Server{Protocol: p, Host: host, Port: port, SocketType: st, Username: "%EMAILADDRESS%", Auth: []string{"password-cleartext"}}
+	}
+	imap := srv(settings.IMAP, "mail.example.org", 993, settings.SSL)
+	pop := srv(settings.POP3, "mail.example.org", 110, settings.Plain)
+	smtp := srv(settings.SMTP, "smtp.example.org", 587, settings.STARTTLS)
+	oldIMAP := srv(settings.IMAP, "imap.old-hosting.example.net", 143, settings.STARTTLS)
+	reason := i18n.M(i18n.ReasonHTTPStatus, "https://autoconfig.example.org/mail/config-v1.1.xml", "404 Not Found")
+	autoconfigHTTP := check.Published{Source: lookup.SourceAutoconfigHTTP, URL: "http://autoconfig.example.org/mail/config-v1.1.xml",
+		Status: check.StatusFound, Insecure: true, Servers: []settings.Server{imap, pop, smtp}}
+	ispdb := check.Published{Source: lookup.SourceISPDB, URL: "https://autoconfig.thunderbird.net/v1.1/example.org",
+		Status: check.StatusFound, Servers: []settings.Server{oldIMAP}}
+	srvRecords := check.Published{Source: lookup.SourceSRV, URL: "_imaps._tcp.example.org, _pop3s._tcp.example.org, _submission._tcp.example.org",
+		Status: check.StatusMissing, Reason: &i18n.Msg{Key: i18n.ReasonDNSNoHost, Args: []string{"_imaps._tcp.example.org"}}}
+	ok := func(s settings.Server) *probe.Report {
+		return &probe.Report{OK: true, Protocol: s.Protocol, Host: s.Host, Port: s.Port, SocketType: s.SocketType, Addr: "192.0.2.25:" + fmt.Sprint(s.Port),
+			Steps: []probe.Step{{Name: i18n.M(i18n.StepConnect, "192.0.2.25"), OK: true}}}
+	}
+	refused := &probe.Report{Protocol: oldIMAP.Protocol, Host: oldIMAP.Host, Port: oldIMAP.Port, SocketType: oldIMAP.SocketType,
+		Kind: "refused", Problem: i18n.M(i18n.FailRefused, "198.51.100.7:143"), Err: errors.New("connection refused"),
+		Steps: []probe.Step{{Name: i18n.M(i18n.StepConnect, "198.51.100.7"), OK: false}}}
+	return &check.Report{
+		Domain: "example.org", UnicodeDomain: "example.org",
+		Protocols: []settings.Protocol{settings.POP3, settings.IMAP, settings.SMTP},
+		Findings: []check.Finding{
+			{Severity: check.Fail, Code: check.CodeAutoconfigHTTPOnly, Source: lookup.SourceAutoconfigHTTP,
+				Message: i18n.Text("The autoconfig file is served over plain HTTP only: anyone on the network path can change the servers a mail client is told to use."),
+				Fix:     i18n.Text("Serve the file over HTTPS at the address below, with a certificate for autoconfig.example.org."),
+				Paste:   sampleXML, PasteKind: "xml", PasteURL: "https://autoconfig.example.org/mail/config-v1.1.xml"},
+			{Severity: check.Fail, Code: check.CodePlaintext, Protocol: settings.POP3, Server: "mail.example.org:110",
+				Message: i18n.Text("POP3 on mail.example.org:110 is published without TLS: passwords cross the network unencrypted."),
+				Fix:     i18n.Text("Publish port 995 with SSL/TLS instead, and turn off plain-text logins on port 110.")},
+			{Severity: check.Warn, Code: check.CodeSourcesDisagree, Protocol: settings.IMAP,
+				Message: i18n.Text("The sources name different IMAP servers: clients that read the ISP database get imap.old-hosting.example.net, which refuses connections."),
+				Fix:     i18n.Text("Ask for the ISP database's entry to be updated, or removed."),
+				Compare: []check.Published{autoconfigHTTP, ispdb}},
+			{Severity: check.Warn, Code: check.CodeServerUnreachable, Protocol: settings.IMAP, Source: lookup.SourceISPDB, Server: "imap.old-hosting.example.net:143",
+				Message: i18n.Text("imap.old-hosting.example.net:143 refuses connections."),
+				Fix:     i18n.Text("Remove the server from the ISP database's entry.")},
+			{Severity: check.Info, Code: check.CodeAutoconfigMissing, Protocol: settings.IMAP, Source: lookup.SourceSRV,
+				Message:   i18n.Text("No SRV records (RFC 6186) name the IMAP server."),
+				Fix:       i18n.Text("Add SRV records, which clients that do not read autoconfig files use."),
+				Paste:     "_imaps._tcp.example.org. 3600 IN SRV 0 1 993 mail.example.org.\n_submission._tcp.example.org. 3600 IN SRV 0 1 587 smtp.example.org.",
+				PasteKind: "dns", PasteURL: "example.org"},
+		},
+		Sources: []check.Published{
+			{Source: lookup.SourceAutoconfig, URL: "https://autoconfig.example.org/mail/config-v1.1.xml", Status: check.StatusMissing, Reason: &reason},
+			autoconfigHTTP, ispdb, srvRecords,
+			{Source: lookup.SourceMX, URL: "example.org MX", Status: check.StatusSkipped},
+		},
+		Servers: []check.ServerCheck{
+			{Server: imap, Sources: []string{lookup.SourceAutoconfigHTTP}, Report: ok(imap)},
+			{Server: pop, Sources: []string{lookup.SourceAutoconfigHTTP}, Report: ok(pop)},
+			{Server: smtp, Sources: []string{lookup.SourceAutoconfigHTTP}, Report: ok(smtp), PlainAuth: false, PlainAuthKnown: true, AuthEvidence: "250-AUTH PLAIN LOGIN"},
+			{Server: oldIMAP, Sources: []string{lookup.SourceISPDB}, Report: refused},
+		},
+	}
+}
+
+// cleanCheckReport is a report with nothing to say.
+func cleanCheckReport() *check.Report {
+	s := settings.Server{Protocol: settings.IMAP, Host: "imap.example.com", Port: 993, SocketType: settings.SSL, Username: "%EMAILADDRESS%", Auth: []string{}}
+	return &check.Report{Domain: "example.com", UnicodeDomain: "example.com", Protocols: []settings.Protocol{settings.IMAP},
+		Sources: []check.Published{{Source: lookup.SourceSRV, URL: "_imaps._tcp.example.com", Status: check.StatusFound, DNSSEC: true, Servers: []settings.Server{s},
+			Records: []string{"_imaps._tcp.example.com. 3600 IN SRV 0 1 993 imap.example.com."}}},
+		Servers: []check.ServerCheck{{Server: s, Sources: []string{lookup.SourceSRV}, Report: &probe.Report{OK: true, Protocol: s.Protocol, Host: s.Host, Port: s.Port, SocketType: s.SocketType}}}}
+}
+
+// renderCheck renders r as the command does at width in lang, colourless.
+func renderCheck(t *testing.T, r *check.Report, lang i18n.Lang, width int) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := writeCheck(&b, r, lang, screen{lang: lang, width: width}); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestCheckHuman: the verdict comes first; each finding has its
+// severity, code, message and fix; each paste is there verbatim, whole,
+// unindented; the tables fit the screen and no URL or host is split.
+func TestCheckHuman(t *testing.T) {
+	t.Parallel()
+	r := sampleCheckReport()
+	words := []string{"https://autoconfig.example.org/mail/config-v1.1.xml", "imap.old-hosting.example.net", "mail.example.org", "smtp.example.org"}
+	for _, lang := range []i18n.Lang{i18n.English, i18n.Chinese} {
+		for _, width := range []int{60, 80, 0} {
+			t.Run(fmt.Sprintf("%s-%d", lang, width), func(t *testing.T) {
+				t.Parallel()
+				out := renderCheck(t, r, lang, width)
+				first := strings.SplitN(out, "\n", 2)[0]
+				want := lang.Sprintf(i18n.CheckUIVerdict, "example.org", lang.Sprintf(i18n.CheckUIFailMany, "2")+lang.ListSep()+
+					lang.Sprintf(i18n.CheckUIWarnMany, "2")+lang.ListSep()+lang.Sprintf(i18n.CheckUIInfoOne))
+				if first != want {
+					t.Errorf("first line %q, want %q", first, want)
+				}
+				for _, f := range r.Findings {
+					if !strings.Contains(out, f.Code) {
+						t.Errorf("no %s", f.Code)
+					}
+					if f.Paste != "" && !strings.Contains(out, "\n\n"+f.Paste+"\n\n") {
+						t.Errorf("paste of %s not verbatim between blank lines:\n%s", f.Code, out)
+					}
+				}
+				for _, s := range []string{lang.Sprintf(i18n.CheckUISources), lang.Sprintf(i18n.CheckUIServers), lang.Sprintf(i18n.CheckUIFix)} {
+					if !strings.Contains(out, s) {
+						t.Errorf("no %q", s)
+					}
+				}
+				if width > 0 {
+					// What is to be pasted is as it is, whatever its width.
+					rest := out
+					for _, f := range r.Findings {
+						if f.Paste != "" {
+							rest = strings.Replace(rest, f.Paste, "", 1)
+						}
+					}
+					checkScreen(t, rest, width)
+					checkWhole(t, out, words, []string{"https://autoconfig.example.org/mail/config-v1.1.xml"})
+				}
+				if lang == i18n.Chinese && strings.Contains(out, "Fix:") {
+					t.Errorf("English in the Chinese report:\n%s", out)
+				}
+				if strings.Contains(out, "ms") && strings.Contains(out, "毫秒") {
+					t.Errorf("timings in the report:\n%s", out)
+				}
+			})
+		}
+	}
+	if out := renderCheck(t, cleanCheckReport(), i18n.English, 80); !strings.HasPrefix(out, "example.com: no problems found\n") {
+		t.Errorf("clean report:\n%s", out)
+	}
+}
+
+// TestGoldenCheckSample: the sample report at 80 columns, in English and
+// Chinese.
+func TestGoldenCheckSample(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []i18n.Lang{i18n.English, i18n.Chinese} {
+		name := fmt.Sprintf("check-sample-%s-80", lang)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			golden(t, name, renderCheck(t, sampleCheckReport(), lang, 80))
+		})
+	}
+}
+
+// checkSchema compiles check.schema.json, with result.schema.json, which
+// it refers to, known by its $id.
+var checkSchema = sync.OnceValue(func() *jsonschema.Schema {
+	c := jsonschema.NewCompiler()
+	dir := filepath.Join("..", "schema")
+	result, err := jsonschema.UnmarshalJSON(bytes.NewReader(mustRead(filepath.Join(dir, "result.schema.json"))))
+	if err != nil {
+		panic(err)
+	}
+	if err := c.AddResource("https://github.com/popfind/popfind/schema/result.schema.json", result); err != nil {
+		panic(err)
+	}
+	self, err := jsonschema.UnmarshalJSON(bytes.NewReader(mustRead(filepath.Join(dir, "check.schema.json"))))
+	if err != nil {
+		panic(err)
+	}
+	if err := c.AddResource("https://github.com/popfind/popfind/schema/check.schema.json", self); err != nil {
+		panic(err)
+	}
+	return c.MustCompile("https://github.com/popfind/popfind/schema/check.schema.json")
+})
+
+// TestCheckJSON: the JSON of a report is valid against the schema, in
+// both languages, with the fields the issue names.
+func TestCheckJSON(t *testing.T) {
+	t.Parallel()
+	for _, r := range []*check.Report{sampleCheckReport(), cleanCheckReport(),
+		{Domain: "down.example", Err: fmt.Errorf("check: %w", lookup.ErrNetwork)}} {
+		for _, lang := range []i18n.Lang{i18n.English, i18n.Chinese} {
+			var b bytes.Buffer
+			if err := writeJSON(&b, checkView(r, lang)); err != nil {
+				t.Fatal(err)
+			}
+			validate(t, checkSchema(), b.Bytes())
+			j := decode[map[string]any](t, b.Bytes())
+			for _, k := range []string{"domain", "protocols", "findings", "sources", "servers", "counts"} {
+				if _, ok := j[k]; !ok {
+					t.Errorf("%s: no %s: %s", r.Domain, k, b.Bytes())
+				}
+			}
+			if r.Err != nil && j["error"] == nil {
+				t.Errorf("no error: %s", b.Bytes())
+			}
+		}
+	}
+	var b bytes.Buffer
+	writeJSON(&b, checkView(sampleCheckReport(), i18n.English))
+	for _, want := range []string{`"severity":"fail","code":"autoconfig_http_only","protocol":"","source":"autoconfig-http"`,
+		`"paste_kind":"xml","paste_url":"https://autoconfig.example.org/mail/config-v1.1.xml"`, `"compare":[{"source":"autoconfig-http"`,
+		`"plain_auth_before_tls":false,"auth_evidence":"250-AUTH PLAIN LOGIN"`, `"ok":false,"protocol":"imap","host":"imap.old-hosting.example.net"`,
+		`"counts":{"fail":2,"warn":2,"info":1}`, `"sources":["ispdb"]`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("JSON lacks %s:\n%s", want, b.String())
+		}
+	}
+}
+
+// TestCheckExit: 1 for a failure, 0 for warnings alone, 4 when nothing
+// could be looked at.
+func TestCheckExit(t *testing.T) {
+	t.Parallel()
+	warnOnly := sampleCheckReport()
+	warnOnly.Findings = warnOnly.Findings[2:]
+	for _, tt := range []struct {
+		r    *check.Report
+		want int
+	}{
+		{sampleCheckReport(), 1}, {warnOnly, 0}, {cleanCheckReport(), 0},
+		{&check.Report{Domain: "x.example", Err: lookup.ErrNetwork}, 4},
+	} {
+		if got := checkExit(tt.r); got != tt.want {
+			t.Errorf("%s: exit %d, want %d", tt.r.Domain, got, tt.want)
+		}
+	}
+	var b bytes.Buffer
+	writeCheckErr(&b, &check.Report{Domain: "x.example", Err: lookup.ErrNetwork}, i18n.Chinese, screen{lang: i18n.Chinese, width: 80})
+	if !strings.HasPrefix(b.String(), "popfind：无法检查 x.example 的任何内容：") {
+		t.Errorf("Chinese network error %q", b.String())
+	}
+}
+
+// TestCheckUsage: usage errors exit 2, in the user's language, with a
+// clean standard output.
+func TestCheckUsage(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check"}, "popfind: no domain given: popfind check DOMAIN"},
+		{[]string{"check", "a.example", "b.example"}, "check takes one DOMAIN, got 2 arguments"},
+		{[]string{"check", "someone@example.org"}, "check takes a domain, not an address: popfind check example.org"},
+		{[]string{"--lang", "zh", "check", "someone@example.org"}, "popfind：check 接受的是域名，而不是邮箱地址：popfind check example.org"},
+		{[]string{"check", "--lang", "zh"}, "popfind：未提供域名"},
+		{[]string{"check", "--protocol", "pop4", "example.org"}, `unknown protocol`},
+		{[]string{"check", "--sources", "nosuch", "example.org"}, `"nosuch"`},
+		{[]string{"check", "--timeout", "0s", "example.org"}, `0s`},
+		// Options before the command's name count, as for export.
+		{[]string{"--protocol", "pop4", "check", "example.org"}, `unknown protocol`},
+		{[]string{"--timeout", "0s", "check", "example.org"}, `0s`},
+	} {
+		code, stdout, stderr := run(t, "", tt.args...)
+		if code != ExitUsage || stdout != "" || !strings.Contains(stderr, tt.want) || strings.Contains(stderr, "panic") {
+			t.Errorf("popfind %s: exit %d, stdout %q, stderr %q; want exit 2 and %q", strings.Join(tt.args, " "), code, stdout, stderr, tt.want)
+		}
+	}
+}
+
+// TestCheckInterrupted: a check stopped by its context says "interrupted"
+// and exits 130.
+func TestCheckInterrupted(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errw bytes.Buffer
+	code := Run(ctx, []string{"popfind", "check", "--dns", "127.0.0.1:1", "example.org"}, IO{In: strings.NewReader(""), Out: &out, Err: &errw,
+		Getenv: func(string) string { return "" }})
+	if code != ExitInterrupted || !strings.Contains(errw.String(), "interrupted") {
+		t.Errorf("exit %d, stderr %q", code, errw.String())
+	}
+}
+
+func mustRead(name string) []byte {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		panic(err)
+	}
+	return data
+}
+
+// TestCheckCompletion: completion offers check, its flags, and the items
+// of its --protocol list.
+func TestCheckCompletion(t *testing.T) {
+	t.Parallel()
+	a := newApp(IO{}, new(int), i18n.English)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{""}, "check"},
+		{[]string{"check", "--"}, "--protocol"},
+		{[]string{"check", "--protocol", "imap,"}, "imap,smtp"},
+	} {
+		got := complete(a, append(append([]string{"popfind"}, tt.args...), completeFlag))
+		if !slices.Contains(got, tt.want) {
+			t.Errorf("complete %q: %q lacks %q", tt.args, got, tt.want)
+		}
+	}
+}
+
+// TestCheckHelp: check's help in Chinese carries no English of urfave/cli's
+// nor of popfind's, and names the form of use; in English it names the
+// exit statuses.
+func TestCheckHelp(t *testing.T) {
+	t.Parallel()
+	code, zh, stderr := run(t, "", "--lang", "zh", "check", "--help")
+	if code != 0 || stderr != "" || !strings.Contains(zh, "popfind check [--protocol 列表] [--json] [选项] 域名") {
+		t.Fatalf("check --help in Chinese: exit %d, %s%s", code, zh, stderr)
+	}
+	english := regexp.MustCompile(`(?i:default|\bvalue\b|command options|arguments\.\.\.)|\b(OPTIONS|USAGE|NAME|DESCRIPTION|DOMAIN)\b|\[\$|[A-Za-z]{3,} [a-z]{3,} [a-z]{3,}`)
+	for _, l := range strings.Split(zh, "\n") {
+		if m := english.FindString(strings.NewReplacer("popfind check", "", "Thunderbird ISP", "").Replace(l)); m != "" {
+			t.Errorf("English %q in %q", m, l)
+		}
+	}
+	_, en, _ := run(t, "", "check", "--help")
+	for _, want := range []string{"popfind check [--protocol LIST] [--json] [options] DOMAIN", "1 when one is", "--protocol LIST"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("check --help lacks %q:\n%s", want, en)
+		}
+	}
+}

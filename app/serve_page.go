@@ -627,7 +627,7 @@ func (t richText) String() string {
 
 // urlRE finds URLs in text; the punctuation that may end a sentence
 // after one is not part of it.
-var urlRE = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://[^\s<>"'“”‘’（）()，。；、]+`)
+var urlRE = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://[^\s<>"'“”‘’（）()，。；、：！？【】《》「」]+`)
 
 // linkify splits s into text and https links.
 func linkify(s string) richText {

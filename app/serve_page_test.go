@@ -630,6 +630,8 @@ func TestLinkify(t *testing.T) {
 		{"javascript:alert(1) https://c.example", "javascript:alert(1) [https://c.example]"},
 		{"请打开 https://d.example/设置。然后", "请打开 [https://d.example/设置]。然后"},
 		{"（https://e.example/p）", "（[https://e.example/p]）"},
+		{"发布在 https://g.example/a.xml：请检查！https://h.example/？", "发布在 [https://g.example/a.xml]：请检查！[https://h.example/]？"},
+		{"《https://i.example/》「https://j.example/」", "《[https://i.example/]》「[https://j.example/]」"},
 		{"HTTPS://F.EXAMPLE/", "[HTTPS://F.EXAMPLE/]"},
 		{"https:// nothing", "https:// nothing"},
 		{"no link", "no link"},

@@ -197,7 +197,7 @@ func (s *source) found(servers []settings.Server) {
 		return
 	}
 	s.pub.Status = StatusMissing
-	m := i18n.M(i18n.CheckNothingPublished, "POP3, IMAP, SMTP")
+	m := i18n.M(i18n.CheckNothingPublished)
 	s.pub.Reason = &m
 }
 
@@ -209,7 +209,7 @@ func (s *source) fail(err error) {
 	if errors.Is(err, settings.ErrNotFound) {
 		s.pub.Status = StatusMissing
 	}
-	if m, ok := settings.Reason(err); ok {
+	if m, ok := lookup.Reason(err); ok {
 		s.pub.Reason = &m
 		return
 	}

@@ -88,7 +88,7 @@ var checkFindingsEnglish = map[string]string{
 	CheckAutodiscoverHTTPOnly:   "%s answers Autodiscover over plain HTTP only: Outlook's fallbacks there have leaked passwords to whoever could rewrite the answer.",
 	CheckAutodiscoverNoHost:     "%s does not exist: Outlook then tries other names, and its fallbacks have leaked passwords to look-alike hosts.",
 	CheckAutodiscoverHTTPOnlyFx: "Create %s and serve Autodiscover over HTTPS with a valid certificate (an answer that names no server will do).",
-	CheckNothingPublished:       "no %s server published",
+	CheckNothingPublished:       "no mail server published (POP3, IMAP or SMTP)",
 	CheckNoNetwork:              "no source could be reached (is DNS working?): %s",
 }
 
@@ -132,7 +132,7 @@ var checkFindingsChinese = map[string]string{
 	CheckAutodiscoverHTTPOnly:   "%s 只通过明文 HTTP 提供 Autodiscover：Outlook 在这里的后备查找曾把密码泄露给能改写应答的人。",
 	CheckAutodiscoverNoHost:     "%s 不存在：Outlook 会转而尝试其他名称，其后备查找曾把密码泄露给仿冒的主机。",
 	CheckAutodiscoverHTTPOnlyFx: "请创建 %s，并通过 HTTPS（证书有效）提供 Autodiscover（不列出任何服务器的应答也可以）。",
-	CheckNothingPublished:       "未发布 %s 服务器",
+	CheckNothingPublished:       "未发布任何邮件服务器（POP3、IMAP 或 SMTP）",
 	CheckNoNetwork:              "无法访问任何来源（DNS 是否正常？）：%s",
 }
 

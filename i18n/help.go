@@ -27,13 +27,15 @@ Examples:
     popfind providers 网易
     popfind providers --region cn
     popfind providers --csv > providers.csv
+  For a domain's admin, what the domain tells mail clients, checked:
+    popfind check example.com
 
 Exit status:
-  0    every address found
-  1    at least one not found
-  2    a usage error or an invalid address
+  0    every address found (check: no failure)
+  1    at least one not found (check: at least one failure)
+  2    a usage error, or an invalid address or domain
   3    a server checked with --verify or verify failed
-  4    a lookup could not be made (no DNS server answered, the network is down)
+  4    a lookup or check could not be made (no DNS server answered, the network is down)
   130  interrupted`
 
 // helpDescriptionZH is helpDescription in Chinese.
@@ -62,11 +64,13 @@ HTTP 的自动配置，最后才会探测常用主机名（pop3./pop./mail.域�
     popfind providers 网易
     popfind providers --region cn
     popfind providers --csv > providers.csv
+  域名管理员检查域名向邮件客户端发布的内容：
+    popfind check example.com
 
 退出状态：
-  0    全部找到
-  1    至少一个未找到
-  2    用法错误或地址无效
+  0    全部找到（check：没有失败项）
+  1    至少一个未找到（check：至少一个失败项）
+  2    用法错误，或地址、域名无效
   3    --verify 或 verify 检查的服务器未通过
-  4    无法完成查询（没有 DNS 服务器应答，或网络不通）
+  4    无法完成查询或检查（没有 DNS 服务器应答，或网络不通）
   130  被中断`

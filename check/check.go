@@ -141,11 +141,17 @@ func (c *Checker) network() (*netkit.Kit, *probe.Prober, error) {
 // whose sources could not be reached gets a Report with Err set and no
 // findings, as does a check whose ctx ended before it was done.
 func (c *Checker) Check(ctx context.Context, domain string) (*Report, error) {
-	a, err := settings.ParseAddressOrDomain(domain)
-	if err != nil {
-		return nil, err
+	// A domain is read as a domain, so that what is wrong with it is said
+	// of a domain; an address stands for its domain.
+	d := domain
+	if strings.Contains(domain, "@") {
+		a, err := settings.ParseAddress(domain)
+		if err != nil {
+			return nil, err
+		}
+		d = a.Domain
 	}
-	addr, err := settings.DomainAddress(a.Domain)
+	addr, err := settings.DomainAddress(d)
 	if err != nil {
 		return nil, err
 	}

@@ -208,6 +208,7 @@ var en = map[string]string{
 	AddrNoAt:         "no @",
 	AddrEmptyLocal:   "empty local part",
 	AddrEmptyDomain:  "empty domain",
+	AddrOneLabel:     "%s has one label only; a mail domain has two or more, such as example.com",
 	AddrIPLiteral:    "IP address literals such as %s are not supported: POP3 settings are looked up by domain name",
 	AddrLocalLong:    "local part longer than %s octets",
 	AddrQuotedWhole:  "a quoted local part must be quoted as a whole",

@@ -199,6 +199,7 @@ const (
 	AddrUnterminated = "addr.unterminated"
 	AddrNoAt         = "addr.no_at"
 	AddrEmptyLocal   = "addr.empty_local"
+	AddrOneLabel     = "addr.one_label"
 	AddrEmptyDomain  = "addr.empty_domain"
 	AddrIPLiteral    = "addr.ip_literal"
 	AddrLocalLong    = "addr.local_long"

@@ -208,6 +208,7 @@ var zh = map[string]string{
 	AddrNoAt:         "缺少 @",
 	AddrEmptyLocal:   "@ 前面的用户名部分为空",
 	AddrEmptyDomain:  "域名为空",
+	AddrOneLabel:     "%s 只有一级；邮件域名至少有两级，例如 example.com",
 	AddrIPLiteral:    "不支持 %s 这样的 IP 地址：POP3 设置按域名查找",
 	AddrLocalLong:    "用户名部分超过 %s 个字节",
 	AddrQuotedWhole:  "带引号的用户名部分必须整体加引号",

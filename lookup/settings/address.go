@@ -197,7 +197,7 @@ func DomainAddress(domain string) (Address, error) {
 		return fail(*why)
 	}
 	if !strings.Contains(ascii, ".") {
-		return fail(i18n.M(i18n.AddrNoAt))
+		return fail(i18n.M(i18n.AddrOneLabel, in))
 	}
 	uni, err := idnaProfile.ToUnicode(ascii)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/popfind/popfind/check"
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
+	"github.com/popfind/popfind/lookup/settings"
 	"github.com/popfind/popfind/probe"
 )
 
@@ -36,7 +38,7 @@ func checkCommand(status *int, lang i18n.Lang) *cli.Command {
 		Usage:       t(i18n.CheckUICmd),
 		UsageText:   t(i18n.CheckUICmdUsage),
 		Description: t(i18n.CheckUICmdDesc),
-		Flags: append(commonFlags(lang),
+		Flags: append(checkCommonFlags(lang),
 			timeoutFlag(t(i18n.CheckUIFlagTimeout)),
 			dnsFlag(lang),
 			&cli.StringFlag{Name: "protocol", Value: checkProtocols, Usage: t(i18n.CheckUIFlagProtocol), EnvVars: []string{"POPFIND_PROTOCOL"}},
@@ -47,10 +49,24 @@ func checkCommand(status *int, lang i18n.Lang) *cli.Command {
 	}
 }
 
+// checkCommonFlags are commonFlags, with --json worded for check, which
+// prints one object.
+func checkCommonFlags(lang i18n.Lang) []cli.Flag {
+	flags := commonFlags(lang)
+	for i, f := range flags {
+		if b, ok := f.(*cli.BoolFlag); ok && b.Name == "json" {
+			j := *b
+			j.Usage = lang.Sprintf(i18n.CheckUIFlagJSON)
+			flags[i] = &j
+		}
+	}
+	return flags
+}
+
 func checkAction(c *cli.Context, status *int) error {
 	getenv := c.App.Metadata["getenv"].(func(string) string)
 	switch {
-	case c.NArg() == 0:
+	case c.NArg() == 0, c.NArg() == 1 && strings.TrimSpace(c.Args().First()) == "":
 		return usageError(i18n.CheckUIUsageNoDomain)
 	case c.NArg() > 1:
 		return usageError(i18n.CheckUIUsageArgs, strconv.Itoa(c.NArg()))
@@ -126,26 +142,63 @@ func newChecker(o *options) (*check.Checker, error) {
 	return ch, nil
 }
 
-// runCheck checks input, a domain. An address, or anything that is not a
-// domain, is a usage error that says so in the run's language.
+// runCheck checks input, a domain, as checkInput reads it.
 func runCheck(ctx context.Context, ch *check.Checker, input string) (*check.Report, error) {
-	input = strings.TrimSpace(input)
-	if local, domain, ok := strings.Cut(input, "@"); ok && local != "" && domain != "" && !strings.Contains(domain, "@") {
-		return nil, usageError(i18n.CheckUIUsageAddress, shellQuote(domain))
+	domain, err := checkInput(input)
+	if err != nil {
+		return nil, err
 	}
-	r, err := ch.Check(ctx, input)
-	if err == nil {
-		return r, nil
-	}
+	r, err := ch.Check(ctx, domain)
 	if errors.Is(err, lookup.ErrInvalidAddress) {
-		why := i18n.Text(oneLine(err))
-		var ae *lookup.AddressError
-		if errors.As(err, &ae) && ae.Why.Key != "" {
-			why = ae.Why
-		}
-		return nil, usageError(i18n.CheckUIUsageDomain, strconv.Quote(input), i18n.Nest(why))
+		// checkInput let it through: the engine's rule, worded as ours.
+		return nil, domainError(input, err)
 	}
-	return nil, err
+	return r, err
+}
+
+// checkInput reads a check's input without touching the network: the
+// domain to check ("@example.org" stands for example.org), or a usage
+// error in the run's language for no domain, an address (its
+// CheckUIUsageAddress names the domain to check instead, as its first
+// argument), an IP address, or anything else that is not a domain.
+func checkInput(input string) (string, error) {
+	input = strings.TrimSpace(input)
+	if input == "" {
+		return "", usageError(i18n.CheckUIUsageNoDomain)
+	}
+	// An input method's full-width ＠ is an @ too.
+	local, domain, ok := strings.Cut(strings.ReplaceAll(input, "＠", "@"), "@")
+	switch {
+	case ok && domain != "" && !strings.Contains(domain, "@") && local == "":
+		input = domain
+	case ok && domain != "" && !strings.Contains(domain, "@"):
+		return "", usageError(i18n.CheckUIUsageAddress, shellQuote(domain))
+	}
+	if ip, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(input, "["), "]")); err == nil {
+		return "", usageError(i18n.CheckUIUsageIP, ip.String())
+	}
+	if _, err := settings.DomainAddress(input); err != nil {
+		return "", domainError(input, err)
+	}
+	return input, nil
+}
+
+// domainError is the usage error for input, which err (an
+// ErrInvalidAddress) says is not a domain.
+func domainError(input string, err error) error {
+	why := i18n.Text(oneLine(err))
+	var ae *lookup.AddressError
+	if errors.As(err, &ae) && ae.Why.Key != "" {
+		why = ae.Why
+	}
+	return usageError(i18n.CheckUIUsageDomain, quoteInner(input), i18n.Nest(why))
+}
+
+// quoteInner is s as strconv.Quote writes it, without the quotes: a
+// message puts its own around it, the ones of its language.
+func quoteInner(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 // checkExit is a check's exit status: 4 when nothing could be looked at,
@@ -251,7 +304,10 @@ func checkView(r *check.Report, lang i18n.Lang) *checkJSON {
 	for _, s := range r.Servers {
 		j.Servers = append(j.Servers, serverCheckView(s, lang))
 	}
-	if r.Err != nil {
+	switch {
+	case checkTimedOut(r):
+		j.Error = checkErrMessage(r, lang)
+	case r.Err != nil:
 		j.Error = checkErrText(r.Err, lang)
 	}
 	return j
@@ -287,8 +343,25 @@ func serverCheckView(s check.ServerCheck, lang i18n.Lang) checkServerJSON {
 	return j
 }
 
-// checkErrText says why nothing could be looked at.
+// checkTimedOut reports whether r's check ran out of time before it was
+// done (a deadline of the caller's, as popfind serve sets).
+func checkTimedOut(r *check.Report) bool { return errors.Is(r.Err, context.DeadlineExceeded) }
+
+// checkErrMessage says, in a sentence, why r has no findings: the check
+// ran out of time, or nothing could be looked at, and why.
+func checkErrMessage(r *check.Report, lang i18n.Lang) string {
+	if checkTimedOut(r) {
+		return lang.Sprintf(i18n.CheckUITimedOut, checkDomain(r))
+	}
+	return lang.Sprintf(i18n.CheckUINothing, checkDomain(r), checkErrText(r.Err, lang))
+}
+
+// checkErrText says why nothing could be looked at; for a check that ran
+// out of time, that it did.
 func checkErrText(err error, lang i18n.Lang) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return lang.Sprintf(i18n.CheckUITimedOutShort)
+	}
 	if errors.Is(err, lookup.ErrNetwork) {
 		return lang.Sprintf(i18n.ErrNetwork)
 	}
@@ -310,10 +383,15 @@ func verdict(r *check.Report, lang i18n.Lang) string {
 	}
 	count(check.Fail, i18n.CheckUIFailOne, i18n.CheckUIFailMany)
 	count(check.Warn, i18n.CheckUIWarnOne, i18n.CheckUIWarnMany)
-	if len(parts) == 0 {
-		parts = append(parts, lang.Sprintf(i18n.CheckUIClean))
-	}
+	clean := len(parts) == 0
 	count(check.Info, i18n.CheckUIInfoOne, i18n.CheckUIInfoMany)
+	switch {
+	case clean && len(parts) == 0:
+		parts = []string{lang.Sprintf(i18n.CheckUIClean)}
+	case clean:
+		// Notes are no problems: "no problems found (1 note)".
+		parts = []string{lang.Sprintf(i18n.CheckUICleanNotes, parts[0])}
+	}
 	return lang.Sprintf(i18n.CheckUIVerdict, checkDomain(r), strings.Join(parts, lang.ListSep()))
 }
 
@@ -358,9 +436,30 @@ func statusText(p check.Published, lang i18n.Lang) string {
 }
 
 // serverLine is a server as a line of the report: its protocol, host,
-// port and security.
+// port and security, "plain (no TLS)" for none.
 func serverLine(proto lookup.Protocol, host string, port int, st lookup.SocketType, lang i18n.Lang) string {
-	return proto.Label() + " " + displayHost(host) + ":" + strconv.Itoa(port) + " " + sslText(st, lang)
+	security := sslText(st, lang)
+	if st == lookup.Plain {
+		security = lang.Sprintf(i18n.CheckUIPlainSocket)
+	}
+	return proto.Label() + " " + displayHost(host) + ":" + strconv.Itoa(port) + " " + security
+}
+
+// serverResult is the result of one server's check in a word or two, and
+// its class: "ok" for a pass; "warn" for a pass of a server published
+// without TLS, which a plaintext finding fails, or of a server not checked
+// at all; "fail" otherwise.
+func serverResult(sc check.ServerCheck, lang i18n.Lang) (string, string) {
+	rep := sc.Report
+	switch {
+	case rep != nil && rep.Kind == kindNotMailPort:
+		return lang.Sprintf(i18n.CheckUINotChecked), "warn"
+	case rep == nil || !rep.OK:
+		return lang.Sprintf(i18n.CheckUIFailed), "fail"
+	case sc.Server.SocketType == lookup.Plain:
+		return lang.Sprintf(i18n.CheckUIPlainPassed), "warn"
+	}
+	return lang.Sprintf(i18n.CheckUIPassed), "ok"
 }
 
 // writeCheck writes r for a person: the verdict, one block per finding
@@ -499,7 +598,20 @@ func writeCheckSources(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) 
 			return err
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	return writeNotes(w, b.String(), len(rows) > 0 && sc.cards(headers, rows))
+}
+
+// writeNotes writes the lines that follow a table: after a table written
+// as cards, below a blank line, so that they do not read as part of the
+// last card.
+func writeNotes(w io.Writer, notes string, cards bool) error {
+	if notes == "" {
+		return nil
+	}
+	if cards {
+		notes = "\n" + notes
+	}
+	_, err := io.WriteString(w, notes)
 	return err
 }
 
@@ -521,10 +633,7 @@ func writeCheckServers(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) 
 	var rows [][]string
 	for _, s := range r.Servers {
 		srv := s.Server
-		result := lang.Sprintf(i18n.CheckUIFailed)
-		if s.Report != nil && s.Report.OK {
-			result = lang.Sprintf(i18n.CheckUIPassed)
-		}
+		result, _ := serverResult(s, lang)
 		rows = append(rows, []string{serverLine(srv.Protocol, srv.Host, srv.Port, srv.SocketType, lang),
 			strings.Join(s.Sources, "\n"), result})
 		if s.Report != nil && !s.Report.OK && s.Report.Problem.Key != "" {
@@ -535,17 +644,18 @@ func writeCheckServers(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) 
 	if err := sc.table(w, headers, rows); err != nil {
 		return err
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return writeNotes(w, b.String(), sc.cards(headers, rows))
 }
 
 // writeCheckErr says, on standard error, that nothing could be looked at,
 // and what to try.
 func writeCheckErr(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) error {
 	var b strings.Builder
-	sc.line(&b, "popfind"+colon(lang)+lang.Sprintf(i18n.CheckUINothing, checkDomain(r), checkErrText(r.Err, lang)), 2)
-	l := lang.Sprintf(i18n.LblHint) + colon(lang)
-	sc.line(&b, l+lang.Sprintf(i18n.CheckUIHintNet), columns.StringWidth(l))
+	sc.line(&b, "popfind"+colon(lang)+checkErrMessage(r, lang), 2)
+	if !checkTimedOut(r) {
+		l := lang.Sprintf(i18n.LblHint) + colon(lang)
+		sc.line(&b, l+lang.Sprintf(i18n.CheckUIHintNet), columns.StringWidth(l))
+	}
 	_, err := fmt.Fprint(w, b.String())
 	return err
 }

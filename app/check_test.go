@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -175,6 +177,30 @@ func TestCheckHuman(t *testing.T) {
 	}
 }
 
+// TestCheckVerdict: the verdict counts failures and warnings; notes are
+// no problems, and a report with notes only says so, in brackets.
+func TestCheckVerdict(t *testing.T) {
+	t.Parallel()
+	note := check.Finding{Severity: check.Info, Code: check.CodeSTARTTLSOnly}
+	warn := check.Finding{Severity: check.Warn, Code: check.CodeCertExpiring}
+	for _, tt := range []struct {
+		findings []check.Finding
+		lang     i18n.Lang
+		want     string
+	}{
+		{nil, i18n.English, "x.example: no problems found"},
+		{[]check.Finding{note}, i18n.English, "x.example: no problems found (1 note)"},
+		{[]check.Finding{note, note}, i18n.Chinese, "x.example：未发现问题（2 条提示）"},
+		{[]check.Finding{note}, i18n.Chinese, "x.example：未发现问题（1 条提示）"},
+		{[]check.Finding{warn, note}, i18n.English, "x.example: 1 warning, 1 note"},
+		{[]check.Finding{warn, note}, i18n.Chinese, "x.example：1 个警告、1 条提示"},
+	} {
+		if got := verdict(&check.Report{Domain: "x.example", Findings: tt.findings}, tt.lang); got != tt.want {
+			t.Errorf("%s %d findings: %q, want %q", tt.lang, len(tt.findings), got, tt.want)
+		}
+	}
+}
+
 // TestGoldenCheckSample: the sample report at 80 columns, in English and
 // Chinese.
 func TestGoldenCheckSample(t *testing.T) {
@@ -282,6 +308,11 @@ func TestCheckUsage(t *testing.T) {
 		{[]string{"check", "someone@example.org"}, "check takes a domain, not an address: popfind check example.org"},
 		{[]string{"--lang", "zh", "check", "someone@example.org"}, "popfind：check 接受的是域名，而不是邮箱地址：popfind check example.org"},
 		{[]string{"check", "--lang", "zh"}, "popfind：未提供域名"},
+		{[]string{"check", "  "}, "popfind: no domain given"},
+		{[]string{"check", "[127.0.0.1]"}, "popfind: check takes a domain name, not an IP address: 127.0.0.1"},
+		{[]string{"check", "2001:db8::1"}, "popfind: check takes a domain name, not an IP address: 2001:db8::1"},
+		{[]string{"check", "exa mple.org"}, `popfind: "exa mple.org" is not a domain name`},
+		{[]string{"--lang", "zh", "check", "exa mple.org"}, `popfind：“exa mple.org”不是域名`},
 		{[]string{"check", "--protocol", "pop4", "example.org"}, `unknown protocol`},
 		{[]string{"check", "--sources", "nosuch", "example.org"}, `"nosuch"`},
 		{[]string{"check", "--timeout", "0s", "example.org"}, `0s`},
@@ -296,17 +327,38 @@ func TestCheckUsage(t *testing.T) {
 	}
 }
 
-// TestCheckInterrupted: a check stopped by its context says "interrupted"
-// and exits 130.
+// TestCheckInterrupted: a check stopped by its context while it runs (its
+// DNS server holds every query) says "interrupted" and exits 130 at once,
+// not when --timeout ends.
 func TestCheckInterrupted(t *testing.T) {
 	t.Parallel()
+	// A DNS server that reads nothing and answers nothing.
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Close() })
 	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
+	defer cancel()
 	var out, errw bytes.Buffer
-	code := Run(ctx, []string{"popfind", "check", "--dns", "127.0.0.1:1", "example.org"}, IO{In: strings.NewReader(""), Out: &out, Err: &errw,
-		Getenv: func(string) string { return "" }})
-	if code != ExitInterrupted || !strings.Contains(errw.String(), "interrupted") {
-		t.Errorf("exit %d, stderr %q", code, errw.String())
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"popfind", "check", "--timeout", "60s", "--dns", pc.LocalAddr().String(), "example.org"},
+			IO{In: strings.NewReader(""), Out: &out, Err: &errw, Getenv: func(string) string { return "" }})
+	}()
+	select {
+	case code := <-done:
+		t.Fatalf("the check ended before it was interrupted: exit %d, stderr %q", code, errw.String())
+	case <-time.After(300 * time.Millisecond):
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != ExitInterrupted || !strings.Contains(errw.String(), "interrupted") || out.Len() != 0 {
+			t.Errorf("exit %d, stdout %q, stderr %q; want 130 and interrupted", code, out.String(), errw.String())
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("the check did not stop within 3 s of its interruption")
 	}
 }
 

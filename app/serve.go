@@ -329,8 +329,9 @@ func (s *server) serve(ctx context.Context, l net.Listener) error {
 		Handler:           s,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
-		// A lookup or a check takes up to --timeout.
-		WriteTimeout:   s.opts.timeout + 10*time.Second,
+		// A lookup or a server's check takes up to --timeout, a domain
+		// check up to checkLimit; the answer is written after.
+		WriteTimeout:   checkLimit(s.opts.timeout) + 5*time.Second,
 		IdleTimeout:    time.Minute,
 		MaxHeaderBytes: maxHeaderBytes,
 		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),

@@ -129,6 +129,12 @@ func (sc screen) table(w io.Writer, headers []string, rows [][]string) error {
 	return err
 }
 
+// cards reports whether table writes these cells as cards, one block of
+// "Header: value" lines per row: the screen is too narrow for a box.
+func (sc screen) cards(headers []string, rows [][]string) bool {
+	return !sc.plain() && boxWidth(headers, rows) > sc.width
+}
+
 // boxWidth is how wide a box table of these cells is: each column's widest
 // line, one space of padding on each side, and the rules between.
 func boxWidth(headers []string, rows [][]string) int {

@@ -174,7 +174,7 @@ func TestAutodiscoverIMAPAndSMTP(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Errorf("servers %s\nwant    %s", strings.Join(got, " "), want)
 	}
-	if len(ad.Skipped[settings.SMTP]) != 1 || !strings.Contains(ad.Skipped[settings.SMTP][0], "Protocol 6 (SMTP)") {
+	if len(ad.Skipped[settings.SMTP]) != 1 || !strings.Contains(i18n.English.Format(ad.Skipped[settings.SMTP][0]), "Protocol 6 (SMTP)") {
 		t.Errorf("skipped %q; want the SMTP element with a bad host", ad.Skipped)
 	}
 }

@@ -3,13 +3,13 @@ package autoconfig
 import (
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/safetext"
 	"github.com/popfind/popfind/lookup/settings"
 )
@@ -62,8 +62,9 @@ type Autodiscover struct {
 	RedirectAddr string
 	RedirectURL  string
 	// Skipped says, by protocol, why each invalid Protocol element was
-	// left out.
-	Skipped map[settings.Protocol][]string
+	// left out, as messages whose first two arguments are the protocol's
+	// label and the element's number (from 1).
+	Skipped map[settings.Protocol][]i18n.Msg
 	// PerAddress is true when a login name is neither the address nor its
 	// local part: the answer then holds for this address alone.
 	PerAddress bool
@@ -102,9 +103,9 @@ func parseAutodiscover(in io.Reader, addr, asked settings.Address) (*Autodiscove
 		srv, literal, err := adServer(p, proto, addr, asked)
 		if err != nil {
 			if out.Skipped == nil {
-				out.Skipped = map[settings.Protocol][]string{}
+				out.Skipped = map[settings.Protocol][]i18n.Msg{}
 			}
-			out.Skipped[proto] = append(out.Skipped[proto], fmt.Sprintf("Protocol %d (%s): %v", i+1, proto.Label(), err))
+			out.Skipped[proto] = append(out.Skipped[proto], skipMsg(err, proto, i+1))
 			continue
 		}
 		out.PerAddress = out.PerAddress || literal
@@ -127,8 +128,8 @@ var adTypes = map[string]settings.Protocol{
 func adServer(p adProtocol, proto settings.Protocol, addr, asked settings.Address) (srv settings.Server, literal bool, err error) {
 	srv = settings.Server{Protocol: proto, Auth: []string{"password-cleartext"}}
 	host := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(p.Server), "."))
-	if err := settings.ValidHost(host); err != nil {
-		return srv, false, err
+	if kind, quoted := hostProblem(host); kind > 0 {
+		return srv, false, skip(hostKey(kind, [3]string{i18n.ADSkipEmptyHost, i18n.ADSkipLongHost, i18n.ADSkipBadHost}), quoted)
 	}
 	srv.Host = host
 	plain := strings.EqualFold(strings.TrimSpace(p.SSL), "off") || strings.EqualFold(strings.TrimSpace(p.Encryption), "none")
@@ -136,7 +137,7 @@ func adServer(p adProtocol, proto settings.Protocol, addr, asked settings.Addres
 	if ps := strings.TrimSpace(p.Port); ps != "" {
 		n, err := strconv.Atoi(ps)
 		if err != nil || n < 1 || n > 65535 {
-			return srv, false, fmt.Errorf("port %s is not a whole number from 1 to 65535", strconv.QuoteToASCII(safetext.Line(p.Port, 20)))
+			return srv, false, skip(i18n.ADSkipBadPort, strconv.QuoteToASCII(safetext.Line(p.Port, 20)))
 		}
 		port = n
 	}
@@ -164,10 +165,10 @@ func adServer(p adProtocol, proto settings.Protocol, addr, asked settings.Addres
 	// part, so that a cached answer serves the domain's other addresses.
 	login := strings.TrimSpace(p.LoginName)
 	if safetext.Unsafe(login) {
-		return srv, false, errors.New("LoginName holds control or formatting characters")
+		return srv, false, skip(i18n.ADSkipUnsafeLogin)
 	}
 	if utf8.RuneCountInString(login) > maxUsername {
-		return srv, false, fmt.Errorf("LoginName longer than %d characters", maxUsername)
+		return srv, false, skip(i18n.ADSkipLongLogin, strconv.Itoa(maxUsername))
 	}
 	if login == "" {
 		// No login name given: the address the server was asked about.

@@ -34,8 +34,10 @@ type Config struct {
 	// alternatives. Usernames keep their placeholders; host names are
 	// filled for the address.
 	Servers []settings.Server
-	// Skipped says, by protocol, why each invalid section was left out.
-	Skipped      map[settings.Protocol][]string
+	// Skipped says, by protocol, why each invalid section was left out,
+	// as messages whose first two arguments are the protocol's label and
+	// the section's number (from 1, among the protocol's sections).
+	Skipped      map[settings.Protocol][]i18n.Msg
 	Docs         []string
 	Instructions []Instruction
 }
@@ -106,7 +108,7 @@ const (
 // lookup.Result.For fills them. Every text is cleaned with safetext.
 func Parse(data []byte, addr settings.Address) (*Config, error) {
 	if !utf8.Valid(data) && !bytes.HasPrefix(data, []byte("<?xml")) {
-		return nil, errors.New("parse: not UTF-8 text")
+		return nil, parseError(nil, i18n.ACDocNotUTF8)
 	}
 	return ParseReader(bytes.NewReader(data), addr)
 }
@@ -121,12 +123,12 @@ func ParseReader(r io.Reader, addr settings.Address) (*Config, error) {
 	}
 	p := root.first("emailProvider")
 	if p == nil {
-		return nil, errors.New("parse: no emailProvider element")
+		return nil, parseError(nil, i18n.ACDocNoElement, "emailProvider")
 	}
 	id, _ := p.attr("id")
 	id = strings.ToLower(strings.TrimSpace(id))
-	if err := settings.ValidHost(id); err != nil {
-		return nil, fmt.Errorf("parse: emailProvider id: %w", err)
+	if kind, quoted := hostProblem(id); kind > 0 {
+		return nil, parseError(nil, hostKey(kind, [3]string{i18n.ACDocBadIDEmpty, i18n.ACDocBadIDLong, i18n.ACDocBadID}), quoted)
 	}
 	c := &Config{ID: id}
 	c.Name = text(p, "displayName", maxName)
@@ -137,26 +139,28 @@ func ParseReader(r io.Reader, addr settings.Address) (*Config, error) {
 	var domainErr error
 	for _, d := range p.all("domain") {
 		v, err := d.value()
-		if err == nil {
-			// Providers publish <domain>%EMAILDOMAIN%</domain>: the
-			// domain being looked up. The other placeholders name no
-			// domain, and one filled from the local part would make the
-			// document valid for some addresses of the domain only.
-			v = strings.ReplaceAll(v, settings.PlaceholderDomain, addr.Domain)
-			v = strings.TrimSuffix(strings.ToLower(v), ".")
-			err = settings.ValidHost(v)
+		var nt *notTextError
+		if errors.As(err, &nt) {
+			domainErr = parseError(nil, i18n.ACDocBadDomNotTxt, nt.name)
+			continue
 		}
-		if err != nil {
-			domainErr = err
+		// Providers publish <domain>%EMAILDOMAIN%</domain>: the
+		// domain being looked up. The other placeholders name no
+		// domain, and one filled from the local part would make the
+		// document valid for some addresses of the domain only.
+		v = strings.ReplaceAll(v, settings.PlaceholderDomain, addr.Domain)
+		v = strings.TrimSuffix(strings.ToLower(v), ".")
+		if kind, quoted := hostProblem(v); kind > 0 {
+			domainErr = parseError(nil, hostKey(kind, [3]string{i18n.ACDocBadDomEmpty, i18n.ACDocBadDomLong, i18n.ACDocBadDom}), quoted)
 			continue
 		}
 		c.Domains = append(c.Domains, v)
 	}
 	if len(c.Domains) == 0 {
 		if domainErr != nil {
-			return nil, fmt.Errorf("parse: emailProvider has no valid domain: %w", domainErr)
+			return nil, domainErr
 		}
-		return nil, errors.New("parse: emailProvider has no domain")
+		return nil, parseError(nil, i18n.ACDocNoDomain)
 	}
 	for _, sec := range sections {
 		n := 0
@@ -168,9 +172,9 @@ func ParseReader(r io.Reader, addr settings.Address) (*Config, error) {
 			srv, err := section(in, sec.protocol, addr)
 			if err != nil {
 				if c.Skipped == nil {
-					c.Skipped = map[settings.Protocol][]string{}
+					c.Skipped = map[settings.Protocol][]i18n.Msg{}
 				}
-				c.Skipped[sec.protocol] = append(c.Skipped[sec.protocol], fmt.Sprintf("%s section %d: %v", sec.protocol.Label(), n, err))
+				c.Skipped[sec.protocol] = append(c.Skipped[sec.protocol], skipMsg(err, sec.protocol, n))
 				continue
 			}
 			c.Servers = append(c.Servers, srv)
@@ -234,13 +238,17 @@ func section(n *node, proto settings.Protocol, addr settings.Address) (settings.
 	for _, f := range []string{"hostname", "port", "socketType", "username", "authentication"} {
 		for _, c := range n.all(f) {
 			if _, err := c.value(); err != nil {
+				var nt *notTextError
+				if errors.As(err, &nt) {
+					return srv, skip(i18n.ACSkipNotText, nt.name)
+				}
 				return srv, err
 			}
 		}
 	}
 	hostname, ok, _ := n.field("hostname")
 	if !ok {
-		return srv, errors.New("no hostname")
+		return srv, skip(i18n.ACSkipNoHostname)
 	}
 	host, err := hostTemplate(hostname, addr)
 	if err != nil {
@@ -249,11 +257,11 @@ func section(n *node, proto settings.Protocol, addr settings.Address) (settings.
 	srv.Host = host
 	portText, ok, _ := n.field("port")
 	if !ok {
-		return srv, errors.New("no port")
+		return srv, skip(i18n.ACSkipNoPort)
 	}
 	port, err := strconv.Atoi(portText)
 	if err != nil || port < 1 || port > 65535 {
-		return srv, fmt.Errorf("port %s is not a whole number from 1 to 65535", strconv.QuoteToASCII(safetext.Line(portText, 20)))
+		return srv, skip(i18n.ACSkipBadPort, strconv.QuoteToASCII(safetext.Line(portText, 20)))
 	}
 	srv.Port = port
 	var types []string
@@ -266,19 +274,19 @@ func section(n *node, proto settings.Protocol, addr settings.Address) (settings.
 		types = append(types, safetext.Line(v, 20))
 	}
 	if srv.SocketType == "" {
-		return srv, fmt.Errorf("no known socketType in %q", types)
+		return srv, skip(i18n.ACSkipNoSocketType, fmt.Sprintf("%q", types))
 	}
 	user, ok, _ := n.field("username")
 	if !ok && proto != settings.SMTP {
 		// An outgoing server may have none: it is then the incoming
 		// server's login, or no login at all.
-		return srv, errors.New("no username")
+		return srv, skip(i18n.ACSkipNoUsername)
 	}
 	if safetext.Unsafe(user) {
-		return srv, errors.New("username holds control or formatting characters")
+		return srv, skip(i18n.ACSkipUnsafeUsername)
 	}
 	if utf8.RuneCountInString(user) > maxUsername {
-		return srv, fmt.Errorf("username longer than %d characters", maxUsername)
+		return srv, skip(i18n.ACSkipLongUsername, strconv.Itoa(maxUsername))
 	}
 	srv.Username = user
 	srv.Auth = []string{}
@@ -298,11 +306,11 @@ func section(n *node, proto settings.Protocol, addr settings.Address) (settings.
 		}
 	}
 	if len(srv.Auth) == 0 {
-		kind := "an incoming"
+		key := i18n.ACSkipNoAuthIn
 		if proto == settings.SMTP {
-			kind = "an outgoing"
+			key = i18n.ACSkipNoAuthOut
 		}
-		return srv, fmt.Errorf("no authentication usable for %s server in %q", kind, auths)
+		return srv, skip(key, fmt.Sprintf("%q", auths))
 	}
 	if p := n.first("pop3"); p != nil && proto == settings.POP3 {
 		if v, ok, err := p.field("leaveMessagesOnServer"); ok && err == nil {
@@ -337,8 +345,8 @@ func hostTemplate(raw string, addr settings.Address) (string, error) {
 		addr.Local = "x"
 	}
 	filled := strings.TrimSuffix(strings.ToLower(settings.Expand(raw, addr)), ".")
-	if err := settings.ValidHost(filled); err != nil {
-		return "", err
+	if kind, quoted := hostProblem(filled); kind > 0 {
+		return "", skip(hostKey(kind, [3]string{i18n.ACSkipEmptyHost, i18n.ACSkipLongHost, i18n.ACSkipBadHost}), quoted)
 	}
 	if !perAddress {
 		return filled, nil

@@ -105,7 +105,7 @@ func TestParseIMAPAndSMTP(t *testing.T) {
 	if s := smtp[1]; s.SocketType != settings.STARTTLS || s.Port != 587 || strings.Join(s.Auth, ",") != "password-encrypted,smtp-after-pop" {
 		t.Errorf("second SMTP server %+v", s)
 	}
-	if len(c.Skipped[settings.SMTP]) != 1 || !strings.Contains(c.Skipped[settings.SMTP][0], "SMTP section 3") {
+	if len(c.Skipped[settings.SMTP]) != 1 || !strings.Contains(i18n.English.Format(c.Skipped[settings.SMTP][0]), "SMTP section 3") {
 		t.Errorf("skipped SMTP sections %q", c.Skipped[settings.SMTP])
 	}
 	for _, s := range c.Servers {
@@ -128,7 +128,7 @@ func TestParseSkipsInvalidSections(t *testing.T) {
 		t.Errorf("skipped %d sections, want 11: %q", len(c.Skipped[settings.POP3]), c.Skipped)
 	}
 	for _, want := range []string{"not a valid host name", "empty hostname", "whole number", "socketType", "authentication"} {
-		if !strings.Contains(strings.Join(c.Skipped[settings.POP3], "\n"), want) {
+		if !strings.Contains(english(c.Skipped[settings.POP3]), want) {
 			t.Errorf("no skip reason mentions %q", want)
 		}
 	}
@@ -340,5 +340,47 @@ func TestDomainPlaceholder(t *testing.T) {
 		if _, err := Parse([]byte(doc), addr); err == nil || !strings.Contains(err.Error(), "domain") {
 			t.Errorf("domain %s: %v; want the document refused", d, err)
 		}
+	}
+}
+
+// english is reasons in English, one a line.
+func english(why []i18n.Msg) string {
+	var lines []string
+	for _, w := range why {
+		lines = append(lines, i18n.English.Format(w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// The reasons a section is skipped are said in the reader's language:
+// no English inside a Chinese one.
+func TestSkipReasonsTranslated(t *testing.T) {
+	t.Parallel()
+	c, err := Parse(fixture(t, "invalid-sections.xml"), testnet.Addr(t, "x@bad.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range c.Skipped[settings.POP3] {
+		zh := i18n.Chinese.Format(w)
+		for _, en := range []string{"section", "hostname longer", "not a valid", "whole number", "no known", "usable for"} {
+			if strings.Contains(zh, en) {
+				t.Errorf("English %q in %q", en, zh)
+			}
+		}
+		if w.Key == i18n.Raw {
+			t.Errorf("untranslated reason %q", i18n.English.Format(w))
+		}
+	}
+	// And the lookup's reason that lists them, nested one level deeper.
+	err = configReasons.notFound("https://x.example/", c.Skipped)
+	m, _ := settings.Reason(err)
+	outer := i18n.M(i18n.NFHostedNone, "x.example", i18n.Nest(m))
+	zh := i18n.Chinese.Format(outer)
+	if strings.Contains(zh, "section") || !strings.Contains(zh, "第 1 段") || strings.ContainsAny(zh, "\x02\x03\x1f") {
+		t.Errorf("nested reasons: %q", zh)
+	}
+	if _, err := Parse([]byte("<clientConfig><emailProvider id=\"x\"></emailProvider></clientConfig>"), testnet.Addr(t, "x@bad.example")); err == nil ||
+		strings.Contains(i18n.Chinese.Format(ParseReason(err)), "domain:") || err.Error() != "parse: emailProvider has no domain" {
+		t.Errorf("document error %v: %q", err, i18n.Chinese.Format(ParseReason(err)))
 	}
 }

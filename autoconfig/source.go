@@ -236,27 +236,27 @@ var (
 
 // notFound is the error of a document from where without a valid server
 // of any protocol; skipped says why each invalid section was left out.
-func (r reasons) notFound(where string, skipped map[settings.Protocol][]string) error {
-	var all []string
+func (r reasons) notFound(where string, skipped map[settings.Protocol][]i18n.Msg) error {
+	var all []i18n.Msg
 	for _, p := range settings.AllProtocols {
 		all = append(all, skipped[p]...)
 	}
 	if len(all) > 0 {
-		return settings.NotFound(r.invalid, where, strings.Join(all, "; "))
+		return settings.NotFound(r.invalid, where, nested(all))
 	}
 	return settings.NotFound(r.none, where)
 }
 
 // markMissing gives each protocol that a has no server of a part saying
 // why: the document has no section for it, or none valid.
-func (r reasons) markMissing(a *settings.Answer, where string, skipped map[settings.Protocol][]string) {
+func (r reasons) markMissing(a *settings.Answer, where string, skipped map[settings.Protocol][]i18n.Msg) {
 	for _, p := range settings.AllProtocols {
 		if a.Offers(p) {
 			continue
 		}
 		m := i18n.M(r.noneFor, where, p.Label())
 		if s := skipped[p]; len(s) > 0 {
-			m = i18n.M(r.invalidFor, where, p.Label(), strings.Join(s, "; "))
+			m = i18n.M(r.invalidFor, where, p.Label(), nested(s))
 		}
 		a.Part(p).Missing = &m
 	}

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/html/charset"
 
+	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/safetext"
 )
 
@@ -92,13 +94,13 @@ func (l *limited) root(name string) (xml.StartElement, error) {
 		tok, err := l.Token()
 		if err != nil {
 			if err == io.EOF {
-				return xml.StartElement{}, fmt.Errorf("parse: no %s element", name)
+				return xml.StartElement{}, parseError(nil, i18n.ACDocNoElement, name)
 			}
-			return xml.StartElement{}, fmt.Errorf("parse: line %d: %w", l.line(), err)
+			return xml.StartElement{}, parseError(err, i18n.ACDocLine, strconv.Itoa(l.line()), err.Error())
 		}
 		if t, ok := tok.(xml.StartElement); ok {
 			if t.Name.Local != name {
-				return t, fmt.Errorf("parse: line %d: root element is <%s>, not <%s>", l.line(), safeName(t.Name.Local), name)
+				return t, parseError(nil, i18n.ACDocRoot, strconv.Itoa(l.line()), safeName(t.Name.Local), name)
 			}
 			return t, nil
 		}
@@ -115,7 +117,7 @@ func decodeRoot(r io.Reader, name string, v any) error {
 	}
 	l.replay = &start
 	if err := xml.NewTokenDecoder(l).Decode(v); err != nil {
-		return fmt.Errorf("parse: line %d: %w", l.line(), err)
+		return parseError(err, i18n.ACDocLine, strconv.Itoa(l.line()), err.Error())
 	}
 	return nil
 }
@@ -144,7 +146,7 @@ func parseTree(r io.Reader, name string) (*node, error) {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
-			return nil, fmt.Errorf("parse: line %d: %w", l.line(), err)
+			return nil, parseError(err, i18n.ACDocLine, strconv.Itoa(l.line()), err.Error())
 		}
 		top := stack[len(stack)-1]
 		switch t := tok.(type) {
@@ -156,7 +158,7 @@ func parseTree(r io.Reader, name string) (*node, error) {
 			stack = stack[:len(stack)-1]
 		case xml.CharData:
 			if top.text.Len()+len(t) > maxText {
-				return nil, fmt.Errorf("parse: line %d: <%s> holds more than %d bytes of text", l.line(), safeName(top.name), maxText)
+				return nil, parseError(nil, i18n.ACDocTooMuchText, strconv.Itoa(l.line()), safeName(top.name), strconv.Itoa(maxText))
 			}
 			top.text.Write(t)
 		}
@@ -199,7 +201,7 @@ func (n *node) attr(name string) (string, bool) {
 // instead of text is not a value: it is an error, as in Thunderbird.
 func (n *node) value() (string, error) {
 	if len(n.children) > 0 {
-		return "", fmt.Errorf("<%s> holds elements, not text", safeName(n.name))
+		return "", &notTextError{safeName(n.name)}
 	}
 	return strings.TrimSpace(n.text.String()), nil
 }

@@ -35,7 +35,10 @@ type Checker struct {
 }
 
 // MaxConcurrentChecks bounds how many servers a Check talks to at once.
-const MaxConcurrentChecks = 8
+// It is as large as the number of servers a Check checks at most, so
+// that every server starts at once and the probing phase takes one
+// Timeout however many of them hang.
+const MaxConcurrentChecks = maxTargets
 
 // New makes a Checker. cfg is read as for lookup.New: DNS, ISPDB/NoISPDB,
 // RootCAs, Dial, Protocols (nil means POP3, IMAP and SMTP: an admin wants
@@ -137,9 +140,16 @@ func (c *Checker) network() (*netkit.Kit, *probe.Prober, error) {
 // (never a login), and reports findings worst first. domain may be given in
 // Unicode or A-label form, or as an address of the domain. The error is for
 // a domain that is not a domain (it matches settings.ErrInvalidAddress), or
-// a Checker that cannot reach the network at all (no resolver); a domain
-// whose sources could not be reached gets a Report with Err set and no
-// findings, as does a check whose ctx ended before it was done.
+// a Checker that cannot reach the network at all (no resolver).
+//
+// A check takes about two Timeouts at most: one to gather, one to check
+// the servers. When nothing could be looked at (no DNS query got a NOERROR
+// or NXDOMAIN answer, the root's NS records included, and no network
+// source answered) the Report has Err set (an *UnreachableError) and no
+// findings, as does a check whose ctx ended before it was done. Whether
+// ISPDB is asked does not change this: a domain whose own names get
+// SERVFAIL while the resolver answers for the root gets a dns_failure
+// finding, and one whose name is NXDOMAIN gets domain_not_found alone.
 func (c *Checker) Check(ctx context.Context, domain string) (*Report, error) {
 	// A domain is read as a domain, so that what is wrong with it is said
 	// of a domain; an address stands for its domain.

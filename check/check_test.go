@@ -67,6 +67,9 @@ func TestWorld(t *testing.T) {
 	})
 	for _, code := range check.Codes() {
 		d, ok := w.Domains[code]
+		if !ok && code == check.CodeServersNotChecked {
+			continue // a unit test's
+		}
 		if !ok {
 			t.Errorf("no domain for %s", code)
 			continue

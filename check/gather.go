@@ -36,6 +36,22 @@ type facts struct {
 	srv     []srvRecord
 	ad      adFacts
 	servers []ServerCheck
+	// domainNX is true when the domain name itself does not exist
+	// (NXDOMAIN).
+	domainNX bool
+	// dnsFailed maps each name, of the domain or an SRV target of it,
+	// whose DNS query failed at the server (SERVFAIL, REFUSED, ...) to
+	// that answer's rcode.
+	dnsFailed map[string]string
+	// resolverWorks is true when some query got a NOERROR or NXDOMAIN
+	// answer: the resolver itself answers.
+	resolverWorks bool
+	// partial is true when some source was not asked (--sources, ISPDB
+	// off).
+	partial bool
+	// named is how many distinct servers the sources named, of which the
+	// first maxTargets were checked.
+	named int
 }
 
 // source is what one source gave, with the details judge needs beyond
@@ -45,10 +61,12 @@ type source struct {
 	err error
 	// invalid says why a whole document was refused; skipped, per
 	// protocol, why sections were left out.
-	invalid string
-	skipped map[settings.Protocol][]string
+	invalid i18n.Msg
+	skipped map[settings.Protocol][]i18n.Msg
 	// offDomain is set when a fetch was redirected out of the domain.
 	offDomain bool
+	// srvAnswered: some SRV question got an answer (srv source only).
+	srvAnswered bool
 }
 
 // srvRecord is one SRV record of a mail service of the domain.
@@ -62,13 +80,17 @@ type srvRecord struct {
 	ad      bool
 	// noAddress: the target has no address records (NXDOMAIN or NODATA).
 	noAddress bool
+	// addrErr is the target's address lookup's error, if any.
+	addrErr error
 }
 
 // adFacts is what the Autodiscover host said.
 type adFacts struct {
 	host string
-	// known is false when its existence could not be determined.
+	// known is false when its existence could not be determined; err
+	// then says why.
 	known, exists, https, http bool
+	err                        error
 }
 
 type gatherer struct {
@@ -104,6 +126,7 @@ func (g *gatherer) gather(ctx context.Context) *facts {
 		name := name
 		if !g.c.enabled[name] || name == lookup.SourceISPDB && g.c.cfg.ISPDB == "" {
 			f.sources[i] = &source{pub: Published{Source: name, Status: StatusSkipped}}
+			f.partial = true
 			continue
 		}
 		switch name {
@@ -161,8 +184,94 @@ func (g *gatherer) gather(ctx context.Context) *facts {
 			})
 		}
 	}
+	// Whether the domain exists, and whether the resolver answers at all
+	// (the root's NS records): a domain whose names fail is told apart
+	// from a resolver that fails every name.
+	var domainMsg, rootMsg *dns.Msg
+	var domainErr, rootErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		ctx, cancel := context.WithTimeout(ctx, g.c.cfg.Timeout)
+		defer cancel()
+		ms, errs := g.kit.Resolver.QueryAll(ctx, []resolver.Question{{Name: d + ".", Type: dns.TypeSOA}, {Name: ".", Type: dns.TypeNS}})
+		domainMsg, rootMsg, domainErr, rootErr = ms[0], ms[1], errs[0], errs[1]
+	}()
 	wg.Wait()
+	f.dnsFailed = map[string]string{}
+	f.resolverWorks = domainErr == nil && domainMsg != nil || rootErr == nil && rootMsg != nil
+	f.domainNX = domainErr == nil && domainMsg != nil && domainMsg.Rcode == dns.RcodeNameError
+	f.noteDNS(domainErr)
+	for _, s := range f.sources {
+		f.noteDNS(s.err)
+	}
+	f.noteDNS(f.ad.err)
+	for _, r := range f.srv {
+		if r.addrErr != nil {
+			f.noteDNS(r.addrErr)
+		}
+	}
+	if src := f.source(lookup.SourceSRV); src != nil && src.srvAnswered {
+		f.resolverWorks = true
+	}
 	return f
+}
+
+// noteDNS records err's name in dnsFailed when err is a DNS server's
+// failure (SERVFAIL, REFUSED, ...) for a name of the domain, or for an
+// SRV target.
+func (f *facts) noteDNS(err error) {
+	for _, de := range dnsErrors(err) {
+		if de.Rcode <= 0 || de.Rcode == dns.RcodeNameError {
+			continue
+		}
+		name := normHost(de.Name)
+		if !inDomain(name, f.domain) && !f.srvTarget(name) {
+			continue
+		}
+		f.dnsFailed[cleanText(name, 253)] = dns.RcodeToString[de.Rcode]
+	}
+}
+
+// dnsErrors returns every *resolver.DNSError in err's tree.
+func dnsErrors(err error) []*resolver.DNSError {
+	if err == nil {
+		return nil
+	}
+	var out []*resolver.DNSError
+	if de, ok := err.(*resolver.DNSError); ok {
+		out = append(out, de)
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		out = append(out, dnsErrors(u.Unwrap())...)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			out = append(out, dnsErrors(e)...)
+		}
+	}
+	return out
+}
+
+// serverFailure reports whether err is, or holds, a DNS server's failure
+// for a name in dnsFailed: dns_failure says it.
+func (f *facts) serverFailure(err error) bool {
+	for _, de := range dnsErrors(err) {
+		if _, ok := f.dnsFailed[normHost(de.Name)]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// srvTarget reports whether name is the target of an SRV record.
+func (f *facts) srvTarget(name string) bool {
+	for _, r := range f.srv {
+		if r.target == name {
+			return true
+		}
+	}
+	return false
 }
 
 // fromAnswer makes a source of a settings.Source's answer.
@@ -228,24 +337,20 @@ func (g *gatherer) document(ctx context.Context, name, u string) *source {
 	}
 	if doc.URL != u {
 		s.pub.FinalURL = cleanText(doc.URL, 300)
-		if fu, err := url.Parse(doc.URL); err == nil && !inDomain(fu.Hostname(), g.addr.Domain) {
-			s.offDomain = true
-		}
+		s.offDomain = offDomain(doc.URL, g.addr.Domain)
 	}
 	s.pub.Insecure = doc.Insecure
 	cfg, err := autoconfig.Parse(doc.Body, g.addr)
 	if err != nil {
 		s.pub.Status = StatusInvalid
-		s.invalid = cleanText(err.Error(), 300)
-		m := i18n.Text(s.invalid)
+		s.invalid = autoconfig.ParseReason(err)
+		m := s.invalid
 		s.pub.Reason = &m
 		return s
 	}
-	s.skipped = map[settings.Protocol][]string{}
+	s.skipped = map[settings.Protocol][]i18n.Msg{}
 	for p, why := range cfg.Skipped {
-		for _, w := range why {
-			s.skipped[p] = append(s.skipped[p], cleanText(w, 300))
-		}
+		s.skipped[p] = append(s.skipped[p], why...)
 	}
 	s.found(cfg.Servers)
 	if len(cfg.Servers) == 0 && len(cfg.Skipped) > 0 {
@@ -334,15 +439,19 @@ func (g *gatherer) srv(ctx context.Context) (*source, []srvRecord) {
 			defer wg.Done()
 			_, err := g.kit.Resolver.LookupIP(ctx, recs[i].target)
 			recs[i].noAddress = err != nil && errors.Is(err, settings.ErrNotFound)
+			recs[i].addrErr = err
 		}()
 	}
 	wg.Wait()
-	if !answered {
+	s.srvAnswered = answered
+	if !answered || len(servers) == 0 && len(failed) > 0 {
+		// Not "nothing published": some names could not be read.
 		s.fail(errors.Join(failed...))
 		s.pub.DNSSEC = false
-		return s, nil
+		return s, recs
 	}
 	s.found(servers)
+	s.err = errors.Join(failed...) // the names that failed, for dns_failure
 	if len(servers) == 0 {
 		s.pub.DNSSEC = false
 	}
@@ -358,6 +467,8 @@ func (g *gatherer) autodiscoverHost(ctx context.Context) adFacts {
 	if _, err := g.kit.Resolver.LookupIP(ctx, host); err != nil {
 		if errors.Is(err, settings.ErrNotFound) {
 			a.known = true
+		} else {
+			a.err = err
 		}
 		return a
 	}
@@ -384,9 +495,14 @@ func (g *gatherer) autodiscoverHost(ctx context.Context) adFacts {
 	return a
 }
 
-// unreachable returns Report.Err's error when every network source failed
-// to be asked: no network source answered, even with "nothing here".
+// unreachable returns Report.Err's error when nothing could be looked at:
+// no DNS query got a NOERROR or NXDOMAIN answer (the resolver is down, or
+// fails every name), and no network source answered, even with "nothing
+// here".
 func (f *facts) unreachable() error {
+	if f.resolverWorks {
+		return nil
+	}
 	var errs []error
 	for _, s := range f.sources {
 		if s.pub.Source == lookup.SourceBuiltin {
@@ -411,17 +527,20 @@ type target struct {
 	sources []string
 }
 
-// probeAll checks every distinct server any source named, at most
-// MaxConcurrentChecks at once, each within the Checker's Timeout.
-func (g *gatherer) probeAll(ctx context.Context, f *facts) []ServerCheck {
+// targets returns the distinct servers the sources name, of the protocols
+// checked, at most maxTargets, and how many distinct servers they name in
+// all.
+func (f *facts) targets() ([]*target, int) {
 	var targets []*target
 	index := map[string]*target{}
+	named := map[string]bool{}
 	for _, s := range f.sources {
 		for _, sv := range s.pub.Servers {
 			if !f.checks(sv.Protocol) {
 				continue
 			}
 			k := key(sv)
+			named[k] = true
 			t := index[k]
 			if t == nil && len(targets) == maxTargets {
 				continue
@@ -437,8 +556,37 @@ func (g *gatherer) probeAll(ctx context.Context, f *facts) []ServerCheck {
 			}
 		}
 	}
+	return targets, len(named)
+}
+
+// probeAll checks every distinct server any source named, at most
+// MaxConcurrentChecks at once, all within one Timeout: the probing phase
+// as a whole ends with it, however many servers hang.
+func (g *gatherer) probeAll(ctx context.Context, f *facts) []ServerCheck {
+	targets, named := f.targets()
+	f.named = named
+	ctx, cancel := context.WithTimeout(ctx, g.c.cfg.Timeout)
+	defer cancel()
+	return probeTargets(ctx, targets, MaxConcurrentChecks, g.checkOne)
+}
+
+// checkOne checks one server live.
+func (g *gatherer) checkOne(ctx context.Context, t *target) ServerCheck {
+	r := g.prober.Check(ctx, t.srv.Protocol, t.srv.Host, t.srv.Port, t.srv.SocketType)
+	sc := ServerCheck{Server: t.srv, Sources: t.sources, Report: r}
+	if r.BeforeTLS != nil {
+		sc.PlainAuthKnown = true
+		sc.PlainAuth, sc.AuthEvidence = probe.PlainLogin(t.srv.Protocol, *r.BeforeTLS)
+	}
+	return sc
+}
+
+// probeTargets runs check for every target, at most limit at once, and
+// returns the checks in a stable order. A target that ctx ends before it
+// could start is reported as cancelled: not checked, no finding.
+func probeTargets(ctx context.Context, targets []*target, limit int, check func(context.Context, *target) ServerCheck) []ServerCheck {
 	out := make([]ServerCheck, len(targets))
-	sem := make(chan struct{}, MaxConcurrentChecks)
+	sem := make(chan struct{}, limit)
 	var wg sync.WaitGroup
 	for i, t := range targets {
 		wg.Add(1)
@@ -447,20 +595,14 @@ func (g *gatherer) probeAll(ctx context.Context, f *facts) []ServerCheck {
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
+				// Never tried: its report says nothing about the server,
+				// whether the phase or the caller ran out of time.
 				out[i] = ServerCheck{Server: t.srv, Sources: t.sources,
-					Report: probe.Interrupted(t.srv.Protocol, t.srv.Host, t.srv.Port, t.srv.SocketType, ctx.Err())}
+					Report: probe.Interrupted(t.srv.Protocol, t.srv.Host, t.srv.Port, t.srv.SocketType, context.Canceled)}
 				return
 			}
 			defer func() { <-sem }()
-			cctx, cancel := context.WithTimeout(ctx, g.c.cfg.Timeout)
-			defer cancel()
-			r := g.prober.Check(cctx, t.srv.Protocol, t.srv.Host, t.srv.Port, t.srv.SocketType)
-			sc := ServerCheck{Server: t.srv, Sources: t.sources, Report: r}
-			if r.BeforeTLS != nil {
-				sc.PlainAuthKnown = true
-				sc.PlainAuth, sc.AuthEvidence = probe.PlainLogin(t.srv.Protocol, *r.BeforeTLS)
-			}
-			out[i] = sc
+			out[i] = check(ctx, t)
 		}()
 	}
 	wg.Wait()
@@ -491,7 +633,14 @@ func key(s settings.Server) string {
 
 func normHost(h string) string { return strings.ToLower(strings.TrimSuffix(h, ".")) }
 
-// inDomain reports whether host is domain or a name under it.
+// offDomain reports whether a document that came from u left domain.
+func offDomain(u, domain string) bool {
+	fu, err := url.Parse(u)
+	return err == nil && !inDomain(fu.Hostname(), domain)
+}
+
+// inDomain reports whether host is domain or a name under it (a label
+// boundary: evilexample.com is not under example.com).
 func inDomain(host, domain string) bool {
 	host, domain = normHost(host), normHost(domain)
 	return host == domain || strings.HasSuffix(host, "."+domain)

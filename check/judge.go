@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/miekg/dns"
+
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
 	"github.com/popfind/popfind/lookup/settings"
@@ -31,11 +33,51 @@ var publishing = append(append([]string(nil), compared...), lookup.SourceISPDB)
 // judge turns the facts into findings, worst first, each fact once. It is
 // a pure function of the facts and the time.
 func judge(f *facts, now time.Time) []Finding {
+	d := f.domain
+	if f.domainNX {
+		// Nothing else is worth saying of a domain that does not exist.
+		return []Finding{{Severity: Fail, Code: CodeDomainNotFound,
+			Message: i18n.M(i18n.CheckDomainNotFound, d),
+			Fix:     i18n.M(i18n.CheckDomainNotFoundFix, d)}}
+	}
 	var out []Finding
 	add := func(fd Finding) { out = append(out, fd) }
-	d := f.domain
 	acURL := "https://autoconfig." + d + "/mail/config-v1.1.xml"
-	xml := pasteXML(f)
+	xml, gaps := pasteXML(f)
+	withXML := func(fd Finding, u string) Finding {
+		if xml == "" {
+			return fd
+		}
+		fd.Paste, fd.PasteKind, fd.PasteURL = xml, "xml", u
+		if len(gaps) > 0 {
+			var labels []string
+			for _, p := range gaps {
+				labels = append(labels, p.Label())
+			}
+			fd.Fix = i18n.M(i18n.CheckPasteGap, i18n.Nest(fd.Fix), strings.Join(labels, ", "))
+		}
+		return fd
+	}
+
+	// DNS that fails for the domain's names.
+	if len(f.dnsFailed) > 0 {
+		var names []string
+		for n := range f.dnsFailed {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		var parts []string
+		for i, n := range names {
+			if i == maxDNSNames {
+				parts = append(parts, "+"+strconv.Itoa(len(names)-i))
+				break
+			}
+			parts = append(parts, n+" "+f.dnsFailed[n])
+		}
+		add(Finding{Severity: Fail, Code: CodeDNSFailure,
+			Message: i18n.M(i18n.CheckDNSFailure, d, strings.Join(parts, ", ")),
+			Fix:     i18n.M(i18n.CheckDNSFailureFix, d)})
+	}
 
 	// The autoconfig file: missing, over HTTP only, invalid, redirected.
 	ac, wk, plain := f.source(lookup.SourceAutoconfig), f.source(lookup.SourceWellKnown), f.source(lookup.SourceAutoconfigHTTP)
@@ -43,14 +85,9 @@ func judge(f *facts, now time.Time) []Finding {
 		return s != nil && (s.pub.Status == StatusFound || s.pub.Status == StatusInvalid)
 	}
 	secure := func(s *source) bool { return published(s) && !s.pub.Insecure }
-	withXML := func(fd Finding, u string) Finding {
-		if xml != "" {
-			fd.Paste, fd.PasteKind, fd.PasteURL = xml, "xml", u
-		}
-		return fd
-	}
 	switch {
-	case ac != nil && ac.pub.Status == StatusSkipped:
+	case ac == nil:
+		// Not asked: nothing to say of it.
 	case secure(ac):
 	case published(ac):
 		// Fetched from the HTTPS URL, through plain HTTP on the way.
@@ -65,76 +102,105 @@ func judge(f *facts, now time.Time) []Finding {
 		add(withXML(Finding{Severity: Fail, Code: CodeAutoconfigHTTPOnly, Source: s.pub.Source,
 			Message: i18n.M(i18n.CheckAutoconfigHTTPOnly, s.pub.URL),
 			Fix:     i18n.M(i18n.CheckAutoconfigHTTPOnlyFix, acURL)}, acURL))
+	case ac.pub.Status == StatusFailed && f.serverFailure(ac.err):
+		// dns_failure says it.
+	case ac.pub.Status == StatusFailed:
+		// A timeout, a refusal, a bad certificate: something is there,
+		// or may be, and clients cannot read it.
+		why := ""
+		if ac.pub.Reason != nil {
+			why = i18n.Nest(*ac.pub.Reason)
+		}
+		add(withXML(Finding{Severity: Warn, Code: CodeAutoconfigMissing, Source: lookup.SourceAutoconfig,
+			Message: i18n.M(i18n.CheckAutoconfigUnfetchable, acURL, why),
+			Fix:     i18n.M(i18n.CheckAutoconfigMissingFix, acURL)}, acURL))
 	default:
 		why := ""
-		if ac != nil && ac.pub.Reason != nil {
+		if ac.pub.Reason != nil {
 			why = i18n.Nest(*ac.pub.Reason)
 		}
 		add(withXML(Finding{Severity: Warn, Code: CodeAutoconfigMissing, Source: lookup.SourceAutoconfig,
 			Message: i18n.M(i18n.CheckAutoconfigMissing, acURL, why),
 			Fix:     i18n.M(i18n.CheckAutoconfigMissingFix, acURL)}, acURL))
 	}
+	redirected := map[string]*source{}
 	for _, s := range []*source{ac, wk, plain} {
 		if s == nil {
 			continue
 		}
 		where := s.pub.URL
-		if s.invalid != "" {
+		if s.invalid.Key != "" {
 			add(withXML(Finding{Severity: Fail, Code: CodeAutoconfigInvalid, Source: s.pub.Source,
-				Message: i18n.M(i18n.CheckAutoconfigInvalid, where, s.invalid),
+				Message: i18n.M(i18n.CheckAutoconfigInvalid, where, i18n.Nest(s.invalid)),
 				Fix:     i18n.M(i18n.CheckAutoconfigInvalidFix, where)}, where))
 		}
 		for _, p := range f.protocols {
 			if why := s.skipped[p]; len(why) > 0 {
+				var nested []string
+				for _, w := range why {
+					nested = append(nested, i18n.Nest(w))
+				}
 				add(withXML(Finding{Severity: Fail, Code: CodeAutoconfigInvalid, Protocol: p, Source: s.pub.Source,
-					Message: i18n.M(i18n.CheckAutoconfigInvalidPart, where, p.Label(), strings.Join(why, "; ")),
+					Message: i18n.M(i18n.CheckAutoconfigInvalidPart, where, p.Label(), strings.Join(nested, "; ")),
 					Fix:     i18n.M(i18n.CheckAutoconfigInvalidFix, where)}, where))
 			}
 		}
-		if s.offDomain {
-			add(Finding{Severity: Warn, Code: CodeAutoconfigRedirect, Source: s.pub.Source,
-				Message: i18n.M(i18n.CheckRedirectOffdomain, where, s.pub.FinalURL),
-				Fix:     i18n.M(i18n.CheckRedirectOffdomainFix, where)})
+		if !s.offDomain {
+			continue
+		}
+		// The same redirect reached from the HTTPS and the HTTP URL is
+		// one finding.
+		if first := redirected[s.pub.FinalURL]; first != nil {
+			for i := range out {
+				if out[i].Code == CodeAutoconfigRedirect && out[i].Source == first.pub.Source {
+					out[i].Source = ""
+					out[i].Message = i18n.M(i18n.CheckRedirectOffdomainBoth, first.pub.URL, where, s.pub.FinalURL)
+				}
+			}
+			continue
+		}
+		redirected[s.pub.FinalURL] = s
+		add(Finding{Severity: Warn, Code: CodeAutoconfigRedirect, Source: s.pub.Source,
+			Message: i18n.M(i18n.CheckRedirectOffdomain, where, s.pub.FinalURL),
+			Fix:     i18n.M(i18n.CheckRedirectOffdomainFix, where)})
+	}
+
+	// Which servers' live checks count: those the domain names itself,
+	// and those ISPDB names for a protocol the domain names nothing of.
+	ownHas := map[settings.Protocol]bool{}
+	for _, name := range ownSources {
+		if s := f.source(name); published(s) {
+			for _, sv := range s.pub.Servers {
+				ownHas[sv.Protocol] = true
+			}
+		}
+	}
+	counted := func(sc ServerCheck) bool {
+		for _, name := range sc.Sources {
+			if contains(ownSources, name) || name == lookup.SourceISPDB && !ownHas[sc.Server.Protocol] {
+				return true
+			}
+		}
+		return false
+	}
+	// The failures of servers only a stale ISPDB entry names, said in
+	// ispdb_stale.
+	staleDead := map[string]i18n.Msg{}
+	for _, sc := range f.servers {
+		if r := sc.Report; r != nil && !r.OK && !r.Cancelled() && !counted(sc) && contains(sc.Sources, lookup.SourceISPDB) {
+			staleDead[key(sc.Server)] = r.Problem
 		}
 	}
 
 	// Per protocol: agreement, the ISP database, what is published.
 	for _, p := range f.protocols {
-		var entries []Published
-		keys := map[string]bool{}
-		var best *settings.Server
-		bestSource := ""
-		for _, name := range compared {
-			s := f.source(name)
-			if s == nil || s.pub.Status != StatusFound {
-				continue
-			}
-			sv, ok := preferred(s, p)
-			if !ok {
-				continue
-			}
-			keys[key(sv)] = true
-			entries = append(entries, only(s.pub, p))
-			if best == nil {
-				best, bestSource = &sv, name
-			}
-		}
-		if len(keys) > 1 {
-			var seen []string
-			for _, e := range entries {
-				seen = append(seen, e.Source+" "+describe(e.Servers[0]))
-			}
-			fd := Finding{Severity: Warn, Code: CodeSourcesDisagree, Protocol: p,
-				Message: i18n.M(i18n.CheckSourcesDisagree, p.Label(), strings.Join(seen, "; ")),
-				Fix:     i18n.M(i18n.CheckSourcesDisagreeFix, p.Label(), bestSource),
-				Compare: entries}
-			if line := srvLine(d, *best); line != "" {
-				fd.Paste, fd.PasteKind = line, "dns"
-			}
+		if fd, ok := disagree(f, p, acURL, xml); ok {
 			add(fd)
 		}
 		if isp := f.source(lookup.SourceISPDB); isp != nil && isp.pub.Status == StatusFound {
 			if ispSrv, ok := preferred(isp, p); ok {
+				// Compared with the best of the domain's own sources that
+				// names a server of p, and with it alone.
 				for _, name := range ownSources {
 					s := f.source(name)
 					if s == nil || s.pub.Status != StatusFound {
@@ -145,8 +211,12 @@ func judge(f *facts, now time.Time) []Finding {
 						continue
 					}
 					if key(own) != key(ispSrv) {
+						msg := i18n.M(i18n.CheckISPDBStale, isp.pub.URL, describe(ispSrv), p.Label(), describe(own))
+						if why, dead := staleDead[key(ispSrv)]; dead {
+							msg = i18n.M(i18n.CheckISPDBStaleDead, isp.pub.URL, describe(ispSrv), p.Label(), describe(own), i18n.Nest(why))
+						}
 						add(Finding{Severity: Warn, Code: CodeISPDBStale, Protocol: p, Source: lookup.SourceISPDB,
-							Message: i18n.M(i18n.CheckISPDBStale, isp.pub.URL, describe(ispSrv), p.Label(), describe(own)),
+							Message: msg,
 							Fix:     i18n.M(i18n.CheckISPDBStaleFix, d),
 							Compare: []Published{only(isp.pub, p), only(s.pub, p)}})
 					}
@@ -209,19 +279,26 @@ func judge(f *facts, now time.Time) []Finding {
 				Fix:     i18n.M(i18n.CheckSTARTTLSOnlyFix, p.Label(), strconv.Itoa(tlsPort)),
 				Paste:   srvLine(d, ssl) + "\n" + srvLine(d, firstSTARTTLS), PasteKind: "dns"})
 		}
-		if p == settings.SMTP && len(all) == 0 {
+		if p == settings.SMTP && len(all) == 0 && !f.dnsHidden(p) {
+			key := i18n.CheckNoSubmission
+			if f.partial {
+				key = i18n.CheckNoSubmissionAsked
+			}
 			add(Finding{Severity: Warn, Code: CodeNoSubmission, Protocol: p,
-				Message: i18n.M(i18n.CheckNoSubmission, d),
+				Message: i18n.M(key, d),
 				Fix:     i18n.M(i18n.CheckNoSubmissionFix, d)})
 		}
 	}
 
 	// SRV records.
-	unresolved := map[string]bool{}
+	quiet := map[string]bool{} // hosts whose DNS finding says it all
+	for n := range f.dnsFailed {
+		quiet[n] = true
+	}
 	for _, r := range f.srv {
 		switch {
 		case r.noAddress:
-			unresolved[r.target] = true
+			quiet[r.target] = true
 			add(Finding{Severity: Fail, Code: CodeSRVTargetUnresolved, Protocol: r.proto, Source: lookup.SourceSRV,
 				Server:  r.target + ":" + strconv.Itoa(r.port),
 				Message: i18n.M(i18n.CheckSRVUnresolved, r.line, r.target),
@@ -235,7 +312,7 @@ func judge(f *facts, now time.Time) []Finding {
 	}
 
 	// Autodiscover's host.
-	if s := f.source(lookup.SourceAutodiscover); s != nil && s.pub.Status != StatusSkipped && f.ad.known {
+	if s := f.source(lookup.SourceAutodiscover); s != nil && f.ad.known {
 		switch {
 		case !f.ad.exists:
 			add(Finding{Severity: Info, Code: CodeAutodiscoverHTTPOnly, Source: lookup.SourceAutodiscover,
@@ -248,19 +325,136 @@ func judge(f *facts, now time.Time) []Finding {
 		}
 	}
 
-	// The live checks.
+	// The live checks, of the servers that count.
 	for _, sc := range f.servers {
-		out = append(out, liveFindings(sc, unresolved, now)...)
+		if counted(sc) {
+			out = append(out, liveFindings(sc, quiet, now)...)
+		}
+	}
+	if f.named > len(f.servers) && len(f.servers) > 0 {
+		add(Finding{Severity: Info, Code: CodeServersNotChecked,
+			Message: i18n.M(i18n.CheckServersNotChecked, strconv.Itoa(f.named), strconv.Itoa(len(f.servers)), strconv.Itoa(f.named-len(f.servers))),
+			Fix:     i18n.M(i18n.CheckServersNotCheckedFix)})
 	}
 	sortFindings(out, f.protocols)
 	return out
+}
+
+// maxDNSNames bounds the names a dns_failure finding lists.
+const maxDNSNames = 8
+
+// dnsHidden reports whether a DNS server's failure hid what some of the
+// domain's own sources publish for p (a whole source, or p's SRV names):
+// what they would have said is unknown.
+func (f *facts) dnsHidden(p settings.Protocol) bool {
+	for _, svc := range services[p] {
+		if _, ok := f.dnsFailed[svc+"._tcp."+f.domain]; ok {
+			return true
+		}
+	}
+	for _, name := range ownSources {
+		if s := f.source(name); s != nil && s.pub.Status == StatusFailed && f.serverFailure(s.err) {
+			return true
+		}
+	}
+	return false
+}
+
+// autoconfigKind are the sources that publish an autoconfig file.
+var autoconfigKind = []string{lookup.SourceAutoconfig, lookup.SourceWellKnown, lookup.SourceAutoconfigHTTP}
+
+// disagree is the sources_disagree finding of protocol p, if the sources
+// that publish servers of it name different preferred servers. Its paste
+// fixes the outliers: the autoconfig file, when an autoconfig source is
+// one; the SRV record of the best source's server, when SRV is one; never
+// a record the domain already has.
+func disagree(f *facts, p settings.Protocol, acURL, xml string) (Finding, bool) {
+	d := f.domain
+	var entries []Published
+	keys := map[string]bool{}
+	var best settings.Server
+	bestSource := ""
+	var outliers []string
+	for _, name := range compared {
+		s := f.source(name)
+		if s == nil || s.pub.Status != StatusFound {
+			continue
+		}
+		sv, ok := preferred(s, p)
+		if !ok {
+			continue
+		}
+		keys[key(sv)] = true
+		entries = append(entries, only(s.pub, p))
+		if bestSource == "" {
+			best, bestSource = sv, name
+		} else if key(sv) != key(best) {
+			outliers = append(outliers, name)
+		}
+	}
+	if len(keys) < 2 {
+		return Finding{}, false
+	}
+	var seen []string
+	for _, e := range entries {
+		seen = append(seen, e.Source+" "+describe(e.Servers[0]))
+	}
+	fd := Finding{Severity: Warn, Code: CodeSourcesDisagree, Protocol: p,
+		Message: i18n.M(i18n.CheckSourcesDisagree, p.Label(), strings.Join(seen, "; ")),
+		Fix:     i18n.M(i18n.CheckSourcesDisagreeFixNone, p.Label(), bestSource),
+		Compare: entries}
+	for _, name := range outliers {
+		switch {
+		case contains(autoconfigKind, name) && xml != "" && usable(best):
+			u := acURL
+			if name == lookup.SourceWellKnown {
+				u = f.source(name).pub.URL
+			}
+			fd.Paste, fd.PasteKind, fd.PasteURL = xml, "xml", u
+			fd.Fix = i18n.M(i18n.CheckSourcesDisagreeFixXML, p.Label(), bestSource, u)
+		case name == lookup.SourceSRV:
+			line := srvLine(d, best)
+			if line == "" || f.hasRecord(line) {
+				continue
+			}
+			fd.Paste, fd.PasteKind = line, "dns"
+			fd.Fix = i18n.M(i18n.CheckSourcesDisagreeFix, p.Label(), bestSource)
+		default:
+			continue
+		}
+		break
+	}
+	return fd, true
+}
+
+// hasRecord reports whether the domain's SRV records already name line's
+// target and port for line's service, whatever their priority, weight and
+// TTL.
+func (f *facts) hasRecord(line string) bool {
+	want, err := dns.NewRR(line)
+	if err != nil {
+		return false
+	}
+	w, ok := want.(*dns.SRV)
+	s := f.source(lookup.SourceSRV)
+	if !ok || s == nil {
+		return false
+	}
+	for _, rec := range s.pub.Records {
+		rr, err := dns.NewRR(rec)
+		if r, ok := rr.(*dns.SRV); err == nil && ok && r.Port == w.Port &&
+			strings.EqualFold(r.Hdr.Name, w.Hdr.Name) && strings.EqualFold(r.Target, w.Target) {
+			return true
+		}
+	}
+	return false
 }
 
 // liveFindings are the findings of one server's check: a failed check's
 // one reason, or what a working server does wrong (an old TLS version, a
 // password login before TLS, a certificate close to its end), each once.
 // A plain server's check adds nothing: plaintext says it.
-func liveFindings(sc ServerCheck, unresolved map[string]bool, now time.Time) []Finding {
+func liveFindings(sc ServerCheck, quiet map[string]bool, now time.Time) []Finding {
 	r, sv := sc.Report, sc.Server
 	if r == nil || r.Cancelled() {
 		return nil
@@ -283,8 +477,8 @@ func liveFindings(sc ServerCheck, unresolved map[string]bool, now time.Time) []F
 			fd.Message = i18n.M(i18n.CheckWrongProtocol, hp, by, p.Label(), i18n.Nest(r.Problem))
 			fd.Fix = i18n.M(i18n.CheckWrongProtocolFix, p.Label(), hp)
 		default:
-			if r.Kind == probe.KindDNS && unresolved[normHost(sv.Host)] {
-				return nil // srv_target_unresolved says it
+			if r.Kind == probe.KindDNS && quiet[normHost(sv.Host)] {
+				return nil // srv_target_unresolved or dns_failure says it
 			}
 			fd.Severity, fd.Code = Fail, CodeServerUnreachable
 			fd.Message = i18n.M(i18n.CheckServerUnreachable, p.Label(), hp, by, i18n.Nest(r.Problem))

@@ -172,7 +172,7 @@ func TestJudgeAutoconfig(t *testing.T) {
 	}{
 		{"whole document invalid", func(f *facts) {
 			ac := f.source(lookup.SourceAutoconfig)
-			ac.pub.Status, ac.pub.Servers, ac.invalid = StatusInvalid, nil, "parse: no emailProvider element"
+			ac.pub.Status, ac.pub.Servers, ac.invalid = StatusInvalid, nil, i18n.M(i18n.ACDocNoElement, "emailProvider")
 			srv := f.source(lookup.SourceSRV)
 			srv.pub.Status, srv.pub.Servers = StatusFound, []settings.Server{popSSL, smtpSSL}
 		}, []string{CodeAutoconfigInvalid}},

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/popfind/popfind/export"
 	"github.com/popfind/popfind/lookup"
@@ -32,18 +33,22 @@ var pasteOrder = []string{
 }
 
 // pasteXML is the autoconfig file, as export --format autoconfig writes it,
-// of what the domain's best sources publish; empty when they do not name
-// both an incoming and an outgoing server.
-func pasteXML(f *facts) string {
+// of what the domain's best sources publish, with only the servers a
+// client may use: TLS or STARTTLS, with a valid host name and port. It is
+// empty when they do not name both an incoming and an outgoing server.
+// gaps are the protocols checked whose published servers were all left
+// out, so that the file names none: the fix then says to add one.
+func pasteXML(f *facts) (xml string, gaps []settings.Protocol) {
 	d, err := settings.DomainAddress(f.domain)
 	if err != nil {
-		return ""
+		return "", nil
 	}
 	acct := &export.Account{Address: lookup.Address(d), Servers: map[lookup.Protocol][]lookup.Server{}}
 	for _, p := range []settings.Protocol{settings.POP3, settings.IMAP, settings.SMTP} {
 		if !f.checks(p) {
 			continue
 		}
+		named := false
 		for _, name := range pasteOrder {
 			s := f.source(name)
 			if s == nil || s.pub.Status != StatusFound && s.pub.Status != StatusInvalid {
@@ -52,6 +57,10 @@ func pasteXML(f *facts) string {
 			var servers []lookup.Server
 			for _, sv := range s.pub.Servers {
 				if sv.Protocol != p {
+					continue
+				}
+				named = true
+				if !usable(sv) {
 					continue
 				}
 				if sv.Username == "" {
@@ -73,10 +82,27 @@ func pasteXML(f *facts) string {
 			}
 			break
 		}
+		if named && len(acct.Servers[p]) == 0 {
+			gaps = append(gaps, p)
+		}
 	}
 	data, _, err := export.Autoconfig(acct, export.Options{})
 	if err != nil {
-		return ""
+		return "", nil
 	}
-	return string(data)
+	return string(data), gaps
+}
+
+// usable reports whether a client may be told to use s: TLS or STARTTLS,
+// a valid host name (per-address placeholders filled with a neutral local
+// part) and a port.
+func usable(s settings.Server) bool {
+	if s.SocketType != settings.SSL && s.SocketType != settings.STARTTLS {
+		return false
+	}
+	if s.Port < 1 || s.Port > 65535 {
+		return false
+	}
+	host := strings.NewReplacer(settings.PlaceholderLocal, "x", settings.PlaceholderAddress, "x").Replace(s.Host)
+	return settings.ValidHost(normHost(host)) == nil
 }

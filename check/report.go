@@ -33,6 +33,8 @@ func (s Severity) Rank() int {
 
 // Finding codes. They are stable: scripts match on them.
 const (
+	CodeDomainNotFound       = "domain_not_found"
+	CodeDNSFailure           = "dns_failure"
 	CodeAutoconfigMissing    = "autoconfig_missing"
 	CodeAutoconfigHTTPOnly   = "autoconfig_http_only"
 	CodeAutoconfigInvalid    = "autoconfig_invalid"
@@ -51,18 +53,19 @@ const (
 	CodeNoSubmission         = "no_submission"
 	CodeISPDBStale           = "ispdb_stale"
 	CodeAutodiscoverHTTPOnly = "autodiscover_http_only"
+	CodeServersNotChecked    = "servers_not_checked"
 )
 
 // Codes lists every finding code the checker can report, in the order of
 // the table in README.md.
 func Codes() []string {
 	return []string{
-		CodeAutoconfigMissing, CodeAutoconfigHTTPOnly, CodeAutoconfigInvalid,
+		CodeDomainNotFound, CodeDNSFailure, CodeAutoconfigMissing, CodeAutoconfigHTTPOnly, CodeAutoconfigInvalid,
 		CodeAutoconfigRedirect, CodeSourcesDisagree, CodePlaintext,
 		CodeSTARTTLSOnly, CodeServerUnreachable, CodeWrongProtocol,
 		CodeCertInvalid, CodeCertExpiring, CodeTLSOld, CodeAuthBeforeTLS,
 		CodeSRVTargetUnresolved, CodeSRVForeignTarget, CodeNoSubmission,
-		CodeISPDBStale, CodeAutodiscoverHTTPOnly,
+		CodeISPDBStale, CodeAutodiscoverHTTPOnly, CodeServersNotChecked,
 	}
 }
 
@@ -170,7 +173,11 @@ type Report struct {
 	Findings []Finding
 	// Sources is one entry per source, in precedence order.
 	Sources []Published
-	// Servers is one entry per distinct server published, checked.
+	// Servers is one entry per distinct server published, checked (at
+	// most 48; a servers_not_checked finding says how many more there
+	// were). Every server named is checked, but only those the domain
+	// publishes itself, or that ISPDB names for a protocol the domain
+	// publishes nothing of, give findings of their own.
 	Servers []ServerCheck
 	// Err is set when nothing could be looked at: no source could reach
 	// the network (DNS down, say; an *UnreachableError), or the caller's

@@ -42,6 +42,21 @@ const (
 	CheckAutodiscoverHTTPOnly   = "check.autodiscover_http_only"
 	CheckAutodiscoverNoHost     = "check.autodiscover_http_only.nohost"
 	CheckAutodiscoverHTTPOnlyFx = "check.autodiscover_http_only.fix"
+	CheckAutoconfigUnfetchable  = "check.autoconfig_missing.unfetchable"
+	CheckRedirectOffdomainBoth  = "check.autoconfig_redirect_offdomain.both"
+	CheckSourcesDisagreeFixXML  = "check.sources_disagree.fix_xml"
+	CheckSourcesDisagreeFixNone = "check.sources_disagree.fix_none"
+	CheckNoSubmissionAsked      = "check.no_submission.asked"
+	CheckISPDBStaleDead         = "check.ispdb_stale.dead"
+	CheckDomainNotFound         = "check.domain_not_found"
+	CheckDomainNotFoundFix      = "check.domain_not_found.fix"
+	CheckDNSFailure             = "check.dns_failure"
+	CheckDNSFailureFix          = "check.dns_failure.fix"
+	CheckServersNotChecked      = "check.servers_not_checked"
+	CheckServersNotCheckedFix   = "check.servers_not_checked.fix"
+	// CheckPasteGap is a fix whose file to paste leaves protocols out: the
+	// fix (nested), then the protocols.
+	CheckPasteGap = "check.paste_gap"
 	// CheckNothingPublished is a source's reason when it named no server.
 	CheckNothingPublished = "check.nothing_published"
 	// CheckNoNetwork is Report.Err's message: no source could be asked.
@@ -88,6 +103,19 @@ var checkFindingsEnglish = map[string]string{
 	CheckAutodiscoverHTTPOnly:   "%s answers Autodiscover over plain HTTP only: Outlook's fallbacks there have leaked passwords to whoever could rewrite the answer.",
 	CheckAutodiscoverNoHost:     "%s does not exist: Outlook then tries other names, and its fallbacks have leaked passwords to look-alike hosts.",
 	CheckAutodiscoverHTTPOnlyFx: "Create %s and serve Autodiscover over HTTPS with a valid certificate (an answer that names no server will do).",
+	CheckAutoconfigUnfetchable:  "The autoconfig file at %s, the URL the autoconfig draft requires, could not be fetched (%s): Thunderbird and the clients that follow it look there first, and without it they guess.",
+	CheckRedirectOffdomainBoth:  "%s and %s redirect to %s, on another domain: Thunderbird asks the user whether to trust it, and other clients refuse it.",
+	CheckSourcesDisagreeFixXML:  "Make every source name the same %s server, with the same port and security, or remove the outdated ones; the file below matches %s, to publish at %s.",
+	CheckSourcesDisagreeFixNone: "Make every source name the same %s server, with the same port and security, as %s does, or remove the outdated ones.",
+	CheckNoSubmissionAsked:      "None of the sources asked publishes an SMTP submission server for %s: mail clients set up from what is published there cannot send.",
+	CheckISPDBStaleDead:         "Thunderbird's ISP database (%s) names %s for %s, where the domain itself publishes %s, and that server does not answer (%s): Thunderbird users who reach the database first get settings that do not work.",
+	CheckDomainNotFound:         "The domain %s does not exist in DNS (NXDOMAIN): no mail client can find anything for it.",
+	CheckDomainNotFoundFix:      "Check the spelling of %s; if it is right, register the domain or publish its DNS zone.",
+	CheckDNSFailure:             "DNS fails for names that %s relies on (%s), while the resolver answers for other names: mail clients find no settings there, and what those names publish could not be checked.",
+	CheckDNSFailureFix:          "Repair the DNS of %s (its name servers, the delegation, or the DNSSEC signatures) so that these names answer.",
+	CheckServersNotChecked:      "The sources name %s distinct servers; only the first %s were checked live, and %s were not.",
+	CheckServersNotCheckedFix:   "Publish fewer servers: clients use the first of each protocol, and the rest only add what can go wrong.",
+	CheckPasteGap:               "%s The file below has no %s server, since none published uses TLS: add one with socketType SSL or STARTTLS.",
 	CheckNothingPublished:       "no mail server published (POP3, IMAP or SMTP)",
 	CheckNoNetwork:              "no source could be reached (is DNS working?): %s",
 }
@@ -127,11 +155,24 @@ var checkFindingsChinese = map[string]string{
 	CheckSRVForeignFix:          "请让该记录指向 %s 之下的主机名，或用 DNSSEC 签名该区域。",
 	CheckNoSubmission:           "没有任何来源为 %s 发布 SMTP 提交服务器：按已发布内容设置的邮件客户端无法发信。",
 	CheckNoSubmissionFix:        "请发布提交服务器：在自动配置文件中加入 outgoingServer，并添加 SRV 记录 _submissions._tcp.%s（隐式 TLS，端口 465）。",
-	CheckISPDBStale:             "Thunderbird 的 ISP 数据库（%s）为 %s 列出 %s，而该域名自己发布的是 %s：先查到数据库的 Thunderbird 用户会得到过时的设置。",
+	CheckISPDBStale:             "Thunderbird 的 ISP 数据库（%[1]s）为 %[3]s 列出 %[2]s，而该域名自己发布的是 %[4]s：先查到数据库的 Thunderbird 用户会得到过时的设置。",
 	CheckISPDBStaleFix:          "请申请更新或删除 %s 在 ISP 数据库中的条目（https://github.com/thunderbird/autoconfig），使其与该域名发布的内容一致。",
 	CheckAutodiscoverHTTPOnly:   "%s 只通过明文 HTTP 提供 Autodiscover：Outlook 在这里的后备查找曾把密码泄露给能改写应答的人。",
 	CheckAutodiscoverNoHost:     "%s 不存在：Outlook 会转而尝试其他名称，其后备查找曾把密码泄露给仿冒的主机。",
 	CheckAutodiscoverHTTPOnlyFx: "请创建 %s，并通过 HTTPS（证书有效）提供 Autodiscover（不列出任何服务器的应答也可以）。",
+	CheckAutoconfigUnfetchable:  "无法获取 %s（自动配置草案要求的地址）上的自动配置文件（%s）：Thunderbird 等遵循该草案的客户端会先查这里，找不到就只能猜测。",
+	CheckRedirectOffdomainBoth:  "%s 和 %s 都重定向到其他域名下的 %s：Thunderbird 会询问用户是否信任，其他客户端则拒绝使用。",
+	CheckSourcesDisagreeFixXML:  "请让每个来源列出相同的 %s 服务器（端口和加密方式也相同），或删除过时的来源；下面的文件与 %s 一致，请发布在 %s。",
+	CheckSourcesDisagreeFixNone: "请让每个来源像 %[2]s 一样列出相同的 %[1]s 服务器（端口和加密方式也相同），或删除过时的来源。",
+	CheckNoSubmissionAsked:      "所查询的来源中没有任何一个为 %s 发布 SMTP 提交服务器：按这些来源设置的邮件客户端无法发信。",
+	CheckISPDBStaleDead:         "Thunderbird 的 ISP 数据库（%[1]s）为 %[3]s 列出 %[2]s，而该域名自己发布的是 %[4]s，且该服务器没有响应（%[5]s）：先查到数据库的 Thunderbird 用户会得到无法使用的设置。",
+	CheckDomainNotFound:         "域名 %s 在 DNS 中不存在（NXDOMAIN）：任何邮件客户端都无法为它找到设置。",
+	CheckDomainNotFoundFix:      "请检查 %s 的拼写；如果拼写无误，请注册该域名或发布其 DNS 区域。",
+	CheckDNSFailure:             "%s 所依赖的部分名称 DNS 查询失败（%s），而解析器对其他名称正常应答：邮件客户端在这些名称下找不到设置，其发布的内容也无法检查。",
+	CheckDNSFailureFix:          "请修复 %s 的 DNS（域名服务器、委派或 DNSSEC 签名），使这些名称能够正常应答。",
+	CheckServersNotChecked:      "各来源共列出 %s 台不同的服务器；只实时检查了前 %s 台，另有 %s 台未检查。",
+	CheckServersNotCheckedFix:   "请少发布一些服务器：客户端只使用每种协议的第一台，其余的只会增加出错的可能。",
+	CheckPasteGap:               "%s 下面的文件中没有 %s 服务器，因为已发布的服务器都没有使用 TLS：请添加一台 socketType 为 SSL 或 STARTTLS 的服务器。",
 	CheckNothingPublished:       "未发布任何邮件服务器（POP3、IMAP 或 SMTP）",
 	CheckNoNetwork:              "无法访问任何来源（DNS 是否正常？）：%s",
 }

@@ -387,7 +387,7 @@ var en = map[string]string{
 
 	CmdServe:            "serve the support desk's web page and JSON API: lookups, checks and the provider table",
 	CmdServeUsage:       "popfind serve [--listen HOST:PORT] [--auth-file FILE] [options]",
-	CmdServeDesc:        "Serves the lookup page at / and the JSON API under /api/v1/ (lookup, verify, providers; described at /api/v1/openapi.json), and /healthz for load balancers. By default it listens on 127.0.0.1:8080, connects to public addresses only, allows each client 60 lookups or checks a minute, and checks servers on the mail ports 110, 995, 143, 993, 465 and 587 only. Ctrl-C or SIGTERM stops it once the requests in flight are done (10 s at most).",
+	CmdServeDesc:        "Serves the lookup page at /, the domain check for a domain's admin at /check, and the JSON API under /api/v1/ (lookup, verify, export, providers, and the domain check at /api/v1/check; described at /api/v1/openapi.json), and /healthz for load balancers. By default it listens on 127.0.0.1:8080, connects to public addresses only, allows each client 60 lookups or checks a minute (a domain check counts as 5), and checks servers on the mail ports 110, 995, 143, 993, 465 and 587 only. Ctrl-C or SIGTERM stops it once the requests in flight are done (10 s at most).",
 	FlagListen:          "`HOST:PORT` to listen on; port 0 picks a free one",
 	FlagLogFormat:       "`FORMAT` of the access log on standard error: text or json",
 	FlagAuthFile:        "`FILE` of user:bcrypt-hash lines (htpasswd -B); every request but /healthz then needs HTTP Basic authentication",

@@ -10,7 +10,8 @@ import "strings"
 //
 // A nested message is framed by control characters, which no text from the
 // network keeps (every such text is cleaned of them before it reaches a
-// message). Nested messages do not nest further.
+// message). A nested message's arguments may hold nested messages in turn
+// (a reason that lists the reasons of sections): frames are balanced.
 const (
 	nestStart = "\x02"
 	nestSep   = "\x1f"
@@ -24,10 +25,35 @@ func Nest(m Msg) string {
 	b.WriteString(m.Key)
 	for _, a := range m.Args {
 		b.WriteString(nestSep)
-		b.WriteString(strings.NewReplacer(nestStart, "", nestSep, "", nestEnd, "").Replace(a))
+		b.WriteString(balanced(a))
 	}
 	b.WriteString(nestEnd)
 	return b.String()
+}
+
+// balanced returns a with its frames kept when they are well formed
+// (what Nest made), and every framing character removed otherwise.
+func balanced(a string) string {
+	depth := 0
+	for i := 0; i < len(a); i++ {
+		switch a[i] {
+		case nestStart[0]:
+			depth++
+		case nestEnd[0]:
+			depth--
+		case nestSep[0]:
+			if depth == 0 {
+				depth = -1
+			}
+		}
+		if depth < 0 {
+			break
+		}
+	}
+	if depth == 0 {
+		return a
+	}
+	return strings.NewReplacer(nestStart, "", nestSep, "", nestEnd, "").Replace(a)
 }
 
 // expandNested formats, in l, every nested message in arg.
@@ -42,15 +68,38 @@ func (l Lang) expandNested(arg string) string {
 			b.WriteString(arg)
 			return b.String()
 		}
-		j := strings.Index(arg[i:], nestEnd)
-		if j < 0 {
+		// The frame's end, and its separators at its own depth.
+		end, depth := -1, 0
+		var seps []int
+		for k := i; k < len(arg) && end < 0; k++ {
+			switch arg[k] {
+			case nestStart[0]:
+				depth++
+			case nestEnd[0]:
+				depth--
+				if depth == 0 {
+					end = k
+				}
+			case nestSep[0]:
+				if depth == 1 {
+					seps = append(seps, k)
+				}
+			}
+		}
+		if end < 0 {
 			b.WriteString(arg[:i])
-			b.WriteString(strings.ReplaceAll(arg[i:], nestStart, ""))
+			b.WriteString(strings.NewReplacer(nestStart, "", nestSep, "", nestEnd, "").Replace(arg[i:]))
 			return b.String()
 		}
 		b.WriteString(arg[:i])
-		parts := strings.Split(arg[i+len(nestStart):i+j], nestSep)
+		var parts []string
+		from := i + len(nestStart)
+		for _, k := range seps {
+			parts = append(parts, arg[from:k])
+			from = k + len(nestSep)
+		}
+		parts = append(parts, arg[from:end])
 		b.WriteString(l.Format(Msg{Key: parts[0], Args: parts[1:]}))
-		arg = arg[i+j+len(nestEnd):]
+		arg = arg[end+len(nestEnd):]
 	}
 }

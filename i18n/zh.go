@@ -387,7 +387,7 @@ var zh = map[string]string{
 
 	CmdServe:            "提供客服用的网页和 JSON API：查询、检查和服务商表",
 	CmdServeUsage:       "popfind serve [--listen 主机:端口] [--auth-file 文件] [选项]",
-	CmdServeDesc:        "在 / 提供查询网页，在 /api/v1/ 下提供 JSON API（lookup、verify、providers；说明见 /api/v1/openapi.json），另有供负载均衡器使用的 /healthz。默认监听 127.0.0.1:8080，只连接公网地址，每个客户端每分钟最多查询或检查 60 次，且只检查邮件端口 110、995、143、993、465 和 587 上的服务器。按 Ctrl-C 或收到 SIGTERM 后，等正在处理的请求完成（最多 10 秒）再退出。",
+	CmdServeDesc:        "在 / 提供查询网页，在 /check 提供供域名管理员使用的域名检查，在 /api/v1/ 下提供 JSON API（lookup、verify、export、providers，以及位于 /api/v1/check 的域名检查；说明见 /api/v1/openapi.json），另有供负载均衡器使用的 /healthz。默认监听 127.0.0.1:8080，只连接公网地址，每个客户端每分钟最多查询或检查 60 次（一次域名检查计为 5 次），且只检查邮件端口 110、995、143、993、465 和 587 上的服务器。按 Ctrl-C 或收到 SIGTERM 后，等正在处理的请求完成（最多 10 秒）再退出。",
 	FlagListen:          "监听的`主机:端口`；端口为 0 时自动选一个空闲端口",
 	FlagLogFormat:       "标准错误上访问日志的`格式`：text 或 json",
 	FlagAuthFile:        "由 user:bcrypt-hash 行组成的`文件`（htpasswd -B 生成）；设置后，除 /healthz 外的每个请求都需要 HTTP Basic 认证",

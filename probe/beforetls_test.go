@@ -3,6 +3,7 @@ package probe_test
 import (
 	"context"
 	"crypto/tls"
+	"slices"
 	"testing"
 	"time"
 
@@ -34,6 +35,30 @@ func TestMinTLS(t *testing.T) {
 	}
 }
 
+// A server out of date enough to offer only insecure cipher suites (3DES,
+// RC4) at TLS 1.0 completes the handshake with a prober that allows old
+// versions, so that its version is reported.
+func TestMinTLSInsecureCiphers(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	var ciphers []uint16
+	for _, c := range tls.InsecureCipherSuites() {
+		if slices.Contains(c.SupportedVersions, tls.VersionTLS10) {
+			ciphers = append(ciphers, c.ID)
+		}
+	}
+	srv := &testnet.POP3{TLS: true, Cert: l.cert(t, 90, "ancient.example"), MaxTLS: tls.VersionTLS10, Ciphers: ciphers}
+	port := l.serve(t, srv, "ancient.example")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	old := *l.prober
+	old.MinTLS = tls.VersionTLS10
+	r := old.Check(ctx, settings.POP3, "ancient.example", port, settings.SSL)
+	if !r.OK || r.TLSInfo == nil || r.TLSInfo.Version != "TLS 1.0" {
+		t.Fatalf("ok=%v kind %q TLS %+v err %v; want TLS 1.0", r.OK, r.Kind, r.TLSInfo, r.Err)
+	}
+}
+
 func TestBeforeTLS(t *testing.T) {
 	t.Parallel()
 	l := newLab(t)
@@ -45,6 +70,7 @@ func TestBeforeTLS(t *testing.T) {
 	l.dns.Host(t, imapIP, "imap.example")
 	imapLoose := (&testnet.IMAP{STARTTLS: true, Cert: cert, LoginBeforeTLS: true}).Listen(t, imapIP, 0)
 	imapStrict := (&testnet.IMAP{STARTTLS: true, Cert: cert}).Listen(t, imapIP, 0)
+	imapAuthPlain := (&testnet.IMAP{STARTTLS: true, Cert: cert, AuthPlainBeforeTLS: true}).Listen(t, imapIP, 0)
 	for _, tt := range []struct {
 		name  string
 		proto settings.Protocol
@@ -56,7 +82,8 @@ func TestBeforeTLS(t *testing.T) {
 		{"POP3 USER before STLS", settings.POP3, "pop.example", loosePort, true, "SASL PLAIN"},
 		{"POP3 nothing before STLS", settings.POP3, "strict.pop.example", strictPort, false, ""},
 		{"IMAP without LOGINDISABLED", settings.IMAP, "imap.example", imapLoose, true, "AUTH=PLAIN"},
-		{"IMAP with LOGINDISABLED", settings.IMAP, "imap.example", imapStrict, true, "AUTH=PLAIN"},
+		{"IMAP with LOGINDISABLED, as Dovecot", settings.IMAP, "imap.example", imapStrict, false, ""},
+		{"IMAP with LOGINDISABLED and AUTH=PLAIN", settings.IMAP, "imap.example", imapAuthPlain, true, "AUTH=PLAIN"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

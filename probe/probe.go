@@ -367,8 +367,9 @@ func command(conn net.Conn, br *bufio.Reader, cmd string) (string, error) {
 func (p *Prober) handshake(ctx context.Context, d *dialect, r *Report, raw net.Conn, host, after string) (*tls.Conn, bool) {
 	t0 := time.Now()
 	tc := tls.Client(raw, &tls.Config{
-		ServerName: host,
-		MinVersion: p.minTLS(),
+		ServerName:   host,
+		MinVersion:   p.minTLS(),
+		CipherSuites: p.cipherSuites(),
 		// Verification happens below, with the same rules, after the
 		// handshake: it keeps the certificate for the report.
 		InsecureSkipVerify: true, //nolint:gosec // verified in verifyCert
@@ -428,6 +429,25 @@ func (p *Prober) handshake(ctx context.Context, d *dialect, r *Report, raw net.C
 		r.Warnings = append(r.Warnings, i18n.M(i18n.WarnCertExpiring, strconv.Itoa(info.DaysLeft), leaf.NotAfter.UTC().Format("2006-01-02")))
 	}
 	return tc, true
+}
+
+// cipherSuites are the TLS 1.0–1.2 cipher suites to offer: Go's default
+// (nil) for a prober that wants TLS 1.2 at least, and every suite Go
+// has, insecure ones included, for one that negotiates older versions,
+// so that a very old server completes the handshake and its version is
+// seen, and reported, as such.
+func (p *Prober) cipherSuites() []uint16 {
+	if p.minTLS() >= tls.VersionTLS12 {
+		return nil
+	}
+	var ids []uint16
+	for _, c := range tls.CipherSuites() {
+		ids = append(ids, c.ID)
+	}
+	for _, c := range tls.InsecureCipherSuites() {
+		ids = append(ids, c.ID)
+	}
+	return ids
 }
 
 // minTLS is the oldest TLS version to negotiate.

@@ -45,7 +45,8 @@ type World struct {
 	// it has no findings.
 	Clean string
 	// Domains maps a finding code (check.Code...) to the domain that
-	// shows it, and nothing else.
+	// shows it, and nothing else. servers_not_checked has none (its
+	// tests are check's own).
 	Domains map[string]string
 	// Hostile is a domain whose autoconfig file and servers send control
 	// and bidirectional characters: an autoconfig hostname, and an IMAP
@@ -211,6 +212,17 @@ func New(t testing.TB) *World {
 		}
 		byName[ds[i].name] = &ds[i]
 	}
+	// A domain that does not exist: no name of it is in DNS.
+	w.Domains["domain_not_found"] = "nxdomain.test"
+	// A domain whose every name fails at the DNS server (a lame
+	// delegation, a broken DNSSEC signature).
+	broken := "servfail.test"
+	w.Domains["dns_failure"] = broken
+	for _, n := range []string{broken, "autoconfig." + broken, "autodiscover." + broken, "_autodiscover._tcp." + broken,
+		"_pop3s._tcp." + broken, "_pop3._tcp." + broken, "_imaps._tcp." + broken, "_imap._tcp." + broken,
+		"_submissions._tcp." + broken, "_submission._tcp." + broken} {
+		dns.ServFail(n)
+	}
 	long := time.Now().Add(90 * 24 * time.Hour)
 
 	// The web: autoconfig.D, D (.well-known, Autodiscover), autodiscover.D
@@ -301,7 +313,7 @@ func New(t testing.TB) *World {
 
 	// POP3 and IMAP: Dovecot, or servers that behave as it does.
 	mailIP := testnet.IP()
-	mailNames := []string{"imap.disagree.test", "old-pop.stale.test", "mail.foreign-host.test"}
+	mailNames := []string{"imap.disagree.test", "mail.foreign-host.test"}
 	for _, d := range ds {
 		mailNames = append(mailNames, "mail."+d.name)
 	}
@@ -347,6 +359,8 @@ func New(t testing.TB) *World {
 		return ip
 	}
 	one("down.unreachable.test") // nothing listens there
+	// The server stale.test's ISP database entry names was switched off.
+	one("old-pop.stale.test")
 	wrongCert := w.CA.Leaf(t, long, "pop.wrongproto.test")
 	(&testnet.SMTP{TLS: true, Cert: &wrongCert, Domain: "pop.wrongproto.test"}).Listen(t, one("pop.wrongproto.test"), 995)
 	otherCert := w.CA.Leaf(t, long, "other.example")

@@ -27,6 +27,12 @@ type IMAP struct {
 	// LoginBeforeTLS leaves LOGINDISABLED out before TLS: the server takes
 	// a password in the clear.
 	LoginBeforeTLS bool
+	// AuthPlainBeforeTLS advertises AUTH=PLAIN before TLS even with
+	// LOGINDISABLED: LOGIN is refused, but AUTHENTICATE PLAIN still takes
+	// a password in the clear. Without it (and without LoginBeforeTLS)
+	// the server behaves as Dovecot with disable_plaintext_auth: no
+	// password mechanism before TLS.
+	AuthPlainBeforeTLS bool
 	// MaxTLS caps the TLS version, as POP3.MaxTLS does.
 	MaxTLS uint16
 
@@ -81,8 +87,12 @@ func (m *IMAP) session(c net.Conn) {
 		m.mu.Unlock()
 		switch cmd {
 		case "CAPABILITY":
-			capa := "* CAPABILITY IMAP4rev1 IMAP4rev2 ID IDLE AUTH=PLAIN"
-			if _, secure := conn.(*tls.Conn); !secure {
+			capa := "* CAPABILITY IMAP4rev1 IMAP4rev2 ID IDLE"
+			_, secure := conn.(*tls.Conn)
+			if secure || m.LoginBeforeTLS || m.AuthPlainBeforeTLS {
+				capa += " AUTH=PLAIN"
+			}
+			if !secure {
 				if m.STARTTLS {
 					capa += " STARTTLS"
 				}

@@ -44,6 +44,9 @@ type POP3 struct {
 	// MaxTLS caps the TLS version (tls.VersionTLS11, say) and lets TLS 1.0
 	// in, for a server that is out of date; zero means Go's defaults.
 	MaxTLS uint16
+	// Ciphers, when set, are the only TLS 1.0–1.2 cipher suites the
+	// server accepts (old, insecure ones, for a server out of date).
+	Ciphers []uint16
 
 	mu       sync.Mutex
 	Commands []string // every command line received
@@ -54,7 +57,9 @@ type POP3 struct {
 func (p *POP3) Serve(t testing.TB, l net.Listener) {
 	t.Helper()
 	if p.TLS && !p.Silent {
-		l = tls.NewListener(l, tlsConfig(*p.Cert, p.MaxTLS))
+		c := tlsConfig(*p.Cert, p.MaxTLS)
+		c.CipherSuites = p.Ciphers
+		l = tls.NewListener(l, c)
 	}
 	serveSessions(t, l, &p.wg, p.session)
 }
@@ -151,7 +156,9 @@ func (p *POP3) session(c net.Conn) {
 				continue
 			}
 			conn.Write([]byte("+OK begin TLS\r\n"))
-			tc := tls.Server(c, tlsConfig(*p.Cert, p.MaxTLS))
+			cfg := tlsConfig(*p.Cert, p.MaxTLS)
+			cfg.CipherSuites = p.Ciphers
+			tc := tls.Server(c, cfg)
 			if err := tc.Handshake(); err != nil {
 				return
 			}

@@ -452,7 +452,7 @@ func serverLine(proto lookup.Protocol, host string, port int, st lookup.SocketTy
 func serverResult(sc check.ServerCheck, lang i18n.Lang) (string, string) {
 	rep := sc.Report
 	switch {
-	case rep != nil && rep.Kind == kindNotMailPort:
+	case rep != nil && (rep.Kind == kindNotMailPort || rep.Kind == check.KindRefusedForSafety):
 		return lang.Sprintf(i18n.CheckUINotChecked), "warn"
 	case rep == nil || !rep.OK:
 		return lang.Sprintf(i18n.CheckUIFailed), "fail"

@@ -266,15 +266,6 @@ func (s *server) domainCheck(r *http.Request, domain, protocols string, lang i18
 	}
 	noteDomain(r, rep.Domain)
 	markNotMailPorts(rep)
-	for _, sc := range rep.Servers {
-		var refused *refusedError
-		if pr := sc.Report; pr != nil && errors.As(pr.Err, &refused) {
-			// Not a network failure: the rule of this server, said plainly.
-			pr.Kind = kindRefusedForSafety
-			pr.Problem = i18n.M(i18n.FailRefusedSafety, refused.Addr)
-			pr.Hint = i18n.M(i18n.HintRefusedSafety)
-		}
-	}
 	return rep, nil
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"code.dny.dev/ssrf"
 
+	"github.com/popfind/popfind/autoconfig"
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
 )
@@ -87,6 +88,11 @@ func (e *refusedError) Error() string {
 
 // Unwrap returns the rule that refused the connection.
 func (e *refusedError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, autoconfig.ErrRefusedForSafety) true, as for the
+// redirect guard's refusals: lookup.Reason and package check then tell it
+// apart from a network failure.
+func (e *refusedError) Is(target error) bool { return target == autoconfig.ErrRefusedForSafety }
 
 // refusedForSafety reports whether err, or the text of an error that
 // lost its chain on the way (a guess's summary of its probes), says that

@@ -28,6 +28,24 @@ const (
 	MaxRedirects = 5
 )
 
+// ErrRefusedForSafety is matched by every error of a connection or a
+// redirect refused because it would reach an address that is not public:
+// the redirect guard's refusals (checkRedirect, GuardDial), and those of a
+// caller's own guarded dial that match it (popfind serve's). What such a
+// connection would have reached was not looked at: it is never "not
+// found".
+var ErrRefusedForSafety = errors.New("refused for safety")
+
+// ErrRedirectRefused is matched by the redirect guard's own refusals: a
+// fetch that left a public host and was sent to an internal address. It
+// also matches ErrRefusedForSafety.
+var ErrRedirectRefused error = redirectRefused{}
+
+type redirectRefused struct{}
+
+func (redirectRefused) Error() string        { return "refused for safety" }
+func (redirectRefused) Is(target error) bool { return target == ErrRefusedForSafety }
+
 // Fetcher gets configuration documents over HTTP(S) within the caller's
 // deadline, with a capped body, a capped number of redirects, and XML
 // content types only. It is safe for concurrent use.
@@ -242,9 +260,9 @@ func (f *Fetcher) checkRedirect(ctx context.Context, from, to string) error {
 	case i < 0:
 		return nil
 	case fromPublic:
-		return fmt.Errorf("refused for safety: refusing a redirect from %s, a public host, to %s, an internal address (%s)", from, to, toIPs[i])
+		return fmt.Errorf("%w: refusing a redirect from %s, a public host, to %s, an internal address (%s)", ErrRedirectRefused, from, to, toIPs[i])
 	}
-	return fmt.Errorf("refused for safety: refusing a redirect from %s to %s, an internal address (%s), in a fetch that has left a public host", from, to, toIPs[i])
+	return fmt.Errorf("%w: refusing a redirect from %s to %s, an internal address (%s), in a fetch that has left a public host", ErrRedirectRefused, from, to, toIPs[i])
 }
 
 func isPublic(ip net.IP) bool { return !Internal(ip) }
@@ -303,7 +321,7 @@ func GuardDial(next func(ctx context.Context, network, address string) (net.Conn
 		}
 		ip := literalIP(address)
 		if g.left() && (ip == nil || Internal(ip)) {
-			return nil, fmt.Errorf("refused for safety: refusing to connect to %s: not a public address, in a fetch that has left a public host", strconv.QuoteToASCII(address))
+			return nil, fmt.Errorf("%w: refusing to connect to %s: not a public address, in a fetch that has left a public host", ErrRedirectRefused, strconv.QuoteToASCII(address))
 		}
 		c, err := next(ctx, network, address)
 		if err == nil && ip != nil && isPublic(ip) {

@@ -67,8 +67,8 @@ func TestWorld(t *testing.T) {
 	})
 	for _, code := range check.Codes() {
 		d, ok := w.Domains[code]
-		if !ok && code == check.CodeServersNotChecked {
-			continue // a unit test's
+		if !ok && (code == check.CodeServersNotChecked || code == check.CodeRefusedForSafety) {
+			continue // a unit test's; refused_for_safety: TestRefusedForSafety
 		}
 		if !ok {
 			t.Errorf("no domain for %s", code)
@@ -257,8 +257,15 @@ func TestWorldPastes(t *testing.T) {
 					t.Errorf("paste %q, compare %+v", f.Paste, f.Compare)
 				}
 			case check.CodeSTARTTLSOnly:
-				if !strings.HasPrefix(f.Paste, "_pop3s._tcp."+d+". 3600 IN SRV 0 1 995 mail."+d+".") {
+				// Implicit TLS first, as the fix says: priority 0 before
+				// the STARTTLS record's 10.
+				lines := strings.Split(f.Paste, "\n")
+				if len(lines) != 2 || lines[0] != "_pop3s._tcp."+d+". 3600 IN SRV 0 1 995 mail."+d+"." ||
+					!strings.HasPrefix(lines[1], "_pop3._tcp."+d+". 3600 IN SRV 10 1 110 ") {
 					t.Errorf("paste %q", f.Paste)
+				}
+				if f.Source == "" {
+					t.Errorf("%s names no source", f.Code)
 				}
 			}
 		})

@@ -67,6 +67,9 @@ type source struct {
 	offDomain bool
 	// srvAnswered: some SRV question got an answer (srv source only).
 	srvAnswered bool
+	// refused: a connection of the source was refused for safety
+	// (refusedForSafety): what it publishes is unknown, not missing.
+	refused bool
 }
 
 // srvRecord is one SRV record of a mail service of the domain.
@@ -311,11 +314,16 @@ func (s *source) found(servers []settings.Server) {
 }
 
 // fail records why a source gave nothing: nothing there (missing), or it
-// could not be asked (failed).
+// could not be asked (failed). A source one of whose connections was
+// refused for safety failed, whatever else it found: it did not look
+// everywhere, so it has not shown that nothing is there.
 func (s *source) fail(err error) {
 	s.err = err
 	s.pub.Status = StatusFailed
-	if errors.Is(err, settings.ErrNotFound) {
+	switch {
+	case refusedForSafety(err):
+		s.refused = true
+	case errors.Is(err, settings.ErrNotFound):
 		s.pub.Status = StatusMissing
 	}
 	if m, ok := lookup.Reason(err); ok {
@@ -570,10 +578,17 @@ func (g *gatherer) probeAll(ctx context.Context, f *facts) []ServerCheck {
 	return probeTargets(ctx, targets, MaxConcurrentChecks, g.checkOne)
 }
 
-// checkOne checks one server live.
+// checkOne checks one server live. A check whose connection was refused
+// for safety is not a check: its report says so (KindRefusedForSafety).
 func (g *gatherer) checkOne(ctx context.Context, t *target) ServerCheck {
 	r := g.prober.Check(ctx, t.srv.Protocol, t.srv.Host, t.srv.Port, t.srv.SocketType)
 	sc := ServerCheck{Server: t.srv, Sources: t.sources, Report: r}
+	if !r.OK && refusedForSafety(r.Err) {
+		r.Kind = KindRefusedForSafety
+		r.Problem = i18n.M(i18n.FailRefusedSafety, hostPort(t.srv))
+		r.Hint = i18n.M(i18n.HintRefusedSafety)
+		return sc
+	}
 	if r.BeforeTLS != nil {
 		sc.PlainAuthKnown = true
 		sc.PlainAuth, sc.AuthEvidence = probe.PlainLogin(t.srv.Protocol, *r.BeforeTLS)
@@ -662,6 +677,12 @@ func contains[T comparable](list []T, x T) bool {
 		}
 	}
 	return false
+}
+
+// refusedForSafety reports whether err holds a refusal of a connection for
+// safety: the fetch guard's, or the dial's of popfind serve.
+func refusedForSafety(err error) bool {
+	return err != nil && errors.Is(err, autoconfig.ErrRefusedForSafety)
 }
 
 // cleanText bounds and cleans text that came from the network.

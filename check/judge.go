@@ -2,6 +2,8 @@ package check
 
 import (
 	"crypto/tls"
+	"errors"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/popfind/popfind/autoconfig"
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/lookup"
 	"github.com/popfind/popfind/lookup/settings"
@@ -94,6 +97,9 @@ func judge(f *facts, now time.Time) []Finding {
 		add(withXML(Finding{Severity: Fail, Code: CodeAutoconfigHTTPOnly, Source: ac.pub.Source,
 			Message: i18n.M(i18n.CheckAutoconfigInsecureHop, acURL, ac.pub.FinalURL),
 			Fix:     i18n.M(i18n.CheckAutoconfigHTTPOnlyFix, acURL)}, acURL))
+	case ac.refused:
+		// Not looked at: whether it is there, and over HTTPS, is unknown;
+		// refused_for_safety says it.
 	case published(plain) && !secure(wk) || published(wk) && !secure(wk):
 		s := plain
 		if !published(plain) {
@@ -116,7 +122,12 @@ func judge(f *facts, now time.Time) []Finding {
 			Fix:     i18n.M(i18n.CheckAutoconfigMissingFix, acURL)}, acURL))
 	default:
 		why := ""
-		if ac.pub.Reason != nil {
+		var status *autoconfig.StatusError
+		switch {
+		case errors.As(ac.err, &status) && status.URL == acURL:
+			// The URL is said once.
+			why = i18n.Nest(i18n.M(i18n.CheckAnsweredHTTP, strings.TrimSpace(strconv.Itoa(status.Code)+" "+http.StatusText(status.Code))))
+		case ac.pub.Reason != nil:
 			why = i18n.Nest(*ac.pub.Reason)
 		}
 		add(withXML(Finding{Severity: Warn, Code: CodeAutoconfigMissing, Source: lookup.SourceAutoconfig,
@@ -187,7 +198,7 @@ func judge(f *facts, now time.Time) []Finding {
 	// ispdb_stale.
 	staleDead := map[string]i18n.Msg{}
 	for _, sc := range f.servers {
-		if r := sc.Report; r != nil && !r.OK && !r.Cancelled() && !counted(sc) && contains(sc.Sources, lookup.SourceISPDB) {
+		if r := sc.Report; sc.Checked() && !r.OK && !counted(sc) && contains(sc.Sources, lookup.SourceISPDB) {
 			staleDead[key(sc.Server)] = r.Problem
 		}
 	}
@@ -274,12 +285,19 @@ func judge(f *facts, now time.Time) []Finding {
 			tlsPort := p.DefaultPort(settings.SSL)
 			ssl := firstSTARTTLS
 			ssl.Port, ssl.SocketType = tlsPort, settings.SSL
-			add(Finding{Severity: Info, Code: CodeSTARTTLSOnly, Protocol: p, Server: hostPort(firstSTARTTLS),
-				Message: i18n.M(i18n.CheckSTARTTLSOnly, p.Label(), hostPort(firstSTARTTLS), strconv.Itoa(tlsPort)),
+			by := bySource[key(firstSTARTTLS)]
+			fd := Finding{Severity: Info, Code: CodeSTARTTLSOnly, Protocol: p, Server: hostPort(firstSTARTTLS),
+				Message: i18n.M(i18n.CheckSTARTTLSOnly, p.Label(), hostPort(firstSTARTTLS), strings.Join(by, ", "), strconv.Itoa(tlsPort)),
 				Fix:     i18n.M(i18n.CheckSTARTTLSOnlyFix, p.Label(), strconv.Itoa(tlsPort)),
-				Paste:   srvLine(d, ssl) + "\n" + srvLine(d, firstSTARTTLS), PasteKind: "dns"})
+				// Implicit TLS first, as the fix says: the lower priority
+				// is the one clients try first (RFC 2782).
+				Paste: srvLineAt(d, ssl, 0) + "\n" + srvLineAt(d, firstSTARTTLS, 10), PasteKind: "dns"}
+			if len(by) == 1 {
+				fd.Source = by[0]
+			}
+			add(fd)
 		}
-		if p == settings.SMTP && len(all) == 0 && !f.dnsHidden(p) {
+		if p == settings.SMTP && len(all) == 0 && !f.dnsHidden(p) && !f.refusedOwn() {
 			key := i18n.CheckNoSubmission
 			if f.partial {
 				key = i18n.CheckNoSubmissionAsked
@@ -331,6 +349,9 @@ func judge(f *facts, now time.Time) []Finding {
 			out = append(out, liveFindings(sc, quiet, now)...)
 		}
 	}
+	if fd, ok := refusals(f); ok {
+		add(fd)
+	}
 	if f.named > len(f.servers) && len(f.servers) > 0 {
 		add(Finding{Severity: Info, Code: CodeServersNotChecked,
 			Message: i18n.M(i18n.CheckServersNotChecked, strconv.Itoa(f.named), strconv.Itoa(len(f.servers)), strconv.Itoa(f.named-len(f.servers))),
@@ -358,6 +379,47 @@ func (f *facts) dnsHidden(p settings.Protocol) bool {
 		}
 	}
 	return false
+}
+
+// refusedOwn reports whether a connection of one of the domain's own
+// sources was refused for safety: what it would have said is unknown.
+func (f *facts) refusedOwn() bool {
+	for _, name := range ownSources {
+		if s := f.source(name); s != nil && s.refused {
+			return true
+		}
+	}
+	return false
+}
+
+// refusals is the refused_for_safety finding: the sources and servers
+// whose connections were refused for safety, which were not looked at,
+// if any. It is one finding however many there are, and only informs:
+// a refusal says nothing of the domain.
+func refusals(f *facts) (Finding, bool) {
+	var sources, servers []string
+	for _, s := range f.sources {
+		if s != nil && s.refused && s.pub.Status != StatusSkipped {
+			sources = append(sources, s.pub.Source)
+		}
+	}
+	for _, sc := range f.servers {
+		if r := sc.Report; r != nil && r.Kind == KindRefusedForSafety {
+			servers = append(servers, sc.Server.Protocol.Label()+" "+hostPort(sc.Server))
+		}
+	}
+	var msg i18n.Msg
+	switch {
+	case len(sources) > 0 && len(servers) > 0:
+		msg = i18n.M(i18n.CheckRefusedSafetyBoth, strings.Join(sources, ", "), strings.Join(servers, ", "))
+	case len(sources) > 0:
+		msg = i18n.M(i18n.CheckRefusedSafetySources, strings.Join(sources, ", "))
+	case len(servers) > 0:
+		msg = i18n.M(i18n.CheckRefusedSafetyServers, strings.Join(servers, ", "))
+	default:
+		return Finding{}, false
+	}
+	return Finding{Severity: Info, Code: CodeRefusedForSafety, Message: msg, Fix: i18n.M(i18n.CheckRefusedSafetyFix)}, true
 }
 
 // autoconfigKind are the sources that publish an autoconfig file.
@@ -456,7 +518,7 @@ func (f *facts) hasRecord(line string) bool {
 // A plain server's check adds nothing: plaintext says it.
 func liveFindings(sc ServerCheck, quiet map[string]bool, now time.Time) []Finding {
 	r, sv := sc.Report, sc.Server
-	if r == nil || r.Cancelled() {
+	if !sc.Checked() {
 		return nil
 	}
 	p := sv.Protocol
@@ -474,8 +536,12 @@ func liveFindings(sc ServerCheck, quiet map[string]bool, now time.Time) []Findin
 			fd.Fix = i18n.M(i18n.CheckCertInvalidFix, sv.Host)
 		case probe.KindNotPOP3, probe.KindNotIMAP, probe.KindNotSMTP:
 			fd.Severity, fd.Code = Fail, CodeWrongProtocol
-			fd.Message = i18n.M(i18n.CheckWrongProtocol, hp, by, p.Label(), i18n.Nest(r.Problem))
+			fd.Message = i18n.M(i18n.CheckWrongProtocol, hp, by, i18n.Nest(aServer(p)), p.Label(), greeting(r))
 			fd.Fix = i18n.M(i18n.CheckWrongProtocolFix, p.Label(), hp)
+		case probe.KindRefused:
+			fd.Severity, fd.Code = Fail, CodeServerUnreachable
+			fd.Message = i18n.M(i18n.CheckServerRefused, p.Label(), hp, by)
+			fd.Fix = i18n.M(i18n.CheckServerUnreachableFix, p.Label(), hp)
 		default:
 			if r.Kind == probe.KindDNS && quiet[normHost(sv.Host)] {
 				return nil // srv_target_unresolved or dns_failure says it
@@ -509,6 +575,31 @@ func liveFindings(sc ServerCheck, quiet map[string]bool, now time.Time) []Findin
 		out = append(out, f)
 	}
 	return out
+}
+
+// aServer is "a POP3 server", "an IMAP server", "an SMTP server", as the
+// reader's language says it.
+func aServer(p settings.Protocol) i18n.Msg {
+	switch p {
+	case settings.IMAP:
+		return i18n.M(i18n.CheckAServerIMAP)
+	case settings.SMTP:
+		return i18n.M(i18n.CheckAServerSMTP)
+	}
+	return i18n.M(i18n.CheckAServerPOP3)
+}
+
+// greeting is what a server that speaks another protocol said first, as
+// its check's problem quotes it, unquoted and cleaned.
+func greeting(r *probe.Report) string {
+	g := r.Greeting
+	if len(r.Problem.Args) > 1 {
+		g = r.Problem.Args[len(r.Problem.Args)-1]
+		if u, err := strconv.Unquote(g); err == nil {
+			g = u
+		}
+	}
+	return cleanText(g, 100)
 }
 
 // oldTLS reports whether a negotiated version, as tls.VersionName names
@@ -557,8 +648,21 @@ func only(pub Published, p settings.Protocol) Published {
 	return pub
 }
 
-// describe says host:port and socket type.
-func describe(s settings.Server) string { return hostPort(s) + " " + string(s.SocketType) }
+// describe says host:port and socket type, the socket type as the rest of
+// the report words it (SSL/TLS, STARTTLS, plain), in the reader's
+// language.
+func describe(s settings.Server) string {
+	word := i18n.M(i18n.SSLNone)
+	switch s.SocketType {
+	case settings.SSL:
+		word = i18n.M(i18n.SSLTLS)
+	case settings.STARTTLS:
+		word = i18n.M(i18n.SSLStartTLS)
+	case settings.Plain:
+		word = i18n.M(i18n.CheckUIPlainSocket)
+	}
+	return hostPort(s) + " " + i18n.Nest(word)
+}
 
 // sortFindings orders findings worst first, then by protocol (the domain
 // as a whole first) and code, then by server and source.

@@ -10,8 +10,12 @@ import (
 )
 
 // srvLine is the SRV record, in zone-file form, that publishes s for
-// domain; empty for a plain server, which has no SRV service.
-func srvLine(domain string, s settings.Server) string {
+// domain at priority 0; empty for a plain server, which has no SRV
+// service.
+func srvLine(domain string, s settings.Server) string { return srvLineAt(domain, s, 0) }
+
+// srvLineAt is srvLine at priority prio: clients try the lowest first.
+func srvLineAt(domain string, s settings.Server, prio int) string {
 	svc := services[s.Protocol]
 	name := ""
 	switch s.SocketType {
@@ -22,7 +26,7 @@ func srvLine(domain string, s settings.Server) string {
 	default:
 		return ""
 	}
-	return fmt.Sprintf("%s._tcp.%s. 3600 IN SRV 0 1 %d %s.", name, domain, s.Port, normHost(s.Host))
+	return fmt.Sprintf("%s._tcp.%s. 3600 IN SRV %d 1 %d %s.", name, domain, prio, s.Port, normHost(s.Host))
 }
 
 // pasteOrder is where the autoconfig file to paste takes each protocol's

@@ -54,7 +54,14 @@ const (
 	CodeISPDBStale           = "ispdb_stale"
 	CodeAutodiscoverHTTPOnly = "autodiscover_http_only"
 	CodeServersNotChecked    = "servers_not_checked"
+	CodeRefusedForSafety     = "refused_for_safety"
 )
+
+// KindRefusedForSafety is the kind of a server's report when its check
+// was not made: the connection was refused for safety (an address that
+// is not public, under popfind serve's rule). The server is not checked
+// and has no finding of its own; a refused_for_safety finding says so.
+const KindRefusedForSafety probe.Kind = "refused_for_safety"
 
 // Codes lists every finding code the checker can report, in the order of
 // the table in README.md.
@@ -66,6 +73,7 @@ func Codes() []string {
 		CodeCertInvalid, CodeCertExpiring, CodeTLSOld, CodeAuthBeforeTLS,
 		CodeSRVTargetUnresolved, CodeSRVForeignTarget, CodeNoSubmission,
 		CodeISPDBStale, CodeAutodiscoverHTTPOnly, CodeServersNotChecked,
+		CodeRefusedForSafety,
 	}
 }
 
@@ -114,7 +122,7 @@ const (
 	// it or part of it.
 	StatusInvalid Status = "invalid"
 	// StatusFailed: the source could not be asked (a timeout, a server
-	// failure, a refused fetch).
+	// failure, a refused fetch, a connection refused for safety).
 	StatusFailed Status = "failed"
 	// StatusSkipped: not asked (ISPDB turned off, source not selected).
 	StatusSkipped Status = "skipped"
@@ -160,6 +168,14 @@ type ServerCheck struct {
 	PlainAuth      bool
 	PlainAuthKnown bool
 	AuthEvidence   string
+}
+
+// Checked reports whether the server was checked at all: false when its
+// check was cancelled, or refused for safety. Such a report says nothing
+// of the server.
+func (sc ServerCheck) Checked() bool {
+	r := sc.Report
+	return r != nil && !r.Cancelled() && r.Kind != KindRefusedForSafety
 }
 
 // Report is the outcome of a check of one domain.

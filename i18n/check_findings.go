@@ -54,6 +54,19 @@ const (
 	CheckDNSFailureFix          = "check.dns_failure.fix"
 	CheckServersNotChecked      = "check.servers_not_checked"
 	CheckServersNotCheckedFix   = "check.servers_not_checked.fix"
+	CheckServerRefused          = "check.server_unreachable.refused"
+	CheckRefusedSafetyBoth      = "check.refused_for_safety"
+	CheckRefusedSafetySources   = "check.refused_for_safety.sources"
+	CheckRefusedSafetyServers   = "check.refused_for_safety.servers"
+	CheckRefusedSafetyFix       = "check.refused_for_safety.fix"
+	// CheckAnsweredHTTP is why nothing is published at a URL, nested in
+	// a message that names the URL already: its HTTP status.
+	CheckAnsweredHTTP = "check.answered_http"
+	// CheckAServerPOP3, CheckAServerIMAP and CheckAServerSMTP are a server
+	// of each protocol, with its article: "an IMAP server".
+	CheckAServerPOP3 = "check.a_server.pop3"
+	CheckAServerIMAP = "check.a_server.imap"
+	CheckAServerSMTP = "check.a_server.smtp"
 	// CheckPasteGap is a fix whose file to paste leaves protocols out: the
 	// fix (nested), then the protocols.
 	CheckPasteGap = "check.paste_gap"
@@ -64,13 +77,13 @@ const (
 )
 
 var checkFindingsEnglish = map[string]string{
-	CheckAutoconfigMissing:      "Nothing is published at %s (%s), the URL the autoconfig draft requires: Thunderbird and the clients that follow it look there first, and without it they guess.",
+	CheckAutoconfigMissing:      "Nothing is published at %s (%s), where the autoconfig draft requires the file: Thunderbird and the clients that follow it look there first, and without it they guess.",
 	CheckAutoconfigMissingFix:   "Publish an autoconfig file at %s, over HTTPS with a valid certificate, naming every server; the file below holds what the domain publishes elsewhere.",
 	CheckAutoconfigHTTPOnly:     "The configuration at %s is published over plain HTTP only: anyone on the path can rewrite it and send mail clients, with their passwords, to a server of their choosing.",
 	CheckAutoconfigInsecureHop:  "The configuration at %s travels over plain HTTP on its way (it arrives from %s): anyone on the path can rewrite it and send mail clients, with their passwords, to a server of their choosing.",
 	CheckAutoconfigHTTPOnlyFix:  "Serve the file at %s, over HTTPS with a valid certificate and without redirects through HTTP.",
 	CheckAutoconfigInvalid:      "The document at %s breaks the rules mail clients apply (%s): clients ignore all of it.",
-	CheckAutoconfigInvalidPart:  "The document at %s has a %s section that breaks the rules mail clients apply (%s): clients skip that section.",
+	CheckAutoconfigInvalidPart:  "In the document at %s, the %s section breaks the rules mail clients apply (%s): clients skip that section.",
 	CheckAutoconfigInvalidFix:   "Correct the document at %s: socketType is SSL, STARTTLS or plain, port a number from 1 to 65535, hostname a host name; the corrected file is below.",
 	CheckRedirectOffdomain:      "%s redirects to %s, on another domain: Thunderbird asks the user whether to trust it, and other clients refuse it.",
 	CheckRedirectOffdomainFix:   "Serve the file at %s itself, instead of redirecting to another domain.",
@@ -78,13 +91,14 @@ var checkFindingsEnglish = map[string]string{
 	CheckSourcesDisagreeFix:     "Make every source name the same %s server, with the same port and security, or remove the outdated ones; the record below matches %s.",
 	CheckPlaintext:              "%s server %s is published without encryption (socketType plain) by %s: the password and the mail cross the network in the clear.",
 	CheckPlaintextFix:           "Publish %s with implicit TLS (SSL) on port %s, and stop publishing the unencrypted server.",
-	CheckSTARTTLSOnly:           "Only STARTTLS is published for %s (%s): RFC 8314 prefers implicit TLS on port %s, which no one on the path can strip.",
+	CheckSTARTTLSOnly:           "Only STARTTLS is published for %s (%s, by %s): RFC 8314 prefers implicit TLS on port %s, which no one on the path can strip.",
 	CheckSTARTTLSOnlyFix:        "Also offer %s with implicit TLS on port %s, and publish it first, as in the record below.",
-	CheckServerUnreachable:      "%s server %s, published by %s, cannot be used: %s",
+	CheckServerUnreachable:      "%s server %s, published by %s, cannot be used: %s.",
+	CheckServerRefused:          "%s server %s, published by %s, refused the connection: the port is closed or a firewall blocks it.",
 	CheckServerUnreachableFix:   "Make the %s server listen and greet on %s, or publish the server that does.",
-	CheckWrongProtocol:          "%s, published by %s as a %s server, speaks another protocol: %s",
+	CheckWrongProtocol:          "%s, published by %s as %s, does not speak %s: it greeted with “%s”.",
 	CheckWrongProtocolFix:       "Publish the port where the %s server really listens, instead of %s.",
-	CheckCertInvalid:            "The certificate of %s does not validate: %s",
+	CheckCertInvalid:            "The certificate of %s does not validate: %s.",
 	CheckCertInvalidFix:         "Install a certificate for %s from a trusted authority, with its intermediate certificates, and renew it before it expires.",
 	CheckCertExpiring:           "The certificate of %s expires in %s days, on %s: from then on, mail clients refuse to connect.",
 	CheckCertExpiringFix:        "Renew the certificate of %s now, and automate its renewal.",
@@ -116,12 +130,20 @@ var checkFindingsEnglish = map[string]string{
 	CheckServersNotChecked:      "The sources name %s distinct servers; only the first %s were checked live, and %s were not.",
 	CheckServersNotCheckedFix:   "Publish fewer servers: clients use the first of each protocol, and the rest only add what can go wrong.",
 	CheckPasteGap:               "%s The file below has no %s server, since none published uses TLS: add one with socketType SSL or STARTTLS.",
+	CheckRefusedSafetyBoth:      "The sources %s were not looked at, nor were the servers %s: they are at addresses that are not public, and popfind serve connects to public addresses only, for safety.",
+	CheckRefusedSafetySources:   "The sources %s were not looked at: they are at addresses that are not public, and popfind serve connects to public addresses only, for safety.",
+	CheckRefusedSafetyServers:   "The servers %s were not checked: they are at addresses that are not public, and popfind serve connects to public addresses only, for safety.",
+	CheckRefusedSafetyFix:       "Run popfind check from a machine that can reach them, or start popfind serve with --allow-private.",
+	CheckAnsweredHTTP:           "it answered HTTP %s",
+	CheckAServerPOP3:            "a POP3 server",
+	CheckAServerIMAP:            "an IMAP server",
+	CheckAServerSMTP:            "an SMTP server",
 	CheckNothingPublished:       "no mail server published (POP3, IMAP or SMTP)",
 	CheckNoNetwork:              "no source could be reached (is DNS working?): %s",
 }
 
 var checkFindingsChinese = map[string]string{
-	CheckAutoconfigMissing:      "%s（自动配置草案要求的地址）没有发布任何内容（%s）：Thunderbird 等遵循该草案的客户端会先查这里，找不到就只能猜测。",
+	CheckAutoconfigMissing:      "%s 没有发布任何内容（%s），而自动配置草案要求在此发布该文件：Thunderbird 等遵循该草案的客户端会先查这里，找不到就只能猜测。",
 	CheckAutoconfigMissingFix:   "请在 %s 通过 HTTPS（证书有效）发布自动配置文件，列出每台服务器；下面的文件汇总了该域名在其他来源发布的内容。",
 	CheckAutoconfigHTTPOnly:     "%s 的配置只通过明文 HTTP 发布：路径上的任何人都能改写它，把邮件客户端连同密码引到自己的服务器。",
 	CheckAutoconfigInsecureHop:  "%s 的配置在传输途中经过明文 HTTP（实际来自 %s）：路径上的任何人都能改写它，把邮件客户端连同密码引到自己的服务器。",
@@ -135,13 +157,14 @@ var checkFindingsChinese = map[string]string{
 	CheckSourcesDisagreeFix:     "请让每个来源列出相同的 %s 服务器（端口和加密方式也相同），或删除过时的来源；下面的记录与 %s 一致。",
 	CheckPlaintext:              "%s 服务器 %s 由 %s 以不加密方式（socketType plain）发布：密码和邮件以明文在网络上传输。",
 	CheckPlaintextFix:           "请在端口 %[2]s 以隐式 TLS（SSL）发布 %[1]s，并停止发布不加密的服务器。",
-	CheckSTARTTLSOnly:           "%s 只发布了 STARTTLS（%s）：RFC 8314 推荐在端口 %s 使用隐式 TLS，路径上的人无法将其剥除。",
+	CheckSTARTTLSOnly:           "%s 只发布了 STARTTLS（%s，由 %s 发布）：RFC 8314 推荐在端口 %s 使用隐式 TLS，路径上的人无法将其剥除。",
 	CheckSTARTTLSOnlyFix:        "请同时在端口 %[2]s 以隐式 TLS 提供 %[1]s，并将其列在首位，如下面的记录所示。",
-	CheckServerUnreachable:      "%s 服务器 %s（由 %s 发布）无法使用：%s",
+	CheckServerUnreachable:      "%s 服务器 %s（由 %s 发布）无法使用：%s。",
+	CheckServerRefused:          "%s 服务器 %s（由 %s 发布）拒绝了连接：端口未开放，或被防火墙阻挡。",
 	CheckServerUnreachableFix:   "请让 %s 服务器在 %s 上监听并发送问候，或改为发布可用的服务器。",
-	CheckWrongProtocol:          "%s（由 %s 作为 %s 服务器发布）使用的是其他协议：%s",
+	CheckWrongProtocol:          "%s（由 %s 作为 %s发布）说的不是 %s：对方返回“%s”。",
 	CheckWrongProtocolFix:       "请发布 %s 服务器实际监听的端口，而不是 %s。",
-	CheckCertInvalid:            "%s 的证书未通过验证：%s",
+	CheckCertInvalid:            "%s 的证书未通过验证：%s。",
 	CheckCertInvalidFix:         "请为 %s 安装受信任机构签发的证书（包括中间证书），并在到期前续期。",
 	CheckCertExpiring:           "%s 的证书将在 %s 天后（%s）到期：此后邮件客户端会拒绝连接。",
 	CheckCertExpiringFix:        "请立即为 %s 续期证书，并设置自动续期。",
@@ -173,6 +196,14 @@ var checkFindingsChinese = map[string]string{
 	CheckServersNotChecked:      "各来源共列出 %s 台不同的服务器；只实时检查了前 %s 台，另有 %s 台未检查。",
 	CheckServersNotCheckedFix:   "请少发布一些服务器：客户端只使用每种协议的第一台，其余的只会增加出错的可能。",
 	CheckPasteGap:               "%s 下面的文件中没有 %s 服务器，因为已发布的服务器都没有使用 TLS：请添加一台 socketType 为 SSL 或 STARTTLS 的服务器。",
+	CheckRefusedSafetyBoth:      "来源 %s 和服务器 %s 未被查看：它们位于非公网地址，出于安全考虑，popfind serve 只连接公网地址。",
+	CheckRefusedSafetySources:   "来源 %s 未被查看：它们位于非公网地址，出于安全考虑，popfind serve 只连接公网地址。",
+	CheckRefusedSafetyServers:   "服务器 %s 未被检查：它们位于非公网地址，出于安全考虑，popfind serve 只连接公网地址。",
+	CheckRefusedSafetyFix:       "请在能访问这些地址的机器上运行 popfind check，或用 --allow-private 启动 popfind serve。",
+	CheckAnsweredHTTP:           "它返回了 HTTP %s",
+	CheckAServerPOP3:            "POP3 服务器",
+	CheckAServerIMAP:            "IMAP 服务器",
+	CheckAServerSMTP:            "SMTP 服务器",
 	CheckNothingPublished:       "未发布任何邮件服务器（POP3、IMAP 或 SMTP）",
 	CheckNoNetwork:              "无法访问任何来源（DNS 是否正常？）：%s",
 }

@@ -115,7 +115,15 @@ func kindOf(key string, i int) argKind {
 		key == UsageExportFormat && i == 1,
 		key == APIExportFormat && i == 1,
 		key == FlagExportFormat && i == 0,
-		key == UsageUnknownCommand && i == 1:
+		key == UsageUnknownCommand && i == 1,
+		key == CheckRefusedSafetyBoth && (i == 0 || i == 1),
+		key == CheckRefusedSafetySources && i == 0,
+		key == CheckRefusedSafetyServers && i == 0,
+		key == CheckPlaintext && i == 2,
+		key == CheckSTARTTLSOnly && i == 2,
+		key == CheckServerUnreachable && i == 2,
+		key == CheckServerRefused && i == 2,
+		key == CheckWrongProtocol && i == 1:
 		return argList
 	case key == NFGuess && i == 2,
 		key == NFNoValidSection && i == 1,
@@ -124,7 +132,9 @@ func kindOf(key string, i int) argKind {
 		key == NFNoValidADProtoFor && i == 2,
 		key == NFAutodiscoverNone && i == 1,
 		key == NFHostedNone && i == 1,
-		key == WarnConflict && i == 0:
+		key == WarnConflict && i == 0,
+		key == CheckSourcesDisagree && i == 1,
+		key == CheckAutoconfigInvalidPart && i == 2:
 		return argClauses
 	case key == WarnStoppedEarly && i == 1,
 		key == WarnProtocolUnfinished && i == 2,

@@ -21,8 +21,16 @@ import (
 
 // Reason words the usual failures of a source as catalogue messages: a source's own
 // reason, a deadline, DNS, HTTP, TLS and connection failures. Anything else
-// keeps its own (English) text.
+// keeps its own (English) text. A connection refused for safety
+// (autoconfig.ErrRefusedForSafety) is said as such before anything else:
+// what it would have reached was not looked at.
 func Reason(err error) (i18n.Msg, bool) {
+	if errors.Is(err, autoconfig.ErrRedirectRefused) {
+		return i18n.M(i18n.ReasonRedirectRefused), true
+	}
+	if errors.Is(err, autoconfig.ErrRefusedForSafety) {
+		return i18n.M(i18n.ReasonRefusedSafety), true
+	}
 	if m, ok := settings.Reason(err); ok {
 		return m, true
 	}

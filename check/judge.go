@@ -606,7 +606,9 @@ func greeting(r *probe.Report) string {
 // it, is older than TLS 1.2.
 func oldTLS(v string) bool {
 	switch v {
-	case tls.VersionName(tls.VersionTLS10), tls.VersionName(tls.VersionTLS11), tls.VersionName(tls.VersionSSL30):
+	// Go's client never negotiates SSL 3.0, so TLS 1.0 and 1.1 are all
+	// there is to see.
+	case tls.VersionName(tls.VersionTLS10), tls.VersionName(tls.VersionTLS11):
 		return true
 	}
 	return false

@@ -338,9 +338,12 @@ func TestPlainHTTPNeverWinsByWaiting(t *testing.T) {
 // Guessing runs inside the one grace period, not in a second one after it.
 func TestOneGracePeriod(t *testing.T) {
 	t.Parallel()
-	const grace = 300 * time.Millisecond
+	// One grace period ends at about 1 s; a second one, begun when mx
+	// answered, would end at about 1.8 s. The bound between leaves a busy
+	// machine half a second.
+	const grace = time.Second
 	srv := &accountSource{name: "srv", delay: 10 * time.Millisecond, protocols: []Protocol{POP3}}
-	mx := &accountSource{name: "mx", delay: 250 * time.Millisecond}
+	mx := &accountSource{name: "mx", delay: 800 * time.Millisecond}
 	guess := &countingSource{name: "guess", block: true}
 	e := &engine{protocols: []Protocol{POP3, SMTP}, sources: entries(srv, mx), fallback: ent(guess), timeout: 10 * time.Second, grace: grace}
 	start := time.Now()

@@ -7,8 +7,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/net/publicsuffix"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
@@ -366,17 +368,30 @@ type compactRow struct {
 	// code is what to log in with (loginCodes), markNotOffered when the
 	// table lists no server of the provider.
 	code string
-	// names are the forms of the provider's name, longest first: the
-	// whole name, without what it says in parentheses, and the first word
-	// of that; the same form may repeat.
-	names [3]string
+	// names are the forms of the provider's name, longest first
+	// (nameForms); the same form may repeat.
+	names [4]string
+	// domains are the provider's domains, which tell a qualifier that
+	// names one of them whether its top-level part may go (qualify).
+	domains []string
 	// hosts are its POP3, IMAP and SMTP servers as compactHost words
 	// them, a host the same as the one before it as markDitto.
 	hosts []string
+	// aligned are the forms of its name the row may show lined up with
+	// the others, longest first: the whole name, the name with what it
+	// says in parentheses abbreviated, the name without it; tight adds
+	// the first two words and the first word. Neither holds a shortened
+	// form that another row of the view could also show, or that reads
+	// as another row's name (distinguish).
+	aligned, tight []string
+	// kept says that a shortened form was withheld for that reason: the
+	// row keeps what tells it from another, and may take two lines for
+	// it when one line is too short.
+	kept bool
 }
 
 func newCompactRow(p *providers.Provider, lang i18n.Lang) compactRow {
-	r := compactRow{code: markNotOffered, names: nameForms(displayName(p, lang))}
+	r := compactRow{code: markNotOffered, names: nameForms(displayName(p, lang)), domains: p.Domains}
 	if len(p.Servers) > 0 {
 		for _, c := range loginCodes {
 			if c.login == p.Login() {
@@ -401,16 +416,147 @@ func newCompactRow(p *providers.Provider, lang i18n.Lang) compactRow {
 }
 
 // nameForms returns name, name without its parenthesised part ("Zoho Mail
-// (EU)", "Foxmail 邮箱（QQ邮箱）"), and the first word of that.
-func nameForms(name string) [3]string {
-	short := name
-	for _, open := range []string{" (", "（"} {
-		if i := strings.Index(short, open); i > 0 {
-			short = short[:i]
-		}
+// (EU)", "Foxmail 邮箱（QQ邮箱）"), the first two words of that, and its
+// first word.
+func nameForms(name string) [4]string {
+	short, _ := splitQualifier(name)
+	words := strings.Fields(short)
+	two := short
+	if len(words) > 2 {
+		two = words[0] + " " + words[1]
 	}
 	first, _, _ := strings.Cut(short, " ")
-	return [3]string{name, short, first}
+	return [4]string{name, short, two, first}
+}
+
+// qualifierBrackets are the parentheses a name says more in: "Zoho Mail
+// (EU)", "新浪邮箱（sina.cn）".
+var qualifierBrackets = [][2]string{{" (", ")"}, {"（", "）"}}
+
+// splitQualifier splits name into what comes before its parenthesised
+// part and that part, brackets and all: "Zoho Mail", " (EU)".
+func splitQualifier(name string) (base, qualifier string) {
+	for _, br := range qualifierBrackets {
+		if i := strings.Index(name, br[0]); i > 0 {
+			return name[:i], name[i:]
+		}
+	}
+	return name, ""
+}
+
+// qualifierWords are the words a qualifier says shorter.
+var qualifierWords = map[string]string{"organization": "org"}
+
+// qualify returns name with what it says in parentheses abbreviated, or
+// "" when that is no shorter: "Zoho Mail (organization, EU)" is "Zoho
+// Mail (org, EU)", and a domain there drops its public suffix when what is
+// left is not in the name already and no domain of others begins with it
+// ("Virgin Media (ntlworld)"; "Virgin Media (virgin.net)" stays, and so
+// does "新浪邮箱（sina.cn）", as Sina Mail has sina.com).
+func qualify(name string, others [][]string) string {
+	base, q := splitQualifier(name)
+	if q == "" {
+		return ""
+	}
+	var br [2]string
+	for _, b := range qualifierBrackets {
+		if strings.HasPrefix(q, b[0]) && strings.HasSuffix(q, b[1]) {
+			br = b
+		}
+	}
+	if br[0] == "" {
+		return ""
+	}
+	inner := strings.TrimSuffix(strings.TrimPrefix(q, br[0]), br[1])
+	sep := ", "
+	if br[0] == "（" {
+		sep = "，"
+	}
+	items := strings.Split(inner, sep)
+	for i, it := range items {
+		if w, ok := qualifierWords[strings.ToLower(it)]; ok {
+			items[i] = w
+			continue
+		}
+		if strings.ContainsAny(it, " ") || !strings.Contains(it, ".") {
+			continue
+		}
+		suffix, _ := publicsuffix.PublicSuffix(strings.ToLower(it))
+		label := strings.TrimSuffix(it, "."+suffix)
+		if label == it || label == "" || strings.Contains(nameKey(base), nameKey(label)) {
+			continue
+		}
+		taken := false
+		for _, ds := range others {
+			for _, d := range ds {
+				taken = taken || d == label || strings.HasPrefix(d, label+".")
+			}
+		}
+		if !taken {
+			items[i] = label
+		}
+	}
+	if short := base + br[0] + strings.Join(items, sep) + br[1]; short != name {
+		return short
+	}
+	return ""
+}
+
+// nameKey is how a name reads, to tell whether two are the same: its
+// letters and digits, in lower case ("Yahoo!" reads as "Yahoo").
+func nameKey(name string) string {
+	return strings.Map(func(c rune) rune {
+		if unicode.IsLetter(c) || unicode.IsNumber(c) {
+			return unicode.ToLower(c)
+		}
+		return -1
+	}, name)
+}
+
+// distinguish sets the forms of its name each row may show (aligned,
+// tight): its whole name always; a shorter form only when no other row
+// has a form that reads the same, so that no two rows show the same name
+// and no row reads as another ("Zoho Mail" for Zoho's EU organizations,
+// under "Zoho Mail (EU)"). A row that loses a form so keeps a qualifier
+// instead ("Zoho Mail (org, EU)"), if it has one.
+func distinguish(rows []compactRow) {
+	forms := make([][]string, len(rows))
+	for i, r := range rows {
+		var others [][]string
+		for j, q := range rows {
+			if j != i {
+				others = append(others, q.domains)
+			}
+		}
+		forms[i] = []string{r.names[0]}
+		for _, f := range append([]string{qualify(r.names[0], others)}, r.names[1:]...) {
+			if f != "" && !slices.Contains(forms[i], f) {
+				forms[i] = append(forms[i], f)
+			}
+		}
+	}
+	readsAs := map[string][]int{}
+	for i, fs := range forms {
+		for _, f := range fs {
+			if k := nameKey(f); !slices.Contains(readsAs[k], i) {
+				readsAs[k] = append(readsAs[k], i)
+			}
+		}
+	}
+	for i := range rows {
+		r := &rows[i]
+		r.aligned, r.tight, r.kept = nil, nil, false
+		for n, f := range forms[i] {
+			if n > 0 && len(readsAs[nameKey(f)]) > 1 {
+				r.kept = true
+				continue
+			}
+			if columns.StringWidth(f) >= columns.StringWidth(r.names[1]) {
+				r.aligned = append(r.aligned, f)
+			}
+			r.tight = append(r.tight, f)
+		}
+	}
 }
 
 // compactHost is p's preferred server of proto in a word: the host, with
@@ -445,13 +591,17 @@ func compactHost(p *providers.Provider, proto settings.Protocol) string {
 // each: the login code, two spaces, the name, then the hosts, two spaces
 // apart. The names are padded to the column that lines up the hosts of the
 // most rows, a row taking there the longest form of its name that fits
-// (the whole name, or the name without its parenthesis). A row that
-// cannot line up takes the longest form of its name, and the widest
-// spacing, that fit on its line; the first word of its name, and single
-// spaces, only when that makes every row one line. A row that fits no way
-// is wrapped: its code and whole name, then its hosts, each whole, on
-// lines indented under the name. Nothing is cut.
+// (the whole name, the name with its parenthesis abbreviated, or without
+// it). A row that cannot line up takes the longest form of its name, and
+// the widest spacing, that fit on its line; the first words of its name,
+// and single spaces, only when that makes every row one line but those
+// that keep a qualifier. No row shows a shortened name that another row
+// could show too (distinguish). A row that fits no way is wrapped: its
+// code and whole name, then its hosts, each whole, on lines indented
+// under the name. Nothing is cut.
 func compactLines(rows []compactRow, width int) []string {
+	rows = slices.Clone(rows)
+	distinguish(rows)
 	lineWidth := func(r compactRow, name string, gap, pad int) int {
 		n := columns.StringWidth(r.code) + 2 + max(columns.StringWidth(name), pad)
 		for _, h := range r.hosts {
@@ -462,7 +612,7 @@ func compactLines(rows []compactRow, width int) []string {
 	// alignedName is the longest form of r's name that lines its hosts up
 	// at column k, or "".
 	alignedName := func(r compactRow, k int) string {
-		for _, name := range r.names[:2] {
+		for _, name := range r.aligned {
 			if columns.StringWidth(name) <= k && lineWidth(r, name, 2, k) <= width {
 				return name
 			}
@@ -471,7 +621,7 @@ func compactLines(rows []compactRow, width int) []string {
 	}
 	col, most := 0, 0
 	for _, r := range rows {
-		for _, name := range r.names[:2] {
+		for _, name := range r.aligned {
 			k := columns.StringWidth(name)
 			n := 0
 			for _, q := range rows {
@@ -485,14 +635,14 @@ func compactLines(rows []compactRow, width int) []string {
 		}
 	}
 	// oneLine is r on one line: the longest form of its name, and the
-	// widest spacing, that fit; tight allows the first word of the name
+	// widest spacing, that fit; tight allows the first words of the name
 	// and single spaces.
 	oneLine := func(r compactRow, tight bool) string {
-		names, spacings := r.names[:2], [][2]int{{2, 2}}
+		names, spacings := r.aligned, [][2]int{{2, 2}}
 		if tight {
 			// Two spaces after the code and between the hosts, else one
 			// between the hosts, else one everywhere.
-			names, spacings = r.names[:], [][2]int{{2, 2}, {2, 1}, {1, 1}}
+			names, spacings = r.tight, [][2]int{{2, 2}, {2, 1}, {1, 1}}
 		}
 		for _, name := range names {
 			for _, sp := range spacings {
@@ -504,12 +654,12 @@ func compactLines(rows []compactRow, width int) []string {
 		}
 		return ""
 	}
-	// Tight rows only when they make every row one line: on a narrower
-	// screen a row that does not fit comfortably is wrapped, its name
-	// whole.
+	// Tight rows only when they make every row one line, those that keep
+	// a qualifier aside: on a narrower screen a row that does not fit
+	// comfortably is wrapped, its name whole.
 	tight := true
 	for _, r := range rows {
-		if alignedName(r, col) == "" && oneLine(r, true) == "" {
+		if !r.kept && alignedName(r, col) == "" && oneLine(r, true) == "" {
 			tight = false
 		}
 	}

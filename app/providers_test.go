@@ -303,12 +303,15 @@ func compactRows(t *testing.T, out string) (rows [][]string, legend []string) {
 
 // TestProvidersCompactOneLine checks the quick reference a desk keeps open
 // at 80 columns: for every provider of the table, and of each region, in
-// English and in Chinese, exactly one line no wider than 80, that begins
-// with its login code and holds each of its POP3, IMAP and SMTP hosts
-// whole (or the mark of the same host as the one before, of a protocol not
-// offered or not listed). At 60 columns a row may take a second line, but
-// no line is wider and no host is split. Below the rows, a legend says what
-// every code and mark in them means.
+// English and in Chinese, one line no wider than 80, that begins with its
+// login code and holds each of its POP3, IMAP and SMTP hosts whole (or the
+// mark of the same host as the one before, of a protocol not offered or
+// not listed). No two rows show the same name, and a shortened name never
+// reads as another row's: a row whose shorter names would do so keeps what
+// tells it apart, and may take a second line for that, which holds only
+// hosts. At 60 columns a row may take a second line, but no line is wider
+// and no host is split. Below the rows, a legend says what every code and
+// mark in them means.
 func TestProvidersCompactOneLine(t *testing.T) {
 	t.Parallel()
 	table := providers.Builtin()
@@ -341,17 +344,42 @@ func TestProvidersCompactOneLine(t *testing.T) {
 				if len(rows) != len(list) {
 					t.Fatalf("%s: %d rows for %d providers:\n%s", name, len(rows), len(list), out)
 				}
+				shown := map[string]string{}
 				for i, p := range list {
 					row := rows[i]
+					fields := strings.Fields(strings.Join(row, " "))
+					if len(fields) < 4 {
+						t.Fatalf("%s: %s: row %q", name, p.ID, row)
+					}
+					// The name is what comes between the code and the hosts.
+					got := strings.Join(fields[1:len(fields)-3], " ")
+					if other, ok := shown[nameKey(got)]; ok {
+						t.Errorf("%s: %s and %s both show %q", name, other, p.ID, got)
+					}
+					shown[nameKey(got)] = p.ID
+					whole := displayName(p, lang)
+					if got != whole {
+						for _, q := range list {
+							for _, f := range nameForms(displayName(q, lang)) {
+								if q != p && nameKey(f) == nameKey(got) {
+									t.Errorf("%s: %s shows %q, which reads as %s (%q)", name, p.ID, got, q.ID, displayName(q, lang))
+								}
+							}
+						}
+					}
 					if width == 80 && len(row) != 1 {
-						t.Errorf("%s: %s takes %d lines: %q", name, p.ID, len(row), row)
+						if !keepsQualifier(p, list, lang) || len(row) > 2 {
+							t.Errorf("%s: %s takes %d lines: %q", name, p.ID, len(row), row)
+						}
+						if hosts := strings.Fields(row[1]); !slices.Equal(hosts, fields[len(fields)-len(hosts):]) || len(hosts) > 3 {
+							t.Errorf("%s: %s: the second line holds more than hosts: %q", name, p.ID, row)
+						}
 					}
 					for _, l := range row {
 						if w := columns.StringWidth(l); w > width {
 							t.Errorf("%s: %s: line %d columns wide: %q", name, p.ID, w, l)
 						}
 					}
-					fields := strings.Fields(strings.Join(row, " "))
 					if want := compactCode(p); fields[0] != want {
 						t.Errorf("%s: %s: row starts %q, want its login code %q: %q", name, p.ID, fields[0], want, row)
 					}
@@ -408,6 +436,26 @@ func TestProvidersCompactOneLine(t *testing.T) {
 			}
 		}
 	}
+}
+
+// keepsQualifier says whether a shorter form of p's name reads as a form
+// of the name of another provider of list: Zoho Mail (organization, EU)
+// beside Zoho Mail (EU), Yahoo! JAPAN Mail beside Yahoo Mail.
+func keepsQualifier(p *providers.Provider, list []*providers.Provider, lang i18n.Lang) bool {
+	forms := nameForms(displayName(p, lang))
+	for _, q := range list {
+		if q == p {
+			continue
+		}
+		for _, f := range forms[1:] {
+			for _, g := range nameForms(displayName(q, lang)) {
+				if nameKey(f) == nameKey(g) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // compactCode is the login code the compact view gives p.
@@ -467,13 +515,49 @@ func TestCompactHost(t *testing.T) {
 // whole rather than cut down.
 func TestCompactNames(t *testing.T) {
 	t.Parallel()
-	for name, want := range map[string][3]string{
-		"Zoho Mail (organization, EU)": {"Zoho Mail (organization, EU)", "Zoho Mail", "Zoho"},
-		"Foxmail 邮箱（QQ邮箱）":             {"Foxmail 邮箱（QQ邮箱）", "Foxmail 邮箱", "Foxmail"},
-		"Gmail":                        {"Gmail", "Gmail", "Gmail"},
+	for name, want := range map[string][4]string{
+		"Zoho Mail (organization, EU)": {"Zoho Mail (organization, EU)", "Zoho Mail", "Zoho Mail", "Zoho"},
+		"Foxmail 邮箱（QQ邮箱）":             {"Foxmail 邮箱（QQ邮箱）", "Foxmail 邮箱", "Foxmail 邮箱", "Foxmail"},
+		"Yahoo! JAPAN Mail":            {"Yahoo! JAPAN Mail", "Yahoo! JAPAN Mail", "Yahoo! JAPAN", "Yahoo!"},
+		"Gmail":                        {"Gmail", "Gmail", "Gmail", "Gmail"},
 	} {
 		if got := nameForms(name); got != want {
 			t.Errorf("nameForms(%q) = %q, want %q", name, got, want)
+		}
+	}
+	virgin := [][]string{{"virginmedia.com"}, {"virgin.net"}, {"blueyonder.co.uk"}}
+	for _, c := range []struct {
+		name   string
+		others [][]string
+		want   string
+	}{
+		{"Zoho Mail (organization, EU)", nil, "Zoho Mail (org, EU)"},
+		{"Zoho Mail (organization)", nil, "Zoho Mail (org)"},
+		{"Zoho Mail (EU)", nil, ""},
+		{"Virgin Media (ntlworld.com)", virgin, "Virgin Media (ntlworld)"},
+		// What is left of the domain is in the name already.
+		{"Virgin Media (virgin.net)", virgin, ""},
+		// Sina Mail has sina.com: sina.cn keeps its .cn.
+		{"新浪邮箱（sina.cn）", [][]string{{"sina.com"}}, ""},
+		{"网易VIP邮箱（vip.163.com）", [][]string{{"vip.126.com"}}, "网易VIP邮箱（vip.163）"},
+		{"Gmail", nil, ""},
+	} {
+		if got := qualify(c.name, c.others); got != c.want {
+			t.Errorf("qualify(%q) = %q, want %q", c.name, got, c.want)
+		}
+	}
+	// Zoho's EU organizations keep what tells them from Zoho's EU
+	// personal accounts, and Yahoo! JAPAN Mail what tells it from Yahoo.
+	for _, c := range []struct{ args, want []string }{
+		{[]string{"--region", "eu"}, []string{"2  Zoho Mail (EU) ", "2  Zoho Mail (org, EU) "}},
+		{[]string{"yahoo"}, []string{"P  Yahoo Mail ", " Yahoo! JAPAN "}},
+		{nil, []string{"A  Virgin Media (ntlworld) ", "A  Virgin Media (blueyonder.co.uk) "}},
+	} {
+		_, out, _ := runProviders(t, "80", "C", c.args...)
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%q at 80: no %q:\n%s", c.args, w, out)
+			}
 		}
 	}
 	// T-Online's hosts leave room at 80 columns for its short name only,

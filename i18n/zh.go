@@ -71,7 +71,7 @@ var zh = map[string]string{
 	LblNote:           "提示",
 	LblPOPCopy:        "除非在邮件客户端中开启“在服务器上保留邮件副本”，POP 收取后邮件会从服务器上移走；IMAP 则把邮件保留在服务器上。",
 	HdrPOPOn:          "POP",
-	HdrLogin:          "登录密码",
+	HdrLogin:          "登录方式",
 	HdrRegion:         "地区",
 	HdrServers:        "服务器",
 	POPOnEnable:       "需先开启",

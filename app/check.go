@@ -42,7 +42,7 @@ func checkCommand(status *int, lang i18n.Lang) *cli.Command {
 			timeoutFlag(t(i18n.CheckUIFlagTimeout)),
 			dnsFlag(lang),
 			&cli.StringFlag{Name: "protocol", Value: checkProtocols, Usage: t(i18n.CheckUIFlagProtocol), EnvVars: []string{"POPFIND_PROTOCOL"}},
-			&cli.StringFlag{Name: "sources", Value: "all", Usage: t(i18n.FlagSources, lang.List(lookup.SourceNames())), EnvVars: []string{"POPFIND_SOURCES"}},
+			&cli.StringFlag{Name: "sources", Value: "all", Usage: t(i18n.FlagSources, lang.List(check.SourceNames())), EnvVars: []string{"POPFIND_SOURCES"}},
 			&cli.StringFlag{Name: "ispdb", Value: lookup.DefaultISPDB, Usage: t(i18n.FlagISPDB), EnvVars: []string{"POPFIND_ISPDB"}},
 		),
 		Action: func(c *cli.Context) error { return checkAction(c, status) },
@@ -131,8 +131,11 @@ func checkConfig(o *options) lookup.Config {
 // newChecker returns the Checker of a run, or a usage error.
 func newChecker(o *options) (*check.Checker, error) {
 	for _, name := range o.sources {
-		if !slices.Contains(lookup.SourceNames(), name) {
-			return nil, usageError(i18n.UsageUnknownSource, strconv.Quote(name), strings.Join(sortedSourceNames(), ", "))
+		if !slices.Contains(check.SourceNames(), name) {
+			// guess too: a check has no guess source.
+			names := check.SourceNames()
+			slices.Sort(names)
+			return nil, usageError(i18n.UsageUnknownSource, strconv.Quote(name), strings.Join(names, ", "))
 		}
 	}
 	ch, err := check.New(checkConfig(o))
@@ -344,8 +347,10 @@ func serverCheckView(s check.ServerCheck, lang i18n.Lang) checkServerJSON {
 }
 
 // checkTimedOut reports whether r's check ran out of time before it was
-// done (a deadline of the caller's, as popfind serve sets).
-func checkTimedOut(r *check.Report) bool { return errors.Is(r.Err, context.DeadlineExceeded) }
+// done (a deadline of the caller's, as popfind serve sets). A check whose
+// DNS server never answered did not: nothing could be looked at, and the
+// DNS server is to blame (its sources' own timeouts are in Err).
+func checkTimedOut(r *check.Report) bool { return r.TimedOut }
 
 // checkErrMessage says, in a sentence, why r has no findings: the check
 // ran out of time, or nothing could be looked at, and why.
@@ -359,7 +364,13 @@ func checkErrMessage(r *check.Report, lang i18n.Lang) string {
 // checkErrText says why nothing could be looked at; for a check that ran
 // out of time, that it did.
 func checkErrText(err error, lang i18n.Lang) string {
-	if errors.Is(err, context.DeadlineExceeded) {
+	var ue *check.UnreachableError
+	switch {
+	case errors.As(err, &ue):
+		// No DNS server answered: its sources' timeouts are the DNS
+		// server's, not the check's.
+		return lang.Sprintf(i18n.ErrNetwork)
+	case errors.Is(err, context.DeadlineExceeded):
 		return lang.Sprintf(i18n.CheckUITimedOutShort)
 	}
 	if errors.Is(err, lookup.ErrNetwork) {
@@ -546,15 +557,18 @@ func writeFinding(b *strings.Builder, f check.Finding, domain string, lang i18n.
 }
 
 // pasteLabel says what a finding's paste is and where it goes: the
-// domain's DNS zone, or the URL to publish the file at.
+// domain's DNS zone (records to add, or to replace), or the URL to publish
+// the file at.
 func pasteLabel(f check.Finding, domain string, lang i18n.Lang) string {
 	switch {
-	case f.PasteKind == "xml" && f.PasteURL != "":
+	case f.PasteKind == check.PasteXML && f.PasteURL != "":
 		return lang.Sprintf(i18n.CheckUIPasteXML, f.PasteURL)
-	case f.PasteKind == "dns" && f.PasteURL != "":
+	case f.PasteKind == check.PasteDNS && f.PasteURL != "":
 		return lang.Sprintf(i18n.CheckUIPasteDNS, f.PasteURL)
-	case f.PasteKind == "dns" && domain != "":
+	case f.PasteKind == check.PasteDNS && domain != "":
 		return lang.Sprintf(i18n.CheckUIPasteDNS, domain)
+	case f.PasteKind == check.PasteDNSReplace && domain != "":
+		return lang.Sprintf(i18n.CheckUIPasteDNSReplace, domain)
 	}
 	return lang.Sprintf(i18n.CheckUIPasteOther)
 }

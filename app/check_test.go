@@ -29,34 +29,49 @@ const sampleXML = `<?xml version="1.0" encoding="UTF-8"?>
 <clientConfig version="1.1">
   <emailProvider id="example.org">
     <domain>example.org</domain>
-    <incomingServer type="imap">
+    <displayName>example.org</displayName>
+    <displayShortName>example.org</displayShortName>
+    <incomingServer type="pop3">
       <hostname>mail.example.org</hostname>
-      <port>993</port>
+      <port>995</port>
       <socketType>SSL</socketType>
       <username>%EMAILADDRESS%</username>
       <authentication>password-cleartext</authentication>
     </incomingServer>
+    <outgoingServer type="smtp">
+      <hostname>smtp.example.org</hostname>
+      <port>587</port>
+      <socketType>STARTTLS</socketType>
+      <username>%EMAILADDRESS%</username>
+      <authentication>password-cleartext</authentication>
+    </outgoingServer>
   </emailProvider>
 </clientConfig>`
 
 // sampleCheckReport is a report with findings of every severity, a paste
 // of each kind, a comparison of sources, and servers that passed and
-// failed: what the renderers must handle, without the engine.
+// failed: what the renderers must handle, without the engine. Its
+// findings are made as the engine makes them, of the catalogue's
+// messages, so that each language's report is in that language: the
+// domain publishes POP3 and SMTP over plain HTTP alone, its certificate
+// for SMTP is close to its end, and the ISP database names an old POP3
+// server and an IMAP server that refuses connections.
 func sampleCheckReport() *check.Report {
 	srv := func(p settings.Protocol, host string, port int, st settings.SocketType) settings.Server {
 		return settings.Server{Protocol: p, Host: host, Port: port, SocketType: st, Username: "%EMAILADDRESS%", Auth: []string{"password-cleartext"}}
 	}
-	imap := srv(settings.IMAP, "mail.example.org", 993, settings.SSL)
-	pop := srv(settings.POP3, "mail.example.org", 110, settings.Plain)
+	pop := srv(settings.POP3, "mail.example.org", 995, settings.SSL)
 	smtp := srv(settings.SMTP, "smtp.example.org", 587, settings.STARTTLS)
+	oldPOP := srv(settings.POP3, "pop.old-hosting.example.net", 995, settings.SSL)
 	oldIMAP := srv(settings.IMAP, "imap.old-hosting.example.net", 143, settings.STARTTLS)
-	reason := i18n.M(i18n.ReasonHTTPStatus, "https://autoconfig.example.org/mail/config-v1.1.xml", "404 Not Found")
+	const acURL = "https://autoconfig.example.org/mail/config-v1.1.xml"
+	reason := i18n.M(i18n.ReasonHTTPStatus, acURL, "404 Not Found")
 	autoconfigHTTP := check.Published{Source: lookup.SourceAutoconfigHTTP, URL: "http://autoconfig.example.org/mail/config-v1.1.xml",
-		Status: check.StatusFound, Insecure: true, Servers: []settings.Server{imap, pop, smtp}}
+		Status: check.StatusFound, Insecure: true, Servers: []settings.Server{pop, smtp}}
 	ispdb := check.Published{Source: lookup.SourceISPDB, URL: "https://autoconfig.thunderbird.net/v1.1/example.org",
-		Status: check.StatusFound, Servers: []settings.Server{oldIMAP}}
-	srvRecords := check.Published{Source: lookup.SourceSRV, URL: "_imaps._tcp.example.org, _pop3s._tcp.example.org, _submission._tcp.example.org",
-		Status: check.StatusMissing, Reason: &i18n.Msg{Key: i18n.ReasonDNSNoHost, Args: []string{"_imaps._tcp.example.org"}}}
+		Status: check.StatusFound, Servers: []settings.Server{oldPOP, oldIMAP}}
+	srvRecords := check.Published{Source: lookup.SourceSRV, URL: "_pop3s._tcp.example.org, _pop3._tcp.example.org, _imaps._tcp.example.org, _imap._tcp.example.org, _submissions._tcp.example.org, _submission._tcp.example.org",
+		Status: check.StatusMissing, Reason: &i18n.Msg{Key: i18n.CheckNothingPublished}}
 	ok := func(s settings.Server) *probe.Report {
 		return &probe.Report{OK: true, Protocol: s.Protocol, Host: s.Host, Port: s.Port, SocketType: s.SocketType, Addr: "192.0.2.25:" + fmt.Sprint(s.Port),
 			Steps: []probe.Step{{Name: i18n.M(i18n.StepConnect, "192.0.2.25"), OK: true}}}
@@ -64,40 +79,58 @@ func sampleCheckReport() *check.Report {
 	refused := &probe.Report{Protocol: oldIMAP.Protocol, Host: oldIMAP.Host, Port: oldIMAP.Port, SocketType: oldIMAP.SocketType,
 		Kind: "refused", Problem: i18n.M(i18n.FailRefused, "198.51.100.7:143"), Err: errors.New("connection refused"),
 		Steps: []probe.Step{{Name: i18n.M(i18n.StepConnect, "198.51.100.7"), OK: false}}}
+	// A server as the engine describes it: host:port and its security.
+	describe := func(s settings.Server) string {
+		word := i18n.M(i18n.SSLTLS)
+		if s.SocketType == settings.STARTTLS {
+			word = i18n.M(i18n.SSLStartTLS)
+		}
+		return net.JoinHostPort(s.Host, fmt.Sprint(s.Port)) + " " + i18n.Nest(word)
+	}
+	only := func(p check.Published, proto settings.Protocol) check.Published {
+		var servers []settings.Server
+		for _, s := range p.Servers {
+			if s.Protocol == proto {
+				servers = append(servers, s)
+			}
+		}
+		p.Servers = servers
+		return p
+	}
 	return &check.Report{
 		Domain: "example.org", UnicodeDomain: "example.org",
 		Protocols: []settings.Protocol{settings.POP3, settings.IMAP, settings.SMTP},
 		Findings: []check.Finding{
 			{Severity: check.Fail, Code: check.CodeAutoconfigHTTPOnly, Source: lookup.SourceAutoconfigHTTP,
-				Message: i18n.Text("The autoconfig file is served over plain HTTP only: anyone on the network path can change the servers a mail client is told to use."),
-				Fix:     i18n.Text("Serve the file over HTTPS at the address below, with a certificate for autoconfig.example.org."),
-				Paste:   sampleXML, PasteKind: "xml", PasteURL: "https://autoconfig.example.org/mail/config-v1.1.xml"},
-			{Severity: check.Fail, Code: check.CodePlaintext, Protocol: settings.POP3, Server: "mail.example.org:110",
-				Message: i18n.Text("POP3 on mail.example.org:110 is published without TLS: passwords cross the network unencrypted."),
-				Fix:     i18n.Text("Publish port 995 with SSL/TLS instead, and turn off plain-text logins on port 110.")},
-			{Severity: check.Warn, Code: check.CodeSourcesDisagree, Protocol: settings.IMAP,
-				Message: i18n.Text("The sources name different IMAP servers: clients that read the ISP database get imap.old-hosting.example.net, which refuses connections."),
-				Fix:     i18n.Text("Ask for the ISP database's entry to be updated, or removed."),
-				Compare: []check.Published{autoconfigHTTP, ispdb}},
-			{Severity: check.Warn, Code: check.CodeServerUnreachable, Protocol: settings.IMAP, Source: lookup.SourceISPDB, Server: "imap.old-hosting.example.net:143",
-				Message: i18n.Text("imap.old-hosting.example.net:143 refuses connections."),
-				Fix:     i18n.Text("Remove the server from the ISP database's entry.")},
-			{Severity: check.Info, Code: check.CodeAutoconfigMissing, Protocol: settings.IMAP, Source: lookup.SourceSRV,
-				Message:   i18n.Text("No SRV records (RFC 6186) name the IMAP server."),
-				Fix:       i18n.Text("Add SRV records, which clients that do not read autoconfig files use."),
-				Paste:     "_imaps._tcp.example.org. 3600 IN SRV 0 1 993 mail.example.org.\n_submission._tcp.example.org. 3600 IN SRV 0 1 587 smtp.example.org.",
-				PasteKind: "dns", PasteURL: "example.org"},
+				Message: i18n.M(i18n.CheckAutoconfigHTTPOnly, autoconfigHTTP.URL),
+				Fix:     i18n.M(i18n.CheckAutoconfigHTTPOnlyFix, acURL),
+				Paste:   sampleXML, PasteKind: check.PasteXML, PasteURL: acURL},
+			{Severity: check.Fail, Code: check.CodeServerUnreachable, Protocol: settings.IMAP, Source: lookup.SourceISPDB, Server: "imap.old-hosting.example.net:143",
+				Message: i18n.M(i18n.CheckServerRefused, "IMAP", "imap.old-hosting.example.net:143", lookup.SourceISPDB),
+				Fix:     i18n.M(i18n.CheckServerUnreachableFix, "IMAP", "imap.old-hosting.example.net:143")},
+			{Severity: check.Warn, Code: check.CodeISPDBStale, Protocol: settings.POP3, Source: lookup.SourceISPDB,
+				Message: i18n.M(i18n.CheckISPDBStale, ispdb.URL, describe(oldPOP), "POP3", describe(pop)),
+				Fix:     i18n.M(i18n.CheckISPDBStaleFix, "example.org"),
+				Compare: []check.Published{only(ispdb, settings.POP3), only(autoconfigHTTP, settings.POP3)}},
+			{Severity: check.Warn, Code: check.CodeCertExpiring, Protocol: settings.SMTP, Source: lookup.SourceAutoconfigHTTP, Server: "smtp.example.org:587",
+				Message: i18n.M(i18n.CheckCertExpiring, "smtp.example.org:587", "9", "2026-12-15"),
+				Fix:     i18n.M(i18n.CheckCertExpiringFix, "smtp.example.org")},
+			{Severity: check.Info, Code: check.CodeSTARTTLSOnly, Protocol: settings.SMTP, Source: lookup.SourceAutoconfigHTTP, Server: "smtp.example.org:587",
+				Message:   i18n.M(i18n.CheckSTARTTLSOnly, "SMTP", "smtp.example.org:587", lookup.SourceAutoconfigHTTP, "465"),
+				Fix:       i18n.M(i18n.CheckSTARTTLSOnlyFix, "SMTP", "465"),
+				Paste:     "_submissions._tcp.example.org. 3600 IN SRV 0 1 465 smtp.example.org.\n_submission._tcp.example.org. 3600 IN SRV 10 1 587 smtp.example.org.",
+				PasteKind: check.PasteDNS},
 		},
 		Sources: []check.Published{
-			{Source: lookup.SourceAutoconfig, URL: "https://autoconfig.example.org/mail/config-v1.1.xml", Status: check.StatusMissing, Reason: &reason},
+			{Source: lookup.SourceAutoconfig, URL: acURL, Status: check.StatusMissing, Reason: &reason},
 			autoconfigHTTP, ispdb, srvRecords,
-			{Source: lookup.SourceMX, URL: "example.org MX", Status: check.StatusSkipped},
+			{Source: lookup.SourceMX, URL: "MX example.org", Status: check.StatusSkipped},
 		},
 		Servers: []check.ServerCheck{
-			{Server: imap, Sources: []string{lookup.SourceAutoconfigHTTP}, Report: ok(imap)},
 			{Server: pop, Sources: []string{lookup.SourceAutoconfigHTTP}, Report: ok(pop)},
-			{Server: smtp, Sources: []string{lookup.SourceAutoconfigHTTP}, Report: ok(smtp), PlainAuth: false, PlainAuthKnown: true, AuthEvidence: "250-AUTH PLAIN LOGIN"},
+			{Server: oldPOP, Sources: []string{lookup.SourceISPDB}, Report: ok(oldPOP)},
 			{Server: oldIMAP, Sources: []string{lookup.SourceISPDB}, Report: refused},
+			{Server: smtp, Sources: []string{lookup.SourceAutoconfigHTTP}, Report: ok(smtp), PlainAuth: false, PlainAuthKnown: true, AuthEvidence: "250-AUTH PLAIN LOGIN"},
 		},
 	}
 }
@@ -209,7 +242,13 @@ func TestGoldenCheckSample(t *testing.T) {
 		name := fmt.Sprintf("check-sample-%s-80", lang)
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			golden(t, name, renderCheck(t, sampleCheckReport(), lang, 80))
+			out := renderCheck(t, sampleCheckReport(), lang, 80)
+			golden(t, name, out)
+			if lang == i18n.Chinese {
+				// Built of the catalogue's messages: Chinese throughout.
+				findings, _, _ := strings.Cut(out, i18n.Chinese.Sprintf(i18n.CheckUISources))
+				checkNoEnglish(t, findings)
+			}
 		})
 	}
 }
@@ -262,7 +301,7 @@ func TestCheckJSON(t *testing.T) {
 	var b bytes.Buffer
 	writeJSON(&b, checkView(sampleCheckReport(), i18n.English))
 	for _, want := range []string{`"severity":"fail","code":"autoconfig_http_only","protocol":"","source":"autoconfig-http"`,
-		`"paste_kind":"xml","paste_url":"https://autoconfig.example.org/mail/config-v1.1.xml"`, `"compare":[{"source":"autoconfig-http"`,
+		`"paste_kind":"xml","paste_url":"https://autoconfig.example.org/mail/config-v1.1.xml"`, `"compare":[{"source":"ispdb"`,
 		`"plain_auth_before_tls":false,"auth_evidence":"250-AUTH PLAIN LOGIN"`, `"ok":false,"protocol":"imap","host":"imap.old-hosting.example.net"`,
 		`"counts":{"fail":2,"warn":2,"info":1}`, `"sources":["ispdb"]`} {
 		if !strings.Contains(b.String(), want) {

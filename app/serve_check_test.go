@@ -259,12 +259,23 @@ func TestMarkNotMailPorts(t *testing.T) {
 // languages, with no placeholder left unfilled and no word of the network.
 func TestServeCheckTimedOut(t *testing.T) {
 	t.Parallel()
-	r := &check.Report{Domain: "slow.example", Err: fmt.Errorf("check: %w", context.DeadlineExceeded)}
+	r := &check.Report{Domain: "slow.example", Err: fmt.Errorf("check: %w", context.DeadlineExceeded), TimedOut: true}
 	if got := checkStatus(r); got != http.StatusGatewayTimeout {
 		t.Errorf("status %d", got)
 	}
 	if got := checkStatus(&check.Report{Domain: "x.example", Err: &check.UnreachableError{}}); got != http.StatusBadGateway {
 		t.Errorf("unreachable: status %d", got)
+	}
+	// A DNS server that never answers: every source timed out on its
+	// own, and the caller's time did not run out. Nothing could be
+	// looked at (502), and the DNS server is to blame, not the time.
+	silent := &check.Report{Domain: "x.example", Err: &check.UnreachableError{Errs: []error{
+		fmt.Errorf("srv: %w", context.DeadlineExceeded), fmt.Errorf("autoconfig: %w", context.DeadlineExceeded)}}}
+	if got := checkStatus(silent); got != http.StatusBadGateway {
+		t.Errorf("silent DNS: status %d, want 502", got)
+	}
+	if j := checkView(silent, i18n.English); strings.Contains(j.Error, "time") || !strings.Contains(j.Error, "DNS") {
+		t.Errorf("silent DNS: JSON error %q", j.Error)
 	}
 	if got := checkExit(r); got != ExitNetwork {
 		t.Errorf("exit %d", got)

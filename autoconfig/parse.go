@@ -6,7 +6,6 @@ package autoconfig
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"maps"
 	"net/url"
@@ -37,9 +36,28 @@ type Config struct {
 	// Skipped says, by protocol, why each invalid section was left out,
 	// as messages whose first two arguments are the protocol's label and
 	// the section's number (from 1, among the protocol's sections).
-	Skipped      map[settings.Protocol][]i18n.Msg
-	Docs         []string
-	Instructions []Instruction
+	Skipped map[settings.Protocol][]i18n.Msg
+	// SkippedServers holds, by protocol in the order of Skipped, each
+	// invalid section as far as it could be read, and its correction
+	// where the rule it breaks has one obvious fix.
+	SkippedServers map[settings.Protocol][]SkippedServer
+	Docs           []string
+	Instructions   []Instruction
+}
+
+// SkippedServer is an invalid server section.
+type SkippedServer struct {
+	// Section is the section's number, from 1, among its protocol's
+	// sections (valid or not).
+	Section int
+	// Reason is why it was left out, as in Config.Skipped.
+	Reason i18n.Msg
+	// Corrected, when set, is the section as its author plainly meant
+	// it: a socketType spelt "TLS", "ssl" or "tls" read as SSL, and
+	// "starttls" as STARTTLS, the rest of the section unchanged and
+	// valid. It is nil when the section breaks another rule, or when
+	// what it meant is not plain.
+	Corrected *settings.Server
 }
 
 // Instruction is an enable element: where to go and what to do there before
@@ -169,12 +187,22 @@ func ParseReader(r io.Reader, addr settings.Address) (*Config, error) {
 				continue
 			}
 			n++
-			srv, err := section(in, sec.protocol, addr)
+			srv, err := section(in, sec.protocol, addr, false)
 			if err != nil {
 				if c.Skipped == nil {
 					c.Skipped = map[settings.Protocol][]i18n.Msg{}
+					c.SkippedServers = map[settings.Protocol][]SkippedServer{}
 				}
-				c.Skipped[sec.protocol] = append(c.Skipped[sec.protocol], skipMsg(err, sec.protocol, n))
+				why := skipMsg(err, sec.protocol, n)
+				c.Skipped[sec.protocol] = append(c.Skipped[sec.protocol], why)
+				sk := SkippedServer{Section: n, Reason: why}
+				var r *skipReason
+				if errors.As(err, &r) && r.key == i18n.ACSkipNoSocketType {
+					if fixed, err := section(in, sec.protocol, addr, true); err == nil {
+						sk.Corrected = &fixed
+					}
+				}
+				c.SkippedServers[sec.protocol] = append(c.SkippedServers[sec.protocol], sk)
 				continue
 			}
 			c.Servers = append(c.Servers, srv)
@@ -232,8 +260,10 @@ func isWebURL(u string) bool {
 }
 
 // section checks one server section the way Thunderbird does and converts
-// it to a server of protocol proto.
-func section(n *node, proto settings.Protocol, addr settings.Address) (settings.Server, error) {
+// it to a server of protocol proto. With lenient set, a socketType that
+// Thunderbird does not know but whose meaning is plain (misspeltSocketType)
+// counts as that meaning: what the section would be, corrected.
+func section(n *node, proto settings.Protocol, addr settings.Address, lenient bool) (settings.Server, error) {
 	srv := settings.Server{Protocol: proto}
 	for _, f := range []string{"hostname", "port", "socketType", "username", "authentication"} {
 		for _, c := range n.all(f) {
@@ -273,8 +303,22 @@ func section(n *node, proto settings.Protocol, addr settings.Address) (settings.
 		}
 		types = append(types, safetext.Line(v, 20))
 	}
-	if srv.SocketType == "" {
-		return srv, skip(i18n.ACSkipNoSocketType, fmt.Sprintf("%q", types))
+	if srv.SocketType == "" && lenient {
+		// The first whose meaning is plain, as Thunderbird would have
+		// taken the first it knows.
+		for _, st := range n.all("socketType") {
+			v, _ := st.value()
+			if t, ok := misspeltSocketType(v); ok {
+				srv.SocketType = t
+				break
+			}
+		}
+	}
+	switch {
+	case srv.SocketType == "" && len(types) == 0:
+		return srv, skip(i18n.ACSkipMissingSocket)
+	case srv.SocketType == "":
+		return srv, skip(i18n.ACSkipNoSocketType, quotedList(types))
 	}
 	user, ok, _ := n.field("username")
 	if !ok && proto != settings.SMTP {
@@ -310,7 +354,10 @@ func section(n *node, proto settings.Protocol, addr settings.Address) (settings.
 		if proto == settings.SMTP {
 			key = i18n.ACSkipNoAuthOut
 		}
-		return srv, skip(key, fmt.Sprintf("%q", auths))
+		if len(auths) == 0 {
+			return srv, skip(i18n.ACSkipMissingAuth)
+		}
+		return srv, skip(key, quotedList(auths))
 	}
 	if p := n.first("pop3"); p != nil && proto == settings.POP3 {
 		if v, ok, err := p.field("leaveMessagesOnServer"); ok && err == nil {
@@ -354,6 +401,30 @@ func hostTemplate(raw string, addr settings.Address) (string, error) {
 	// Keep the per-address placeholders; fill the rest now.
 	t := strings.NewReplacer(settings.PlaceholderDomain, addr.Domain, settings.PlaceholderName, "").Replace(raw)
 	return strings.TrimSuffix(t, "."), nil
+}
+
+// misspeltSocketType reads a socketType Thunderbird does not know, but
+// whose meaning is plain: "TLS" (any case) and "ssl" mean implicit TLS,
+// SSL; "starttls", STARTTLS. Anything else has no plain meaning.
+func misspeltSocketType(v string) (settings.SocketType, bool) {
+	switch v = strings.TrimSpace(v); {
+	case strings.EqualFold(v, "TLS"), strings.EqualFold(v, "SSL"):
+		return settings.SSL, true
+	case strings.EqualFold(v, "STARTTLS"):
+		return settings.STARTTLS, true
+	}
+	return "", false
+}
+
+// quotedList is values, each cleaned and between quotation marks, joined
+// with ", ": a list argument, which each language words with its own
+// separator.
+func quotedList(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = "“" + v + "”"
+	}
+	return strings.Join(q, ", ")
 }
 
 func parseBool(s string) (bool, bool) {

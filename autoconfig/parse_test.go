@@ -384,3 +384,55 @@ func TestSkipReasonsTranslated(t *testing.T) {
 		t.Errorf("document error %v: %q", err, i18n.Chinese.Format(ParseReason(err)))
 	}
 }
+
+// TestParseCorrectsSocketType: a section whose socketType is misspelt in a
+// way whose meaning is plain ("TLS", "ssl", "starttls") is skipped, as
+// Thunderbird skips it, and SkippedServers holds it corrected; a section
+// that breaks another rule, or spells socketType in a way that means
+// nothing, has no correction.
+func TestParseCorrectsSocketType(t *testing.T) {
+	t.Parallel()
+	sec := func(typ, host, st, user string) string {
+		u := ""
+		if user != "" {
+			u = "<username>" + user + "</username>"
+		}
+		return `<incomingServer type="` + typ + `"><hostname>` + host + `</hostname><port>995</port><socketType>` + st +
+			`</socketType>` + u + `<authentication>password-cleartext</authentication></incomingServer>`
+	}
+	doc := `<clientConfig version="1.1"><emailProvider id="fix.example"><domain>fix.example</domain>` +
+		sec("pop3", "one.fix.example", "TLS", "%EMAILADDRESS%") +
+		sec("pop3", "two.fix.example", "SSL", "%EMAILADDRESS%") +
+		sec("pop3", "three.fix.example", "starttls", "%EMAILADDRESS%") +
+		sec("pop3", "four.fix.example", "TLS", "") +
+		sec("pop3", "five.fix.example", "secure", "%EMAILADDRESS%") +
+		`</emailProvider></clientConfig>`
+	c, err := Parse([]byte(doc), testnet.Addr(t, "x@fix.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Servers) != 1 || c.Servers[0].Host != "two.fix.example" {
+		t.Fatalf("servers %+v, want the valid section alone", c.Servers)
+	}
+	got := c.SkippedServers[settings.POP3]
+	if len(got) != 4 || len(c.Skipped[settings.POP3]) != 4 {
+		t.Fatalf("skipped %+v", got)
+	}
+	want := []struct {
+		section int
+		st      settings.SocketType // "" for no correction
+	}{{1, settings.SSL}, {3, settings.STARTTLS}, {4, ""}, {5, ""}}
+	for i, w := range want {
+		sk := got[i]
+		if sk.Section != w.section || sk.Reason.Key != c.Skipped[settings.POP3][i].Key {
+			t.Errorf("skipped %d: %+v", i, sk)
+		}
+		switch {
+		case w.st == "" && sk.Corrected != nil:
+			t.Errorf("section %d corrected as %+v; want no correction", w.section, *sk.Corrected)
+		case w.st != "" && (sk.Corrected == nil || sk.Corrected.SocketType != w.st || sk.Corrected.Port != 995 ||
+			!strings.HasSuffix(sk.Corrected.Host, ".fix.example") || sk.Corrected.Username != "%EMAILADDRESS%"):
+			t.Errorf("section %d corrected as %+v; want %s, host and port kept", w.section, sk.Corrected, w.st)
+		}
+	}
+}

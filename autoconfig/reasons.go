@@ -47,9 +47,14 @@ type skipReason struct {
 	args []string
 }
 
-// Error is the reason in English, without the section it is about.
+// Error is the reason in English, without the section it is about
+// ("has no port").
 func (r *skipReason) Error() string {
-	s := i18n.English.Sprintf(r.key, append([]string{"x", "0"}, r.args...)...)
+	const p, n = "\x00", "\x01"
+	s := i18n.English.Sprintf(r.key, append([]string{p, n}, r.args...)...)
+	if rest, ok := strings.CutPrefix(s, p+" section "+n+" "); ok {
+		return rest
+	}
 	_, rest, _ := strings.Cut(s, ": ")
 	return rest
 }

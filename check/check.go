@@ -42,7 +42,8 @@ const MaxConcurrentChecks = maxTargets
 
 // New makes a Checker. cfg is read as for lookup.New: DNS, ISPDB/NoISPDB,
 // RootCAs, Dial, Protocols (nil means POP3, IMAP and SMTP: an admin wants
-// the whole picture) and Sources; Timeout bounds each source and each
+// the whole picture) and Sources (from SourceNames: a check has no guess
+// source); Timeout bounds each source and each
 // server's check. WaitAll and Grace do not apply: a check always waits for
 // every source.
 func New(cfg lookup.Config) (*Checker, error) {
@@ -92,7 +93,7 @@ func New(cfg lookup.Config) (*Checker, error) {
 		seen[p] = true
 	}
 	c.enabled = map[string]bool{}
-	known := lookup.SourceNames()
+	known := SourceNames()
 	if cfg.Sources == nil {
 		for _, n := range known {
 			c.enabled[n] = true
@@ -116,6 +117,19 @@ func New(cfg lookup.Config) (*Checker, error) {
 		}
 	}
 	return c, nil
+}
+
+// SourceNames returns the names of the sources a check can ask, best
+// first: lookup.SourceNames without guess, which publishes nothing (it
+// tries host names no one named).
+func SourceNames() []string {
+	var out []string
+	for _, n := range lookup.SourceNames() {
+		if n != lookup.SourceGuess {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // network returns the Checker's resolver, fetcher and prober, making them on
@@ -146,7 +160,8 @@ func (c *Checker) network() (*netkit.Kit, *probe.Prober, error) {
 // the servers. When nothing could be looked at (no DNS query got a NOERROR
 // or NXDOMAIN answer, the root's NS records included, and no network
 // source answered) the Report has Err set (an *UnreachableError) and no
-// findings, as does a check whose ctx ended before it was done. Whether
+// findings, as does a check whose ctx ended before it was done (TimedOut
+// is then set too). Whether
 // ISPDB is asked does not change this: a domain whose own names get
 // SERVFAIL while the resolver answers for the root gets a dns_failure
 // finding, and one whose name is NXDOMAIN gets domain_not_found alone.
@@ -177,7 +192,7 @@ func (c *Checker) Check(ctx context.Context, domain string) (*Report, error) {
 		r.Sources = append(r.Sources, s.pub)
 	}
 	if err := ended(ctx); err != nil {
-		r.Err = err
+		r.Err, r.TimedOut = err, true
 		return r, nil
 	}
 	if err := f.unreachable(); err != nil {
@@ -189,7 +204,7 @@ func (c *Checker) Check(ctx context.Context, domain string) (*Report, error) {
 	if err := ended(ctx); err != nil {
 		// What was seen after the caller stopped waiting says nothing
 		// about the servers.
-		r.Err = err
+		r.Err, r.TimedOut = err, true
 		return r, nil
 	}
 	r.Findings = judge(f, time.Now())
@@ -220,7 +235,9 @@ func (c *Checker) Close() {
 
 // UnreachableError is Report.Err when no source could be asked: every
 // network source failed for network reasons (DNS down, say), as opposed to
-// answering that it had nothing.
+// answering that it had nothing. Its sources' errors may be timeouts of
+// their own (a DNS server that never answers): that is not the caller's
+// time running out, which Report.TimedOut says.
 type UnreachableError struct {
 	// Errs are the sources' errors.
 	Errs []error

@@ -85,7 +85,7 @@ func TestReviewWorld(t *testing.T) {
 	})
 
 	// The Chinese report carries the parser's English sentence inside a
-	// Chinese one: "（POP3 section 1: no known socketType in ["TLS"]）".
+	// Chinese one, as it once did: "（POP3 section 1: no known socketType in ["TLS"]）".
 	t.Run("chinese invalid reason", func(t *testing.T) {
 		t.Parallel()
 		r := run(t, c, w.Domains[check.CodeAutoconfigInvalid])

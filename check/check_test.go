@@ -164,6 +164,23 @@ func TestWorld(t *testing.T) {
 			}
 		}
 	})
+	t.Run("ISPDB host does not exist", func(t *testing.T) {
+		t.Parallel()
+		cfg := w.Config()
+		cfg.ISPDB = "https://ispdb.nowhere.test/v1.1/"
+		c, err := check.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		// The database was not asked: failed, not "no entry".
+		r := run(t, c, w.Clean)
+		for _, s := range r.Sources {
+			if s.Source == "ispdb" && s.Status != check.StatusFailed {
+				t.Errorf("ISPDB %s, want failed", s.Status)
+			}
+		}
+	})
 }
 
 // readable checks that a finding says something in both languages, with
@@ -210,6 +227,25 @@ func pasteOK(t *testing.T, f check.Finding, domain string) {
 				t.Errorf("%s: %q is not an SRV record of %s", f.Code, line, domain)
 			}
 		}
+	case check.PasteDNSReplace:
+		// "; remove:", the records of the same name commented out,
+		// "; add:", the record.
+		lines := strings.Split(f.Paste, "\n")
+		if len(lines) < 4 || lines[0] != "; remove:" || lines[len(lines)-2] != "; add:" {
+			t.Errorf("%s: replace paste %q", f.Code, f.Paste)
+			return
+		}
+		add, err := dns.NewRR(lines[len(lines)-1])
+		if err != nil || !strings.HasSuffix(add.Header().Name, "._tcp."+domain+".") {
+			t.Errorf("%s: %q: not an SRV record of %s: %v", f.Code, lines[len(lines)-1], domain, err)
+			return
+		}
+		for _, line := range lines[1 : len(lines)-2] {
+			rr, err := dns.NewRR(strings.TrimPrefix(line, "; "))
+			if !strings.HasPrefix(line, "; ") || err != nil || rr.Header().Name != add.Header().Name {
+				t.Errorf("%s: %q is not a commented-out record of %s", f.Code, line, add.Header().Name)
+			}
+		}
 	case "xml":
 		if f.PasteURL != "https://autoconfig."+domain+"/mail/config-v1.1.xml" {
 			t.Errorf("%s: paste URL %q", f.Code, f.PasteURL)
@@ -233,7 +269,7 @@ func TestWorldPastes(t *testing.T) {
 		check.CodeAutoconfigMissing:  "xml",
 		check.CodeAutoconfigHTTPOnly: "xml",
 		check.CodeAutoconfigInvalid:  "xml",
-		check.CodeSourcesDisagree:    "dns",
+		check.CodeSourcesDisagree:    check.PasteDNSReplace,
 		check.CodePlaintext:          "dns",
 		check.CodeSTARTTLSOnly:       "dns",
 	} {
@@ -247,13 +283,17 @@ func TestWorldPastes(t *testing.T) {
 			f := r.Findings[0]
 			switch code {
 			case check.CodeAutoconfigInvalid:
-				// The corrected file keeps the valid sections and takes
-				// nothing from the invalid one.
-				if strings.Contains(f.Paste, "<socketType>TLS<") || !strings.Contains(f.Paste, "mail."+d) {
+				// The corrected file keeps the valid sections, and the
+				// invalid one corrected: socketType TLS is SSL.
+				if strings.Contains(f.Paste, "<socketType>TLS<") || !strings.Contains(f.Paste, "mail."+d) ||
+					!strings.Contains(f.Paste, `type="pop3"`) {
 					t.Errorf("paste:\n%s", f.Paste)
 				}
 			case check.CodeSourcesDisagree:
-				if f.Paste != "_imaps._tcp."+d+". 3600 IN SRV 0 1 993 mail."+d+"." || len(f.Compare) != 2 {
+				// The domain's _imaps record names the other server: the
+				// record replaces it.
+				if !strings.HasSuffix(f.Paste, "\n; add:\n_imaps._tcp."+d+". 3600 IN SRV 0 1 993 mail."+d+".") ||
+					!strings.Contains(f.Paste, "; _imaps._tcp."+d+". ") || len(f.Compare) != 2 {
 					t.Errorf("paste %q, compare %+v", f.Paste, f.Compare)
 				}
 			case check.CodeSTARTTLSOnly:

@@ -77,6 +77,11 @@ func TestDNSDown(t *testing.T) {
 			if !errors.As(r.Err, &ue) || len(r.Findings) != 0 {
 				t.Errorf("err %v, findings %+v; want an UnreachableError and no findings", r.Err, r.Findings)
 			}
+			// The sources' own timeouts are the DNS server's: the
+			// caller's time did not run out.
+			if r.TimedOut {
+				t.Error("TimedOut set: the caller's context did not end")
+			}
 			if d := time.Since(start); d > 8*time.Second {
 				t.Errorf("took %s", d)
 			}
@@ -105,8 +110,8 @@ func TestCancel(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("returned %s after the cancellation", d)
 	}
-	if !errors.Is(r.Err, context.Canceled) || len(r.Findings) != 0 {
-		t.Errorf("err %v, findings %d", r.Err, len(r.Findings))
+	if !errors.Is(r.Err, context.Canceled) || len(r.Findings) != 0 || !r.TimedOut {
+		t.Errorf("err %v, timed out %v, findings %d", r.Err, r.TimedOut, len(r.Findings))
 	}
 }
 
@@ -134,7 +139,7 @@ func TestCancelWhileProbing(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %s", d)
 	}
-	if r.Err == nil {
-		t.Errorf("no error; findings %+v", r.Findings)
+	if r.Err == nil || !r.TimedOut {
+		t.Errorf("err %v, timed out %v; findings %+v", r.Err, r.TimedOut, r.Findings)
 	}
 }

@@ -29,7 +29,10 @@ import (
 // SRV records behind the srv source, whether Autodiscover's host answers,
 // and the live check of every server. judge turns them into findings.
 type facts struct {
-	domain    string
+	domain string
+	// unicode is the domain in Unicode form, for messages that name the
+	// domain itself; empty or equal to domain when it is ASCII.
+	unicode   string
 	protocols []settings.Protocol
 	// sources are in precedence order (lookup.SourceNames, without guess).
 	sources []*source
@@ -63,6 +66,9 @@ type source struct {
 	// protocol, why sections were left out.
 	invalid i18n.Msg
 	skipped map[settings.Protocol][]i18n.Msg
+	// sections, per protocol, are the invalid sections as the parser
+	// read them, with their corrections where the fix is plain.
+	sections map[settings.Protocol][]autoconfig.SkippedServer
 	// offDomain is set when a fetch was redirected out of the domain.
 	offDomain bool
 	// srvAnswered: some SRV question got an answer (srv source only).
@@ -113,7 +119,7 @@ var order = []string{
 // ctx and the Checker's Timeout.
 func (g *gatherer) gather(ctx context.Context) *facts {
 	d := g.addr.Domain
-	f := &facts{domain: d, protocols: g.c.protocols}
+	f := &facts{domain: d, unicode: g.addr.UnicodeDomain, protocols: g.c.protocols}
 	f.sources = make([]*source, len(order))
 	var wg sync.WaitGroup
 	run := func(i int, fn func(ctx context.Context) *source) {
@@ -341,6 +347,13 @@ func (g *gatherer) document(ctx context.Context, name, u string) *source {
 	doc, err := g.kit.Fetcher.Get(ctx, u)
 	if err != nil {
 		s.fail(err)
+		var status *autoconfig.StatusError
+		if name == lookup.SourceISPDB && s.pub.Status == StatusMissing && !errors.As(err, &status) {
+			// The database's own host is missing or refused: the
+			// database was not asked. Missing is its answer that it has
+			// no entry (HTTP 404).
+			s.pub.Status = StatusFailed
+		}
 		return s
 	}
 	if doc.URL != u {
@@ -360,6 +373,7 @@ func (g *gatherer) document(ctx context.Context, name, u string) *source {
 	for p, why := range cfg.Skipped {
 		s.skipped[p] = append(s.skipped[p], why...)
 	}
+	s.sections = cfg.SkippedServers
 	s.found(cfg.Servers)
 	if len(cfg.Servers) == 0 && len(cfg.Skipped) > 0 {
 		s.pub.Status = StatusInvalid

@@ -37,11 +37,15 @@ var publishing = append(append([]string(nil), compared...), lookup.SourceISPDB)
 // a pure function of the facts and the time.
 func judge(f *facts, now time.Time) []Finding {
 	d := f.domain
+	// shown is the domain as messages that name it say it: an IDN's
+	// A-label with its Unicode form beside it. Records and URLs keep the
+	// A-label alone.
+	shown := f.shownDomain()
 	if f.domainNX {
 		// Nothing else is worth saying of a domain that does not exist.
 		return []Finding{{Severity: Fail, Code: CodeDomainNotFound,
-			Message: i18n.M(i18n.CheckDomainNotFound, d),
-			Fix:     i18n.M(i18n.CheckDomainNotFoundFix, d)}}
+			Message: i18n.M(i18n.CheckDomainNotFound, shown),
+			Fix:     i18n.M(i18n.CheckDomainNotFoundFix, shown)}}
 	}
 	var out []Finding
 	add := func(fd Finding) { out = append(out, fd) }
@@ -51,13 +55,20 @@ func judge(f *facts, now time.Time) []Finding {
 		if xml == "" {
 			return fd
 		}
-		fd.Paste, fd.PasteKind, fd.PasteURL = xml, "xml", u
-		if len(gaps) > 0 {
-			var labels []string
-			for _, p := range gaps {
-				labels = append(labels, p.Label())
+		fd.Paste, fd.PasteKind, fd.PasteURL = xml, PasteXML, u
+		var plain, invalid []string
+		for _, g := range gaps {
+			if g.invalid {
+				invalid = append(invalid, g.proto.Label())
+			} else {
+				plain = append(plain, g.proto.Label())
 			}
-			fd.Fix = i18n.M(i18n.CheckPasteGap, i18n.Nest(fd.Fix), strings.Join(labels, ", "))
+		}
+		if len(plain) > 0 {
+			fd.Fix = i18n.M(i18n.CheckPasteGap, i18n.Nest(fd.Fix), strings.Join(plain, ", "))
+		}
+		if len(invalid) > 0 {
+			fd.Fix = i18n.M(i18n.CheckPasteGapInvalid, i18n.Nest(fd.Fix), strings.Join(invalid, ", "))
 		}
 		return fd
 	}
@@ -78,8 +89,8 @@ func judge(f *facts, now time.Time) []Finding {
 			parts = append(parts, n+" "+f.dnsFailed[n])
 		}
 		add(Finding{Severity: Fail, Code: CodeDNSFailure,
-			Message: i18n.M(i18n.CheckDNSFailure, d, strings.Join(parts, ", ")),
-			Fix:     i18n.M(i18n.CheckDNSFailureFix, d)})
+			Message: i18n.M(i18n.CheckDNSFailure, shown, strings.Join(parts, ", ")),
+			Fix:     i18n.M(i18n.CheckDNSFailureFix, shown)})
 	}
 
 	// The autoconfig file: missing, over HTTP only, invalid, redirected.
@@ -152,7 +163,7 @@ func judge(f *facts, now time.Time) []Finding {
 					nested = append(nested, i18n.Nest(w))
 				}
 				add(withXML(Finding{Severity: Fail, Code: CodeAutoconfigInvalid, Protocol: p, Source: s.pub.Source,
-					Message: i18n.M(i18n.CheckAutoconfigInvalidPart, where, p.Label(), strings.Join(nested, "; ")),
+					Message: i18n.M(i18n.CheckAutoconfigInvalidPart, where, strings.Join(nested, "; ")),
 					Fix:     i18n.M(i18n.CheckAutoconfigInvalidFix, where)}, where))
 			}
 		}
@@ -228,7 +239,7 @@ func judge(f *facts, now time.Time) []Finding {
 						}
 						add(Finding{Severity: Warn, Code: CodeISPDBStale, Protocol: p, Source: lookup.SourceISPDB,
 							Message: msg,
-							Fix:     i18n.M(i18n.CheckISPDBStaleFix, d),
+							Fix:     i18n.M(i18n.CheckISPDBStaleFix, shown),
 							Compare: []Published{only(isp.pub, p), only(s.pub, p)}})
 					}
 					break
@@ -277,7 +288,7 @@ func judge(f *facts, now time.Time) []Finding {
 				}
 				ssl := sv
 				ssl.Port, ssl.SocketType = tlsPort, settings.SSL
-				fd.Paste, fd.PasteKind = srvLine(d, ssl), "dns"
+				fd.Paste, fd.PasteKind = srvLine(d, ssl), PasteDNS
 				add(fd)
 			}
 		}
@@ -291,7 +302,7 @@ func judge(f *facts, now time.Time) []Finding {
 				Fix:     i18n.M(i18n.CheckSTARTTLSOnlyFix, p.Label(), strconv.Itoa(tlsPort)),
 				// Implicit TLS first, as the fix says: the lower priority
 				// is the one clients try first (RFC 2782).
-				Paste: srvLineAt(d, ssl, 0) + "\n" + srvLineAt(d, firstSTARTTLS, 10), PasteKind: "dns"}
+				Paste: srvLineAt(d, ssl, 0) + "\n" + srvLineAt(d, firstSTARTTLS, 10), PasteKind: PasteDNS}
 			if len(by) == 1 {
 				fd.Source = by[0]
 			}
@@ -303,7 +314,7 @@ func judge(f *facts, now time.Time) []Finding {
 				key = i18n.CheckNoSubmissionAsked
 			}
 			add(Finding{Severity: Warn, Code: CodeNoSubmission, Protocol: p,
-				Message: i18n.M(key, d),
+				Message: i18n.M(key, shown),
 				Fix:     i18n.M(i18n.CheckNoSubmissionFix, d)})
 		}
 	}
@@ -324,8 +335,8 @@ func judge(f *facts, now time.Time) []Finding {
 		case !inDomain(r.target, d) && !r.ad:
 			add(Finding{Severity: Warn, Code: CodeSRVForeignTarget, Protocol: r.proto, Source: lookup.SourceSRV,
 				Server:  r.target + ":" + strconv.Itoa(r.port),
-				Message: i18n.M(i18n.CheckSRVForeign, r.line, r.target, d),
-				Fix:     i18n.M(i18n.CheckSRVForeignFix, d)})
+				Message: i18n.M(i18n.CheckSRVForeign, r.line, r.target, shown),
+				Fix:     i18n.M(i18n.CheckSRVForeignFix, shown)})
 		}
 	}
 
@@ -359,6 +370,16 @@ func judge(f *facts, now time.Time) []Finding {
 	}
 	sortFindings(out, f.protocols)
 	return out
+}
+
+// shownDomain is the domain as a message that names it says it: its
+// A-label, and for an IDN its Unicode form beside it
+// ("xn--fsqu00a.xn--0zwm56d (例子.测试)").
+func (f *facts) shownDomain() string {
+	if f.unicode == "" || f.unicode == f.domain {
+		return f.domain
+	}
+	return f.domain + " (" + f.unicode + ")"
 }
 
 // maxDNSNames bounds the names a dns_failure finding lists.
@@ -430,7 +451,10 @@ var autoconfigKind = []string{lookup.SourceAutoconfig, lookup.SourceWellKnown, l
 // fixes the outliers: the autoconfig file, when an autoconfig source is
 // one; the SRV record of the best source's server, when SRV is one; never
 // a record the domain already has.
-func disagree(f *facts, p settings.Protocol, acURL, xml string) (Finding, bool) {
+//
+// When popfind's built-in table is an outlier, the fix says it is
+// popfind's to correct, not the admin's.
+func disagree(f *facts, p settings.Protocol, acURL, xml string) (fd Finding, ok bool) {
 	d := f.domain
 	var entries []Published
 	keys := map[string]bool{}
@@ -461,10 +485,18 @@ func disagree(f *facts, p settings.Protocol, acURL, xml string) (Finding, bool) 
 	for _, e := range entries {
 		seen = append(seen, e.Source+" "+describe(e.Servers[0]))
 	}
-	fd := Finding{Severity: Warn, Code: CodeSourcesDisagree, Protocol: p,
+	fd = Finding{Severity: Warn, Code: CodeSourcesDisagree, Protocol: p,
 		Message: i18n.M(i18n.CheckSourcesDisagree, p.Label(), strings.Join(seen, "; ")),
 		Fix:     i18n.M(i18n.CheckSourcesDisagreeFixNone, p.Label(), bestSource),
 		Compare: entries}
+	if contains(outliers, lookup.SourceBuiltin) {
+		// popfind's own table is not the admin's to change.
+		if len(outliers) == 1 {
+			fd.Fix = i18n.M(i18n.CheckSourcesDisagreeFixBuiltin, p.Label(), bestSource)
+			return fd, true
+		}
+		defer func() { fd.Fix = i18n.M(i18n.CheckSourcesDisagreeBuiltinToo, i18n.Nest(fd.Fix)) }()
+	}
 	for _, name := range outliers {
 		switch {
 		case contains(autoconfigKind, name) && xml != "" && usable(best):
@@ -472,15 +504,28 @@ func disagree(f *facts, p settings.Protocol, acURL, xml string) (Finding, bool) 
 			if name == lookup.SourceWellKnown {
 				u = f.source(name).pub.URL
 			}
-			fd.Paste, fd.PasteKind, fd.PasteURL = xml, "xml", u
+			fd.Paste, fd.PasteKind, fd.PasteURL = xml, PasteXML, u
 			fd.Fix = i18n.M(i18n.CheckSourcesDisagreeFixXML, p.Label(), bestSource, u)
 		case name == lookup.SourceSRV:
 			line := srvLine(d, best)
 			if line == "" || f.hasRecord(line) {
 				continue
 			}
-			fd.Paste, fd.PasteKind = line, "dns"
+			fd.Paste, fd.PasteKind = line, PasteDNS
 			fd.Fix = i18n.M(i18n.CheckSourcesDisagreeFix, p.Label(), bestSource)
+			if old := f.sameOwner(line); len(old) > 0 {
+				// Added beside the records of the same service, the
+				// record would share the clients with them (RFC 2782):
+				// they go, it comes.
+				var b strings.Builder
+				b.WriteString("; remove:\n")
+				for _, r := range old {
+					b.WriteString("; " + r + "\n")
+				}
+				b.WriteString("; add:\n" + line)
+				fd.Paste, fd.PasteKind = b.String(), PasteDNSReplace
+				fd.Fix = i18n.M(i18n.CheckSourcesDisagreeFixReplace, p.Label(), bestSource)
+			}
 		default:
 			continue
 		}
@@ -510,6 +555,24 @@ func (f *facts) hasRecord(line string) bool {
 		}
 	}
 	return false
+}
+
+// sameOwner returns the domain's SRV records, as published, whose owner
+// name is line's: the records of the same service.
+func (f *facts) sameOwner(line string) []string {
+	want, err := dns.NewRR(line)
+	s := f.source(lookup.SourceSRV)
+	if err != nil || s == nil {
+		return nil
+	}
+	var out []string
+	for _, rec := range s.pub.Records {
+		rr, err := dns.NewRR(rec)
+		if err == nil && rr != nil && strings.EqualFold(rr.Header().Name, want.Header().Name) {
+			out = append(out, strings.Join(strings.Fields(rec), " "))
+		}
+	}
+	return out
 }
 
 // liveFindings are the findings of one server's check: a failed check's
@@ -570,7 +633,15 @@ func liveFindings(sc ServerCheck, quiet map[string]bool, now time.Time) []Findin
 	if t := r.TLSInfo; t != nil && t.Verified && t.NotAfter.Sub(now) < probe.ExpiryWarning {
 		f := fd
 		f.Severity, f.Code = Warn, CodeCertExpiring
-		f.Message = i18n.M(i18n.CheckCertExpiring, hp, strconv.Itoa(t.DaysLeft), t.NotAfter.UTC().Format("2006-01-02"))
+		date := t.NotAfter.UTC().Format("2006-01-02")
+		switch {
+		case t.DaysLeft <= 0:
+			f.Message = i18n.M(i18n.CheckCertExpiringToday, hp, date)
+		case t.DaysLeft == 1:
+			f.Message = i18n.M(i18n.CheckCertExpiringOneDay, hp, date)
+		default:
+			f.Message = i18n.M(i18n.CheckCertExpiring, hp, strconv.Itoa(t.DaysLeft), date)
+		}
 		f.Fix = i18n.M(i18n.CheckCertExpiringFix, sv.Host)
 		out = append(out, f)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/popfind/popfind/autoconfig"
 	"github.com/popfind/popfind/i18n"
 	"github.com/popfind/popfind/internal/resolver"
 	"github.com/popfind/popfind/lookup"
@@ -89,9 +90,24 @@ func TestDisagreePaste(t *testing.T) {
 		f := published(imapSSL, smtpSSL)
 		srv := f.source(lookup.SourceSRV)
 		srv.pub.Status, srv.pub.Servers = StatusFound, []settings.Server{other}
-		srv.pub.Records = []string{"_imaps._tcp.example.com. 3600 IN SRV 0 1 993 imap.example.com."}
+		srv.pub.Records = []string{"_imaps._tcp.example.com.\t3600\tIN\tSRV\t0 1 993 imap.example.com."}
 		fd := find(judge(f, time.Now()), CodeSourcesDisagree)[0]
-		if fd.PasteKind != "dns" || fd.Paste != best {
+		// Added beside _imaps's record, the record would get half the
+		// clients (RFC 2782): it replaces it.
+		want := "; remove:\n; _imaps._tcp.example.com. 3600 IN SRV 0 1 993 imap.example.com.\n; add:\n" + best
+		if fd.PasteKind != PasteDNSReplace || fd.Paste != want || fd.Fix.Key != i18n.CheckSourcesDisagreeFixReplace {
+			t.Errorf("paste %s %q, fix %s, want %q", fd.PasteKind, fd.Paste, fd.Fix.Key, want)
+		}
+	})
+	t.Run("SRV outlier, another service", func(t *testing.T) {
+		t.Parallel()
+		f := published(imapSSL, smtpSSL)
+		srv := f.source(lookup.SourceSRV)
+		starttls := settings.Server{Protocol: settings.IMAP, Host: "imap.example.com", Port: 143, SocketType: settings.STARTTLS}
+		srv.pub.Status, srv.pub.Servers = StatusFound, []settings.Server{starttls}
+		srv.pub.Records = []string{"_imap._tcp.example.com. 3600 IN SRV 0 1 143 imap.example.com."}
+		fd := find(judge(f, time.Now()), CodeSourcesDisagree)[0]
+		if fd.PasteKind != PasteDNS || fd.Paste != best {
 			t.Errorf("paste %s %q, want %q", fd.PasteKind, fd.Paste, best)
 		}
 	})
@@ -152,7 +168,7 @@ func TestPasteXML(t *testing.T) {
 	if strings.Contains(xml, "plain") || strings.Contains(xml, "bad host") || strings.Contains(xml, `type="pop3"`) {
 		t.Errorf("a plain or invalid server in:\n%s", xml)
 	}
-	if len(gaps) != 1 || gaps[0] != settings.POP3 {
+	if len(gaps) != 1 || gaps[0] != (gap{proto: settings.POP3}) {
 		t.Errorf("gaps %v, want POP3", gaps)
 	}
 	// The fix says so.
@@ -426,5 +442,111 @@ func TestProbeConcurrencyBound(t *testing.T) {
 		if sc.Report == nil || !sc.Report.Cancelled() {
 			t.Errorf("%+v", sc)
 		}
+	}
+}
+
+// TestPasteXMLCorrections: an invalid section with a plain fix is in the
+// file corrected, where it stood; one without is a gap the fix names.
+func TestPasteXMLCorrections(t *testing.T) {
+	t.Parallel()
+	fixed := settings.Server{Protocol: settings.POP3, Host: "pop.example.com", Port: 995, SocketType: settings.SSL,
+		Username: "%EMAILADDRESS%"}
+	f := published(smtpSSL)
+	ac := f.source(lookup.SourceAutoconfig)
+	ac.sections = map[settings.Protocol][]autoconfig.SkippedServer{
+		settings.POP3: {{Section: 1, Reason: i18n.M(i18n.ACSkipNoSocketType, "POP3", "1", "“TLS”"), Corrected: &fixed}},
+		settings.IMAP: {{Section: 1, Reason: i18n.M(i18n.ACSkipNoUsername, "IMAP", "1")}},
+	}
+	ac.skipped = map[settings.Protocol][]i18n.Msg{
+		settings.POP3: {ac.sections[settings.POP3][0].Reason}, settings.IMAP: {ac.sections[settings.IMAP][0].Reason},
+	}
+	xml, gaps := pasteXML(f)
+	if !strings.Contains(xml, `type="pop3"`) || !strings.Contains(xml, "<hostname>pop.example.com</hostname>") ||
+		strings.Contains(xml, `type="imap"`) {
+		t.Errorf("file:\n%s", xml)
+	}
+	if len(gaps) != 1 || gaps[0] != (gap{proto: settings.IMAP, invalid: true}) {
+		t.Errorf("gaps %+v, want IMAP, invalid", gaps)
+	}
+	fds := find(judge(f, time.Now()), CodeAutoconfigInvalid)
+	if len(fds) != 2 {
+		t.Fatalf("%d autoconfig_invalid findings, want 2 (POP3, IMAP)", len(fds))
+	}
+	for _, fd := range fds {
+		if fix := i18n.English.Format(fd.Fix); !strings.Contains(fix, "no IMAP server") {
+			t.Errorf("fix %q names no gap", fix)
+		}
+	}
+}
+
+// TestIDNShown: a message that names the domain itself gives an IDN's
+// Unicode form beside its A-label; records keep the A-label alone.
+func TestIDNShown(t *testing.T) {
+	t.Parallel()
+	const a, u = "xn--fsqu00a.xn--0zwm56d", "例子.测试"
+	nx := &facts{domain: a, unicode: u, protocols: settings.AllProtocols, domainNX: true}
+	fd := judge(nx, time.Now())[0]
+	for _, lang := range []i18n.Lang{i18n.English, i18n.Chinese} {
+		if msg := lang.Format(fd.Message); !strings.Contains(msg, a+" ("+u+")") {
+			t.Errorf("%s: %q names the domain without its Unicode form", lang, msg)
+		}
+	}
+	f := published(imapSSL)
+	f.domain, f.unicode = a, u
+	ns := find(judge(f, time.Now()), CodeNoSubmission)
+	if len(ns) != 1 {
+		t.Fatalf("no_submission: %+v", ns)
+	}
+	msg, fix := i18n.English.Format(ns[0].Message), i18n.English.Format(ns[0].Fix)
+	if !strings.Contains(msg, a+" ("+u+")") || !strings.Contains(fix, "_submissions._tcp."+a) || strings.Contains(fix, u) {
+		t.Errorf("message %q, fix %q", msg, fix)
+	}
+}
+
+// cert_expiring counts days as people do: "less than a day", "one day",
+// "N days", never "1 days" or "0 days".
+func TestCertExpiringDays(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	for days, want := range map[int][2]string{
+		0: {"in less than a day", "一天之内"},
+		1: {"in one day", "1 天后"},
+		5: {"in 5 days", "5 天后"},
+	} {
+		f := published(popSSL, smtpSSL)
+		r := okReport(popSSL, now.Add(time.Duration(days)*24*time.Hour+time.Hour), "TLS 1.3")
+		r.TLSInfo.DaysLeft = days
+		f.servers = []ServerCheck{{Server: popSSL, Sources: []string{lookup.SourceAutoconfig}, Report: r}}
+		got := find(judge(f, now), CodeCertExpiring)
+		if len(got) != 1 {
+			t.Fatalf("%d days: %d findings", days, len(got))
+		}
+		en, zh := i18n.English.Format(got[0].Message), i18n.Chinese.Format(got[0].Message)
+		if !strings.Contains(en, want[0]) || !strings.Contains(zh, want[1]) || strings.Contains(en, " 1 days") || strings.Contains(en, " 0 days") {
+			t.Errorf("%d days: %q / %q", days, en, zh)
+		}
+	}
+}
+
+// When popfind's built-in table is the source that differs, the fix does
+// not send the admin to change it.
+func TestDisagreeBuiltin(t *testing.T) {
+	t.Parallel()
+	other := settings.Server{Protocol: settings.IMAP, Host: "imap.example.com", Port: 993, SocketType: settings.SSL}
+	f := published(imapSSL, smtpSSL)
+	b := f.source(lookup.SourceBuiltin)
+	b.pub.Status, b.pub.Servers = StatusFound, []settings.Server{other}
+	fd := find(judge(f, time.Now()), CodeSourcesDisagree)[0]
+	if fd.Fix.Key != i18n.CheckSourcesDisagreeFixBuiltin || fd.Paste != "" {
+		t.Errorf("fix %s, paste %q", fd.Fix.Key, fd.Paste)
+	}
+	// With another outlier, that one's fix, and a word on the table.
+	srv := f.source(lookup.SourceSRV)
+	srv.pub.Status, srv.pub.Servers = StatusFound, []settings.Server{other}
+	srv.pub.Records = []string{"_imaps._tcp.example.com. 3600 IN SRV 0 1 993 imap.example.com."}
+	fd = find(judge(f, time.Now()), CodeSourcesDisagree)[0]
+	fix := i18n.English.Format(fd.Fix)
+	if fd.Fix.Key != i18n.CheckSourcesDisagreeBuiltinToo || fd.PasteKind != PasteDNSReplace || !strings.Contains(fix, "RFC 2782") {
+		t.Errorf("fix %s %q, paste %s", fd.Fix.Key, fix, fd.PasteKind)
 	}
 }

@@ -36,13 +36,23 @@ var pasteOrder = []string{
 	lookup.SourceAutoconfigHTTP, lookup.SourceISPDB, lookup.SourceBuiltin,
 }
 
+// gap is a protocol the file to paste names no server of, and why.
+type gap struct {
+	proto settings.Protocol
+	// invalid: the sections published for it are invalid, with no plain
+	// correction; otherwise none published uses TLS.
+	invalid bool
+}
+
 // pasteXML is the autoconfig file, as export --format autoconfig writes it,
 // of what the domain's best sources publish, with only the servers a
-// client may use: TLS or STARTTLS, with a valid host name and port. It is
-// empty when they do not name both an incoming and an outgoing server.
-// gaps are the protocols checked whose published servers were all left
-// out, so that the file names none: the fix then says to add one.
-func pasteXML(f *facts) (xml string, gaps []settings.Protocol) {
+// client may use: TLS or STARTTLS, with a valid host name and port. An
+// invalid section whose fix is plain (socketType "TLS" for SSL) is in it,
+// corrected, where it stood. It is empty when they do not name both an
+// incoming and an outgoing server. gaps are the protocols checked whose
+// published servers were all left out, so that the file names none: the
+// fix then says to add one.
+func pasteXML(f *facts) (xml string, gaps []gap) {
 	d, err := settings.DomainAddress(f.domain)
 	if err != nil {
 		return "", nil
@@ -52,25 +62,31 @@ func pasteXML(f *facts) (xml string, gaps []settings.Protocol) {
 		if !f.checks(p) {
 			continue
 		}
-		named := false
+		named, invalid := false, false
 		for _, name := range pasteOrder {
 			s := f.source(name)
 			if s == nil || s.pub.Status != StatusFound && s.pub.Status != StatusInvalid {
 				continue
 			}
-			var servers []lookup.Server
-			for _, sv := range s.pub.Servers {
-				if sv.Protocol != p {
-					continue
-				}
+			published := withCorrections(s, p)
+			if len(s.sections[p]) > 0 {
 				named = true
-				if !usable(sv) {
+			}
+			var servers []lookup.Server
+			for _, sv := range published {
+				named = true
+				if sv == nil {
+					invalid = true
 					continue
 				}
-				if sv.Username == "" {
-					sv.Username = settings.PlaceholderAddress
+				if !usable(*sv) {
+					continue
 				}
-				servers = append(servers, lookup.Server(sv))
+				c := *sv
+				if c.Username == "" {
+					c.Username = settings.PlaceholderAddress
+				}
+				servers = append(servers, lookup.Server(c))
 			}
 			if len(servers) == 0 {
 				continue
@@ -87,7 +103,7 @@ func pasteXML(f *facts) (xml string, gaps []settings.Protocol) {
 			break
 		}
 		if named && len(acct.Servers[p]) == 0 {
-			gaps = append(gaps, p)
+			gaps = append(gaps, gap{proto: p, invalid: invalid})
 		}
 	}
 	data, _, err := export.Autoconfig(acct, export.Options{})
@@ -95,6 +111,38 @@ func pasteXML(f *facts) (xml string, gaps []settings.Protocol) {
 		return "", nil
 	}
 	return string(data), gaps
+}
+
+// withCorrections is what s publishes for p, in document order, its
+// invalid sections in their places: corrected where the fix is plain, nil
+// where it is not.
+func withCorrections(s *source, p settings.Protocol) []*settings.Server {
+	var valid []settings.Server
+	for _, sv := range s.pub.Servers {
+		if sv.Protocol == p {
+			valid = append(valid, sv)
+		}
+	}
+	bad := map[int]*settings.Server{}
+	for _, sk := range s.sections[p] {
+		bad[sk.Section] = sk.Corrected
+	}
+	var out []*settings.Server
+	for n := 1; len(valid) > 0 || len(bad) > 0; n++ {
+		if c, ok := bad[n]; ok {
+			out = append(out, c)
+			delete(bad, n)
+			continue
+		}
+		if len(valid) == 0 {
+			// Numbers past the valid sections: the invalid ones left,
+			// in order.
+			continue
+		}
+		out = append(out, &valid[0])
+		valid = valid[1:]
+	}
+	return out
 }
 
 // usable reports whether a client may be told to use s: TLS or STARTTLS,

@@ -100,14 +100,26 @@ type Finding struct {
 	// Paste, when set, is a record or a file ready to paste: an SRV record
 	// line, or the autoconfig XML as export --format autoconfig writes it.
 	Paste string
-	// PasteKind says what Paste is: "dns" (zone file lines) or "xml"
-	// (the file to publish at the URL in PasteURL).
+	// PasteKind says what Paste is: PasteDNS, PasteDNSReplace or
+	// PasteXML.
 	PasteKind string
 	PasteURL  string
 	// Compare, for sources_disagree and ispdb_stale, holds what each
 	// source published for the protocol, side by side.
 	Compare []Published
 }
+
+// What a Finding's Paste is.
+const (
+	// PasteDNS: zone-file lines to add.
+	PasteDNS = "dns"
+	// PasteDNSReplace: zone-file lines that replace records of the same
+	// name: the records to remove, each commented out with "; " below a
+	// "; remove:" line, then, below "; add:", the record to add.
+	PasteDNSReplace = "dns-replace"
+	// PasteXML: the file to publish at the URL in PasteURL.
+	PasteXML = "xml"
+)
 
 // Status says what a source gave.
 type Status string
@@ -200,6 +212,11 @@ type Report struct {
 	// context ended before the check was done (it then wraps ctx's
 	// error). The findings are then empty.
 	Err error
+	// TimedOut is set when Err is the caller's context's: it ended, by
+	// its deadline or a cancellation, before the check was done. A
+	// source's own timeout (a DNS server that never answers) is no such
+	// thing: Err is then an *UnreachableError and TimedOut is false.
+	TimedOut bool
 }
 
 // Count returns how many findings have severity s.

@@ -1,8 +1,10 @@
 package i18n
 
 // Reasons of package autoconfig's parser: why a server section is left
-// out (the protocol and the section's number first), and why a document
-// is refused as a whole. The English texts are the parser's error texts.
+// out (the protocol and the section's number first), each a clause that
+// names the section and what is wrong with it ("POP3 section 1 has no
+// port"), and why a document is refused as a whole. The English texts are
+// the parser's error texts.
 const (
 	ACSkipNotText        = "autoconfig.skip.not_text"
 	ACSkipNoHostname     = "autoconfig.skip.no_hostname"
@@ -17,6 +19,10 @@ const (
 	ACSkipLongUsername   = "autoconfig.skip.long_username"
 	ACSkipNoAuthIn       = "autoconfig.skip.no_auth_in"
 	ACSkipNoAuthOut      = "autoconfig.skip.no_auth_out"
+	// ACSkipMissingSocket and ACSkipMissingAuth: the section has no such
+	// element at all.
+	ACSkipMissingSocket = "autoconfig.skip.missing_socket_type"
+	ACSkipMissingAuth   = "autoconfig.skip.missing_auth"
 
 	// Why an Autodiscover Protocol element is left out: the protocol and
 	// the element's number (from 1) first.
@@ -43,19 +49,21 @@ const (
 )
 
 var autoconfigReasonsEnglish = map[string]string{
-	ACSkipNotText:        "%s section %s: <%s> holds elements, not text",
-	ACSkipNoHostname:     "%s section %s: no hostname",
-	ACSkipEmptyHost:      "%s section %s: empty hostname",
-	ACSkipLongHost:       "%s section %s: hostname longer than 253 octets",
-	ACSkipBadHost:        "%s section %s: hostname %s is not a valid host name",
-	ACSkipNoPort:         "%s section %s: no port",
-	ACSkipBadPort:        "%s section %s: port %s is not a whole number from 1 to 65535",
-	ACSkipNoSocketType:   "%s section %s: no known socketType in %s",
-	ACSkipNoUsername:     "%s section %s: no username",
-	ACSkipUnsafeUsername: "%s section %s: username holds control or formatting characters",
-	ACSkipLongUsername:   "%s section %s: username longer than %s characters",
-	ACSkipNoAuthIn:       "%s section %s: no authentication usable for an incoming server in %s",
-	ACSkipNoAuthOut:      "%s section %s: no authentication usable for an outgoing server in %s",
+	ACSkipNotText:        "%s section %s has a <%s> that holds elements, not text",
+	ACSkipNoHostname:     "%s section %s has no hostname",
+	ACSkipEmptyHost:      "%s section %s has an empty hostname",
+	ACSkipLongHost:       "%s section %s has a hostname longer than 253 octets",
+	ACSkipBadHost:        "%s section %s has hostname %s, which is not a valid host name",
+	ACSkipNoPort:         "%s section %s has no port",
+	ACSkipBadPort:        "%s section %s has port %s, which is not a whole number from 1 to 65535",
+	ACSkipNoSocketType:   "%s section %s has socketType %s, which mail clients do not know (SSL, STARTTLS or plain)",
+	ACSkipMissingSocket:  "%s section %s has no socketType (SSL, STARTTLS or plain)",
+	ACSkipNoUsername:     "%s section %s has no username",
+	ACSkipUnsafeUsername: "%s section %s has a username with control or formatting characters",
+	ACSkipLongUsername:   "%s section %s has a username longer than %s characters",
+	ACSkipNoAuthIn:       "%s section %s has authentication %s, none of which an incoming server can use",
+	ACSkipNoAuthOut:      "%s section %s has authentication %s, none of which an outgoing server can use",
+	ACSkipMissingAuth:    "%s section %s has no authentication",
 
 	ADSkipEmptyHost:   "Protocol %[2]s (%[1]s): empty hostname",
 	ADSkipLongHost:    "Protocol %[2]s (%[1]s): hostname longer than 253 octets",
@@ -80,19 +88,21 @@ var autoconfigReasonsEnglish = map[string]string{
 }
 
 var autoconfigReasonsChinese = map[string]string{
-	ACSkipNotText:        "%s 第 %s 段：<%s> 包含子元素而不是文本",
-	ACSkipNoHostname:     "%s 第 %s 段：没有 hostname",
-	ACSkipEmptyHost:      "%s 第 %s 段：hostname 为空",
-	ACSkipLongHost:       "%s 第 %s 段：hostname 超过 253 个字节",
-	ACSkipBadHost:        "%s 第 %s 段：hostname %s 不是有效的主机名",
-	ACSkipNoPort:         "%s 第 %s 段：没有 port",
-	ACSkipBadPort:        "%s 第 %s 段：port %s 不是 1 到 65535 之间的整数",
-	ACSkipNoSocketType:   "%s 第 %s 段：%s 中没有已知的 socketType",
-	ACSkipNoUsername:     "%s 第 %s 段：没有 username",
-	ACSkipUnsafeUsername: "%s 第 %s 段：username 含有控制字符或格式字符",
-	ACSkipLongUsername:   "%s 第 %s 段：username 超过 %s 个字符",
-	ACSkipNoAuthIn:       "%s 第 %s 段：%s 中没有可用于收信服务器的 authentication",
-	ACSkipNoAuthOut:      "%s 第 %s 段：%s 中没有可用于发信服务器的 authentication",
+	ACSkipNotText:        "%s 第 %s 段的 <%s> 包含子元素而不是文本",
+	ACSkipNoHostname:     "%s 第 %s 段没有 hostname",
+	ACSkipEmptyHost:      "%s 第 %s 段的 hostname 为空",
+	ACSkipLongHost:       "%s 第 %s 段的 hostname 超过 253 个字节",
+	ACSkipBadHost:        "%s 第 %s 段的 hostname %s 不是有效的主机名",
+	ACSkipNoPort:         "%s 第 %s 段没有 port",
+	ACSkipBadPort:        "%s 第 %s 段的 port %s 不是 1 到 65535 之间的整数",
+	ACSkipNoSocketType:   "%s 第 %s 段的 socketType 为%s，邮件客户端不认识（只认识 SSL、STARTTLS 或 plain）",
+	ACSkipMissingSocket:  "%s 第 %s 段没有 socketType（SSL、STARTTLS 或 plain）",
+	ACSkipNoUsername:     "%s 第 %s 段没有 username",
+	ACSkipUnsafeUsername: "%s 第 %s 段的 username 含有控制字符或格式字符",
+	ACSkipLongUsername:   "%s 第 %s 段的 username 超过 %s 个字符",
+	ACSkipNoAuthIn:       "%s 第 %s 段的 authentication 为%s，都不能用于收信服务器",
+	ACSkipNoAuthOut:      "%s 第 %s 段的 authentication 为%s，都不能用于发信服务器",
+	ACSkipMissingAuth:    "%s 第 %s 段没有 authentication",
 
 	ADSkipEmptyHost:   "第 %[2]s 个 Protocol 元素（%[1]s）：主机名为空",
 	ADSkipLongHost:    "第 %[2]s 个 Protocol 元素（%[1]s）：主机名超过 253 个字节",

@@ -34,14 +34,18 @@ const (
 	CheckUIProtocols     = "checkui.protocols"
 
 	// A finding.
-	CheckUISevFail    = "checkui.sev_fail"
-	CheckUISevWarn    = "checkui.sev_warn"
-	CheckUISevInfo    = "checkui.sev_info"
-	CheckUIFix        = "checkui.fix"
-	CheckUIPasteDNS   = "checkui.paste_dns"
-	CheckUIPasteXML   = "checkui.paste_xml"
-	CheckUIPasteOther = "checkui.paste_other"
-	CheckUICompare    = "checkui.compare"
+	CheckUISevFail  = "checkui.sev_fail"
+	CheckUISevWarn  = "checkui.sev_warn"
+	CheckUISevInfo  = "checkui.sev_info"
+	CheckUIFix      = "checkui.fix"
+	CheckUIPasteDNS = "checkui.paste_dns"
+	// CheckUIPasteDNSReplace labels zone-file lines that replace records:
+	// the ones commented out below "; remove:" go, the one below "; add:"
+	// comes.
+	CheckUIPasteDNSReplace = "checkui.paste_dns_replace"
+	CheckUIPasteXML        = "checkui.paste_xml"
+	CheckUIPasteOther      = "checkui.paste_other"
+	CheckUICompare         = "checkui.compare"
 
 	// The tables.
 	CheckUISources       = "checkui.sources"
@@ -116,14 +120,15 @@ var checkUIEnglish = map[string]string{
 	CheckUIHintNet:       "check the network connection and the DNS server (--dns), then try again",
 	CheckUIProtocols:     "Checked",
 
-	CheckUISevFail:    "FAIL",
-	CheckUISevWarn:    "WARN",
-	CheckUISevInfo:    "INFO",
-	CheckUIFix:        "Fix",
-	CheckUIPasteDNS:   "Add to the DNS zone of %s:",
-	CheckUIPasteXML:   "Publish this file at %s:",
-	CheckUIPasteOther: "Paste this:",
-	CheckUICompare:    "What each source says:",
+	CheckUISevFail:         "FAIL",
+	CheckUISevWarn:         "WARN",
+	CheckUISevInfo:         "INFO",
+	CheckUIFix:             "Fix",
+	CheckUIPasteDNS:        "Add to the DNS zone of %s:",
+	CheckUIPasteDNSReplace: "Replace in the DNS zone of %s: remove the records listed after “; remove:”, then add the one after “; add:”:",
+	CheckUIPasteXML:        "Publish this file at %s:",
+	CheckUIPasteOther:      "Paste this:",
+	CheckUICompare:         "What each source says:",
 
 	CheckUISources:       "What each source publishes",
 	CheckUIServers:       "Servers checked (never logged in)",
@@ -192,14 +197,15 @@ var checkUIChinese = map[string]string{
 	CheckUIHintNet:       "请检查网络连接和 DNS 服务器（--dns）后重试",
 	CheckUIProtocols:     "已检查",
 
-	CheckUISevFail:    "失败",
-	CheckUISevWarn:    "警告",
-	CheckUISevInfo:    "提示",
-	CheckUIFix:        "修复",
-	CheckUIPasteDNS:   "加入 %s 的 DNS 区域：",
-	CheckUIPasteXML:   "将以下文件发布到此网址：%s",
-	CheckUIPasteOther: "粘贴以下内容：",
-	CheckUICompare:    "各来源的说法：",
+	CheckUISevFail:         "失败",
+	CheckUISevWarn:         "警告",
+	CheckUISevInfo:         "提示",
+	CheckUIFix:             "修复",
+	CheckUIPasteDNS:        "加入 %s 的 DNS 区域：",
+	CheckUIPasteDNSReplace: "替换 %s 的 DNS 区域中的记录：删除“; remove:”之后列出的记录，再加入“; add:”之后的记录：",
+	CheckUIPasteXML:        "将以下文件发布到此网址：%s",
+	CheckUIPasteOther:      "粘贴以下内容：",
+	CheckUICompare:         "各来源的说法：",
 
 	CheckUISources:       "各来源发布的内容",
 	CheckUIServers:       "已检查的服务器（未登录）",

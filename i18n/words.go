@@ -123,7 +123,13 @@ func kindOf(key string, i int) argKind {
 		key == CheckSTARTTLSOnly && i == 2,
 		key == CheckServerUnreachable && i == 2,
 		key == CheckServerRefused && i == 2,
-		key == CheckWrongProtocol && i == 1:
+		key == CheckWrongProtocol && i == 1,
+		key == CheckPasteGap && i == 1,
+		key == CheckPasteGapInvalid && i == 1,
+		key == CheckDNSFailure && i == 1,
+		key == ACSkipNoSocketType && i == 2,
+		key == ACSkipNoAuthIn && i == 2,
+		key == ACSkipNoAuthOut && i == 2:
 		return argList
 	case key == NFGuess && i == 2,
 		key == NFNoValidSection && i == 1,
@@ -134,7 +140,7 @@ func kindOf(key string, i int) argKind {
 		key == NFHostedNone && i == 1,
 		key == WarnConflict && i == 0,
 		key == CheckSourcesDisagree && i == 1,
-		key == CheckAutoconfigInvalidPart && i == 2:
+		key == CheckAutoconfigInvalidPart && i == 1:
 		return argClauses
 	case key == WarnStoppedEarly && i == 1,
 		key == WarnProtocolUnfinished && i == 2,

@@ -5,8 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -47,32 +45,9 @@ const MaxConcurrentChecks = maxTargets
 // server's check. WaitAll and Grace do not apply: a check always waits for
 // every source.
 func New(cfg lookup.Config) (*Checker, error) {
-	if cfg.Timeout < 0 {
-		return nil, fmt.Errorf("check: negative timeout %s", cfg.Timeout)
-	}
-	if cfg.Timeout == 0 {
-		cfg.Timeout = lookup.DefaultTimeout
-	}
-	if cfg.DNS != "" {
-		s, err := dnsServer(cfg.DNS)
-		if err != nil {
-			return nil, err
-		}
-		cfg.DNS = s
-	}
-	switch {
-	case cfg.NoISPDB:
-		cfg.ISPDB = ""
-	case cfg.ISPDB == "":
-		cfg.ISPDB = lookup.DefaultISPDB
-	default:
-		u, err := url.Parse(cfg.ISPDB)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return nil, fmt.Errorf("check: ISP database %q: want an http:// or https:// URL", cfg.ISPDB)
-		}
-		if !strings.HasSuffix(cfg.ISPDB, "/") {
-			cfg.ISPDB += "/"
-		}
+	cfg, err := cfg.Network()
+	if err != nil {
+		return nil, fmt.Errorf("check: %w", err)
 	}
 	c := &Checker{cfg: cfg, table: providers.Builtin()}
 	c.protocols = cfg.Protocols
@@ -253,22 +228,4 @@ func (e *UnreachableError) Unwrap() []error { return e.Errs }
 // Msg says what happened in the reader's language.
 func (e *UnreachableError) Msg() i18n.Msg {
 	return i18n.M(i18n.CheckNoNetwork, cleanText(errors.Join(e.Errs...).Error(), 300))
-}
-
-// dnsServer checks a DNS server given as IP or IP:PORT and returns it as
-// IP:PORT, as lookup.New does.
-func dnsServer(s string) (string, error) {
-	host, port, err := net.SplitHostPort(s)
-	if err != nil {
-		host, port = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]"), "53"
-	}
-	ip := net.ParseIP(host)
-	if ip == nil {
-		return "", fmt.Errorf("check: DNS server %q: want an IP address, with an optional port", s)
-	}
-	p, err := net.LookupPort("udp", port)
-	if err != nil || p < 1 || p > 65535 {
-		return "", fmt.Errorf("check: DNS server %q: invalid port %q", s, port)
-	}
-	return net.JoinHostPort(ip.String(), port), nil
 }

@@ -124,32 +124,9 @@ type network struct {
 // name, an invalid DNS server or ISP database URL, or, when a network
 // source is enabled and cfg.DNS is empty, an unreadable /etc/resolv.conf.
 func New(cfg Config) (*Finder, error) {
-	if cfg.Timeout < 0 {
-		return nil, fmt.Errorf("lookup: negative timeout %s", cfg.Timeout)
-	}
-	if cfg.Timeout == 0 {
-		cfg.Timeout = DefaultTimeout
-	}
-	if cfg.DNS != "" {
-		s, err := dnsServer(cfg.DNS)
-		if err != nil {
-			return nil, err
-		}
-		cfg.DNS = s
-	}
-	switch {
-	case cfg.NoISPDB:
-		cfg.ISPDB = ""
-	case cfg.ISPDB == "":
-		cfg.ISPDB = DefaultISPDB
-	default:
-		u, err := url.Parse(cfg.ISPDB)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return nil, fmt.Errorf("lookup: ISP database %q: want an http:// or https:// URL", cfg.ISPDB)
-		}
-		if !strings.HasSuffix(cfg.ISPDB, "/") {
-			cfg.ISPDB += "/"
-		}
+	cfg, err := cfg.Network()
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Protocols == nil {
 		cfg.Protocols = DefaultProtocols()
@@ -208,6 +185,42 @@ func New(cfg Config) (*Finder, error) {
 	}
 	f.memo = &memo{engine: f.engine, size: cfg.CacheSize}
 	return f, nil
+}
+
+// Network returns cfg with the defaults of its network settings filled in
+// and those settings checked, as New reads them: Timeout (zero means
+// DefaultTimeout), DNS (as IP:PORT) and ISPDB (DefaultISPDB unless NoISPDB;
+// an http or https URL ending in a slash). A check.Checker reads them the
+// same way.
+func (cfg Config) Network() (Config, error) {
+	if cfg.Timeout < 0 {
+		return cfg, fmt.Errorf("lookup: negative timeout %s", cfg.Timeout)
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.DNS != "" {
+		s, err := dnsServer(cfg.DNS)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.DNS = s
+	}
+	switch {
+	case cfg.NoISPDB:
+		cfg.ISPDB = ""
+	case cfg.ISPDB == "":
+		cfg.ISPDB = DefaultISPDB
+	default:
+		u, err := url.Parse(cfg.ISPDB)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return cfg, fmt.Errorf("lookup: ISP database %q: want an http:// or https:// URL", cfg.ISPDB)
+		}
+		if !strings.HasSuffix(cfg.ISPDB, "/") {
+			cfg.ISPDB += "/"
+		}
+	}
+	return cfg, nil
 }
 
 // network returns the Finder's resolver, HTTP client and prober, making them

@@ -511,18 +511,40 @@ func writeCheck(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) error {
 	return writeCheckServers(w, r, lang, sc)
 }
 
-// writeFinding writes one finding's block.
-func writeFinding(b *strings.Builder, f check.Finding, domain string, lang i18n.Lang, sc screen) {
-	head := []string{f.Code}
+// findingAbout names what a finding concerns: its protocol, source and
+// server, those it has.
+func findingAbout(f check.Finding) []string {
+	var about []string
 	if f.Protocol != "" {
-		head = append(head, f.Protocol.Label())
+		about = append(about, f.Protocol.Label())
 	}
 	if f.Source != "" {
-		head = append(head, f.Source)
+		about = append(about, f.Source)
 	}
 	if f.Server != "" {
-		head = append(head, displayHost(f.Server))
+		about = append(about, displayHost(f.Server))
 	}
+	return about
+}
+
+// compareSaid is what source p published for the finding's protocol, for
+// the side-by-side comparison, or its status when it published nothing.
+func compareSaid(f check.Finding, p check.Published, lang i18n.Lang) string {
+	var said []string
+	for _, s := range p.Servers {
+		if f.Protocol == "" || s.Protocol == f.Protocol {
+			said = append(said, serverLine(s.Protocol, s.Host, s.Port, s.SocketType, lang))
+		}
+	}
+	if len(said) == 0 {
+		said = append(said, statusText(p, lang))
+	}
+	return strings.Join(said, lang.ClauseSep())
+}
+
+// writeFinding writes one finding's block.
+func writeFinding(b *strings.Builder, f check.Finding, domain string, lang i18n.Lang, sc screen) {
+	head := append([]string{f.Code}, findingAbout(f)...)
 	sc.line(b, severityLabel(f.Severity, lang, sc)+"  "+strings.Join(head, " · "), 4)
 	if msg := lang.Format(f.Message); msg != "" {
 		sc.line(b, "  "+msg, 2)
@@ -534,17 +556,8 @@ func writeFinding(b *strings.Builder, f check.Finding, domain string, lang i18n.
 	if len(f.Compare) > 0 {
 		sc.line(b, "  "+lang.Sprintf(i18n.CheckUICompare), 4)
 		for _, p := range f.Compare {
-			var said []string
-			for _, s := range p.Servers {
-				if f.Protocol == "" || s.Protocol == f.Protocol {
-					said = append(said, serverLine(s.Protocol, s.Host, s.Port, s.SocketType, lang))
-				}
-			}
-			if len(said) == 0 {
-				said = append(said, statusText(p, lang))
-			}
 			l := "    " + p.Source + colon(lang)
-			sc.line(b, l+strings.Join(said, lang.ClauseSep()), columns.StringWidth(l))
+			sc.line(b, l+compareSaid(f, p, lang), columns.StringWidth(l))
 		}
 	}
 	if f.Paste == "" {

@@ -430,28 +430,9 @@ func checkReportView(p *page, rep *check.Report) *checkReportPage {
 		if fp.Label == "" {
 			fp.Label = p.T(i18n.CheckUISevInfo)
 		}
-		var about []string
-		if f.Protocol != "" {
-			about = append(about, f.Protocol.Label())
-		}
-		if f.Source != "" {
-			about = append(about, f.Source)
-		}
-		if f.Server != "" {
-			about = append(about, displayHost(f.Server))
-		}
-		fp.About = strings.Join(about, " · ")
+		fp.About = strings.Join(findingAbout(f), " · ")
 		for _, c := range f.Compare {
-			var said []string
-			for _, s := range c.Servers {
-				if f.Protocol == "" || s.Protocol == f.Protocol {
-					said = append(said, serverLine(s.Protocol, s.Host, s.Port, s.SocketType, lang))
-				}
-			}
-			if len(said) == 0 {
-				said = append(said, statusText(c, lang))
-			}
-			fp.Compare = append(fp.Compare, c.Source+p.Colon()+strings.Join(said, lang.ClauseSep()))
+			fp.Compare = append(fp.Compare, c.Source+p.Colon()+compareSaid(f, c, lang))
 		}
 		if f.Paste != "" {
 			fp.PasteLabel = linkify(pasteLabel(f, checkDomain(rep), lang))

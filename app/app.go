@@ -97,7 +97,7 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 	}
 	if ctx.Err() != nil {
 		// Interrupted: what was written stays; no "context canceled".
-		fmt.Fprintln(stdio.Err, "popfind"+colon(lang)+lang.Sprintf(i18n.MsgInterrupted))
+		fmt.Fprintln(stdio.Err, "popfind"+lang.Colon()+lang.Sprintf(i18n.MsgInterrupted))
 		return ExitInterrupted
 	}
 	if err == nil {
@@ -203,7 +203,7 @@ func (e *usageErr) Error() string { return i18n.English.Sprintf(e.key, e.args...
 
 // message words e in lang, with the pointer to --help.
 func (e *usageErr) message(lang i18n.Lang) string {
-	return "popfind" + colon(lang) + lang.Sprintf(e.key, e.args...) + "\n" + lang.Sprintf(i18n.UsageSeeHelp)
+	return "popfind" + lang.Colon() + lang.Sprintf(e.key, e.args...) + "\n" + lang.Sprintf(i18n.UsageSeeHelp)
 }
 
 func commonFlags(lang i18n.Lang) []cli.Flag {

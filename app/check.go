@@ -493,7 +493,7 @@ func writeCheck(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) error {
 		labels = append(labels, p.Label())
 	}
 	if len(labels) > 0 {
-		l := lang.Sprintf(i18n.CheckUIProtocols) + colon(lang)
+		l := lang.Sprintf(i18n.CheckUIProtocols) + lang.Colon()
 		sc.line(&b, l+strings.Join(labels, lang.ListSep()), columns.StringWidth(l))
 	}
 	for _, f := range r.Findings {
@@ -550,13 +550,13 @@ func writeFinding(b *strings.Builder, f check.Finding, domain string, lang i18n.
 		sc.line(b, "  "+msg, 2)
 	}
 	if fix := lang.Format(f.Fix); fix != "" {
-		l := "  " + lang.Sprintf(i18n.CheckUIFix) + colon(lang)
+		l := "  " + lang.Sprintf(i18n.CheckUIFix) + lang.Colon()
 		sc.line(b, l+fix, columns.StringWidth(l))
 	}
 	if len(f.Compare) > 0 {
 		sc.line(b, "  "+lang.Sprintf(i18n.CheckUICompare), 4)
 		for _, p := range f.Compare {
-			l := "    " + p.Source + colon(lang)
+			l := "    " + p.Source + lang.Colon()
 			sc.line(b, l+compareSaid(f, p, lang), columns.StringWidth(l))
 		}
 	}
@@ -591,7 +591,7 @@ func pasteLabel(f check.Finding, domain string, lang i18n.Lang) string {
 // gave nothing, each on a line of its own.
 func writeCheckSources(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) error {
 	var b strings.Builder
-	sc.styled(&b, lang.Sprintf(i18n.CheckUISources)+strings.TrimRight(colon(lang), " "), 0, sc.bold)
+	sc.styled(&b, lang.Sprintf(i18n.CheckUISources)+strings.TrimRight(lang.Colon(), " "), 0, sc.bold)
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
@@ -614,10 +614,10 @@ func writeCheckSources(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) 
 		// Continuation lines hang by four columns: a reason often holds
 		// a long URL, which would leave nothing beside a long label.
 		if p.FinalURL != "" && p.FinalURL != p.URL {
-			sc.line(&b, "  "+p.Source+colon(lang)+lang.Sprintf(i18n.CheckUIFinalURL, p.FinalURL), 4)
+			sc.line(&b, "  "+p.Source+lang.Colon()+lang.Sprintf(i18n.CheckUIFinalURL, p.FinalURL), 4)
 		}
 		if p.Reason != nil {
-			sc.line(&b, "  "+p.Source+colon(lang)+lang.Format(*p.Reason), 4)
+			sc.line(&b, "  "+p.Source+lang.Colon()+lang.Format(*p.Reason), 4)
 		}
 	}
 	if len(rows) > 0 {
@@ -646,7 +646,7 @@ func writeNotes(w io.Writer, notes string, cards bool) error {
 // each that failed did.
 func writeCheckServers(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) error {
 	var b strings.Builder
-	sc.styled(&b, lang.Sprintf(i18n.CheckUIServers)+strings.TrimRight(colon(lang), " "), 0, sc.bold)
+	sc.styled(&b, lang.Sprintf(i18n.CheckUIServers)+strings.TrimRight(lang.Colon(), " "), 0, sc.bold)
 	if len(r.Servers) == 0 {
 		sc.line(&b, "  "+lang.Sprintf(i18n.CheckUINoServers), 2)
 		_, err := io.WriteString(w, b.String())
@@ -664,7 +664,7 @@ func writeCheckServers(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) 
 		rows = append(rows, []string{serverLine(srv.Protocol, srv.Host, srv.Port, srv.SocketType, lang),
 			strings.Join(s.Sources, "\n"), result})
 		if s.Report != nil && !s.Report.OK && s.Report.Problem.Key != "" {
-			l := "  " + displayHost(srv.Host) + ":" + strconv.Itoa(srv.Port) + colon(lang)
+			l := "  " + displayHost(srv.Host) + ":" + strconv.Itoa(srv.Port) + lang.Colon()
 			sc.line(&b, l+lang.Format(s.Report.Problem), 4)
 		}
 	}
@@ -678,9 +678,9 @@ func writeCheckServers(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) 
 // and what to try.
 func writeCheckErr(w io.Writer, r *check.Report, lang i18n.Lang, sc screen) error {
 	var b strings.Builder
-	sc.line(&b, "popfind"+colon(lang)+checkErrMessage(r, lang), 2)
+	sc.line(&b, "popfind"+lang.Colon()+checkErrMessage(r, lang), 2)
 	if !checkTimedOut(r) {
-		l := lang.Sprintf(i18n.LblHint) + colon(lang)
+		l := lang.Sprintf(i18n.LblHint) + lang.Colon()
 		sc.line(&b, l+lang.Sprintf(i18n.CheckUIHintNet), columns.StringWidth(l))
 	}
 	_, err := fmt.Fprint(w, b.String())

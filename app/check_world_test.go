@@ -138,7 +138,7 @@ func TestGoldenCheck(t *testing.T) {
 				checkScreen(t, rest, 80)
 				checkWhole(t, rest, words, nil)
 				first := strings.SplitN(stdout, "\n", 2)[0]
-				if !strings.HasPrefix(first, c.domain+colon(lang)) {
+				if !strings.HasPrefix(first, c.domain+lang.Colon()) {
 					t.Errorf("first line %q is not the verdict", first)
 				}
 				if lang == i18n.Chinese {
@@ -248,7 +248,7 @@ func TestCheckNoNetwork(t *testing.T) {
 		o := &options{dns: "127.0.0.1:1", timeout: 2e9, lang: lang, concurrency: defaultConcurrency, sources: []string{lookup.SourceSRV, lookup.SourceMX}}
 		var out, errw bytes.Buffer
 		code, err := checkRun(context.Background(), o, "example.org", &out, &errw, func(string) string { return "" })
-		if err != nil || code != ExitNetwork || out.Len() != 0 || !strings.HasPrefix(errw.String(), "popfind"+colon(lang)+lang.Sprintf(i18n.CheckUINothing, "example.org", "")) {
+		if err != nil || code != ExitNetwork || out.Len() != 0 || !strings.HasPrefix(errw.String(), "popfind"+lang.Colon()+lang.Sprintf(i18n.CheckUINothing, "example.org", "")) {
 			t.Errorf("%s: exit %d, err %v, stdout %q, stderr %q", lang, code, err, out.String(), errw.String())
 		}
 		o.json = true
@@ -326,7 +326,7 @@ func TestServeCheckWorld(t *testing.T) {
 		if n := len(find(doc, "pre.paste")); n != 2 {
 			t.Errorf("%s: %d pastes on the page", lang, n)
 		}
-		if v := textOf(one(t, doc, "p#verdict")); !strings.HasPrefix(v, severalDomain+colon(i18n.Lang(lang))) {
+		if v := textOf(one(t, doc, "p#verdict")); !strings.HasPrefix(v, severalDomain+i18n.Lang(lang).Colon()) {
 			t.Errorf("%s: verdict %q", lang, v)
 		}
 	}

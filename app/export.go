@@ -203,7 +203,7 @@ func runExport(ctx context.Context, f *lookup.Finder, opts *options, eo *exportO
 		return code, writeHumanHints(errw, errw, o, lang, sc, false, false)
 	}
 	say := func(key, text string) {
-		l := lang.Sprintf(key) + colon(lang)
+		l := lang.Sprintf(key) + lang.Colon()
 		fmt.Fprintln(errw, wrap(l+text, opts.width, textWidth(l)))
 	}
 	for _, w := range view(o, lang, false).Warnings {
@@ -211,13 +211,13 @@ func runExport(ctx context.Context, f *lookup.Finder, opts *options, eo *exportO
 	}
 	acct, err := export.FromResult(o.res)
 	if err != nil {
-		fmt.Fprintln(errw, wrap("popfind"+colon(lang)+lang.Sprintf(i18n.ExportNoIncoming), opts.width, 2))
+		fmt.Fprintln(errw, wrap("popfind"+lang.Colon()+lang.Sprintf(i18n.ExportNoIncoming), opts.width, 2))
 		return ExitNotFound, nil
 	}
 	if err := acct.Check(); err != nil && !eo.force {
 		var ue *export.UntrustedError
 		if errors.As(err, &ue) {
-			fmt.Fprintln(errw, wrap("popfind"+colon(lang)+lang.Format(ue.Msg()), opts.width, 2))
+			fmt.Fprintln(errw, wrap("popfind"+lang.Colon()+lang.Format(ue.Msg()), opts.width, 2))
 			say(i18n.LblHint, lang.Sprintf(i18n.HintExportForce))
 			return ExitNotFound, nil
 		}
@@ -226,10 +226,10 @@ func runExport(ctx context.Context, f *lookup.Finder, opts *options, eo *exportO
 	data, notes, err := eo.format.Encode(acct, export.Options{Lang: lang, File: eo.fileName(), Terminal: eo.tty, Sign: eo.sign})
 	switch {
 	case errors.Is(err, export.ErrNoOutgoing):
-		fmt.Fprintln(errw, wrap("popfind"+colon(lang)+lang.Sprintf(i18n.ExportNoOutgoing, eo.format.Name), opts.width, 2))
+		fmt.Fprintln(errw, wrap("popfind"+lang.Colon()+lang.Sprintf(i18n.ExportNoOutgoing, eo.format.Name), opts.width, 2))
 		return ExitNotFound, nil
 	case errors.Is(err, export.ErrNoIncoming):
-		fmt.Fprintln(errw, wrap("popfind"+colon(lang)+lang.Sprintf(i18n.ExportNoIncoming), opts.width, 2))
+		fmt.Fprintln(errw, wrap("popfind"+lang.Colon()+lang.Sprintf(i18n.ExportNoIncoming), opts.width, 2))
 		return ExitNotFound, nil
 	case errors.Is(err, export.ErrDomainOnly):
 		return ExitUsage, usageError(i18n.UsageExportDomainOnly, eo.format.Name, o.res.Address.UnicodeDomain)

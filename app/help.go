@@ -345,7 +345,7 @@ func flagHelp(lang i18n.Lang, f cli.Flag) (names, text string) {
 			strings.HasPrefix(text[i+len(open):], defaultWord(lang)) {
 			text = strings.TrimSuffix(text, closing) + lang.ClauseSep() + more + closing
 		} else {
-			text += paren(lang, more)
+			text += lang.Paren(more)
 		}
 	}
 	return strings.Join(parts, ", "), text

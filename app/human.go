@@ -41,7 +41,7 @@ func writeHumanHints(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, a
 	j := view(o, lang, all)
 	if o.invalid() {
 		var b strings.Builder
-		sc.line(&b, "popfind"+colon(lang)+j.Error, 2)
+		sc.line(&b, "popfind"+lang.Colon()+j.Error, 2)
 		_, err := io.WriteString(errw, b.String())
 		return err
 	}
@@ -63,7 +63,7 @@ func writeHumanHints(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, a
 	}
 	var b strings.Builder
 	label := func(key string, text string) {
-		l := lang.Sprintf(key) + colon(lang)
+		l := lang.Sprintf(key) + lang.Colon()
 		sc.line(&b, l+text, columns.StringWidth(l))
 	}
 	if all && !sc.plain() {
@@ -80,7 +80,7 @@ func writeHumanHints(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, a
 	sources := map[string]bool{}
 	for _, p := range j.Protocols {
 		if v := j.Servers[p]; v.SourceURL != "" {
-			sources[v.Source+paren(lang, v.SourceURL)] = true
+			sources[v.Source+lang.Paren(v.SourceURL)] = true
 		}
 	}
 	for _, p := range j.Protocols {
@@ -89,11 +89,11 @@ func writeHumanHints(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, a
 			continue
 		}
 		if len(sources) == 1 {
-			label(i18n.HdrSource, v.Source+paren(lang, v.SourceURL))
+			label(i18n.HdrSource, v.Source+lang.Paren(v.SourceURL))
 			break
 		}
-		l := lang.Sprintf(i18n.HdrSource) + paren(lang, v.protocol.Label()) + colon(lang)
-		sc.line(&b, l+v.Source+paren(lang, v.SourceURL), columns.StringWidth(l))
+		l := lang.Sprintf(i18n.HdrSource) + lang.Paren(v.protocol.Label()) + lang.Colon()
+		sc.line(&b, l+v.Source+lang.Paren(v.SourceURL), columns.StringWidth(l))
 	}
 	if j.DNSSEC {
 		sc.line(&b, lang.Sprintf(i18n.LblDNSSEC), 0)
@@ -101,7 +101,7 @@ func writeHumanHints(w, errw io.Writer, o *outcome, lang i18n.Lang, sc screen, a
 	// Each fact once: the first protocol's miss in red, the others'
 	// misses and the warnings after it.
 	misses, warnings := sayFacts(facts(o, j, lang, all), len(j.Protocols), lang)
-	l := lang.Sprintf(i18n.LblWarning) + colon(lang)
+	l := lang.Sprintf(i18n.LblWarning) + lang.Colon()
 	for _, m := range misses {
 		if slices.Contains(m.protos, o.res.Protocol) {
 			sc.styled(&b, m.text, 2, sc.red)
@@ -209,7 +209,7 @@ func alternatives(b *strings.Builder, j *jsonResult, lang i18n.Lang, sc screen) 
 		for _, s := range v.Alternatives {
 			list = append(list, hostPort(&s, lang))
 		}
-		l := lang.Sprintf(i18n.LblAlt) + paren(lang, v.protocol.Label()) + colon(lang)
+		l := lang.Sprintf(i18n.LblAlt) + lang.Paren(v.protocol.Label()) + lang.Colon()
 		sc.line(b, l+strings.Join(list, lang.ClauseSep()), columns.StringWidth(l))
 	}
 }
@@ -217,31 +217,10 @@ func alternatives(b *strings.Builder, j *jsonResult, lang i18n.Lang, sc screen) 
 // naming says text about protocol p, naming p once: as it is when it names
 // the protocol already ("no SMTP server found"), else after "SMTP: ".
 func naming(p lookup.Protocol, text string, lang i18n.Lang) string {
-	if namesProtocol(text, p) {
+	if p.NamedIn(text) {
 		return text
 	}
-	return p.Label() + colon(lang) + text
-}
-
-// namesProtocol reports whether text names protocol p as a word.
-func namesProtocol(text string, p lookup.Protocol) bool {
-	label := p.Label()
-	for i := 0; ; {
-		k := strings.Index(text[i:], label)
-		if k < 0 {
-			return false
-		}
-		k += i
-		end := k + len(label)
-		if (k == 0 || !isWordByte(text[k-1])) && (end == len(text) || !isWordByte(text[end])) {
-			return true
-		}
-		i = end
-	}
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+	return p.Label() + lang.Colon() + text
 }
 
 // writeCandidates writes, for the plain layout (not a terminal), what every
@@ -260,7 +239,7 @@ func writeCandidates(w io.Writer, j *jsonResult, lang i18n.Lang, sc screen) erro
 			}
 			out := outcomeText(c.Outcome, lang)
 			if c.Server == nil && c.err != nil {
-				out += colon(lang) + reason(c.err, lang)
+				out += lang.Colon() + reason(c.err, lang)
 			}
 			rows = append(rows, []string{j.Servers[p].protocol.Label(), mark(c), c.Source, host, port, ssl, user, out,
 				candidateTime(c, lang)})
@@ -336,7 +315,7 @@ func writeSources(b *strings.Builder, j *jsonResult, lang i18n.Lang, sc screen) 
 	}
 	oneLine := 4+src+2+out+2+srv+2+columns.StringWidth(lang.Sprintf(i18n.LblMillis, "00000")) <= sc.width
 	pad := func(s string, n int) string { return s + strings.Repeat(" ", n-columns.StringWidth(s)) }
-	heading := func(s string) { sc.styled(b, s+strings.TrimRight(colon(lang), " "), 0, sc.bold) }
+	heading := func(s string) { sc.styled(b, s+strings.TrimRight(lang.Colon(), " "), 0, sc.bold) }
 	for _, p := range j.Protocols {
 		heading(lang.Sprintf(i18n.LblBySource, j.Servers[p].protocol.Label()))
 		for _, r := range rows[p] {
@@ -379,11 +358,11 @@ func writeSources(b *strings.Builder, j *jsonResult, lang i18n.Lang, sc screen) 
 			}
 			name := s.source
 			if len(protocols) < len(j.Protocols) {
-				name += paren(lang, strings.Join(protocols, lang.ListSep()))
+				name += lang.Paren(strings.Join(protocols, lang.ListSep()))
 			}
 			names = append(names, name)
 		}
-		l := "  " + strings.Join(names, lang.ListSep()) + colon(lang)
+		l := "  " + strings.Join(names, lang.ListSep()) + lang.Colon()
 		sc.line(b, l+why, min(columns.StringWidth(l), 6))
 	}
 	var legend []string
@@ -469,7 +448,7 @@ func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, sc
 			// A source the deadline caught is named by the warning that
 			// says so.
 			if a.Outcome == string(lookup.OutcomeError) && why == "" && !unfinished(a.err) {
-				why = a.Source + colon(lang) + reason(a.err, lang)
+				why = a.Source + lang.Colon() + reason(a.err, lang)
 			}
 			if a.Outcome != string(lookup.OutcomeSkipped) {
 				looked = append(looked, a.Source)
@@ -485,10 +464,10 @@ func writeNotFound(errw io.Writer, o *outcome, j *jsonResult, lang i18n.Lang, sc
 	var b strings.Builder
 	plain := func(s string) string { return s }
 	for _, m := range misses {
-		sc.styled(&b, "popfind"+colon(lang)+o.input+colon(lang)+m.text, 2, plain)
+		sc.styled(&b, "popfind"+lang.Colon()+o.input+lang.Colon()+m.text, 2, plain)
 	}
 	label := func(key, text string, style func(string) string) {
-		l := lang.Sprintf(key) + colon(lang)
+		l := lang.Sprintf(key) + lang.Colon()
 		sc.styled(&b, l+text, columns.StringWidth(l), style)
 	}
 	if why != "" {
@@ -571,7 +550,7 @@ func facts(o *outcome, j *jsonResult, lang i18n.Lang, all bool) []*fact {
 			// Not found, and it says so itself: "SMTP: not found, the
 			// search did not finish: …".
 			one := lang.Format(ws[unfinished])
-			many := strings.TrimPrefix(one, p.Label()+colon(lang))
+			many := strings.TrimPrefix(one, p.Label()+lang.Colon())
 			add(&misses, &fact{id: "miss\x00" + many, one: one, many: many, miss: true}, p)
 		case pv != nil && !pv.Found:
 			one := pv.Error
@@ -678,12 +657,12 @@ func sayFacts(fs []*fact, protocols int, lang i18n.Lang) (misses []sayFact, warn
 		named := true
 		for _, p := range f.protos {
 			labels = append(labels, p.Label())
-			named = named && namesProtocol(text, p)
+			named = named && p.NamedIn(text)
 		}
 		if named {
 			return text
 		}
-		return strings.Join(labels, lang.ListSep()) + colon(lang) + text
+		return strings.Join(labels, lang.ListSep()) + lang.Colon() + text
 	}
 	for _, f := range fs {
 		if !f.miss {

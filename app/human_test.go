@@ -76,7 +76,7 @@ func TestAllCompact(t *testing.T) {
 				t.Errorf("%s at %d columns: no legend %q:\n%s", lang, width, legend, stdout)
 			}
 			// The disagreement names the security as everywhere else.
-			if want := "pop.conflict.example:995" + paren(lang, sslText(lookup.SSL, lang)); !strings.Contains(unwrapped(stdout), want) {
+			if want := "pop.conflict.example:995" + lang.Paren(sslText(lookup.SSL, lang)); !strings.Contains(unwrapped(stdout), want) {
 				t.Errorf("%s at %d columns: no %q:\n%s", lang, width, want, stdout)
 			}
 			// Each reason once, though both protocols' builtin said it.
@@ -195,7 +195,7 @@ func TestIdenticalWarningsOnce(t *testing.T) {
 				continue
 			}
 			text := unwrapped(stdout[strings.Index(stdout, warnings[0]):])
-			for _, want := range []string{lang.Sprintf(i18n.LblWarning) + colon(lang) + "POP3" + lang.ListSep() + "IMAP" + lang.ListSep() + "SMTP" + colon(lang),
+			for _, want := range []string{lang.Sprintf(i18n.LblWarning) + lang.Colon() + "POP3" + lang.ListSep() + "IMAP" + lang.ListSep() + "SMTP" + lang.Colon(),
 				"pop.verify.example", "imap.verify.example", "smtp.verify.example", "RFC 6186"} {
 				if strings.Count(text, want) != 1 {
 					t.Errorf("%s at %d columns: %q not said once:\n%s", lang, width, want, stdout)

@@ -171,5 +171,5 @@ func lineLabel(n int, lang i18n.Lang) string {
 	if n <= 0 {
 		return ""
 	}
-	return lang.Sprintf(i18n.LblLine, strconv.Itoa(n)) + colon(lang)
+	return lang.Sprintf(i18n.LblLine, strconv.Itoa(n)) + lang.Colon()
 }

@@ -253,7 +253,7 @@ func (b *batch) run(ctx context.Context, in *inputs) (int, error) {
 			// For a person, once, before the result; JSON has it in the
 			// result's warnings.
 			lang := b.opts.lang
-			l := lang.Sprintf(i18n.LblWarning) + colon(lang)
+			l := lang.Sprintf(i18n.LblWarning) + lang.Colon()
 			fmt.Fprintln(b.errw, wrap(l+lang.Sprintf(i18n.WarnLineNotUTF8, strconv.Itoa(s.in.line), s.in.text), b.opts.width, textWidth(l)))
 		}
 		if err := b.write(s.out); err != nil {

@@ -67,7 +67,7 @@ func providersCommand(status *int, lang i18n.Lang) *cli.Command {
 				if region != "" {
 					msg = lang.Sprintf(i18n.MsgNoProviderRegion, region, strconv.Quote(filter))
 				}
-				fmt.Fprintln(c.App.ErrWriter, "popfind"+colon(lang)+msg)
+				fmt.Fprintln(c.App.ErrWriter, "popfind"+lang.Colon()+msg)
 				return nil
 			}
 			w := c.App.Writer
@@ -722,7 +722,7 @@ func compactLegend(rows []compactRow, lang i18n.Lang) []string {
 	}
 	out := []string{hosts}
 	if len(logins) > 0 {
-		out = append(out, lang.Sprintf(i18n.HdrLogin)+colon(lang)+strings.Join(logins, lang.ClauseSep()))
+		out = append(out, lang.Sprintf(i18n.HdrLogin)+lang.Colon()+strings.Join(logins, lang.ClauseSep()))
 	}
 	if len(marks) > 0 {
 		out = append(out, strings.Join(marks, lang.ClauseSep()))
@@ -791,7 +791,7 @@ func writeProvidersDetails(w io.Writer, list []*providers.Provider, filter strin
 	}
 	keyWidth := 0
 	for _, h := range headers {
-		keyWidth = max(keyWidth, columns.StringWidth(h+colon(lang)))
+		keyWidth = max(keyWidth, columns.StringWidth(h+lang.Colon()))
 	}
 	keyWidth = min(keyWidth, sc.width/2)
 	docs := len(headers) - 1
@@ -804,7 +804,7 @@ func writeProvidersDetails(w io.Writer, list []*providers.Provider, filter strin
 			if c == "" {
 				continue
 			}
-			key := headers[i] + colon(lang)
+			key := headers[i] + lang.Colon()
 			key += strings.Repeat(" ", max(keyWidth-columns.StringWidth(key), 0))
 			pad := strings.Repeat(" ", columns.StringWidth(key))
 			for j, line := range strings.Split(c, "\n") {

@@ -349,9 +349,9 @@ func (s *server) serve(ctx context.Context, l net.Listener) error {
 	if addr.IP.IsUnspecified() {
 		at = net.JoinHostPort("127.0.0.1", strconv.Itoa(addr.Port))
 	}
-	fmt.Fprintln(s.errw, "popfind"+colon(lang)+lang.Sprintf(i18n.MsgServing, scheme+"://"+at+"/"))
+	fmt.Fprintln(s.errw, "popfind"+lang.Colon()+lang.Sprintf(i18n.MsgServing, scheme+"://"+at+"/"))
 	if !addr.IP.IsLoopback() && s.cfg.users == nil {
-		fmt.Fprintln(s.errw, "popfind"+colon(lang)+lang.Sprintf(i18n.LblWarning)+colon(lang)+lang.Sprintf(i18n.WarnServeOpen, openAddr(s.cfg.listen, addr)))
+		fmt.Fprintln(s.errw, "popfind"+lang.Colon()+lang.Sprintf(i18n.LblWarning)+lang.Colon()+lang.Sprintf(i18n.WarnServeOpen, openAddr(s.cfg.listen, addr)))
 	}
 	served := make(chan error, 1)
 	go func() {

@@ -110,7 +110,7 @@ func (p *page) IsZH() bool { return p.Lang == i18n.Chinese }
 func (p *page) LangParam() string { return p.langParam }
 
 // Colon is ": ", or "：" in Chinese.
-func (p *page) Colon() string { return colon(p.Lang) }
+func (p *page) Colon() string { return p.Lang.Colon() }
 
 // Capital is the message key with its first letter made a capital: the
 // catalogue's labels of the command are in lower case ("hint").
@@ -592,7 +592,7 @@ type stepPage struct {
 func reportView(p *page, j *verifyJSON) *reportPage {
 	label := lookup.Protocol(j.Protocol).Label()
 	v := &reportPage{verifyJSON: j, CapaName: capaName(lookup.Protocol(j.Protocol)),
-		Heading: p.T(i18n.LblVerify) + " " + label + " " + displayHost(j.Host) + ":" + strconv.Itoa(j.Port) + paren(p.Lang, sslText(j.SocketType, p.Lang))}
+		Heading: p.T(i18n.LblVerify) + " " + label + " " + displayHost(j.Host) + ":" + strconv.Itoa(j.Port) + p.Lang.Paren(sslText(j.SocketType, p.Lang))}
 	if j.OK {
 		v.Verdict = p.Capital(i18n.LblVerifyOK, label)
 	} else {
@@ -602,7 +602,7 @@ func reportView(p *page, j *verifyJSON) *reportPage {
 		v.Steps = append(v.Steps, stepPage{Text: s.Step, OK: s.OK, Time: p.T(i18n.LblMillis, strconv.FormatInt(s.MS, 10))})
 	}
 	if t := j.TLS; t != nil && t.CertNotAfter != "" {
-		v.Expires = t.CertNotAfter[:min(10, len(t.CertNotAfter))] + paren(p.Lang, p.T(i18n.LblDays, strconv.Itoa(t.DaysLeft)))
+		v.Expires = t.CertNotAfter[:min(10, len(t.CertNotAfter))] + p.Lang.Paren(p.T(i18n.LblDays, strconv.Itoa(t.DaysLeft)))
 	}
 	return v
 }

@@ -115,7 +115,7 @@ func (sc screen) table(w io.Writer, headers []string, rows [][]string) error {
 			if c == "" || i >= len(headers) {
 				continue
 			}
-			key := headers[i] + colon(sc.lang) + strings.Repeat(" ", keyWidth-columns.StringWidth(headers[i]))
+			key := headers[i] + sc.lang.Colon() + strings.Repeat(" ", keyWidth-columns.StringWidth(headers[i]))
 			for j, line := range strings.Split(c, "\n") {
 				prefix := key
 				if j > 0 {
@@ -441,23 +441,6 @@ func stripEscapes(s string) string {
 		i++
 	}
 	return b.String()
-}
-
-// colon is the separator after a label: a full-width colon in Chinese.
-func colon(lang i18n.Lang) string {
-	if lang == i18n.Chinese {
-		return "："
-	}
-	return ": "
-}
-
-// paren puts s in parentheses after a label: " (s)", or "（s）" in
-// Chinese.
-func paren(lang i18n.Lang, s string) string {
-	if lang == i18n.Chinese {
-		return "（" + s + "）"
-	}
-	return " (" + s + ")"
 }
 
 // moreListSep lists at most n items, joined by sep, then says how many

@@ -123,14 +123,14 @@ func (v *verifyReport) warnings(lang i18n.Lang) []string {
 // file is whole; standard error is for errors about running popfind.
 func (v *verifyReport) writeReport(w io.Writer, lang i18n.Lang, sc screen) {
 	r := v.r
-	sc.println(w, fmt.Sprintf("%s %s %s:%d", lang.Sprintf(i18n.LblVerify), r.Protocol.Label(), r.Host, r.Port)+paren(lang, sslText(r.SocketType, lang)), 2)
+	sc.println(w, fmt.Sprintf("%s %s %s:%d", lang.Sprintf(i18n.LblVerify), r.Protocol.Label(), r.Host, r.Port)+lang.Paren(sslText(r.SocketType, lang)), 2)
 	for _, s := range r.Steps {
 		mark := sc.green("✓")
 		if !s.OK {
 			mark = sc.red("✗")
 		}
 		ms := lang.Sprintf(i18n.LblMillis, strconv.FormatInt(s.Duration.Milliseconds(), 10))
-		sc.println(w, fmt.Sprintf("  %s %s", mark, lang.Format(s.Name))+sc.dim(paren(lang, ms)), 4)
+		sc.println(w, fmt.Sprintf("  %s %s", mark, lang.Format(s.Name))+sc.dim(lang.Paren(ms)), 4)
 	}
 	if t := r.TLSInfo; t != nil && t.Subject != "" {
 		days := lang.Sprintf(i18n.LblDays, strconv.Itoa(t.DaysLeft))
@@ -140,29 +140,29 @@ func (v *verifyReport) writeReport(w io.Writer, lang i18n.Lang, sc screen) {
 			names = lang.Sprintf(i18n.LblCertMatch, t.MatchedName, r.Host)
 		}
 		sep := lang.ClauseSep()
-		sc.println(w, "    "+t.Version+lang.ListSep()+t.Cipher+sep+names+sep+t.NotAfter.UTC().Format("2006-01-02")+paren(lang, days), 6)
+		sc.println(w, "    "+t.Version+lang.ListSep()+t.Cipher+sep+names+sep+t.NotAfter.UTC().Format("2006-01-02")+lang.Paren(days), 6)
 	}
 	if r.Greeting != "" {
 		sc.println(w, "    "+r.Greeting, 6)
 	}
 	if len(r.Capa.Lines) > 0 {
-		sc.println(w, "    "+capaName(r.Protocol)+colon(lang)+moreListSep(r.Capa.Lines, 12, " · ", lang), 6)
+		sc.println(w, "    "+capaName(r.Protocol)+lang.Colon()+moreListSep(r.Capa.Lines, 12, " · ", lang), 6)
 	}
 	label := r.Protocol.Label()
 	if r.OK {
 		sc.println(w, sc.green(lang.Sprintf(i18n.LblVerifyOK, label)), 0)
 		for _, x := range v.r.Warnings {
-			l := lang.Sprintf(i18n.LblWarning) + colon(lang)
+			l := lang.Sprintf(i18n.LblWarning) + lang.Colon()
 			sc.println(w, sc.yellow(l+lang.Format(x)), columns.StringWidth(l))
 		}
 		return
 	}
 	// The verdict's label is long: its continuation lines hang by two
 	// columns, not under the label's end.
-	l := lang.Sprintf(i18n.LblVerifyNo, label) + colon(lang)
+	l := lang.Sprintf(i18n.LblVerifyNo, label) + lang.Colon()
 	sc.println(w, sc.red(l)+lang.Format(r.Problem), 2)
 	if r.Hint.Key != "" {
-		l = lang.Sprintf(i18n.LblHint) + colon(lang)
+		l = lang.Sprintf(i18n.LblHint) + lang.Colon()
 		sc.println(w, l+lang.Format(r.Hint), columns.StringWidth(l))
 	}
 }

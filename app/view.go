@@ -248,7 +248,7 @@ func view(o *outcome, lang i18n.Lang, all bool) *jsonResult {
 			if c := conflicts(pr, lang); len(c) > 0 {
 				w := lang.Sprintf(i18n.WarnConflict, strings.Join(c, sep))
 				if i > 0 {
-					w = pr.Protocol.Label() + colon(lang) + w
+					w = pr.Protocol.Label() + lang.Colon() + w
 				}
 				add(&j.Warnings, w)
 			}
@@ -320,7 +320,7 @@ func errorText(err error, lang i18n.Lang, label ...string) string {
 	var ie *lookup.InterruptedError
 	switch {
 	case errors.As(err, &ae):
-		return lineLabel(ae.Line, lang) + fmt.Sprintf("%s %q%s%s", lang.Sprintf(i18n.ErrInvalidAddress), ae.Input, colon(lang), lang.Format(ae.Why))
+		return lineLabel(ae.Line, lang) + fmt.Sprintf("%s %q%s%s", lang.Sprintf(i18n.ErrInvalidAddress), ae.Input, lang.Colon(), lang.Format(ae.Why))
 	case errors.Is(err, lookup.ErrNetwork):
 		return lang.Sprintf(i18n.ErrNetwork)
 	case errors.Is(err, context.Canceled):
@@ -371,5 +371,5 @@ func conflicts(r *lookup.Result, lang i18n.Lang) []string {
 }
 
 func endpoint(s lookup.Server, lang i18n.Lang) string {
-	return fmt.Sprintf("%s:%d", s.Host, s.Port) + paren(lang, sslText(s.SocketType, lang))
+	return fmt.Sprintf("%s:%d", s.Host, s.Port) + lang.Paren(sslText(s.SocketType, lang))
 }

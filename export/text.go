@@ -38,7 +38,7 @@ func Ticket(res *lookup.Result, lang i18n.Lang) string {
 		lang = i18n.English
 	}
 	var b strings.Builder
-	c := colon(lang)
+	c := lang.Colon()
 	line := func(indent, label, value string) {
 		b.WriteString(indent + label + c + clean(value) + "\n")
 	}
@@ -60,7 +60,7 @@ func Ticket(res *lookup.Result, lang i18n.Lang) string {
 		line("  ", lang.Sprintf(i18n.HdrPort), strconv.Itoa(s.Port))
 		line("  ", lang.Sprintf(i18n.HdrSSL), sslText(s.SocketType, lang))
 		line("  ", lang.Sprintf(i18n.HdrUsername), s.Username)
-		line("  ", lang.Sprintf(i18n.HdrSource), sourceLabel(r, lang)+paren(lang, r.Source))
+		line("  ", lang.Sprintf(i18n.HdrSource), sourceLabel(r, lang)+lang.Paren(r.Source))
 		if alts := r.Alternatives(); len(alts) > 0 {
 			var list []string
 			for _, a := range alts {
@@ -268,37 +268,8 @@ func displayHost(host string) string {
 
 // naming puts the protocol's name in front of text, unless text names it.
 func naming(p lookup.Protocol, text string, lang i18n.Lang) string {
-	label := p.Label()
-	for i := 0; ; {
-		k := strings.Index(text[i:], label)
-		if k < 0 {
-			return label + colon(lang) + text
-		}
-		k += i
-		end := k + len(label)
-		if (k == 0 || !isWordByte(text[k-1])) && (end == len(text) || !isWordByte(text[end])) {
-			return text
-		}
-		i = end
+	if p.NamedIn(text) {
+		return text
 	}
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
-}
-
-// colon is the separator after a label: a full-width colon in Chinese.
-func colon(lang i18n.Lang) string {
-	if lang == i18n.Chinese {
-		return "："
-	}
-	return ": "
-}
-
-// paren puts s in parentheses after a label.
-func paren(lang i18n.Lang, s string) string {
-	if lang == i18n.Chinese {
-		return "（" + s + "）"
-	}
-	return " (" + s + ")"
+	return p.Label() + lang.Colon() + text
 }

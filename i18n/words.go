@@ -73,6 +73,23 @@ func (l Lang) ListSep() string {
 // List joins items as a list in l: "a, b, c" or "a、b、c".
 func (l Lang) List(items []string) string { return strings.Join(items, l.ListSep()) }
 
+// Colon is the separator after a label: "：" in Chinese, ": " in English.
+func (l Lang) Colon() string {
+	if l == Chinese {
+		return "："
+	}
+	return ": "
+}
+
+// Paren puts s in parentheses after a label: "（s）" in Chinese, " (s)" in
+// English.
+func (l Lang) Paren(s string) string {
+	if l == Chinese {
+		return "（" + s + "）"
+	}
+	return " (" + s + ")"
+}
+
 // ClauseSep is what separates clauses, several reasons say: "；" in
 // Chinese, "; " in English.
 func (l Lang) ClauseSep() string {

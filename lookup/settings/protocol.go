@@ -27,6 +27,28 @@ var DefaultProtocols = []Protocol{POP3, SMTP}
 // Label is the protocol's usual name, for people: POP3, IMAP, SMTP.
 func (p Protocol) Label() string { return strings.ToUpper(string(p)) }
 
+// NamedIn reports whether text names p by its label as a whole word
+// ("POP3: …", not "POP3S").
+func (p Protocol) NamedIn(text string) bool {
+	label := p.Label()
+	for i := 0; ; {
+		k := strings.Index(text[i:], label)
+		if k < 0 {
+			return false
+		}
+		k += i
+		end := k + len(label)
+		if (k == 0 || !isWordByte(text[k-1])) && (end == len(text) || !isWordByte(text[end])) {
+			return true
+		}
+		i = end
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+}
+
 // Valid reports whether p is one of AllProtocols.
 func (p Protocol) Valid() bool { return slices.Contains(AllProtocols, p) }
 
